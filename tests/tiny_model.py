@@ -1,0 +1,41 @@
+"""Build a tiny random BERT and a matching WordPiece tokenizer on the fly (no network)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+_SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+_WORDS = (
+    "the a an and or but not no is was are were be been good bad great terrible excellent "
+    "awful love hate like movie film phone food service place great nice poor worst best "
+    "i you it this that of to in on for with my very so too really just would could "
+    "spam ham free win call now text reply stop prize claim urgent cash money"
+).split()
+
+
+def make_tiny_model(folder: str | Path, *, extra_text: str = "", num_labels: int = 2) -> Path:
+    """Save a 2-layer, hidden-32 random BERT and its tokenizer to ``folder``; return it."""
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    words = list(dict.fromkeys(_WORDS + re.findall(r"[a-z]+", extra_text.lower())))[:2000]
+    chars = [c for c in "abcdefghijklmnopqrstuvwxyz0123456789.,!?'\"-"]
+    vocab = _SPECIAL + chars + [f"##{c}" for c in chars] + [w for w in words if w not in chars]
+    vocab = list(dict.fromkeys(vocab))
+    tokenizer = BertTokenizerFast(vocab={tok: i for i, tok in enumerate(vocab)}, do_lower_case=True)
+    tokenizer.model_max_length = 128
+    config = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=128,
+        num_labels=num_labels,
+    )
+    model = BertForSequenceClassification(config)
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder

@@ -1,0 +1,60 @@
+"""The ``tlstudio`` command: no arguments (or a data file) opens the app; subcommands run headless."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from tlstudio import __version__
+from tlstudio.core.errors import TLStudioError
+
+SUBCOMMANDS = ("inspect", "train", "evaluate", "predict", "models")
+
+
+class _Parser(argparse.ArgumentParser):
+    """Argument errors are one ``error:`` line on stderr and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"error: {message} (see '{self.prog} --help')\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tlstudio", description="Fine-tune pretrained transformers on your own CSV.")
+    parser.add_argument("--version", action="version", version=f"tlstudio {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    from tlstudio import cli_data, cli_engine
+
+    cli_data.register(sub)
+    cli_engine.register(sub)
+    return parser
+
+
+def _gui_args(argv: list[str]) -> argparse.Namespace:
+    parser = _Parser(prog="tlstudio", description="Open the TL Studio window.")
+    parser.add_argument("file", nargs="?", help="a data file to open")
+    parser.add_argument("--demo", action="store_true", help="open the bundled demo dataset")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in SUBCOMMANDS and args_list[0] not in ("-h", "--help", "--version")):
+        gui_args = _gui_args(args_list)
+        from tlstudio.gui.app import run_app
+
+        return run_app(file=gui_args.file, demo=gui_args.demo)
+
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    try:
+        return int(args.func(args) or 0)
+    except TLStudioError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        return 130

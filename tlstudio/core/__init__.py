@@ -1,0 +1,1 @@
+"""The engine: plain Python, never imports Qt (data, models, training, evaluation, export)."""
