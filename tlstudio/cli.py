@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from tlstudio import __version__
 from tlstudio.core.errors import TLStudioError
 
-SUBCOMMANDS = ("inspect", "train", "evaluate", "predict", "models")
+SUBCOMMANDS = ("inspect", "train", "evaluate", "predict", "models", "doctor")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,20 +29,58 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_data.register(sub)
     cli_engine.register(sub)
+    doctor = sub.add_parser("doctor", help="check this machine: PyTorch build, GPUs, network, disk")
+    doctor.add_argument("--json", action="store_true", help="print the report as JSON")
+    doctor.add_argument("--no-network", action="store_true", help="skip the online check")
+    doctor.set_defaults(func=_cmd_doctor)
     return parser
+
+
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    import json
+
+    from tlstudio.core.environment import collect
+
+    report = collect(check_network=not args.no_network)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print("\n".join(report.lines()))
+    return 0
 
 
 def _gui_args(argv: list[str]) -> argparse.Namespace:
     parser = _Parser(prog="tlstudio", description="Open the TL Studio window.")
     parser.add_argument("file", nargs="?", help="a data file to open")
     parser.add_argument("--demo", action="store_true", help="open the bundled demo dataset")
+    parser.add_argument("--self-test", action="store_true",
+                        help="open the window, train the demo for a few steps, predict, exit 0 on success")
+    parser.add_argument("--install-desktop-entry", action="store_true",
+                        help="add TL Studio to the desktop menu (Linux, XDG)")
+    parser.add_argument("--uninstall-desktop-entry", action="store_true",
+                        help="remove the desktop-menu entry")
     return parser.parse_args(argv)
+
+
+def _desktop_entry(install: bool) -> int:
+    from tlstudio import desktop
+
+    paths = desktop.install_desktop_entry() if install else desktop.uninstall_desktop_entry()
+    verb = "installed" if install else "removed"
+    print(f"{verb} {len(paths)} files" + (f", launcher: {paths[0]}" if install and paths else ""))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0] not in SUBCOMMANDS and args_list[0] not in ("-h", "--help", "--version")):
         gui_args = _gui_args(args_list)
+        if gui_args.install_desktop_entry or gui_args.uninstall_desktop_entry:
+            return _desktop_entry(install=gui_args.install_desktop_entry)
+        if gui_args.self_test:
+            from tlstudio.selftest import run_self_test
+
+            return run_self_test()
         from tlstudio.gui.app import run_app
 
         return run_app(file=gui_args.file, demo=gui_args.demo)
