@@ -1,0 +1,119 @@
+"""Walk every page of the app on the demo dataset and save a PNG of each.
+
+Run under a virtual display: ``xvfb-run -a .venv/bin/python scripts/screenshots.py``.
+Trains a real (Quick preset) run with the bundled model, so it takes a few minutes on a CPU.
+Options: ``--out docs/screenshots``, ``--epochs 1``, ``--dark``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def wait_until(app, condition: Callable[[], bool], timeout: float = 600.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not get there in time")
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def settle(app, seconds: float = 0.4) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="docs/screenshots")
+    parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--dark", action="store_true", help="force the dark palette")
+    args = parser.parse_args()
+    os.environ["TLSTUDIO_HOME"] = tempfile.mkdtemp(prefix="tlstudio-shots-")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from tlstudio.gui import theme
+    from tlstudio.gui.app import _application
+    from tlstudio.gui.main_window import MainWindow
+
+    app = _application()
+    if args.dark:
+        app.styleHints().setColorScheme(Qt.ColorScheme.Dark)
+    theme.apply(app)
+    window = MainWindow(warm_up=True)
+    window.resize(1360, 860)
+    window.show()
+    settle(app, 1.0)
+
+    def shot(name: str) -> None:
+        settle(app)
+        path = out / f"{name}.png"
+        window.grab().save(str(path))
+        print(f"saved {path}", flush=True)
+
+    shot("01_welcome")
+    window.open_demo()
+    wait_until(app, lambda: window.state.has_data, 120)
+    shot("02_data")
+    data = window.pages["data"]
+    if data.problems.count():
+        data.problems.setCurrentRow(0)
+    window.show_page("model")
+    model = window.pages["model"]
+    wait_until(app, lambda: model.model_list.count() > 0, 120)
+    wait_until(app, lambda: window.state.model is not None, 60)
+    shot("03_model")
+    window.show_page("train")
+    train = window.pages["train"]
+    train.settings.apply_preset("Quick")
+    train.settings.epochs.setValue(args.epochs)
+    settle(app, 1.0)
+    train.start_button.click()
+    wait_until(app, lambda: train.curves.train_loss.size >= 25 or not train.running, 900)
+    shot("04_train_running")
+    wait_until(app, lambda: not train.running, 3600)
+    shot("05_train_finished")
+    window.show_page("evaluate")
+    evaluate = window.pages["evaluate"]
+    wait_until(app, lambda: evaluate.metrics_table.rowCount() > 0, 120)
+    if evaluate.confusion.rowCount() > 1:
+        evaluate.confusion.setCurrentCell(1, 0)
+        evaluate._on_confusion_cell_clicked(1, 0)
+    shot("06_evaluate")
+    evaluate.tabs.setCurrentIndex(1)
+    shot("07_mistakes")
+    evaluate.tabs.setCurrentIndex(0)
+    window.show_page("predict")
+    predict = window.pages["predict"]
+    wait_until(app, lambda: predict.predict_button.isEnabled(), 300)
+    predict.input.setPlainText("The battery lasts all day and the screen is gorgeous.")
+    wait_until(app, lambda: predict.result.text() != "", 120)
+    shot("08_predict")
+    window.show_page("runs")
+    runs = window.pages["runs"]
+    wait_until(app, lambda: runs.runs_list.count() > 0, 60)
+    runs.runs_list.selectAll()
+    settle(app, 1.0)
+    shot("09_runs")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

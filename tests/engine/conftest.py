@@ -1,0 +1,97 @@
+"""Engine test helpers: PreparedData for every task built straight from small CSVs."""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def _split(rows: list[dict], seed: int = 0) -> dict[str, list[dict]]:
+    rows = rows[:]
+    random.Random(seed).shuffle(rows)
+    n = len(rows)
+    test, val = max(2, n * 15 // 100), max(2, n * 15 // 100)
+    return {"test": rows[:test], "validation": rows[test:test + val], "train": rows[test + val:]}
+
+
+def build_prepared(task: str, rows: list[dict], label_names: list[str], pair: bool = False):
+    """PreparedData from row dicts with keys text, (text_pair), label, row."""
+    import datasets
+
+    from tlstudio.core.prepared import PreparedData
+
+    if task == "multilabel":
+        feature = datasets.Sequence(datasets.Value("float32"))
+    elif task == "regression":
+        feature = datasets.Value("float32")
+    else:
+        feature = datasets.Value("int64")
+    features = {"text": datasets.Value("string"), "row": datasets.Value("int64"), "label": feature}
+    if pair:
+        features["text_pair"] = datasets.Value("string")
+    splits = {
+        name: datasets.Dataset.from_dict(
+            {key: [r[key] for r in part] for key in features}, features=datasets.Features(features)
+        )
+        for name, part in _split(rows).items()
+    }
+    return PreparedData(
+        task=task,
+        splits=datasets.DatasetDict(splits),
+        label_names=label_names,
+        text_columns=["sentence1", "sentence2"] if pair else ["text"],
+        label_column="label",
+        source="test",
+    )
+
+
+def sentiment_rows(name: str = "sentiment_120.csv") -> list[dict]:
+    with open(DATA / name, encoding="utf-8") as handle:
+        return [
+            {"text": r["text"], "label": int(r["label"]), "row": i, "source": r["source"]}
+            for i, r in enumerate(csv.DictReader(handle))
+        ]
+
+
+def prepared_for(task: str, name: str = "sentiment_120.csv"):
+    rows = sentiment_rows(name)
+    sources = ["amazon", "imdb", "yelp"]
+    if task == "binary":
+        return build_prepared(task, rows, ["negative", "positive"])
+    if task == "multiclass":
+        for r in rows:
+            r["label"] = sources.index(r["source"])
+        return build_prepared(task, rows, sources)
+    if task == "multilabel":
+        for r in rows:
+            r["label"] = [float(r["label"]), float(r["source"] == "imdb")]
+        return build_prepared(task, rows, ["positive", "imdb"])
+    if task == "regression":
+        for r in rows:
+            r["text_pair"] = r["text"][::-1]
+            r["label"] = float(r["label"]) * 4 + len(r["text"]) % 2
+        return build_prepared(task, rows, [], pair=True)
+    raise ValueError(task)
+
+
+@pytest.fixture
+def tiny_config(tiny_model_dir, tmp_path):
+    """A fast RunConfig on the tiny model, writing into a fresh folder."""
+    from tlstudio.core.config import RunConfig
+
+    return RunConfig(
+        data_path=str(DATA / "sentiment_120.csv"),
+        model=str(tiny_model_dir),
+        epochs=1,
+        batch_size=16,
+        learning_rate=1e-3,
+        max_length=32,
+        logging_steps=1,
+        output_dir=str(tmp_path / "run"),
+        precision="fp32",
+    )

@@ -1,0 +1,129 @@
+"""The headless CLI: train, predict, evaluate, models; bad input is one error line and exit 2."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tlstudio.cli import main
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def _train_args(tiny_model_dir, out, *extra):
+    return ["train", str(DATA / "sentiment_120.csv"), "--out", str(out), "--model", str(tiny_model_dir),
+            "--epochs", "1", "--max-length", "32", "--precision", "fp32", "--lr", "1e-3", *extra]
+
+
+@pytest.fixture(scope="module")
+def trained_run(tiny_model_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "run"
+    assert main(_train_args(tiny_model_dir, out)) == 0
+    return out
+
+
+def test_train_json_prints_one_event_per_line(tiny_model_dir, tmp_path, capsys):
+    assert main(_train_args(tiny_model_dir, tmp_path / "r", "--json")) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    events = [json.loads(line) for line in lines]
+    assert events[-1]["kind"] == "finished" and {"status", "step", "eval", "checkpoint"} <= {e["kind"] for e in events}
+
+
+def test_predict_text_and_file(trained_run, tmp_path, capsys):
+    assert main(["predict", str(trained_run), "--text", "great phone", "--json"]) == 0
+    single = json.loads(capsys.readouterr().out)
+    assert single["label"] in ("0", "1") and sum(single["scores"].values()) == pytest.approx(1.0)
+    source = tmp_path / "in.csv"
+    source.write_text('text,label\n=cmd|calc,1\n"-2+3",0\nfine food,1\n-1.5,0\n', encoding="utf-8")
+    before = source.read_bytes()
+    assert main(["predict", str(trained_run), "--input", str(source), "--output", str(tmp_path / "o.csv")]) == 0
+    rows = list(csv.reader(open(tmp_path / "o.csv", encoding="utf-8")))
+    assert rows[0] == ["text", "label", "prediction", "prob_0", "prob_1"]
+    assert [r[0] for r in rows[1:]] == ["'=cmd|calc", "'-2+3", "fine food", "-1.5"]
+    assert source.read_bytes() == before
+    assert main(["predict", str(trained_run), "--input", str(source), "--output", str(tmp_path / "raw.csv"),
+                 "--raw"]) == 0
+    assert list(csv.reader(open(tmp_path / "raw.csv", encoding="utf-8")))[1][0] == "=cmd|calc"
+
+
+def test_predict_file_matches_test_predictions(trained_run, tmp_path):
+    rows = list(csv.DictReader(open(trained_run / "predictions_test.csv", encoding="utf-8")))
+    source = tmp_path / "test.csv"
+    with open(source, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text"])
+        writer.writerows([[i, r["text"]] for i, r in enumerate(rows)])
+    assert main(["predict", str(trained_run), "--input", str(source), "--output", str(tmp_path / "p.csv"), "--raw"]) == 0
+    predicted = [r["prediction"] for r in csv.DictReader(open(tmp_path / "p.csv", encoding="utf-8"))]
+    assert predicted == [r["prediction"] for r in rows]
+
+
+def test_evaluate_reports_metrics(trained_run, capsys):
+    assert main(["evaluate", str(trained_run), str(DATA / "sentiment_120.csv"), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["rows_evaluated"] == 120 and 0 <= report["model"]["accuracy"] <= 1
+    assert len(report["confusion_matrix"]) == 2
+
+
+def test_models_json_lists_bundled_default_first(capsys):
+    assert main(["models", "--json"]) == 0
+    models = json.loads(capsys.readouterr().out)
+    assert models[0]["source"] == "bundled" and models[0]["parameters"] > 20_000_000
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["train", "no_such_file.csv"],
+        ["train", str(DATA / "sentiment_120.csv"), "--strategy", "freeze-x"],
+        ["train", str(DATA / "sentiment_120.csv"), "--model", "./no/such/folder"],
+        ["train", str(DATA / "sentiment_120.csv"), "--resume"],
+        ["train", str(DATA / "sentiment_120.csv"), "--model", "someone/not-cached-model"],
+        ["predict", "no_such_run", "--text", "hi"],
+    ],
+)
+def test_bad_input_is_one_error_line_and_exit_2(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert [line for line in err if line.startswith("error: ")] == err[-1:], err
+
+
+def test_offline_hub_model_names_working_sources(capsys):
+    main(["train", str(DATA / "sentiment_120.csv"), "--model", "someone/not-cached-model"])
+    err = capsys.readouterr().err
+    assert "offline" in err and "default" in err
+
+
+def test_killed_run_resumes_to_a_complete_folder(tiny_model_dir, tmp_path):
+    out = tmp_path / "run"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    argv = [sys.executable, "-m", "tlstudio", *_train_args(tiny_model_dir, out, "--json")]
+    argv[argv.index("--epochs") + 1] = "40"
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    killed_at = None
+    for line in proc.stdout:
+        event = json.loads(line)
+        if event["kind"] == "checkpoint":
+            os.kill(proc.pid, signal.SIGKILL)
+            killed_at = event["step"]
+            break
+    proc.wait(60)
+    assert killed_at is not None and proc.returncode == -signal.SIGKILL
+    assert json.loads((out / "run.json").read_text())["status"] == "running"  # not mistaken for complete
+    resumed = subprocess.run([sys.executable, "-m", "tlstudio", "train", str(DATA / "sentiment_120.csv"),
+                              "--out", str(out), "--resume", "--json"],
+                             capture_output=True, text=True, env=env, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    events = [json.loads(line) for line in resumed.stdout.splitlines()]
+    steps = [e["step"] for e in events if e["kind"] == "step"]
+    assert steps and min(steps) > killed_at  # continued, did not start over
+    assert json.loads((out / "run.json").read_text())["status"] == "complete"
+    history = list(csv.DictReader(open(out / "history.csv", encoding="utf-8")))
+    assert int(history[0]["step"]) <= killed_at  # the history from before the kill survived

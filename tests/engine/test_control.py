@@ -1,0 +1,56 @@
+"""Pause, resume and stop from another thread; stopped runs still leave a complete folder."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+from conftest import prepared_for
+
+from tlstudio.core.events import FinishedEvent, RunControl, StepEvent
+from tlstudio.core.training import run_training
+
+
+def test_pause_blocks_steps_then_stop_writes_a_stopped_complete_folder(tiny_config):
+    tiny_config.epochs = 50  # far more than the test lets it run
+    control = RunControl()
+    steps: list[int] = []
+    first_step = threading.Event()
+
+    def observe(event):
+        if isinstance(event, StepEvent):
+            steps.append(event.step)
+            if len(steps) == 1:
+                control.pause()
+                first_step.set()
+
+    result = {}
+    worker = threading.Thread(
+        target=lambda: result.update(r=run_training(tiny_config, observe, control, data=prepared_for("binary")))
+    )
+    worker.start()
+    assert first_step.wait(60)
+    time.sleep(0.8)
+    assert steps == [1] and control.paused  # paused within one optimisation step
+    control.resume()
+    while len(steps) < 3:
+        time.sleep(0.01)
+    control.stop()
+    worker.join(60)
+    assert not worker.is_alive()
+    run = result["r"]
+    info = json.loads((run.run_dir / "run.json").read_text())
+    assert run.stopped and info["status"] == "complete" and info["stopped"] is True
+    assert max(steps) < 50 * 6
+    assert json.loads((run.run_dir / "metrics.json").read_text())["stopped"] is True
+    assert "stopped early by the user" in (run.run_dir / "README.md").read_text()
+
+
+def test_stop_before_start_still_finishes_cleanly(tiny_config):
+    control = RunControl()
+    control.stop()
+    events = []
+    result = run_training(tiny_config, events.append, control, data=prepared_for("binary"))
+    assert result.stopped and isinstance(events[-1], FinishedEvent) and events[-1].stopped
+    assert [e.step for e in events if isinstance(e, StepEvent)] == [1]

@@ -1,0 +1,157 @@
+"""Fit check, metrics, baselines, prediction order, model sources, devices and run listing."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from conftest import build_prepared, prepared_for
+
+from tlstudio.core.errors import ModelError, TrainingError
+
+
+def test_fit_flags_unknown_tokens_and_truncation(tiny_model_dir):
+    from tlstudio.core.fit import model_fit
+    from tlstudio.core.training.loading import load_tokenizer
+
+    tokenizer = load_tokenizer(tiny_model_dir)
+    chinese = model_fit(["这家店的外卖很好吃", "送餐太慢了，菜都凉了"] * 10, tokenizer)
+    assert chinese.unk_share > 0.5 and "multilingual" in chinese.warnings[0]
+    long = model_fit(["the movie was good " * 20] * 10, tokenizer, max_length=16)
+    assert long.truncated_share == 1.0 and "cut off" in long.warnings[-1]
+    english = model_fit(["the movie was good", "bad food"] * 10, tokenizer)
+    assert english.unk_share == 0 and not english.warnings
+
+
+def test_suggested_max_length_is_p95_rounded_and_capped():
+    from tlstudio.core.fit import suggest_max_length
+
+    assert suggest_max_length([10] * 95 + [300] * 5, 512) == 16
+    assert suggest_max_length(list(range(1, 101)), 512) == 96
+    assert suggest_max_length([1000] * 10, 128) == 128
+
+
+def test_metrics_by_task():
+    from tlstudio.core.metrics import task_metrics
+
+    probs = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7]])
+    binary = task_metrics("binary", np.array([0, 1, 1, 1]), probs)
+    assert binary["accuracy"] == 0.75 and binary["roc_auc"] == 1.0
+    multilabel = task_metrics("multilabel", np.array([[1, 0], [0, 1]]), np.array([[0.9, 0.2], [0.6, 0.7]]))
+    assert multilabel["hamming_loss"] == 0.25
+    regression = task_metrics("regression", np.array([1.0, 2.0, 3.0]), np.array([1.1, 2.1, 2.9]))
+    assert regression["pearson"] > 0.99 and regression["mae"] == pytest.approx(0.1)
+    assert task_metrics("regression", np.array([1.0, 2.0]), np.array([1.0, 1.0]))["pearson"] is None
+
+
+def test_baselines_beat_majority_on_sentiment():
+    from tlstudio.core.baselines import run_baselines
+
+    result = run_baselines(prepared_for("binary", "sentiment_600.csv"))
+    assert result["tfidf"]["accuracy"] > result["majority"]["accuracy"] + 0.1
+    assert result["tfidf"]["seconds"] < 10
+
+
+def test_baselines_use_characters_for_text_without_spaces():
+    from tlstudio.core.baselines import _vectorizer, run_baselines
+
+    rows = [{"text": t, "label": y, "row": i} for i, (t, y) in
+            enumerate([("好吃好吃很好", 1), ("难吃太慢了", 0)] * 20)]
+    assert _vectorizer([r["text"] for r in rows]).analyzer == "char"
+    result = run_baselines(build_prepared("binary", rows, ["neg", "pos"]))
+    assert result["tfidf"]["accuracy"] == 1.0
+
+
+@pytest.mark.parametrize("task", ["multilabel", "regression", "multiclass"])
+def test_baselines_for_other_tasks(task):
+    from tlstudio.core.baselines import run_baselines
+
+    result = run_baselines(prepared_for(task))
+    assert set(result) == {"majority", "tfidf"}
+
+
+def test_predictions_keep_input_order_despite_length_sorting(tiny_config):
+    from tlstudio.core.predict import Predictor
+    from tlstudio.core.training import run_training
+
+    run_dir = run_training(tiny_config, data=prepared_for("binary")).run_dir
+    predictor = Predictor.load(run_dir)
+    texts = ["good", "a very very long and really terrible awful movie with bad food", "bad", "nice phone"]
+    batched = predictor.predict_scores(texts, batch_size=2)
+    single = np.vstack([predictor.predict_scores([t]) for t in texts])
+    np.testing.assert_allclose(batched, single, atol=1e-5)
+
+
+def test_escape_cell():
+    from tlstudio.core.predict import escape_cell
+
+    assert escape_cell("=SUM(A1)") == "'=SUM(A1)"
+    assert escape_cell("@x") == "'@x" and escape_cell("+1+1") == "'+1+1"
+    assert escape_cell("-3.5") == "-3.5" and escape_cell("plain") == "plain" and escape_cell(3) == 3
+
+
+def test_model_sources(tiny_model_dir, tmp_path):
+    from tlstudio.core.models import download_model, list_models, resolve_model
+
+    assert resolve_model("default").source == "bundled"
+    info = resolve_model(str(tiny_model_dir))
+    assert info.source == "folder" and info.num_layers == 2 and info.parameters > 0
+    models = list_models([str(tiny_model_dir)])
+    assert models[0].source == "bundled" and models[1].path == str(tiny_model_dir)
+    with pytest.raises(ModelError, match="does not exist"):
+        resolve_model(str(tmp_path / "missing"))
+    assert resolve_model("org/model-x").source == "hub"
+    with pytest.raises(ModelError, match="bundled"):
+        download_model("org/model-x")
+
+
+def test_custom_code_models_are_refused_unless_trusted(tiny_model_dir, tmp_path):
+    import shutil
+
+    from tlstudio.core.training.loading import check_remote_code
+
+    folder = tmp_path / "custom"
+    shutil.copytree(tiny_model_dir, folder)
+    config = json.loads((folder / "config.json").read_text())
+    config["auto_map"] = {"AutoModel": "modeling_evil.EvilModel"}
+    (folder / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ModelError, match="trust-remote-code"):
+        check_remote_code(folder, False)
+    check_remote_code(folder, True)
+
+
+def test_precision_choice(monkeypatch):
+    from tlstudio.core import device
+
+    monkeypatch.setattr(device, "cpu_has_fast_bf16", lambda: True)
+    assert device.choose_precision("auto", "cpu") == "bf16"
+    monkeypatch.setattr(device, "cpu_has_fast_bf16", lambda: False)
+    assert device.choose_precision("auto", "cpu") == "fp32"
+    assert device.choose_precision("fp32", "cpu") == "fp32"
+    with pytest.raises(TrainingError, match="CUDA"):
+        device.choose_precision("fp16", "cpu")
+    assert device.detect_devices()[-1].key == "cpu" and device.torch_build_note()
+
+
+def test_runs_listing_history_export_and_repeat(tiny_config, tmp_path):
+    from tlstudio.cli import build_parser
+    from tlstudio.cli_engine import config_from_args
+    from tlstudio.core.runs import export_run, list_runs, load_history, repeat_command
+    from tlstudio.core.training import run_training
+
+    run_dir = run_training(tiny_config, data=prepared_for("binary")).run_dir
+    (run_dir.parent / "broken").mkdir()
+    (run_dir.parent / "broken" / "run.json").write_text('{"status": "running"}')
+    runs = {r.name: r for r in list_runs(run_dir.parent)}
+    assert runs["run"].complete and runs["run"].main_metric == "f1_macro" and not runs["broken"].complete
+    history = load_history(run_dir)
+    assert {row["kind"] for row in history} == {"train", "eval"} and isinstance(history[0]["loss"], float)
+    copy = export_run(run_dir, tmp_path / "export")
+    assert (copy / "model.safetensors").is_file() and (copy / "run.json").is_file()
+    tiny_config.class_weights, tiny_config.strategy = True, "freeze-1"
+    tiny_config.logging_steps = 5  # not a CLI option
+    command = repeat_command(tiny_config)
+    args = build_parser().parse_args(command.split()[1:])
+    again = config_from_args(args)
+    assert again.to_dict() == tiny_config.to_dict()

@@ -1,0 +1,61 @@
+"""GUI test fixtures: a window per test, no leaked threads, Qt warnings fail the test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+
+# Harmless offscreen-platform chatter; anything else Qt warns about fails the test.
+QT_LOG_IGNORE = ["This plugin does not support", "propagateSizeHints"]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
+            item.add_marker(pytest.mark.qt_log_ignore(*QT_LOG_IGNORE))
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(autouse=True)
+def no_thread_leaks(qapp):
+    """Fail any test that leaves a worker QThread running."""
+    yield
+    from tlstudio.gui.workers import running_threads
+
+    leaked = running_threads()
+    for thread in leaked:
+        thread.quit()
+        thread.wait(30_000)
+    assert not leaked, f"QThreads still running after the test: {[t.objectName() for t in leaked]}"
+
+
+@pytest.fixture
+def window(qtbot):
+    """A MainWindow, closed (threads stopped) at the end of the test."""
+    from tlstudio.gui import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.confirm_close = lambda: True
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    if win.isVisible():
+        win.close()
+    qtbot.waitUntil(lambda: not win.pages["train"].running, timeout=60_000)
+    win.close()
+    win.host.shutdown()
+    win.pages["predict"].shutdown()
+
+
+@pytest.fixture
+def sentiment_csv(tmp_path, data_dir) -> Path:
+    """A 120-row sentiment CSV copied into the test's folder."""
+    target = tmp_path / "sentiment.csv"
+    shutil.copy(data_dir / "sentiment_120.csv", target)
+    return target

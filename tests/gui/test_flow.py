@@ -1,0 +1,174 @@
+"""The whole flow as a person does it: drop, pick, train, watch, evaluate, predict, export."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from gui_helpers import drop_file
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+TRAIN_TIMEOUT = 240_000
+
+
+def _load_data(qtbot, window, path: Path) -> None:
+    drop_file(qtbot, window, path)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=30_000)
+
+
+def _pick_model(qtbot, window, model_dir: Path) -> None:
+    """Add the tiny model folder on the Model page and select it."""
+    window.show_page("model")
+    page = window.pages["model"]
+    page.add_folder(str(model_dir))
+    qtbot.waitUntil(lambda: page.model_list.count() >= 2, timeout=30_000)
+    names = [page.model_list.item(i).text() for i in range(page.model_list.count())]
+    row = next(i for i, n in enumerate(names) if model_dir.name in n)
+    page.model_list.setCurrentRow(row)
+    assert window.state.model.path == str(model_dir)
+
+
+def _set_quick(window, epochs: float = 2.0) -> None:
+    settings = window.pages["train"].settings
+    settings.epochs.setValue(epochs)
+    settings.batch_size.setValue(16)
+    settings.learning_rate.setValue(1e-3)
+    settings.max_length.setValue(32)
+    settings.device.setCurrentIndex(settings.device.findData("auto"))
+
+
+@pytest.fixture
+def ready_window(window, qtbot, sentiment_csv, tiny_model_dir):
+    """Data dropped, roles picked, tiny model chosen, quick settings: ready to Start."""
+    _load_data(qtbot, window, sentiment_csv)
+    data = window.pages["data"]
+    assert data.text_combo.currentText() == "text"
+    assert data.label_combo.currentText() == "label"
+    assert data.task_combo.currentText() == "binary"
+    _pick_model(qtbot, window, tiny_model_dir)
+    window.show_page("train")
+    _set_quick(window)
+    return window
+
+
+def test_drop_train_evaluate_predict_export(ready_window, qtbot, tmp_path):
+    window = ready_window
+    train = window.pages["train"]
+    with qtbot.waitSignal(train.run_finished, timeout=TRAIN_TIMEOUT) as finished:
+        qtbot.mouseClick(train.start_button, Qt.MouseButton.LeftButton)
+        assert not train.start_button.isEnabled()  # a second Start is impossible
+        train.start()
+        assert window.host.busy
+    result = finished.args[0]
+    assert not result.stopped
+    x, y = train.curves.raw_curve.getData()
+    assert x is not None and len(x) >= 2  # points in the loss plot
+    assert (Path(result.run_dir) / "run.json").exists()
+    qtbot.waitUntil(lambda: not train.running, timeout=10_000)
+
+    window.show_page("evaluate")
+    table = window.pages["evaluate"].metrics_table
+    qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=30_000)
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert "Your model" in headers and any("baseline" in h for h in headers)
+    metrics = [table.item(r, 0).text() for r in range(table.rowCount())]
+    assert "accuracy" in metrics
+
+    window.show_page("predict")
+    predict = window.pages["predict"]
+    qtbot.waitUntil(lambda: predict.predict_button.isEnabled(), timeout=60_000)
+    qtbot.keyClicks(predict.input, "the food was great")
+    qtbot.waitUntil(lambda: predict.result.text() != "", timeout=30_000)
+    assert "sure" in predict.result.text()
+
+    export_dir = tmp_path / "exported"
+    evaluate = window.pages["evaluate"]
+    evaluate.export_to(export_dir)
+    qtbot.waitUntil(lambda: (export_dir / "config.json").exists(), timeout=30_000)
+    assert not (export_dir / "checkpoints").exists()
+    from transformers import pipeline
+
+    classify = pipeline("text-classification", model=str(export_dir))
+    assert classify("the food was great")[0]["label"] in ("0", "1")
+
+    command = evaluate.copy_command()
+    assert command.startswith("tlstudio train ")
+    assert QApplication.clipboard().text() == command
+
+    # the run shows up on the Runs page and reopens
+    window.show_page("runs")
+    runs = window.pages["runs"]
+    qtbot.waitUntil(lambda: runs.runs_list.count() == 1, timeout=20_000)
+    runs.runs_list.setCurrentRow(0)
+    runs.open_button.click()
+    assert window.current_page() == "evaluate"
+
+
+def test_batch_predictions_are_saved(ready_window, qtbot, tmp_path, sentiment_csv):
+    window = ready_window
+    train = window.pages["train"]
+    train.settings.epochs.setValue(1)
+    with qtbot.waitSignal(train.run_finished, timeout=TRAIN_TIMEOUT):
+        train.start_button.click()
+    predict = window.pages["predict"]
+    qtbot.waitUntil(lambda: predict.load_button.isEnabled(), timeout=60_000)
+    predict.predict_file(str(sentiment_csv))
+    qtbot.waitUntil(lambda: predict.save_button.isEnabled(), timeout=60_000)
+    out = tmp_path / "out.csv"
+    predict.save_predictions(str(out))
+    with open(out, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 120 and "prediction" in rows[0]
+    assert predict.batch_table.rowCount() == 120
+
+
+def test_stop_mid_run_keeps_a_model(ready_window, qtbot):
+    window = ready_window
+    train = window.pages["train"]
+    _set_quick(window, epochs=30)
+    with qtbot.waitSignal(train.run_finished, timeout=TRAIN_TIMEOUT) as finished:
+        train.start_button.click()
+        qtbot.waitUntil(lambda: train.curves.train_loss.size >= 2, timeout=TRAIN_TIMEOUT)
+        qtbot.mouseClick(train.stop_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0].stopped
+    run_dir = Path(finished.args[0].run_dir)
+    assert (run_dir / "config.json").exists()
+    info = json.loads((run_dir / "run.json").read_text())
+    assert info["status"] in ("complete", "stopped")
+    qtbot.waitUntil(lambda: train.start_button.isEnabled(), timeout=10_000)
+
+
+def test_pause_and_resume(ready_window, qtbot):
+    window = ready_window
+    train = window.pages["train"]
+    _set_quick(window, epochs=8)
+    with qtbot.waitSignal(train.run_finished, timeout=TRAIN_TIMEOUT) as finished:
+        train.start_button.click()
+        qtbot.waitUntil(lambda: train.curves.train_loss.size >= 1, timeout=TRAIN_TIMEOUT)
+        train.pause_button.click()
+        assert train.pause_button.text() == "Resume"
+        qtbot.wait(600)  # let the current step end
+        steps = train.progress.value()
+        qtbot.wait(800)
+        assert train.progress.value() == steps  # nothing moves while paused
+        train.pause_button.click()
+        assert train.pause_button.text() == "Pause"
+    assert not finished.args[0].stopped
+
+
+def test_closing_mid_run_asks_then_stops_cleanly(ready_window, qtbot):
+    window = ready_window
+    train = window.pages["train"]
+    asked = []
+    window.confirm_close = lambda: asked.append(True) or True
+    _set_quick(window, epochs=30)
+    train.start_button.click()
+    qtbot.waitUntil(lambda: train.curves.train_loss.size >= 1, timeout=TRAIN_TIMEOUT)
+    with qtbot.waitSignal(window.closed, timeout=TRAIN_TIMEOUT):
+        window.close()
+    assert asked == [True]
+    assert not window.host.busy
+    assert window.state.run_dir is not None

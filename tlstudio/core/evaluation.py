@@ -1,0 +1,77 @@
+"""Evaluate a finished run on another labelled file (same columns as its training data)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tlstudio.core.errors import DataError
+from tlstudio.core.events import Observer, StatusEvent, null_observer
+from tlstudio.core.metrics import detailed_report
+from tlstudio.core.runfolder import CONFIG_JSON
+
+MULTILABEL_SEPARATORS = (";", "|", ",")
+
+
+def _encode_labels(task: str, label_names: list[str], values: list[Any], separator: str | None) -> list[Any]:
+    """Labels as the model's encoding; None where a row's label is missing or unknown."""
+    index = {name: i for i, name in enumerate(label_names)}
+    out: list[Any] = []
+    for value in values:
+        text = "" if value is None else str(value).strip()
+        if not text:
+            out.append(None)
+        elif task == "regression":
+            try:
+                out.append(float(text))
+            except ValueError:
+                out.append(None)
+        elif task == "multilabel":
+            sep = separator or next((s for s in MULTILABEL_SEPARATORS if s in text), ";")
+            names = [n.strip() for n in text.split(sep) if n.strip()]
+            vector = [0.0] * len(label_names)
+            for name in names:
+                if name in index:
+                    vector[index[name]] = 1.0
+            out.append(vector)
+        else:
+            key = text if text in index else text.removesuffix(".0")
+            out.append(index.get(key))
+    return out
+
+
+def evaluate_run(run_dir: str | Path, data_path: str | Path, *, observer: Observer | None = None) -> dict[str, Any]:
+    """Metrics of the run's model on every labelled row of ``data_path`` (metrics.json's shape)."""
+    from tlstudio.core.predict import Predictor, read_rows
+
+    emit = observer or null_observer
+    run_dir = Path(run_dir)
+    emit(StatusEvent(message=f"Loading the model in {run_dir.name}…"))
+    predictor = Predictor.load(run_dir)
+    run_config = json.loads((run_dir / CONFIG_JSON).read_text(encoding="utf-8")) if (run_dir / CONFIG_JSON).is_file() else {}
+    label_column = run_config.get("label_column") or "label"
+    emit(StatusEvent(message=f"Reading {Path(data_path).name}…"))
+    header, rows = read_rows(data_path)
+    text_idx = predictor._input_columns(header)
+    if label_column not in header:
+        raise DataError(f"'{data_path}' has no label column '{label_column}' (it has: {', '.join(header)}).")
+    label_idx = header.index(label_column)
+    labels = _encode_labels(predictor.task, predictor.label_names, [r[label_idx] for r in rows],
+                            run_config.get("extra", {}).get("label_separator"))
+    keep = [i for i, label in enumerate(labels) if label is not None and rows[i][text_idx[0]]]
+    if not keep:
+        raise DataError(f"No row of '{data_path}' has a text and a label the model knows ({', '.join(predictor.label_names)}).")
+    texts = [rows[i][text_idx[0]] for i in keep]
+    pairs = [rows[i][text_idx[1]] or "" for i in keep] if len(text_idx) > 1 else None
+    emit(StatusEvent(message=f"Predicting {len(keep)} rows…"))
+    scores = predictor.predict_scores(texts, pairs, batch_size=64)
+    y_true = np.asarray([labels[i] for i in keep])
+    report = detailed_report(predictor.task, predictor.label_names, y_true, scores, texts, keep)
+    report["rows_evaluated"] = len(keep)
+    report["rows_skipped"] = len(rows) - len(keep)
+    report["data_path"] = str(data_path)
+    report["baselines"] = {}
+    return report

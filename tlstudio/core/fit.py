@@ -1,0 +1,101 @@
+"""Does the model's vocabulary fit the data? Unknown-token and truncation shares, before training."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+UNK_WARN_SHARE = 0.05
+TRUNCATED_WARN_SHARE = 0.10
+SAMPLE_ROWS = 2000
+MIN_SUGGESTED = 16
+
+
+@dataclass
+class FitReport:
+    """How well a tokenizer covers a set of texts."""
+
+    rows_checked: int
+    unk_share: float
+    truncated_share: float
+    max_length: int | None
+    suggested_max_length: int
+    length_p95: int
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def model_max_length(tokenizer: Any, fallback: int = 512) -> int:
+    """The model's own limit on sequence length (tokenizers report huge sentinels when unset)."""
+    value = getattr(tokenizer, "model_max_length", None)
+    return value if isinstance(value, int) and 0 < value < 100_000 else fallback
+
+
+def suggest_max_length(lengths: Sequence[int], cap: int) -> int:
+    """95th percentile of token lengths, rounded up to a multiple of 8, capped by the model."""
+    if not lengths:
+        return min(128, cap)
+    ordered = sorted(lengths)
+    p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+    return int(min(cap, max(MIN_SUGGESTED, 8 * math.ceil(p95 / 8))))
+
+
+def model_fit(
+    texts: Sequence[str],
+    tokenizer: Any,
+    max_length: int | None = None,
+    pairs: Sequence[str] | None = None,
+) -> FitReport:
+    """Share of tokens mapped to the unknown token and of rows longer than ``max_length``."""
+    indices = list(range(len(texts)))
+    if len(indices) > SAMPLE_ROWS:
+        indices = sorted(random.Random(0).sample(indices, SAMPLE_ROWS))
+    sample = [str(texts[i]) for i in indices]
+    sample_pairs = [str(pairs[i]) for i in indices] if pairs is not None else None
+    encoded = tokenizer(sample, sample_pairs, truncation=False, add_special_tokens=True)["input_ids"]
+    unk_id = getattr(tokenizer, "unk_token_id", None)
+    special = set(getattr(tokenizer, "all_special_ids", [])) - {unk_id}
+    content = sum(1 for ids in encoded for t in ids if t not in special)
+    unknown = sum(1 for ids in encoded for t in ids if t == unk_id) if unk_id is not None else 0
+    lengths = [len(ids) for ids in encoded]
+    cap = model_max_length(tokenizer)
+    suggested = suggest_max_length(lengths, cap)
+    limit = max_length or suggested
+    truncated = sum(1 for n in lengths if n > limit)
+    ordered = sorted(lengths) or [0]
+    report = FitReport(
+        rows_checked=len(sample),
+        unk_share=unknown / content if content else 0.0,
+        truncated_share=truncated / len(lengths) if lengths else 0.0,
+        max_length=max_length,
+        suggested_max_length=suggested,
+        length_p95=ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)],
+    )
+    report.warnings = _warnings(report, limit, cap)
+    return report
+
+
+def _warnings(report: FitReport, limit: int, cap: int) -> list[str]:
+    warnings = []
+    if report.unk_share >= UNK_WARN_SHARE:
+        warnings.append(
+            f"The model does not know {report.unk_share:.0%} of the tokens in this text "
+            "(they become [UNK]), so it can't learn much from them. If the text is not English, "
+            "choose a multilingual model (e.g. bert-base-multilingual-cased or xlm-roberta-base)."
+        )
+    if report.truncated_share >= TRUNCATED_WARN_SHARE:
+        hint = (
+            f"raise max length towards {min(cap, report.length_p95)}"
+            if limit < cap
+            else "the model can't read more; consider splitting long texts"
+        )
+        warnings.append(
+            f"{report.truncated_share:.0%} of rows are longer than {limit} tokens and will be "
+            f"cut off: {hint}."
+        )
+    return warnings

@@ -1,0 +1,91 @@
+"""The run folder's README.md: what was trained on what, how well, and against which baselines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tlstudio.core.config import RunConfig
+
+_HYPERPARAMETERS = (
+    ("epochs", "Epochs"), ("batch_size", "Batch size"), ("learning_rate", "Learning rate"),
+    ("max_length", "Max length (tokens)"), ("optimizer", "Optimizer"), ("scheduler", "Schedule"),
+    ("warmup_ratio", "Warm-up ratio"), ("weight_decay", "Weight decay"),
+    ("grad_accumulation", "Gradient accumulation"), ("strategy", "Transfer strategy"),
+    ("class_weights", "Class weights"), ("early_stopping_patience", "Early-stopping patience"),
+    ("head_dropout", "Head dropout"), ("seed", "Seed"),
+)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def _metrics_table(metrics: dict[str, Any]) -> list[str]:
+    model = metrics.get("model", {})
+    baselines = metrics.get("baselines", {})
+    names = [k for k in model if k != "seconds"]
+    lines = ["| metric | fine-tuned model | TF-IDF baseline | majority baseline |", "|---|---|---|---|"]
+    for name in names:
+        lines.append(
+            f"| {name} | {_fmt(model.get(name))} | {_fmt(baselines.get('tfidf', {}).get(name))} "
+            f"| {_fmt(baselines.get('majority', {}).get(name))} |"
+        )
+    return lines
+
+
+def render_model_card(
+    config: RunConfig,
+    data_summary: dict[str, Any],
+    metrics: dict[str, Any],
+    info: dict[str, Any],
+) -> str:
+    """Markdown for README.md in the run folder."""
+    task = data_summary.get("task", config.task)
+    sizes = data_summary.get("sizes", {})
+    labels = data_summary.get("label_names") or []
+    stopped = " It was **stopped early by the user**; the best checkpoint so far was kept." if info.get("stopped") else ""
+    lines = [
+        "---",
+        "library_name: transformers",
+        "pipeline_tag: text-classification",
+        "tags: [tlstudio]",
+        "---",
+        "",
+        f"# {info.get('name', 'TL Studio run')}",
+        "",
+        f"A `{task}` text classifier fine-tuned with TL Studio from **{info.get('model', config.model)}**.{stopped}",
+        "",
+        "## Data",
+        "",
+        f"- Source: `{data_summary.get('source') or config.data_path}`",
+        f"- Text column(s): {', '.join(data_summary.get('text_columns') or [])}; "
+        f"label column: {data_summary.get('label_column', '')}",
+        f"- Rows: train {sizes.get('train', 0)}, validation {sizes.get('validation', 0)}, test {sizes.get('test', 0)}",
+    ]
+    if labels:
+        lines.append(f"- Labels: {', '.join(map(str, labels))}")
+    lines += ["", "## Test results (beside baselines on the same split)", "", *_metrics_table(metrics), ""]
+    lines += ["## Hyperparameters", "", "| setting | value |", "|---|---|"]
+    lines += [f"| {label} | {_fmt(getattr(config, key))} |" for key, label in _HYPERPARAMETERS]
+    lines += [f"| Device / precision | {info.get('device', '')} / {info.get('precision', '')} |", ""]
+    lines += [
+        "## Intended use",
+        "",
+        "Classifying texts like the training data, in the same language and domain. "
+        "Load it with `transformers.pipeline(\"text-classification\", model=\"<this folder>\")` "
+        "or `tlstudio predict <this folder> --text \"...\"`.",
+        "",
+        "## Limitations",
+        "",
+        f"- Trained on {sizes.get('train', 0)} examples; expect lower accuracy on text unlike them.",
+        "- Inherits the biases of the pretrained model and of the training data.",
+        f"- Texts longer than {config.max_length} tokens are cut off.",
+    ]
+    for warning in info.get("fit_warnings", []):
+        lines.append(f"- {warning}")
+    lines += ["", f"Repeat this run: `{info.get('repeat_command', '')}`", ""]
+    return "\n".join(lines)

@@ -1,0 +1,123 @@
+"""Finished and unfinished runs on disk: listing, history, export, and the command that repeats one."""
+
+from __future__ import annotations
+
+import csv
+import shlex
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tlstudio.core.config import RunConfig
+from tlstudio.core.errors import RunFolderError
+from tlstudio.core.paths import runs_dir
+from tlstudio.core.runfolder import CHECKPOINTS, CONFIG_JSON, HISTORY_CSV, read_run_info
+
+
+@dataclass
+class RunSummary:
+    """One run folder as the run list shows it; ``complete`` is false for running/failed/killed runs."""
+
+    run_dir: Path
+    name: str
+    created: str
+    model: str
+    task: str
+    main_metric: str
+    main_metric_value: float | None
+    complete: bool
+    status: str = ""
+    stopped: bool = False
+
+
+def list_runs(root: Path | None = None) -> list[RunSummary]:
+    """Run folders under ``root`` (default: the TL Studio runs folder), newest first."""
+    root = runs_dir() if root is None else Path(root)
+    runs = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+        info = read_run_info(folder)
+        if not info and not (folder / CONFIG_JSON).is_file():
+            continue
+        runs.append(
+            RunSummary(
+                run_dir=folder,
+                name=info.get("name", folder.name),
+                created=info.get("created", ""),
+                model=info.get("model", ""),
+                task=info.get("task", ""),
+                main_metric=info.get("main_metric", ""),
+                main_metric_value=info.get("main_metric_value"),
+                complete=info.get("status") == "complete",
+                status=info.get("status", "unknown"),
+                stopped=bool(info.get("stopped", False)),
+            )
+        )
+    return sorted(runs, key=lambda r: r.created, reverse=True)
+
+
+def _number(value: str) -> Any:
+    if value == "":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def load_history(run_dir: str | Path) -> list[dict[str, Any]]:
+    """Rows of ``history.csv`` (``kind`` is ``train`` or ``eval``; numbers as floats, blanks as None)."""
+    path = Path(run_dir) / HISTORY_CSV
+    if not path.is_file():
+        return []
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [{k: (v if k == "kind" else _number(v)) for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def export_run(run_dir: str | Path, dest: str | Path) -> Path:
+    """Copy a run folder to ``dest`` without its checkpoints; return the copy's path."""
+    source, target = Path(run_dir), Path(dest)
+    if not (source / "config.json").is_file():
+        raise RunFolderError(f"'{source}' holds no trained model to export.")
+    if target.exists() and any(target.iterdir()):
+        raise RunFolderError(f"'{target}' is not empty; choose a new folder to export to.")
+    partial = target.with_name(f".{target.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(source, partial, ignore=shutil.ignore_patterns(CHECKPOINTS, ".*.tmp"))
+    if target.exists():
+        target.rmdir()
+    partial.rename(target)
+    return target
+
+
+_FLAGS = (
+    ("model", "--model", "default"), ("label_column", "--label-column", None), ("task", "--task", None),
+    ("epochs", "--epochs", 3.0), ("batch_size", "--batch-size", 16), ("learning_rate", "--lr", 5e-5),
+    ("max_length", "--max-length", None), ("strategy", "--strategy", "full"),
+    ("optimizer", "--optimizer", "adamw"), ("scheduler", "--scheduler", "linear"),
+    ("warmup_ratio", "--warmup", 0.1), ("weight_decay", "--weight-decay", 0.01),
+    ("grad_accumulation", "--grad-accum", 1), ("head_dropout", "--head-dropout", None),
+    ("test_file", "--test-file", None), ("test_size", "--test-size", 0.15), ("val_size", "--val-size", 0.15),
+    ("split_column", "--split-column", None), ("seed", "--seed", 42), ("device", "--device", "auto"),
+    ("precision", "--precision", "auto"),
+)
+
+
+def repeat_command(config: RunConfig) -> str:
+    """The ``tlstudio train …`` line that repeats ``config`` (defaults left out)."""
+    parts = ["tlstudio", "train", config.data_path]
+    if config.output_dir:
+        parts += ["--out", config.output_dir]
+    for column in config.text_columns or []:
+        parts += ["--text-column", column]
+    for attr, flag, default in _FLAGS:
+        value = getattr(config, attr)
+        if value is not None and value != default:
+            parts += [flag, f"{value:g}" if isinstance(value, float) else str(value)]
+    if config.early_stopping_patience != 2:
+        parts += ["--patience", str(config.early_stopping_patience or 0)]
+    if config.class_weights:
+        parts.append("--class-weights")
+    if config.trust_remote_code:
+        parts.append("--trust-remote-code")
+    return shlex.join(parts)

@@ -1,0 +1,92 @@
+"""Trainer callbacks: progress as events, and pause/stop from another thread."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from transformers import TrainerCallback
+
+from tlstudio.core.events import (
+    CheckpointEvent,
+    EvalEvent,
+    Observer,
+    RunControl,
+    StepEvent,
+)
+
+_TRAIN_LOG_KEYS = ("loss", "learning_rate")
+
+
+def eval_metrics(logs: dict[str, Any]) -> dict[str, float]:
+    """Trainer eval logs to event metrics: ``eval_loss`` stays, other ``eval_`` prefixes go."""
+    skip = ("eval_runtime", "eval_samples_per_second", "eval_steps_per_second", "epoch")
+    out = {}
+    for key, value in logs.items():
+        if key in skip or not isinstance(value, int | float):
+            continue
+        out[key if key == "eval_loss" else key.removeprefix("eval_")] = float(value)
+    return out
+
+
+class EventBridge(TrainerCallback):
+    """Forwards the Trainer's logs, evaluations and checkpoints to an observer (main process only)."""
+
+    def __init__(self, observer: Observer, samples_per_step: int) -> None:
+        self.observer = observer
+        self.samples_per_step = samples_per_step
+        self._started = 0.0
+        self._first_step = 0
+        self._last_time = 0.0
+        self._last_step = 0
+
+    def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        self._started = self._last_time = time.perf_counter()
+        self._first_step = self._last_step = state.global_step
+
+    def on_log(self, args: Any, state: Any, control: Any, logs: dict | None = None, **kwargs: Any) -> None:
+        if not state.is_world_process_zero or not logs or "loss" not in logs:
+            return
+        now = time.perf_counter()
+        steps = state.global_step - self._last_step
+        rate = steps * self.samples_per_step / max(now - self._last_time, 1e-9)
+        done = state.global_step - self._first_step
+        per_step = (now - self._started) / done if done else 0.0
+        self._last_time, self._last_step = now, state.global_step
+        self.observer(
+            StepEvent(
+                step=state.global_step,
+                total_steps=state.max_steps,
+                epoch=float(state.epoch or 0.0),
+                loss=float(logs["loss"]),
+                learning_rate=float(logs.get("learning_rate", 0.0)),
+                samples_per_second=round(rate, 2),
+                eta_seconds=round(per_step * (state.max_steps - state.global_step), 1),
+            )
+        )
+
+    def on_evaluate(self, args: Any, state: Any, control: Any, metrics: dict | None = None, **kwargs: Any) -> None:
+        if state.is_world_process_zero and metrics:
+            self.observer(
+                EvalEvent(step=state.global_step, epoch=float(state.epoch or 0.0), metrics=eval_metrics(metrics))
+            )
+
+    def on_save(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        if state.is_world_process_zero:
+            path = Path(args.output_dir) / f"checkpoint-{state.global_step}"
+            self.observer(CheckpointEvent(step=state.global_step, path=str(path)))
+
+
+class ControlBridge(TrainerCallback):
+    """Turns :class:`RunControl` requests into Trainer control flags, once per optimisation step."""
+
+    def __init__(self, control: RunControl) -> None:
+        self.run_control = control
+        self.stopped = False
+
+    def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        self.run_control.wait_while_paused()
+        if self.run_control.stop_requested:
+            self.stopped = True
+            control.should_training_stop = True

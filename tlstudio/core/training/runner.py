@@ -1,0 +1,221 @@
+"""``run_training``: one fine-tuning run from a RunConfig to a complete run folder."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tlstudio.core.config import RunConfig
+from tlstudio.core.errors import TLStudioError, TrainingError
+from tlstudio.core.events import (
+    FailedEvent,
+    FinishedEvent,
+    Observer,
+    RunControl,
+    StatusEvent,
+    null_observer,
+)
+from tlstudio.core.prepared import PreparedData
+from tlstudio.core.runfolder import CHECKPOINTS, CONFIG_JSON
+
+MAX_EVAL_INTERVAL = 500  # steps: long epochs still get regular checkpoints
+
+
+@dataclass
+class RunResult:
+    """Where the run went, its test metrics, and whether the user stopped it early."""
+
+    run_dir: Path
+    metrics: dict[str, Any] = field(default_factory=dict)
+    stopped: bool = False
+
+
+def world() -> tuple[int, int]:
+    """(rank, world size) under ``torchrun``; (0, 1) otherwise."""
+    return int(os.environ.get("RANK", "0")), int(os.environ.get("WORLD_SIZE", "1"))
+
+
+def resolve_run_dir(config: RunConfig, resume: bool) -> Path:
+    """The run folder: ``config.output_dir`` or a fresh one under the runs folder."""
+    from tlstudio.core.paths import runs_dir
+    from tlstudio.core.runfolder import check_target, default_run_dir
+
+    rank, size = world()
+    if config.output_dir:
+        run_dir = Path(config.output_dir).expanduser().resolve()
+    elif size > 1:
+        raise TrainingError("Under torchrun, name the run folder with --out so every process uses the same one.")
+    else:
+        run_dir = default_run_dir(runs_dir(), config.data_path or "data", config.model)
+    if rank == 0:
+        check_target(run_dir, resume)
+    return run_dir
+
+
+def run_training(
+    config: RunConfig,
+    observer: Observer = null_observer,
+    control: RunControl | None = None,
+    *,
+    data: PreparedData | None = None,
+    resume: bool = False,
+) -> RunResult:
+    """Fine-tune, evaluate and write a complete run folder; emits events to ``observer``.
+
+    With ``resume``, ``config.output_dir`` must name an unfinished run folder that has a
+    checkpoint; training continues from it with optimizer, scheduler and RNG state.
+    Raises :class:`TLStudioError` (after a :class:`FailedEvent`) when the run fails.
+    """
+    from tlstudio.core import runfolder
+
+    rank, _ = world()
+    emit = observer if rank == 0 else null_observer
+    run_dir: Path | None = None
+    try:
+        config = dataclasses.replace(config, extra=dict(config.extra))
+        config.validate()
+        run_dir = resolve_run_dir(config, resume)
+        config.output_dir = str(run_dir)
+        return _run(config, emit, control or RunControl(), data, resume, run_dir)
+    except BaseException as exc:
+        message = str(exc) if isinstance(exc, TLStudioError) else f"Training failed: {type(exc).__name__}: {exc}"
+        if isinstance(exc, KeyboardInterrupt):
+            message = "Training was interrupted."
+        emit(FailedEvent(message=message, details=traceback.format_exc()))
+        if run_dir is not None and rank == 0 and (run_dir / CONFIG_JSON).exists():
+            runfolder.write_status(run_dir, "failed", error=message)
+            runfolder.remove_model_files(run_dir)
+        if isinstance(exc, TLStudioError | KeyboardInterrupt):
+            raise
+        raise TrainingError(message) from exc
+
+
+def _prepare(config: RunConfig, emit: Observer, data: PreparedData | None) -> tuple[PreparedData, Any, Any, dict]:
+    """Data, model info, tokenizer and fit report; fills the config's inferred fields."""
+    from tlstudio.core.fit import model_fit
+    from tlstudio.core.models import download_model, resolve_model
+    from tlstudio.core.training.loading import load_tokenizer
+    from tlstudio.core.training.tokenize import training_texts
+
+    if data is None:
+        emit(StatusEvent(message=f"Reading {config.data_path}…"))
+        from tlstudio.core.data import load_prepared
+
+        data = load_prepared(config)
+    if len(data.splits["train"]) == 0:
+        raise TrainingError("The training split is empty: the file needs more labelled rows.")
+    config.task, config.text_columns, config.label_column = data.task, data.text_columns, data.label_column
+    info = resolve_model(config.model)
+    if info.path is None:
+        emit(StatusEvent(message=f"Downloading {info.name}…"))
+        info = download_model(info.name, lambda done, total: emit(
+            StatusEvent(message=f"Downloading {info.name}: {done / 1e6:.0f} of {total / 1e6:.0f} MB")))
+    emit(StatusEvent(message=f"Loading tokenizer of {info.name}…"))
+    tokenizer = load_tokenizer(info.path, trust_remote_code=config.trust_remote_code)
+    texts, pairs = training_texts(data)
+    fit = model_fit(texts, tokenizer, config.max_length, pairs)
+    for warning in fit.warnings:
+        emit(StatusEvent(message=f"Warning: {warning}"))
+    if config.max_length is None:
+        config.max_length = fit.suggested_max_length
+        emit(StatusEvent(message=f"Max length {config.max_length} tokens (covers 95% of training rows)."))
+    return data, info, tokenizer, fit.to_dict()
+
+
+def _run(
+    config: RunConfig, emit: Observer, control: RunControl, data: PreparedData | None, resume: bool, run_dir: Path
+) -> RunResult:
+    from tlstudio.core import runfolder
+    from tlstudio.core.device import choose_device, choose_precision
+    from tlstudio.core.training.loading import load_classifier
+
+    if resume:
+        saved = RunConfig.load(run_dir / CONFIG_JSON)
+        config = dataclasses.replace(saved, output_dir=str(run_dir))
+        emit(StatusEvent(message=f"Resuming {run_dir.name} from its last checkpoint…"))
+    data, info, tokenizer, fit = _prepare(config, emit, data)
+    device = choose_device(config.device)
+    precision = choose_precision(config.precision, device)
+    rank, size = world()
+    meta = {"name": run_dir.name, "model": info.name, "task": data.task, "device": device,
+            "precision": precision, "fit_warnings": fit["warnings"], "world_size": size}
+    if rank == 0:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        runfolder.write_status(run_dir, "running", **meta)
+        from tlstudio.core.atomic import write_text
+
+        write_text(run_dir / CONFIG_JSON, config.to_json() + "\n")
+    emit(StatusEvent(message=f"Loading {info.name}…"))
+    model, new_weights = load_classifier(
+        info.path, task=data.task, label_names=data.label_names,
+        head_dropout=config.head_dropout, trust_remote_code=config.trust_remote_code,
+    )
+    if new_weights:
+        emit(StatusEvent(message=f"New classification head ({len(new_weights)} tensors) starts untrained, as expected."))
+    from tlstudio.core.training.setup import build_trainer
+
+    trainer, bridge = build_trainer(config, data, model, tokenizer, device, precision, emit, control)
+    checkpoint = runfolder.latest_checkpoint(run_dir) if resume else None
+    emit(StatusEvent(message=f"Training on {device} ({precision}), {len(data.splits['train'])} examples…"))
+    trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
+    stopped = bridge.stopped
+    trainer.accelerator.wait_for_everyone()
+    if rank != 0:
+        return RunResult(run_dir, {}, stopped)
+    return _finish(config, data, trainer, tokenizer, run_dir, {**meta, "stopped": stopped}, emit)
+
+
+def _finish(
+    config: RunConfig, data: PreparedData, trainer: Any, tokenizer: Any, run_dir: Path,
+    meta: dict[str, Any], emit: Observer,
+) -> RunResult:
+    """Save the (best) model, evaluate on the test split, write records, mark complete."""
+    from tlstudio.core import runfolder
+    from tlstudio.core.metrics import main_metric
+    from tlstudio.core.predict import Predictor
+    from tlstudio.core.runs import repeat_command
+    from tlstudio.core.training.report import write_reports
+
+    from tlstudio.core.training.loading import quiet_libraries
+
+    emit(StatusEvent(message="Saving the model…"))
+    quiet_libraries()  # the Trainer re-enables hub progress bars when it finishes
+    model = trainer.accelerator.unwrap_model(trainer.model)
+    model.save_pretrained(run_dir)
+    tokenizer.save_pretrained(run_dir)
+    runfolder.write_history(run_dir, trainer.state.log_history)
+    emit(StatusEvent(message="Evaluating on the test split and running baselines…"))
+    # Reload from disk: the trained object may still carry the Trainer's autocast wrapper, and
+    # test predictions must be exactly what `tlstudio predict` gives for this folder.
+    predictor = Predictor.load(run_dir)
+    meta["repeat_command"] = repeat_command(config)
+    if len(data.splits["test"]) == 0:
+        raise TrainingError("The test split is empty: lower --test-size's rounding or add rows.")
+    metrics = write_reports(run_dir, config, data, predictor, meta)
+    if not config.extra.get("keep_checkpoints"):
+        runfolder.remove_checkpoints(run_dir)
+    name = main_metric(data.task)
+    value = metrics["model"].get(name)
+    runfolder.write_status(run_dir, "complete", **meta, main_metric=name, main_metric_value=value,
+                           finished=runfolder.now_iso())
+    emit(FinishedEvent(run_dir=str(run_dir), metrics=metrics["model"], stopped=meta["stopped"]))
+    return RunResult(run_dir, metrics, meta["stopped"])
+
+
+def steps_per_epoch(train_rows: int, config: RunConfig, world_size: int) -> int:
+    """Optimisation steps in one epoch (after gradient accumulation)."""
+    batches = math.ceil(train_rows / (config.batch_size * world_size))
+    return max(1, math.ceil(batches / config.grad_accumulation))
+
+
+def eval_interval(train_rows: int, config: RunConfig, world_size: int) -> int:
+    per_epoch = steps_per_epoch(train_rows, config, world_size)
+    return max(1, min(MAX_EVAL_INTERVAL, math.ceil(per_epoch / max(1, config.evals_per_epoch))))
+
+
+__all__ = ["RunResult", "run_training", "CHECKPOINTS"]

@@ -1,0 +1,51 @@
+"""Start the desktop app: ``run_app(file=None, demo=False)`` (the ``tlstudio`` command calls it)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from tlstudio import __version__
+
+
+def _application() -> object:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("TL Studio")
+        app.setOrganizationName("tlstudio")
+        app.setApplicationVersion(__version__)
+        app.setDesktopFileName("tlstudio")
+    return app
+
+
+def run_app(file: str | None = None, demo: bool = False) -> int:
+    """Show the main window (optionally opening ``file`` or the demo) and run the event loop."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    app = _application()
+    from tlstudio.gui import theme
+    from tlstudio.gui.dialogs import install_exception_hooks
+    from tlstudio.gui.main_window import MainWindow
+
+    theme.apply(app)  # type: ignore[arg-type]
+    window = MainWindow(warm_up=True)
+    install_exception_hooks(window)
+    app.styleHints().colorSchemeChanged.connect(lambda _scheme: theme.apply(app))  # type: ignore[attr-defined]
+    window.show()
+    if file:
+        window.open_file(os.path.abspath(file))
+    elif demo:
+        window.open_demo()
+    return int(app.exec())  # type: ignore[attr-defined]
+
+
+def main() -> None:
+    """Entry point of the ``tlstudio-gui`` script."""
+    args = [a for a in sys.argv[1:] if not a.startswith("-")]
+    sys.exit(run_app(file=args[0] if args else None, demo="--demo" in sys.argv))

@@ -1,0 +1,298 @@
+"""The main window: a sidebar that follows the flow, one page per step, menus and drops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from tlstudio.gui import jobs, settings, theme
+from tlstudio.gui.pages.data_page import DataPage
+from tlstudio.gui.pages.evaluate_page import EvaluatePage
+from tlstudio.gui.pages.model_page import ModelPage
+from tlstudio.gui.pages.predict_page import PredictPage
+from tlstudio.gui.pages.runs_page import RunsPage
+from tlstudio.gui.pages.train_page import TrainPage
+from tlstudio.gui.pages.welcome_page import WelcomePage
+from tlstudio.gui.state import AppState
+from tlstudio.gui.workers import FunctionWorker, WorkerHost
+
+PAGES = ("welcome", "data", "model", "train", "evaluate", "predict", "runs")
+TITLES = {"welcome": "Start", "data": "Data", "model": "Model", "train": "Train",
+          "evaluate": "Evaluate", "predict": "Predict", "runs": "Runs"}
+OPEN_FILTER = "Data files (*.csv *.tsv *.txt *.jsonl *.json *.parquet *.xlsx);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """TL Studio's one window. ``warm_up`` imports torch in the background once shown."""
+
+    closed = Signal()
+
+    def __init__(self, *, warm_up: bool = False) -> None:
+        super().__init__()
+        self.setWindowTitle("TL Studio")
+        self.setWindowIcon(theme.icon("app"))
+        self.setObjectName("mainWindow")
+        self.setMinimumSize(QSize(1000, 660))
+        self.setAcceptDrops(True)
+        self.state = AppState()
+        self.host = WorkerHost(self)
+        self._warm_up = warm_up
+        self._close_when_stopped = False
+        self.confirm_close = self._ask_close_during_training
+        self._build_pages()
+        self._build_menus()
+        self._restore_geometry()
+        self.state.data_changed.connect(self._update_navigation)
+        self.state.model_changed.connect(self._update_navigation)
+        self.state.run_changed.connect(self._update_navigation)
+        self.state.training_changed.connect(self._on_state_training_changed)
+        self._update_navigation()
+        first_run = not settings.recent_files()
+        self.show_page("welcome" if first_run else "data")
+
+    # ---- construction -------------------------------------------------------------------
+    def _build_pages(self) -> None:
+        state, host = self.state, self.host
+        self.pages: dict[str, QWidget] = {
+            "welcome": WelcomePage(),
+            "data": DataPage(state, host),
+            "model": ModelPage(state, host),
+            "train": TrainPage(state, host),
+            "evaluate": EvaluatePage(state, host),
+            "predict": PredictPage(state, host),
+            "runs": RunsPage(state, host),
+        }
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName("Steps")
+        self.sidebar.setIconSize(QSize(22, 22))
+        self.sidebar.setFixedWidth(170)
+        self.stack = QStackedWidget()
+        for key in PAGES:
+            item = QListWidgetItem(theme.icon(key), TITLES[key])
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.sidebar.addItem(item)
+            self.stack.addWidget(self.pages[key])
+            self.pages[key].next_requested.connect(self.show_page)
+        self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        welcome: WelcomePage = self.pages["welcome"]  # type: ignore[assignment]
+        welcome.demo_requested.connect(self.open_demo)
+        welcome.open_requested.connect(self.open_dialog)
+        runs: RunsPage = self.pages["runs"]  # type: ignore[assignment]
+        runs.run_opened.connect(self._on_runs_run_opened)
+        self.pages["train"].run_finished.connect(self._on_train_run_finished)
+
+    def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&Open data file…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "Open &demo dataset", self.open_demo, "Ctrl+D")
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Export model folder…",
+                     self.pages["evaluate"].export_model, "Ctrl+E")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        train: TrainPage = self.pages["train"]  # type: ignore[assignment]
+        run_menu = bar.addMenu("&Run")
+        self._action(run_menu, "&Start training", train.start, "Ctrl+Return")
+        self._action(run_menu, "&Pause / resume", train.pause_button.click, "Ctrl+P")
+        self._action(run_menu, "S&top", train.stop, "Ctrl+.")
+        go_menu = bar.addMenu("&Go")
+        for index, key in enumerate(PAGES):
+            self._action(go_menu, TITLES[key], lambda _=False, k=key: self.show_page(k),
+                         f"Ctrl+{index + 1}")
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Environment…", self.show_environment)
+        self._action(help_menu, "&About TL Studio", self._show_about)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = settings.recent_files()
+        if not files:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+        for path in files:
+            self._action(self.recent_menu, path, lambda _=False, p=path: self.open_file(p))
+
+    # ---- navigation ---------------------------------------------------------------------
+    def show_page(self, key: str) -> None:
+        row = PAGES.index(key)
+        item = self.sidebar.item(row)
+        if item.flags() & Qt.ItemFlag.ItemIsEnabled:
+            self.sidebar.setCurrentRow(row)
+
+    def current_page(self) -> str:
+        return PAGES[self.stack.currentIndex()]
+
+    def _on_sidebar_row_changed(self, row: int) -> None:
+        if row >= 0:
+            self.stack.setCurrentIndex(row)
+
+    def _next_step(self) -> str:
+        state = self.state
+        if not state.has_data:
+            return "data"
+        if state.model is None:
+            return "model"
+        if state.run_dir is None:
+            return "train"
+        return "evaluate"
+
+    def _update_navigation(self) -> None:
+        """Enable the steps that are ready; make the next one bold."""
+        state = self.state
+        ready = {"welcome": True, "data": True, "runs": True, "model": state.has_data,
+                 "train": state.has_data and state.model is not None,
+                 "evaluate": state.run_dir is not None, "predict": state.run_dir is not None}
+        next_key = self._next_step()
+        for row, key in enumerate(PAGES):
+            item = self.sidebar.item(row)
+            flags = item.flags()
+            flags = (flags | Qt.ItemFlag.ItemIsEnabled) if ready[key] else (
+                flags & ~Qt.ItemFlag.ItemIsEnabled)
+            item.setFlags(flags)
+            font = QFont(item.font())
+            font.setBold(key == next_key)
+            item.setFont(font)
+            item.setText(TITLES[key] + ("   ›" if key == next_key else ""))
+            item.setToolTip("Next step" if key == next_key else "")
+
+    def _on_state_training_changed(self, training: bool) -> None:
+        self.pages["data"].setEnabled(not training)
+        self.pages["model"].setEnabled(not training)
+        if not training and self._close_when_stopped:
+            QTimer.singleShot(0, self.close)
+
+    def _on_train_run_finished(self, _result: Any) -> None:
+        self.pages["runs"].refresh()
+
+    def _on_runs_run_opened(self, run_dir: str) -> None:
+        self.state.set_run(run_dir)
+        self.show_page("evaluate")
+
+    # ---- files --------------------------------------------------------------------------
+    def open_file(self, path: str) -> None:
+        """Load ``path`` on the Data page (the same as dropping it on the window)."""
+        self.show_page("data")
+        self.pages["data"].open_file(path)
+
+    def open_demo(self) -> None:
+        self.show_page("data")
+        self.pages["data"].open_demo()
+
+    def open_dialog(self) -> None:
+        start = str(Path(settings.recent_files()[0]).parent) if settings.recent_files() else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open a data file", start, OPEN_FILTER)
+        if path:
+            self.open_file(path)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if any(url.isLocalFile() for url in urls) and not self.state.training:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files and not self.state.training:
+            event.acceptProposedAction()
+            self.open_file(files[0])
+        else:
+            event.ignore()
+
+    # ---- help ---------------------------------------------------------------------------
+    def show_environment(self) -> None:
+        from tlstudio.gui.dialogs import environment_text, show_error
+
+        worker = FunctionWorker(environment_text)
+        worker.succeeded.connect(self._on_environment_ready)
+        worker.failed.connect(self._on_environment_failed)
+        self.host.start(worker)
+        self._show_error = show_error
+
+    def _on_environment_ready(self, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "Environment", text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("environmentDialog")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.open()
+
+    def _on_environment_failed(self, message: str, details: str) -> None:
+        self._show_error(self, message, details)
+
+    def _show_about(self) -> None:
+        from tlstudio import __version__
+
+        QMessageBox.about(self, "About TL Studio",
+                          f"TL Studio {__version__}\nFine-tune pretrained transformers on "
+                          "your own labelled text.")
+
+    # ---- lifecycle ----------------------------------------------------------------------
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self._warm_up:
+            self._warm_up = False
+            QTimer.singleShot(300, self._start_warm_up)
+
+    def _start_warm_up(self) -> None:
+        worker = FunctionWorker(jobs.warm_up)
+        self.host.start(worker)
+
+    def _restore_geometry(self) -> None:
+        geometry = settings.settings().value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 820)
+
+    def _ask_close_during_training(self) -> bool:
+        answer = QMessageBox.question(
+            self, "Training is running",
+            "A training run is in progress. Stop it and close? The best model so far is kept.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        train: TrainPage = self.pages["train"]  # type: ignore[assignment]
+        if train.running:
+            if self._close_when_stopped or self.confirm_close():
+                self._close_when_stopped = True
+                train.request_stop_for_close()
+            event.ignore()
+            return
+        settings.settings().setValue("window/geometry", self.saveGeometry())
+        self.pages["predict"].shutdown()
+        self.host.shutdown()
+        self.closed.emit()
+        super().closeEvent(event)

@@ -1,0 +1,104 @@
+"""Shared page furniture: a title, a hint line, an inline error banner, a "Next" button."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def label(text: str = "", role: str | None = None, wrap: bool = False) -> QLabel:
+    widget = QLabel(text)
+    if role:
+        widget.setProperty("role", role)
+    widget.setWordWrap(wrap)
+    return widget
+
+
+def named(widget: QWidget, name: str, accessible: str | None = None,
+          tooltip: str | None = None) -> QWidget:
+    """Set the stable objectName and the matching accessible name (and a tooltip)."""
+    widget.setObjectName(name)
+    widget.setAccessibleName(accessible or name)
+    if tooltip:
+        widget.setToolTip(tooltip)
+    return widget
+
+
+class ErrorBanner(QFrame):
+    """An inline error with a Details button; hidden until :meth:`show_error`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "error")
+        self.setObjectName("errorBanner")
+        layout = QHBoxLayout(self)
+        self.message = label(wrap=True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._details = ""
+        self.details_button = QPushButton("Details…")
+        self.details_button.clicked.connect(self._on_details_clicked)
+        close = QPushButton("Dismiss")
+        close.clicked.connect(self.hide)
+        layout.addWidget(self.message, 1)
+        layout.addWidget(self.details_button)
+        layout.addWidget(close)
+        self.hide()
+
+    def show_error(self, message: str, details: str = "") -> None:
+        self.message.setText(message)
+        self._details = details
+        self.details_button.setVisible(bool(details))
+        self.show()
+
+    def _on_details_clicked(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "Details", self.message.text(),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setDetailedText(self._details)
+        box.exec()
+
+
+class Page(QWidget):
+    """A page with a header; subclasses fill :attr:`body`."""
+
+    next_requested = Signal(str)
+
+    def __init__(self, title: str, hint: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(18, 14, 18, 14)
+        header = QHBoxLayout()
+        header.addWidget(label(title, "title"))
+        header.addStretch(1)
+        self.header_actions = header
+        outer.addLayout(header)
+        self.hint = label(hint, "hint", wrap=True)
+        outer.addWidget(self.hint)
+        self.banner = ErrorBanner()
+        outer.addWidget(self.banner)
+        self.body = QVBoxLayout()
+        outer.addLayout(self.body, 1)
+        self.footer = QHBoxLayout()
+        self.footer.addStretch(1)
+        outer.addLayout(self.footer)
+        self.next_button: QPushButton | None = None
+
+    def add_next_button(self, text: str, target: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setProperty("role", "primary")
+        button.setObjectName(f"next_{target}")
+        button.clicked.connect(self._on_next_clicked)
+        button.setProperty("target", target)
+        self.footer.addWidget(button)
+        self.next_button = button
+        return button
+
+    def _on_next_clicked(self) -> None:
+        self.next_requested.emit(str(self.sender().property("target")))

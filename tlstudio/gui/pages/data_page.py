@@ -1,0 +1,291 @@
+"""Data page: open or drop a file, preview it, check roles and problems, set the split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHeaderView,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tlstudio.core.config import TASKS
+from tlstudio.gui import jobs, plots, settings
+from tlstudio.gui.arrow_model import ArrowTableModel
+from tlstudio.gui.pages.base import Page, label, named
+from tlstudio.gui.state import AppState
+from tlstudio.gui.workers import FunctionWorker, WorkerHost
+
+NONE = "(none)"
+AUTO = "(infer)"
+SEVERITY_MARK = {"error": "⛔", "warning": "⚠", "info": "ℹ"}
+TASK_TIPS = {
+    "binary": "Two classes, e.g. positive / negative.",
+    "multiclass": "One of several classes per row.",
+    "multilabel": "Any number of labels per row.",
+    "regression": "A number per row (e.g. a score).",
+}
+
+
+class DataPage(Page):
+    """Open a CSV/TSV/JSONL (or drop it on the window) and confirm how to read it."""
+
+    file_loaded = Signal(str)
+
+    def __init__(self, state: AppState, host: WorkerHost, parent: QWidget | None = None) -> None:
+        super().__init__("Data", "Drop a CSV, TSV or JSONL file anywhere on this window, "
+                         "open one, or try the demo dataset.", parent)
+        self._state = state
+        self._host = host
+        self._path: str | None = None
+        self._busy = False
+        self._build()
+
+    # ---- layout -------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.open_button = QPushButton("Open file…")
+        self.open_button.setToolTip("Open a data file (Ctrl+O)")
+        self.demo_button = named(QPushButton("Use demo dataset"), "demoButton",
+                                 tooltip="3,000 review sentences labelled positive/negative "
+                                 "(UCI, CC BY 4.0)")
+        self.header_actions.addWidget(self.open_button)
+        self.header_actions.addWidget(self.demo_button)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(160)
+        self.busy.hide()
+        self.status = label("No file yet.", "hint")
+        self.header_actions.insertWidget(1, self.status)
+        self.header_actions.insertWidget(2, self.busy)
+
+        self.model = ArrowTableModel()
+        self.preview = named(QTableView(), "dataPreview", "Data preview")
+        self.preview.setModel(self.model)
+        self.preview.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.preview.horizontalHeader().setStretchLastSection(True)
+        self.preview.verticalHeader().setDefaultSectionSize(22)
+        self.preview.setWordWrap(False)
+
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self._roles_box())
+        side_layout.addWidget(self._split_box())
+        problems_box = QGroupBox("Problems")
+        problems_layout = QVBoxLayout(problems_box)
+        self.problems = named(QListWidget(), "problemsList", "Problems",
+                              "Click a problem to highlight its rows in the preview")
+        self.problems.setWordWrap(True)
+        self.problems.itemClicked.connect(self._on_problem_clicked)
+        problems_layout.addWidget(self.problems)
+        side_layout.addWidget(problems_box, 1)
+
+        self.label_plot = plots.make_plot("labelPlot", "Labels", "", "rows")
+        self.length_plot = plots.make_plot("lengthPlot", "Text length", "characters", "rows")
+        charts = QTabWidget()
+        charts.addTab(self.label_plot, "Label distribution")
+        charts.addTab(self.length_plot, "Text length")
+        charts.setMinimumHeight(200)
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.preview)
+        left.addWidget(charts)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 2)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        side.setMinimumWidth(300)
+        self.body.addWidget(splitter)
+        self.next_button = self.add_next_button("Next: choose a model  →", "model")
+        self.next_button.setEnabled(False)
+        self.demo_button.clicked.connect(self.open_demo)
+        self._set_form_enabled(False)
+
+    def _roles_box(self) -> QGroupBox:
+        box = QGroupBox("How to read it")
+        form = QFormLayout(box)
+        self.text_combo = named(QComboBox(), "textColumnCombo", "Text column",
+                                "The column with the text to classify")
+        self.pair_combo = named(QComboBox(), "pairColumnCombo", "Second text column",
+                                "For sentence pairs (e.g. question + answer); usually none")
+        self.label_combo = named(QComboBox(), "labelColumnCombo", "Label column",
+                                 "The column with the answer the model should learn")
+        self.task_combo = named(QComboBox(), "taskCombo", "Task",
+                                "What kind of answer the label is")
+        self.task_combo.addItems(list(TASKS))
+        for i, task in enumerate(TASKS):
+            self.task_combo.setItemData(i, TASK_TIPS[task], Qt.ItemDataRole.ToolTipRole)
+        form.addRow("Text column", self.text_combo)
+        form.addRow("Second text", self.pair_combo)
+        form.addRow("Label column", self.label_combo)
+        form.addRow("Task", self.task_combo)
+        for combo in (self.text_combo, self.pair_combo, self.label_combo, self.task_combo):
+            combo.activated.connect(self._on_roles_changed)
+        return box
+
+    def _split_box(self) -> QGroupBox:
+        box = QGroupBox("Split")
+        form = QFormLayout(box)
+        self.test_spin = named(QDoubleSpinBox(), "testSizeSpin", "Test share",
+                               "Share of rows kept aside to measure the final model")
+        self.val_spin = named(QDoubleSpinBox(), "valSizeSpin", "Validation share",
+                              "Share of rows used to watch progress during training")
+        for spin, value in ((self.test_spin, self._state.test_size),
+                            (self.val_spin, self._state.val_size)):
+            spin.setRange(0.05, 0.5)
+            spin.setSingleStep(0.05)
+            spin.setDecimals(2)
+            spin.setValue(value)
+            spin.valueChanged.connect(self._on_split_changed)
+        self.seed_spin = named(QSpinBox(), "seedSpin", "Seed",
+                               "Same seed, same split: makes runs comparable")
+        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin.setValue(self._state.seed)
+        self.seed_spin.valueChanged.connect(self._on_split_changed)
+        form.addRow("Test share", self.test_spin)
+        form.addRow("Validation share", self.val_spin)
+        form.addRow("Seed", self.seed_spin)
+        return box
+
+    # ---- actions ------------------------------------------------------------------------
+    def open_demo(self) -> None:
+        from tlstudio.resources import resource_path
+
+        self.open_file(str(resource_path("samples", "uci_sentiment_sentences.csv")))
+
+    def open_file(self, path: str, **overrides: Any) -> None:
+        """Inspect ``path`` in a worker; the page fills in when it is done."""
+        if self._busy:
+            return
+        self._busy = True
+        self._path = path
+        self.banner.hide()
+        self.busy.show()
+        self.status.setText(f"Reading {Path(path).name}…")
+        self._set_form_enabled(False)
+        worker = FunctionWorker(jobs.inspect, path, **overrides)
+        worker.succeeded.connect(self._on_inspect_succeeded)
+        worker.failed.connect(self._on_inspect_failed)
+        self._host.start(worker)
+
+    def _on_roles_changed(self) -> None:
+        if self._path is None or self._state.report is None:
+            return
+        pair = self.pair_combo.currentText()
+        texts = [self.text_combo.currentText()] + ([pair] if pair and pair != NONE else [])
+        self.open_file(self._path, text_columns=texts, label_column=self.label_combo.currentText(),
+                       task=self.task_combo.currentText())
+
+    def _on_split_changed(self) -> None:
+        self._state.test_size = self.test_spin.value()
+        self._state.val_size = self.val_spin.value()
+        self._state.seed = self.seed_spin.value()
+
+    def _on_inspect_succeeded(self, result: jobs.InspectResult) -> None:
+        self._busy = False
+        self.busy.hide()
+        report = result.report
+        loaded = report.loaded
+        self.model.set_table(loaded.table)
+        self.preview.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            self.preview.setColumnWidth(column, min(self.preview.columnWidth(column), 420))
+        self._fill_roles(report)
+        self._fill_problems(report.problems if hasattr(report, "problems") else [])
+        self._draw_charts(result)
+        delim = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}.get(
+            loaded.delimiter or "", loaded.delimiter or "")
+        self.status.setText(f"{Path(loaded.path).name}: {loaded.num_rows:,} rows, "
+                            f"{loaded.format.upper()}{', ' + delim if delim else ''}, "
+                            f"{loaded.encoding}")
+        self._set_form_enabled(True)
+        self.next_button.setEnabled(True)
+        settings.add_recent_file(str(loaded.path))
+        self._state.set_inspection(result)
+        self.file_loaded.emit(str(loaded.path))
+
+    def _on_inspect_failed(self, message: str, details: str) -> None:
+        self._busy = False
+        self.busy.hide()
+        self.status.setText("Could not read that file." if self._state.report is None
+                            else f"Still showing {Path(self._state.report.loaded.path).name}.")
+        self._set_form_enabled(self._state.report is not None)
+        self.banner.show_error(message, details)
+
+    # ---- filling widgets ----------------------------------------------------------------
+    def _set_form_enabled(self, enabled: bool) -> None:
+        for widget in (self.text_combo, self.pair_combo, self.label_combo, self.task_combo):
+            widget.setEnabled(enabled)
+        self.open_button.setEnabled(not self._busy)
+        self.demo_button.setEnabled(not self._busy)
+
+    def _fill_roles(self, report: Any) -> None:
+        columns = list(report.loaded.column_names)
+        roles = report.roles
+        for combo, choices, current in (
+            (self.text_combo, columns, roles.text_columns[0]),
+            (self.pair_combo, [NONE, *columns],
+             roles.text_columns[1] if len(roles.text_columns) > 1 else NONE),
+            (self.label_combo, columns, roles.label_column),
+            (self.task_combo, list(TASKS), roles.task),
+        ):
+            combo.blockSignals(True)
+            if combo is not self.task_combo:
+                combo.clear()
+                combo.addItems(choices)
+            combo.setCurrentText(str(current))
+            combo.blockSignals(False)
+
+    def _fill_problems(self, problems: list[Any]) -> None:
+        self.problems.clear()
+        if not problems:
+            item = QListWidgetItem("✓ No problems found.")
+            self.problems.addItem(item)
+            return
+        order = {"error": 0, "warning": 1, "info": 2}
+        for problem in sorted(problems, key=lambda p: order.get(p.severity, 3)):
+            rows = list(problem.rows)
+            suffix = f"  ({len(rows)} row{'s' if len(rows) != 1 else ''})" if rows else ""
+            item = QListWidgetItem(f"{SEVERITY_MARK.get(problem.severity, '•')} "
+                                   f"{problem.message}{suffix}")
+            item.setData(Qt.ItemDataRole.UserRole, rows)
+            item.setToolTip(f"{problem.severity}: {problem.code}")
+            self.problems.addItem(item)
+
+    def _on_problem_clicked(self, item: QListWidgetItem) -> None:
+        rows = item.data(Qt.ItemDataRole.UserRole) or []
+        self.model.set_highlighted_rows(set(rows))
+        if rows:
+            self.preview.scrollTo(self.model.index(int(rows[0]), 0),
+                                  QAbstractItemView.ScrollHint.PositionAtCenter)
+            self.preview.selectRow(int(rows[0]))
+
+    def _draw_charts(self, result: jobs.InspectResult) -> None:
+        if result.label_values is not None:
+            plots.histogram(self.label_plot, result.label_values, color_index=0)
+            self.label_plot.getPlotItem().setTitle("Label values")
+        else:
+            names = [name for name, _ in result.label_counts]
+            plots.bar_chart(self.label_plot, names, [count for _, count in result.label_counts])
+            self.label_plot.getPlotItem().setTitle("Labels")
+        plots.histogram(self.length_plot, result.text_lengths)

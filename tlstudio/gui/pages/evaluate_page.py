@@ -1,0 +1,292 @@
+"""Evaluate page: the model beside the baselines, confusion matrix, per-class, mistakes, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QGroupBox,
+    QHeaderView,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tlstudio.gui import plots, run_files
+from tlstudio.gui.pages.base import Page, label, named
+from tlstudio.gui.state import AppState
+from tlstudio.gui.train_worker import main_metric
+from tlstudio.gui.workers import FunctionWorker, WorkerHost
+
+BASELINE_TITLES = {"majority": "Majority baseline", "tfidf": "TF-IDF + linear baseline"}
+
+
+def _table(name: str, accessible: str) -> QTableWidget:
+    table = named(QTableWidget(), name, accessible)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return "" if value is None else str(value)
+
+
+class EvaluatePage(Page):
+    """How good is the model, compared with what a simple method gets?"""
+
+    def __init__(self, state: AppState, host: WorkerHost, parent: QWidget | None = None) -> None:
+        super().__init__("Evaluate", "Scores on the test rows the model never saw, beside two "
+                         "simple baselines. Click a confusion-matrix cell to see its rows.", parent)
+        self._state = state
+        self._host = host
+        self._metrics: dict[str, Any] = {}
+        self._predictions: list[dict[str, str]] = []
+        self._build()
+        state.run_changed.connect(self.reload)
+
+    def _build(self) -> None:
+        self.export_button = named(QPushButton("Save model folder…"), "exportButton",
+                                   "Export model", "Copy the trained model to a folder of your "
+                                   "choice; transformers' pipeline() loads it (Ctrl+E)")
+        self.open_folder_button = named(QPushButton("Open run folder"), "openRunFolderButton")
+        self.copy_command_button = named(QPushButton("Copy as command"), "copyCommandButton",
+                                         tooltip="Copy the 'tlstudio train …' line that repeats "
+                                         "this run without the window, e.g. on a bigger machine")
+        for button in (self.export_button, self.open_folder_button, self.copy_command_button):
+            self.header_actions.addWidget(button)
+            button.setEnabled(False)
+        self.export_button.clicked.connect(self.export_model)
+        self.open_folder_button.clicked.connect(self._on_open_folder_clicked)
+        self.copy_command_button.clicked.connect(self.copy_command)
+
+        self.headline = label("", "big", wrap=True)
+        self.body.addWidget(self.headline)
+        self.metrics_table = _table("metricsTable", "Metrics")
+        self.per_class = _table("perClassTable", "Per-class metrics")
+        self.confusion = named(QTableWidget(), "confusionMatrix", "Confusion matrix")
+        self.confusion.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.confusion.cellClicked.connect(self._on_confusion_cell_clicked)
+        self.cell_rows = named(QListWidget(), "confusionRows", "Rows in the selected cell")
+        self.cell_rows.setWordWrap(True)
+        self.mistakes = _table("misclassifiedTable", "Misclassified examples")
+        self.scatter = plots.make_plot("scatterPlot", "Predicted vs true", "true", "predicted")
+        self.residuals = plots.make_plot("residualPlot", "Residuals", "predicted − true", "rows")
+
+        metrics_box = QGroupBox("Scores")
+        QVBoxLayout(metrics_box).addWidget(self.metrics_table)
+        classes_box = QGroupBox("Per class")
+        QVBoxLayout(classes_box).addWidget(self.per_class)
+        left = QSplitter()
+        left.setOrientation(left.orientation().Vertical)
+        left.addWidget(metrics_box)
+        left.addWidget(classes_box)
+        confusion_box = QGroupBox("Confusion matrix (rows: true, columns: predicted)")
+        confusion_layout = QVBoxLayout(confusion_box)
+        confusion_layout.addWidget(self.confusion, 3)
+        confusion_layout.addWidget(label("Rows in the selected cell", "hint"))
+        confusion_layout.addWidget(self.cell_rows, 2)
+        overview = QSplitter()
+        overview.addWidget(left)
+        overview.addWidget(confusion_box)
+        overview.setSizes([520, 520])
+        regression = QSplitter()
+        regression.addWidget(self.scatter)
+        regression.addWidget(self.residuals)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(overview, "Overview")
+        self.tabs.addTab(self.mistakes, "Mistakes")
+        self.regression_index = self.tabs.addTab(regression, "Regression plots")
+        self.body.addWidget(self.tabs, 1)
+        self.next_button = self.add_next_button("Next: try it  →", "predict")
+        self.next_button.setEnabled(False)
+
+    # ---- loading ------------------------------------------------------------------------
+    def reload(self) -> None:
+        run_dir = self._state.run_dir
+        for button in (self.export_button, self.open_folder_button, self.copy_command_button,
+                       self.next_button):
+            button.setEnabled(run_dir is not None)
+        if run_dir is None:
+            return
+        worker = FunctionWorker(_load_evaluation, run_dir)
+        worker.succeeded.connect(self._on_evaluation_loaded)
+        worker.failed.connect(self.banner.show_error)
+        self._host.start(worker)
+
+    def _on_evaluation_loaded(self, loaded: tuple[dict[str, Any], list[dict[str, str]]]) -> None:
+        self.banner.hide()
+        self._metrics, self._predictions = loaded
+        metrics = self._metrics
+        self._fill_metrics(metrics)
+        self._fill_per_class(metrics.get("per_class") or {})
+        self._fill_confusion(metrics.get("confusion_matrix") or [], metrics.get("label_names") or [])
+        self._fill_mistakes(metrics.get("misclassified") or [])
+        regression = metrics.get("task") == "regression"
+        self.tabs.setTabVisible(self.regression_index, regression)
+        if regression:
+            self._draw_regression(metrics.get("pairs") or [])
+
+    def _fill_metrics(self, metrics: dict[str, Any]) -> None:
+        model = metrics.get("model") or {}
+        baselines = metrics.get("baselines") or {}
+        names = [k for k, v in model.items() if isinstance(v, (int, float))]
+        columns = ["Metric", "Your model"] + [BASELINE_TITLES.get(b, b) for b in baselines]
+        table = self.metrics_table
+        table.clear()
+        table.setColumnCount(len(columns))
+        table.setHorizontalHeaderLabels(columns)
+        table.setRowCount(len(names))
+        for row, name in enumerate(names):
+            values = [name.replace("_", " "), _fmt(model[name])] + [
+                _fmt((baselines[b] or {}).get(name)) for b in baselines]
+            for col, text in enumerate(values):
+                table.setItem(row, col, QTableWidgetItem(text))
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        key = main_metric(model)
+        if key is None:
+            self.headline.setText("")
+            return
+        parts = [f"{BASELINE_TITLES.get(b, b).split(' ')[0]} {_fmt((v or {}).get(key))}"
+                 for b, v in baselines.items() if (v or {}).get(key) is not None]
+        self.headline.setText(f"Test {key.replace('_', ' ')}: {model[key]:.3f}"
+                              + (f"   (baselines: {', '.join(parts)})" if parts else ""))
+
+    def _fill_per_class(self, per_class: dict[str, dict[str, Any]]) -> None:
+        columns = ["Class", "Precision", "Recall", "F1", "Support"]
+        table = self.per_class
+        table.clear()
+        table.setColumnCount(len(columns))
+        table.setHorizontalHeaderLabels(columns)
+        table.setRowCount(len(per_class))
+        for row, (name, values) in enumerate(per_class.items()):
+            cells = [name] + [_fmt(values.get(k)) for k in ("precision", "recall", "f1", "support")]
+            for col, text in enumerate(cells):
+                table.setItem(row, col, QTableWidgetItem(text))
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+    def _fill_confusion(self, matrix: list[list[int]], names: list[str]) -> None:
+        table = self.confusion
+        table.clear()
+        self.cell_rows.clear()
+        size = len(matrix)
+        table.setRowCount(size)
+        table.setColumnCount(size)
+        labels = [str(n) for n in names[:size]] + [str(i) for i in range(len(names), size)]
+        table.setHorizontalHeaderLabels(labels)
+        table.setVerticalHeaderLabels(labels)
+        data = np.asarray(matrix, dtype=float) if size else np.zeros((0, 0))
+        totals = data.sum(axis=1, keepdims=True) if size else data
+        for r in range(size):
+            for c in range(size):
+                share = data[r, c] / totals[r, 0] if totals[r, 0] else 0.0
+                item = QTableWidgetItem(f"{int(data[r, c])}\n{share:.0%}")
+                base = QColor(47, 126, 216) if r == c else QColor(228, 87, 46)
+                base.setAlpha(int(30 + 200 * share))
+                item.setBackground(QBrush(base))
+                if share > 0.6:
+                    item.setForeground(QBrush(QColor("white")))
+                item.setToolTip(f"true {labels[r]}, predicted {labels[c]}: {int(data[r, c])} "
+                                "rows. Click to list them.")
+                table.setItem(r, c, item)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+    def _on_confusion_cell_clicked(self, row: int, column: int) -> None:
+        names = self._metrics.get("label_names") or []
+        if row >= len(names) or column >= len(names):
+            return
+        true, predicted = str(names[row]), str(names[column])
+        hits = [p for p in self._predictions if p["true"] == true and p["predicted"] == predicted]
+        self.cell_rows.clear()
+        if not hits:
+            self.cell_rows.addItem(f"No test rows are true '{true}' and predicted '{predicted}'.")
+        for hit in hits[:500]:
+            self.cell_rows.addItem(f"row {hit['row']}: {hit['text'][:300]}")
+
+    def _fill_mistakes(self, mistakes: list[dict[str, Any]]) -> None:
+        ordered = sorted(mistakes, key=lambda m: -float(m.get("confidence") or 0))
+        columns = ["Confidence", "True", "Predicted", "Row", "Text"]
+        table = self.mistakes
+        table.clear()
+        table.setColumnCount(len(columns))
+        table.setHorizontalHeaderLabels(columns)
+        table.setRowCount(len(ordered))
+        for row, mistake in enumerate(ordered):
+            cells = [_fmt(float(mistake.get("confidence") or 0)), mistake.get("true"),
+                     mistake.get("predicted"), mistake.get("row"), mistake.get("text")]
+            for col, value in enumerate(cells):
+                item = QTableWidgetItem(_fmt(value))
+                item.setToolTip(str(mistake.get("text", ""))[:2000])
+                table.setItem(row, col, item)
+        table.resizeColumnsToContents()
+
+    def _draw_regression(self, pairs: list[list[float]]) -> None:
+        data = np.asarray(pairs, dtype=float).reshape(-1, 2)
+        item = self.scatter.getPlotItem()
+        item.clear()
+        item.addItem(pg.ScatterPlotItem(data[:, 0], data[:, 1], size=5,
+                                        brush=pg.mkBrush(47, 126, 216, 120), pen=None))
+        if len(data):
+            low, high = float(data.min()), float(data.max())
+            item.plot([low, high], [low, high], pen=plots.pen(1, 1))
+        plots.histogram(self.residuals, data[:, 1] - data[:, 0])
+
+    # ---- export -------------------------------------------------------------------------
+    def export_model(self) -> None:
+        """Ask for a destination and copy the clean model folder there (in a worker)."""
+        run_dir = self._state.run_dir
+        if run_dir is None:
+            return
+        dest = QFileDialog.getExistingDirectory(self, "Save the model folder in…")
+        if dest:
+            self.export_to(Path(dest) / run_dir.name)
+
+    def export_to(self, dest: Path) -> None:
+        from tlstudio.core.runs import export_run
+
+        worker = FunctionWorker(export_run, self._state.run_dir, dest)
+        worker.succeeded.connect(self._on_export_succeeded)
+        worker.failed.connect(self.banner.show_error)
+        self._host.start(worker)
+
+    def _on_export_succeeded(self, path: Any) -> None:
+        self.headline.setText(f"Model saved to {path}. Load it with "
+                              f"pipeline('text-classification', model='{path}').")
+
+    def _on_open_folder_clicked(self) -> None:
+        if self._state.run_dir is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._state.run_dir)))
+
+    def copy_command(self) -> str:
+        """Put the ``tlstudio train …`` line that repeats this run on the clipboard."""
+        from tlstudio.core.config import RunConfig
+        from tlstudio.core.runfolder import CONFIG_JSON
+        from tlstudio.core.runs import repeat_command
+
+        config = RunConfig.load(self._state.run_dir / CONFIG_JSON)
+        command = repeat_command(config)
+        QGuiApplication.clipboard().setText(command)
+        self.hint.setText(f"Copied: {command}")
+        return command
+
+
+def _load_evaluation(run_dir: Path) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    return run_files.load_metrics(run_dir), run_files.load_test_predictions(run_dir)
+

@@ -1,0 +1,221 @@
+"""Model page: the models at hand (bundled first), their facts, folders and hub downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tlstudio.gui import jobs, settings
+from tlstudio.gui.pages.base import Page, label, named
+from tlstudio.gui.state import AppState
+from tlstudio.gui.workers import FunctionWorker, WorkerHost
+
+SOURCE_WORDS = {"bundled": "bundled, works offline", "folder": "local folder",
+                "cache": "Hugging Face cache", "hub": "Hugging Face hub"}
+
+
+def human_bytes(size: int | None) -> str:
+    if not size:
+        return "unknown"
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024
+    return str(size)
+
+
+def human_count(count: int | None) -> str:
+    if not count:
+        return "unknown"
+    return f"{count / 1e6:,.1f} million" if count >= 1e6 else f"{count:,}"
+
+
+class ModelPage(Page):
+    """Pick the pretrained model to fine-tune."""
+
+    def __init__(self, state: AppState, host: WorkerHost, parent: QWidget | None = None) -> None:
+        super().__init__("Model", "The bundled model works offline and is a good start. "
+                         "Add a model folder, or download one from the Hugging Face hub.", parent)
+        self._state = state
+        self._host = host
+        self._models: list[Any] = []
+        self._loaded = False
+        self._build()
+
+    def _build(self) -> None:
+        self.model_list = named(QListWidget(), "modelList", "Models")
+        self.model_list.currentRowChanged.connect(self._on_model_selected)
+        add_folder = QPushButton("Add folder…")
+        add_folder.setToolTip("A folder with config.json, weights and a tokenizer")
+        add_folder.clicked.connect(self._on_add_folder_clicked)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.model_list, 1)
+        left_layout.addWidget(add_folder)
+
+        facts = QGroupBox("About this model")
+        self.facts = QFormLayout(facts)
+        self.fact_labels: dict[str, Any] = {}
+        for key in ("Name", "Source", "Architecture", "Parameters", "Size on disk",
+                    "Max length", "Layers", "Hidden size"):
+            value = label(wrap=True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fact_labels[key] = value
+            self.facts.addRow(key, value)
+        self.description = label(wrap=True, role="hint")
+        self.facts.addRow(self.description)
+
+        hub = QGroupBox("Download from the Hugging Face hub")
+        hub_layout = QVBoxLayout(hub)
+        row = QHBoxLayout()
+        self.hub_edit = named(QLineEdit(), "hubIdEdit", "Hub model id",
+                              "e.g. distilbert-base-uncased")
+        self.hub_edit.setPlaceholderText("e.g. distilbert-base-uncased")
+        self.download_button = named(QPushButton("Download"), "downloadButton")
+        self.download_button.clicked.connect(self._on_download_clicked)
+        self.hub_edit.returnPressed.connect(self._on_download_clicked)
+        row.addWidget(self.hub_edit, 1)
+        row.addWidget(self.download_button)
+        self.download_progress = QProgressBar()
+        self.download_progress.hide()
+        self.hub_status = label(wrap=True, role="hint")
+        from tlstudio.core.models import hub_offline
+
+        if hub_offline():
+            self.hub_status.setText("Offline mode is on (HF_HUB_OFFLINE), so downloads are "
+                                    "off. The bundled model and local folders still work.")
+        hub_layout.addLayout(row)
+        hub_layout.addWidget(self.download_progress)
+        hub_layout.addWidget(self.hub_status)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(facts)
+        right_layout.addWidget(hub)
+        right_layout.addStretch(1)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([420, 700])
+        self.body.addWidget(splitter)
+        self.next_button = self.add_next_button("Next: train  →", "train")
+        self.next_button.setEnabled(False)
+
+    def refresh(self) -> None:
+        """(Re)list the models in a worker; cheap, no torch."""
+        folders = [str(f) for f in (settings.last_choice("model_folders", []) or [])]
+        if isinstance(settings.last_choice("model_folders", []), str):
+            folders = [settings.last_choice("model_folders")]
+        worker = FunctionWorker(jobs.list_models, folders)
+        worker.succeeded.connect(self._on_models_listed)
+        worker.failed.connect(self.banner.show_error)
+        self._host.start(worker)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not self._loaded:
+            self._loaded = True
+            self.refresh()
+
+    def _on_models_listed(self, models: list[Any]) -> None:
+        self._models = list(models)
+        current = self._state.model.name if self._state.model else None
+        self.model_list.blockSignals(True)
+        self.model_list.clear()
+        for info in self._models:
+            item = QListWidgetItem(f"{info.name}\n{SOURCE_WORDS.get(info.source, info.source)}"
+                                   f" · {human_count(info.parameters)} parameters")
+            item.setToolTip(info.description or info.name)
+            self.model_list.addItem(item)
+        self.model_list.blockSignals(False)
+        names = [m.name for m in self._models]
+        self.model_list.setCurrentRow(names.index(current) if current in names else 0)
+
+    def _on_model_selected(self, row: int) -> None:
+        if not 0 <= row < len(self._models):
+            return
+        info = self._models[row]
+        values = {
+            "Name": info.name, "Source": SOURCE_WORDS.get(info.source, info.source),
+            "Architecture": info.architecture, "Parameters": human_count(info.parameters),
+            "Size on disk": human_bytes(info.size_bytes),
+            "Max length": f"{info.max_length} tokens" if info.max_length else "unknown",
+            "Layers": str(info.num_layers or "unknown"),
+            "Hidden size": str(info.hidden_size or "unknown"),
+        }
+        for key, value in values.items():
+            self.fact_labels[key].setText(value)
+        self.description.setText(info.description)
+        self.next_button.setEnabled(True)
+        self._state.set_model(info)
+
+    def _on_add_folder_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a model folder")
+        if folder:
+            self.add_folder(folder)
+
+    def add_folder(self, folder: str) -> None:
+        """Remember ``folder`` as a model source and relist."""
+        from pathlib import Path
+
+        from tlstudio.core.models import is_model_folder
+
+        if not is_model_folder(Path(folder)):
+            self.banner.show_error(f"'{folder}' is not a model folder: it needs a config.json "
+                                   "and weights (model.safetensors or pytorch_model.bin).")
+            return
+        folders = [str(f) for f in (settings.last_choice("model_folders", []) or [])]
+        settings.set_last_choice("model_folders", [folder] + [f for f in folders if f != folder])
+        self.refresh()
+
+    def _on_download_clicked(self) -> None:
+        hub_id = self.hub_edit.text().strip()
+        if not hub_id:
+            self.hub_status.setText("Type a model id first, e.g. distilbert-base-uncased.")
+            return
+        from tlstudio.core.models import download_model
+
+        self.download_button.setEnabled(False)
+        self.download_progress.setRange(0, 0)
+        self.download_progress.show()
+        self.hub_status.setText(f"Downloading {hub_id}…")
+        worker = FunctionWorker(download_model, hub_id, with_progress=True)
+        worker.progressed.connect(self._on_download_progressed)
+        worker.succeeded.connect(self._on_download_succeeded)
+        worker.failed.connect(self._on_download_failed)
+        self._host.start(worker)
+
+    def _on_download_progressed(self, done: int, total: int) -> None:
+        if total > 0:
+            self.download_progress.setRange(0, 1000)
+            self.download_progress.setValue(int(1000 * done / total))
+            self.download_progress.setFormat(f"{human_bytes(done)} of {human_bytes(total)}")
+
+    def _on_download_succeeded(self, info: Any) -> None:
+        self.download_button.setEnabled(True)
+        self.download_progress.hide()
+        self.hub_status.setText(f"Downloaded {info.name}.")
+        self._state.set_model(info)
+        self.refresh()
+
+    def _on_download_failed(self, message: str, details: str) -> None:
+        self.download_button.setEnabled(True)
+        self.download_progress.hide()
+        self.hub_status.setText(message)

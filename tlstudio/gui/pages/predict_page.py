@@ -1,0 +1,266 @@
+"""Predict page: type text and see the label as you type; predict a whole file and save it."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tlstudio.core import paths
+from tlstudio.gui.pages.base import Page, label, named
+from tlstudio.gui.predict_worker import PredictorHost
+from tlstudio.gui.state import AppState
+from tlstudio.gui.workers import FunctionWorker, WorkerHost
+
+DEBOUNCE_MS = 300
+MAX_BARS = 10
+
+
+def _predict_file(run_dir: str, source: str, target: str, progress: Any) -> int:
+    from tlstudio.core.predict import Predictor
+
+    return Predictor.load(run_dir).predict_file(source, target, progress=progress)
+
+
+class PredictPage(Page):
+    """Try the trained model on your own sentences or a whole file."""
+
+    def __init__(self, state: AppState, host: WorkerHost, parent: QWidget | None = None) -> None:
+        super().__init__("Predict", "Type or paste a text: the prediction updates as you type.",
+                         parent)
+        self._state = state
+        self._host = host
+        self._predictor = PredictorHost()
+        self._loaded_run: str | None = None
+        self._request = 0
+        self._batch_output: str | None = None
+        self._build()
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.predict_now)
+        self.input.textChanged.connect(self._debounce.start)
+        self.pair_input.textChanged.connect(self._debounce.start)
+        state.run_changed.connect(self._on_state_run_changed)
+
+    def _build(self) -> None:
+        self.run_label = label("No model yet: train one or open a past run.", "hint", wrap=True)
+        self.input = named(QPlainTextEdit(), "predictInput", "Text to classify")
+        self.input.setPlaceholderText("Type a sentence, e.g. “The battery lasts all day, love it.”")
+        self.pair_input = named(QPlainTextEdit(), "predictPairInput", "Second text")
+        self.pair_input.setPlaceholderText("Second text of the pair")
+        self.pair_input.hide()
+        self.predict_button = named(QPushButton("Predict"), "predictButton", "Predict",
+                                    "Predict now (it also updates as you type)")
+        self.predict_button.clicked.connect(self.predict_now)
+        self.result = named(label("", "big", wrap=True), "predictResult", "Prediction")
+        self.bars_box = QWidget()
+        self.bars = QVBoxLayout(self.bars_box)
+        self.bars.setContentsMargins(0, 0, 0, 0)
+        single = QGroupBox("One text")
+        single_layout = QVBoxLayout(single)
+        single_layout.addWidget(self.run_label)
+        single_layout.addWidget(self.input, 2)
+        single_layout.addWidget(self.pair_input, 1)
+        single_layout.addWidget(self.predict_button, 0, Qt.AlignmentFlag.AlignLeft)
+        single_layout.addWidget(self.result)
+        single_layout.addWidget(self.bars_box)
+        single_layout.addStretch(1)
+
+        batch = QGroupBox("A whole file")
+        batch_layout = QVBoxLayout(batch)
+        buttons = QHBoxLayout()
+        self.load_button = named(QPushButton("Load CSV…"), "predictLoadButton",
+                                 tooltip="Predict every row of a CSV/TSV/JSONL file")
+        self.save_button = named(QPushButton("Save CSV…"), "predictSaveButton",
+                                 tooltip="Save the file with its predictions")
+        self.save_button.setEnabled(False)
+        self.load_button.clicked.connect(self._on_load_clicked)
+        self.save_button.clicked.connect(self._on_save_clicked)
+        buttons.addWidget(self.load_button)
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        self.batch_progress = named(QProgressBar(), "predictProgress", "Batch progress")
+        self.batch_progress.hide()
+        self.batch_status = label("", "hint", wrap=True)
+        self.batch_table = named(QTableWidget(), "predictTable", "Predicted rows")
+        self.batch_table.horizontalHeader().setStretchLastSection(True)
+        batch_layout.addLayout(buttons)
+        batch_layout.addWidget(self.batch_progress)
+        batch_layout.addWidget(self.batch_status)
+        batch_layout.addWidget(self.batch_table, 1)
+        splitter = QSplitter()
+        splitter.addWidget(single)
+        splitter.addWidget(batch)
+        splitter.setSizes([520, 600])
+        self.body.addWidget(splitter, 1)
+        self._set_ready(False)
+
+    def _set_ready(self, ready: bool) -> None:
+        for widget in (self.predict_button, self.load_button):
+            widget.setEnabled(ready)
+
+    # ---- loading the model --------------------------------------------------------------
+    def _on_state_run_changed(self) -> None:
+        run_dir = self._state.run_dir
+        if run_dir is None or str(run_dir) == self._loaded_run:
+            return
+        self._loaded_run = None
+        self._set_ready(False)
+        self.run_label.setText(f"Loading the model from {run_dir.name}…")
+        worker = self._predictor.worker
+        if worker is None:
+            worker = self._predictor.start()
+            worker.loaded.connect(self._on_predictor_loaded)
+            worker.predicted.connect(self._on_predicted)
+            worker.failed.connect(self._on_predictor_failed)
+        worker.load_requested.emit(str(run_dir))
+
+    def _on_predictor_loaded(self, run_dir: str, facts: dict[str, Any]) -> None:
+        self._loaded_run = run_dir
+        self._facts = facts
+        self.pair_input.setVisible(bool(facts.get("is_pair")))
+        self.run_label.setText(f"Using {Path(run_dir).name} ({facts['task']}).")
+        self._set_ready(True)
+        if self.input.toPlainText().strip():
+            self.predict_now()
+
+    def _on_predictor_failed(self, message: str, details: str) -> None:
+        self.banner.show_error(message, details)
+
+    # ---- one text -----------------------------------------------------------------------
+    def predict_now(self) -> None:
+        """Send the current text to the predictor thread (the newest request wins)."""
+        text = self.input.toPlainText().strip()
+        if not text or self._loaded_run is None or self._predictor.worker is None:
+            return
+        self._request += 1
+        worker = self._predictor.worker
+        worker.latest_request = self._request
+        pairs = [self.pair_input.toPlainText()] if self.pair_input.isVisible() else None
+        worker.predict_requested.emit(self._request, [text], pairs)
+
+    def _on_predicted(self, request: int, predictions: list[Any]) -> None:
+        if request != self._request or not predictions:
+            return
+        prediction = predictions[0]
+        value = prediction.label
+        scores = dict(prediction.scores or {})
+        if isinstance(value, float):
+            self.result.setText(f"Predicted value: {value:.3f}")
+        elif isinstance(value, list):
+            self.result.setText("Labels: " + (", ".join(value) if value else "(none)"))
+        else:
+            self.result.setText(f"{value}  ({scores.get(str(value), 0):.0%} sure)")
+        self._draw_bars(scores)
+
+    def _draw_bars(self, scores: dict[str, float]) -> None:
+        while self.bars.count():
+            item = self.bars.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for name, score in sorted(scores.items(), key=lambda s: -s[1])[:MAX_BARS]:
+            bar = QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setValue(int(1000 * max(0.0, min(1.0, score))))
+            bar.setFormat(f"{name}: {score:.1%}")
+            bar.setAccessibleName(f"{name} probability")
+            self.bars.addWidget(bar)
+
+    # ---- a whole file -------------------------------------------------------------------
+    def _on_load_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Predict a file", "", "Data files (*.csv *.tsv *.txt *.jsonl);;All files (*)")
+        if path:
+            self.predict_file(path)
+
+    def predict_file(self, source: str) -> None:
+        """Predict every row of ``source`` into a temporary CSV; Save CSV copies it out."""
+        if self._loaded_run is None:
+            return
+        target = paths.home() / "tmp" / f"predictions-{Path(source).stem}.csv"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._batch_output = None
+        self.save_button.setEnabled(False)
+        self.load_button.setEnabled(False)
+        self.batch_progress.setRange(0, 0)
+        self.batch_progress.show()
+        self.batch_status.setText(f"Predicting {Path(source).name}…")
+        worker = FunctionWorker(_predict_file, self._loaded_run, source, str(target),
+                                with_progress=True)
+        worker.progressed.connect(self._on_batch_progressed)
+        worker.succeeded.connect(self._on_batch_succeeded)
+        worker.failed.connect(self._on_batch_failed)
+        self._pending_output = str(target)
+        self._host.start(worker)
+
+    def _on_batch_progressed(self, done: int, total: int) -> None:
+        if total > 0:
+            self.batch_progress.setRange(0, total)
+            self.batch_progress.setValue(done)
+
+    def _on_batch_succeeded(self, rows: int) -> None:
+        self.batch_progress.hide()
+        self.load_button.setEnabled(True)
+        self._batch_output = self._pending_output
+        self.save_button.setEnabled(True)
+        self.batch_status.setText(f"Predicted {rows:,} rows. Save CSV… to keep them.")
+        self._show_preview(self._batch_output)
+
+    def _on_batch_failed(self, message: str, details: str) -> None:
+        self.batch_progress.hide()
+        self.load_button.setEnabled(True)
+        self.batch_status.setText("")
+        self.banner.show_error(message, details)
+
+    def _show_preview(self, path: str, limit: int = 500) -> None:
+        csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            rows = [row for _, row in zip(range(limit), reader, strict=False)]
+        table = self.batch_table
+        table.clear()
+        table.setColumnCount(len(header))
+        table.setHorizontalHeaderLabels(header)
+        table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                table.setItem(r, c, QTableWidgetItem(value[:300]))
+
+    def _on_save_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save predictions", "predictions.csv",
+                                              "CSV (*.csv)")
+        if path:
+            self.save_predictions(path)
+
+    def save_predictions(self, path: str) -> None:
+        """Copy the predicted file to ``path`` (temporary name, then rename)."""
+        if self._batch_output is None:
+            return
+        tmp = f"{path}.tmp-{os.getpid()}"
+        shutil.copyfile(self._batch_output, tmp)
+        os.replace(tmp, path)
+        self.batch_status.setText(f"Saved {path}.")
+
+    def shutdown(self) -> None:
+        self._debounce.stop()
+        self._predictor.shutdown()

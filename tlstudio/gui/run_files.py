@@ -1,0 +1,64 @@
+"""Read what a finished run folder holds (metrics, test predictions) for display. No torch."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tlstudio.core.errors import RunFolderError
+
+TRUE_KEYS = ("true", "label", "true_label", "gold")
+PRED_KEYS = ("predicted", "prediction", "pred", "predicted_label")
+
+
+def load_metrics(run_dir: str | Path) -> dict[str, Any]:
+    path = Path(run_dir) / "metrics.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise RunFolderError(f"{run_dir} has no metrics.json; is the run complete?") from exc
+    except ValueError as exc:
+        raise RunFolderError(f"{path} is damaged ({exc}).") from exc
+
+
+def _pick(header: list[str], keys: tuple[str, ...]) -> str | None:
+    lowered = {h.lower(): h for h in header}
+    return next((lowered[k] for k in keys if k in lowered), None)
+
+
+def load_test_predictions(run_dir: str | Path, limit: int = 200_000) -> list[dict[str, str]]:
+    """Rows of ``predictions_test.csv`` normalised to keys row/text/true/predicted/confidence."""
+    path = Path(run_dir) / "predictions_test.csv"
+    if not path.exists():
+        return []
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    out: list[dict[str, str]] = []
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        true_key, pred_key = _pick(header, TRUE_KEYS), _pick(header, PRED_KEYS)
+        text_key = _pick(header, ("text",))
+        row_key = _pick(header, ("row",))
+        conf_key = _pick(header, ("confidence", "score", "probability"))
+        for i, record in enumerate(reader):
+            if i >= limit:
+                break
+            out.append({
+                "row": record.get(row_key, str(i)) if row_key else str(i),
+                "text": record.get(text_key, "") if text_key else "",
+                "true": record.get(true_key, "") if true_key else "",
+                "predicted": record.get(pred_key, "") if pred_key else "",
+                "confidence": record.get(conf_key, "") if conf_key else "",
+            })
+    return out
+
+
+def load_run_info(run_dir: str | Path) -> dict[str, Any]:
+    path = Path(run_dir) / "run.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

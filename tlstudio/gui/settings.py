@@ -1,0 +1,43 @@
+"""UI state only (window geometry, recent files, last choices) in an INI under TLSTUDIO_HOME."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSettings
+
+from tlstudio.core import paths
+
+SETTINGS_VERSION = 1
+MAX_RECENT = 8
+
+
+def settings() -> QSettings:
+    """The app's QSettings; a stale settings version resets the stored layout."""
+    store = QSettings(str(paths.home() / "gui.ini"), QSettings.Format.IniFormat)
+    if store.value("settings_version", 0, int) != SETTINGS_VERSION:
+        store.clear()
+        store.setValue("settings_version", SETTINGS_VERSION)
+    return store
+
+
+def recent_files() -> list[str]:
+    value = settings().value("recent_files", [])
+    if isinstance(value, str):
+        value = [value]
+    return [str(v) for v in (value or [])]
+
+
+def add_recent_file(path: str) -> list[str]:
+    """Put ``path`` first in the recent list and return the new list."""
+    files = [path] + [p for p in recent_files() if p != path]
+    settings().setValue("recent_files", files[:MAX_RECENT])
+    return files[:MAX_RECENT]
+
+
+def last_choice(key: str, default: Any = None) -> Any:
+    return settings().value(f"choices/{key}", default)
+
+
+def set_last_choice(key: str, value: Any) -> None:
+    settings().setValue(f"choices/{key}", value)

@@ -1,0 +1,72 @@
+"""What the pages share: the inspected data, the chosen model and the current run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from tlstudio.core.config import RunConfig
+
+
+class AppState(QObject):
+    """The single source of truth the pages read and update; it emits a signal per change."""
+
+    data_changed = Signal()
+    model_changed = Signal()
+    run_changed = Signal()
+    training_changed = Signal(bool)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inspection: Any = None  # jobs.InspectResult
+        self.model: Any = None  # tlstudio.core.models.ModelInfo
+        self.run_dir: Path | None = None
+        self.training = False
+        self.test_size = 0.15
+        self.val_size = 0.15
+        self.seed = 42
+
+    @property
+    def report(self) -> Any:
+        return None if self.inspection is None else self.inspection.report
+
+    @property
+    def has_data(self) -> bool:
+        return self.report is not None
+
+    def set_inspection(self, inspection: Any) -> None:
+        self.inspection = inspection
+        self.data_changed.emit()
+
+    def set_model(self, model: Any) -> None:
+        self.model = model
+        self.model_changed.emit()
+
+    def set_run(self, run_dir: Path | str | None) -> None:
+        self.run_dir = None if run_dir is None else Path(run_dir)
+        self.run_changed.emit()
+
+    def set_training(self, training: bool) -> None:
+        self.training = training
+        self.training_changed.emit(training)
+
+    def base_config(self) -> RunConfig:
+        """A RunConfig with the data, roles, split and model chosen so far."""
+        report = self.report
+        config = RunConfig()
+        if report is not None:
+            roles = report.roles
+            config.data_path = str(report.loaded.path)
+            config.text_columns = list(roles.text_columns)
+            label_columns = getattr(roles, "label_columns", None) or []
+            config.label_column = ",".join(label_columns) if len(label_columns) > 1 else roles.label_column
+            config.task = roles.task
+        config.test_size = self.test_size
+        config.val_size = self.val_size
+        config.seed = self.seed
+        if self.model is not None:
+            config.model = "default" if self.model.source == "bundled" else (
+                self.model.path or self.model.name)
+        return config

@@ -1,0 +1,68 @@
+"""Icons, colours and the light/dark look (native style; follows the system scheme)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication
+
+from tlstudio.resources import resource_path
+
+ACCENT = "#2f7ed8"
+
+
+@cache
+def icon(name: str) -> QIcon:
+    """An SVG icon from ``resources/icons`` (an empty icon when missing)."""
+    path = resource_path("icons", f"{name}.svg")
+    return QIcon(str(path)) if path.exists() else QIcon()
+
+
+def is_dark() -> bool:
+    hints = QGuiApplication.styleHints()
+    scheme = hints.colorScheme() if hints is not None else Qt.ColorScheme.Unknown
+    if scheme != Qt.ColorScheme.Unknown:
+        return scheme == Qt.ColorScheme.Dark
+    window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
+    return window.lightness() < 128
+
+
+def apply_plot_theme() -> None:
+    """pyqtgraph colours that match the current palette."""
+    palette = QGuiApplication.palette()
+    pg.setConfigOptions(antialias=True,
+                        foreground=palette.color(QPalette.ColorRole.WindowText),
+                        background=None)
+
+
+def style_sheet() -> str:
+    """A light touch on top of the native style: the sidebar and the headline labels."""
+    dark = is_dark()
+    side_bg = "#1f2329" if dark else "#f1f3f6"
+    side_sel = "#2b4a73" if dark else "#d6e6fb"
+    muted = "#a0a7b1" if dark else "#5f6670"
+    return f"""
+    QListWidget#sidebar {{ background: {side_bg}; border: none; padding-top: 8px;
+                           font-size: 11pt; outline: 0; }}
+    QListWidget#sidebar::item {{ padding: 9px 10px; border-radius: 6px; margin: 1px 6px; }}
+    QListWidget#sidebar::item:selected {{ background: {side_sel}; color: palette(text); }}
+    QListWidget#modelList::item, QListWidget#runsList::item {{ padding: 6px 4px; }}
+    QLabel[role="title"] {{ font-size: 16pt; font-weight: 600; }}
+    QLabel[role="hint"] {{ color: {muted}; }}
+    QLabel[role="big"] {{ font-size: 13pt; font-weight: 600; }}
+    QPushButton[role="primary"] {{ background: {ACCENT}; color: white; border: none;
+                                   padding: 6px 16px; border-radius: 5px; font-weight: 600; }}
+    QPushButton[role="primary"]:disabled {{ background: #9bb8dc; }}
+    QFrame[role="error"] {{ background: #fdecea; border: 1px solid #f5c2c0; border-radius: 5px; }}
+    QFrame[role="error"] QLabel {{ color: #8a1c14; }}
+    """
+
+
+def apply(app: QApplication) -> None:
+    """Install the style sheet and the plot colours on ``app``."""
+    app.setStyleSheet(style_sheet())
+    apply_plot_theme()
+    app.setWindowIcon(icon("app"))
