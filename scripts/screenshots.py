@@ -46,7 +46,6 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
 
     from tlstudio.gui import theme
     from tlstudio.gui.app import _application
@@ -108,6 +107,7 @@ def main() -> int:
     window.show_page("runs")
     runs = window.pages["runs"]
     wait_until(app, lambda: runs.runs_list.count() > 0, 60)
+    settle(app, 1.5)
     runs.runs_list.selectAll()
     settle(app, 1.0)
     shot("09_runs")

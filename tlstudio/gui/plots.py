@@ -11,6 +11,14 @@ from PySide6.QtGui import QColor
 PALETTE = ["#2f7ed8", "#e4572e", "#29a35a", "#9b59b6", "#f39c12", "#17a2b8", "#c0392b", "#7f8c8d"]
 
 
+def add_legend(widget: pg.PlotWidget, offset: tuple[int, int]) -> pg.LegendItem:
+    """A legend with a translucent background so it never hides the curves under it."""
+    from tlstudio.gui.theme import is_dark
+
+    brush = (30, 33, 38, 190) if is_dark() else (255, 255, 255, 190)
+    return widget.getPlotItem().addLegend(offset=offset, brush=brush)
+
+
 def make_plot(name: str, title: str, x_label: str, y_label: str) -> pg.PlotWidget:
     """A PlotWidget with readable, prefix-free axes and a legend."""
     widget = pg.PlotWidget(title=title)
@@ -58,8 +66,13 @@ class Series:
         return self._x[: self.size], self._y[: self.size]
 
 
-def smooth(y: np.ndarray, weight: float = 0.9) -> np.ndarray:
-    """Bias-corrected exponential moving average (as TensorBoard draws it)."""
+def smooth(y: np.ndarray, weight: float | None = None) -> np.ndarray:
+    """Bias-corrected exponential moving average (as TensorBoard draws it).
+
+    The default weight grows with the number of points, so a short run is not flattened.
+    """
+    if weight is None:
+        weight = min(0.95, max(0.5, 1 - 8 / max(len(y), 1)))
     out = np.empty_like(y)
     last = 0.0
     for i, value in enumerate(y):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -93,11 +95,16 @@ class TrainSettings(QWidget):
             spin.valueChanged.connect(self._on_knob_changed)
         self.apply_preset("Balanced")
 
-    def _advanced_box(self) -> QGroupBox:
-        box = QGroupBox("Advanced settings")
-        box.setCheckable(True)
-        box.setChecked(False)
-        inner = QWidget()
+    def _advanced_box(self) -> QWidget:
+        box = QWidget()
+        toggle = named(QToolButton(), "advancedToggle", "Advanced settings",
+                       "Show the settings most runs never need to change")
+        toggle.setText("Advanced settings")
+        toggle.setCheckable(True)
+        toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toggle.setArrowType(Qt.ArrowType.RightArrow)
+        toggle.setAutoRaise(True)
+        inner = QGroupBox()
         form = QFormLayout(inner)
         self.optimizer = named(QComboBox(), "optimizerCombo", "Optimizer", TIPS["optimizer"])
         self.optimizer.addItems(list(OPTIMIZERS))
@@ -132,11 +139,18 @@ class TrainSettings(QWidget):
         ):
             form.addRow(label, widget)
         outer = QVBoxLayout(box)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(toggle)
         outer.addWidget(inner)
         inner.setVisible(False)
-        box.toggled.connect(inner.setVisible)
-        self.advanced = box
+        toggle.toggled.connect(self._on_advanced_toggled)
+        self.advanced = toggle
+        self.advanced_panel = inner
         return box
+
+    def _on_advanced_toggled(self, shown: bool) -> None:
+        self.advanced_panel.setVisible(shown)
+        self.advanced.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
 
     def apply_preset(self, name: str) -> None:
         values = PRESETS.get(name)

@@ -139,7 +139,8 @@ def prepare_splits(loaded: LoadedTable, roles: Roles, split: SplitConfig) -> Pre
     notes.append(f"Split: {sizes}.")
     return PreparedData(task=roles.task, splits=splits, label_names=names,
                         text_columns=list(roles.text_columns),
-                        label_column=roles.label_column, source=loaded.path, notes=notes)
+                        label_column=roles.label_column, source=loaded.path,
+                        notes=list(dict.fromkeys(notes)))
 
 
 def _with_test_labels(names: list[str], test: pa.Table, roles: Roles, notes: list[str]) -> list[str]:

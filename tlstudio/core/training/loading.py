@@ -101,3 +101,16 @@ def load_classifier(
     new_weights = sorted(set(info.get("missing_keys", [])) | {k[0] if isinstance(k, tuple) else k
                                                              for k in info.get("mismatched_keys", [])})
     return model, new_weights
+
+
+def init_regression_head(model: Any, target_mean: float) -> bool:
+    """Start a regression head at the training mean, so early steps learn the signal, not the offset."""
+    import torch
+    from torch import nn
+
+    for module in reversed(list(model.modules())):
+        if isinstance(module, nn.Linear) and module.out_features == 1 and module.bias is not None:
+            with torch.no_grad():
+                module.bias.fill_(float(target_mean))
+            return True
+    return False

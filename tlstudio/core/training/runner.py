@@ -102,15 +102,16 @@ def _prepare(config: RunConfig, emit: Observer, data: PreparedData | None) -> tu
     from tlstudio.core.training.loading import load_tokenizer
     from tlstudio.core.training.tokenize import training_texts
 
+    info = resolve_model(config.model)  # first: a wrong model name fails before the data is read
     if data is None:
         emit(StatusEvent(message=f"Reading {config.data_path}…"))
         from tlstudio.core.data import load_prepared
 
         data = load_prepared(config)
-    if len(data.splits["train"]) == 0:
-        raise TrainingError("The training split is empty: the file needs more labelled rows.")
+    for split in ("train", "test"):
+        if len(data.splits[split]) == 0:
+            raise TrainingError(f"The {split} split is empty: the file needs more labelled rows.")
     config.task, config.text_columns, config.label_column = data.task, data.text_columns, data.label_column
-    info = resolve_model(config.model)
     if info.path is None:
         emit(StatusEvent(message=f"Downloading {info.name}…"))
         info = download_model(info.name, lambda done, total: emit(
@@ -132,7 +133,7 @@ def _run(
 ) -> RunResult:
     from tlstudio.core import runfolder
     from tlstudio.core.device import choose_device, choose_precision
-    from tlstudio.core.training.loading import load_classifier
+    from tlstudio.core.training.loading import init_regression_head, load_classifier
 
     if resume:
         saved = RunConfig.load(run_dir / CONFIG_JSON)
@@ -157,13 +158,18 @@ def _run(
     )
     if new_weights:
         emit(StatusEvent(message=f"New classification head ({len(new_weights)} tensors) starts untrained, as expected."))
+        if data.task == "regression":
+            labels = data.splits["train"]["label"]
+            init_regression_head(model, sum(labels) / len(labels))
     from tlstudio.core.training.setup import build_trainer
 
     trainer, bridge = build_trainer(config, data, model, tokenizer, device, precision, emit, control)
     checkpoint = runfolder.latest_checkpoint(run_dir) if resume else None
     emit(StatusEvent(message=f"Training on {device} ({precision}), {len(data.splits['train'])} examples…"))
-    trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
+    output = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     stopped = bridge.stopped
+    meta["train_seconds"] = round(output.metrics.get("train_runtime", 0.0), 2)
+    meta["train_samples_per_second"] = output.metrics.get("train_samples_per_second")
     trainer.accelerator.wait_for_everyone()
     if rank != 0:
         return RunResult(run_dir, {}, stopped)
@@ -194,8 +200,6 @@ def _finish(
     # test predictions must be exactly what `tlstudio predict` gives for this folder.
     predictor = Predictor.load(run_dir)
     meta["repeat_command"] = repeat_command(config)
-    if len(data.splits["test"]) == 0:
-        raise TrainingError("The test split is empty: lower --test-size's rounding or add rows.")
     metrics = write_reports(run_dir, config, data, predictor, meta)
     if not config.extra.get("keep_checkpoints"):
         runfolder.remove_checkpoints(run_dir)

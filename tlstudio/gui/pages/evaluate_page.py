@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +30,7 @@ from tlstudio.gui.state import AppState
 from tlstudio.gui.train_worker import main_metric
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
-BASELINE_TITLES = {"majority": "Majority baseline", "tfidf": "TF-IDF + linear baseline"}
+BASELINE_TITLES = {"majority": "Majority baseline", "tfidf": "TF-IDF baseline"}
 
 
 def _table(name: str, accessible: str) -> QTableWidget:
@@ -159,7 +159,9 @@ class EvaluatePage(Page):
             for col, text in enumerate(values):
                 table.setItem(row, col, QTableWidgetItem(text))
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        key = main_metric(model)
+        preferred = run_files.load_run_info(self._state.run_dir).get("main_metric") if (
+            self._state.run_dir) else None
+        key = preferred if preferred in model else main_metric(model)
         if key is None:
             self.headline.setText("")
             return
@@ -197,6 +199,10 @@ class EvaluatePage(Page):
             for c in range(size):
                 share = data[r, c] / totals[r, 0] if totals[r, 0] else 0.0
                 item = QTableWidgetItem(f"{int(data[r, c])}\n{share:.0%}")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                font = item.font()
+                font.setPointSizeF(font.pointSizeF() * 1.25)
+                item.setFont(font)
                 base = QColor(47, 126, 216) if r == c else QColor(228, 87, 46)
                 base.setAlpha(int(30 + 200 * share))
                 item.setBackground(QBrush(base))

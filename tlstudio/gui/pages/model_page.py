@@ -55,6 +55,7 @@ class ModelPage(Page):
         self._host = host
         self._models: list[Any] = []
         self._loaded = False
+        self._generation = 0  # only the newest listing is shown
         self._build()
 
     def _build(self) -> None:
@@ -123,7 +124,9 @@ class ModelPage(Page):
         folders = [str(f) for f in (settings.last_choice("model_folders", []) or [])]
         if isinstance(settings.last_choice("model_folders", []), str):
             folders = [settings.last_choice("model_folders")]
+        self._generation += 1
         worker = FunctionWorker(jobs.list_models, folders)
+        worker.setProperty("generation", self._generation)
         worker.succeeded.connect(self._on_models_listed)
         worker.failed.connect(self.banner.show_error)
         self._host.start(worker)
@@ -135,6 +138,9 @@ class ModelPage(Page):
             self.refresh()
 
     def _on_models_listed(self, models: list[Any]) -> None:
+        sender = self.sender()
+        if sender is not None and sender.property("generation") != self._generation:
+            return  # an older listing finished after a newer one was asked for
         self._models = list(models)
         current = self._state.model.name if self._state.model else None
         self.model_list.blockSignals(True)

@@ -65,8 +65,10 @@ class PredictPage(Page):
         self.run_label = label("No model yet: train one or open a past run.", "hint", wrap=True)
         self.input = named(QPlainTextEdit(), "predictInput", "Text to classify")
         self.input.setPlaceholderText("Type a sentence, e.g. “The battery lasts all day, love it.”")
+        self.input.setMaximumHeight(180)
         self.pair_input = named(QPlainTextEdit(), "predictPairInput", "Second text")
         self.pair_input.setPlaceholderText("Second text of the pair")
+        self.pair_input.setMaximumHeight(120)
         self.pair_input.hide()
         self.predict_button = named(QPushButton("Predict"), "predictButton", "Predict",
                                     "Predict now (it also updates as you type)")
@@ -78,8 +80,8 @@ class PredictPage(Page):
         single = QGroupBox("One text")
         single_layout = QVBoxLayout(single)
         single_layout.addWidget(self.run_label)
-        single_layout.addWidget(self.input, 2)
-        single_layout.addWidget(self.pair_input, 1)
+        single_layout.addWidget(self.input)
+        single_layout.addWidget(self.pair_input)
         single_layout.addWidget(self.predict_button, 0, Qt.AlignmentFlag.AlignLeft)
         single_layout.addWidget(self.result)
         single_layout.addWidget(self.bars_box)
@@ -100,7 +102,9 @@ class PredictPage(Page):
         buttons.addStretch(1)
         self.batch_progress = named(QProgressBar(), "predictProgress", "Batch progress")
         self.batch_progress.hide()
-        self.batch_status = label("", "hint", wrap=True)
+        self.batch_status = label("Load a CSV, TSV or JSONL file with the same text column(s) "
+                                  "as the training data; every row gets a prediction and a "
+                                  "score per class.", "hint", wrap=True)
         self.batch_table = named(QTableWidget(), "predictTable", "Predicted rows")
         self.batch_table.horizontalHeader().setStretchLastSection(True)
         batch_layout.addLayout(buttons)

@@ -57,6 +57,7 @@ class RunsPage(Page):
         self._host = host
         self._runs: list[Any] = []
         self._shown_once = False
+        self._generations: dict[str, int] = {}
         self._build()
 
     def _build(self) -> None:
@@ -98,20 +99,37 @@ class RunsPage(Page):
             self._shown_once = True
             self.refresh()
 
+    def _is_stale(self, kind: str) -> bool:
+        """True when a newer request of this kind was made after the sender's."""
+        sender = self.sender()
+        return sender is not None and sender.property("generation") != self._generations[kind]
+
+    def _stamp(self, worker: FunctionWorker, kind: str) -> FunctionWorker:
+        self._generations[kind] = self._generations.get(kind, 0) + 1
+        worker.setProperty("generation", self._generations[kind])
+        return worker
+
     def refresh(self) -> None:
-        worker = FunctionWorker(_list_runs)
+        worker = self._stamp(FunctionWorker(_list_runs), "runs")
         worker.succeeded.connect(self._on_runs_listed)
         worker.failed.connect(self.banner.show_error)
         self._host.start(worker)
 
     def _on_runs_listed(self, runs: list[Any]) -> None:
+        if self._is_stale("runs"):
+            return
+        selected = {str(r.run_dir) for r in self._selected_runs()}
         self._runs = list(runs)
+        self.runs_list.blockSignals(True)
         self.runs_list.clear()
         for run in self._runs:
             item = QListWidgetItem(run_title(run))
             item.setToolTip(str(run.run_dir))
             self.runs_list.addItem(item)
+            item.setSelected(str(run.run_dir) in selected)
+        self.runs_list.blockSignals(False)
         self.empty.setVisible(not self._runs)
+        self._set_selection_buttons(len(self._selected_runs()))
 
     def _selected_runs(self) -> list[Any]:
         return [self._runs[self.runs_list.row(item)] for item in self.runs_list.selectedItems()]
@@ -124,12 +142,15 @@ class RunsPage(Page):
     def _on_selection_changed(self) -> None:
         selected = self._selected_runs()
         self._set_selection_buttons(len(selected))
-        worker = FunctionWorker(_histories, [str(r.run_dir) for r in selected])
+        worker = self._stamp(FunctionWorker(_histories, [str(r.run_dir) for r in selected]),
+                             "histories")
         worker.succeeded.connect(self._on_histories_loaded)
         worker.failed.connect(self.banner.show_error)
         self._host.start(worker)
 
     def _on_histories_loaded(self, histories: list[tuple[str, list[dict[str, Any]]]]) -> None:
+        if self._is_stale("histories"):
+            return
         item = self.compare_plot.getPlotItem()
         item.clear()
         for index, (run_dir, rows) in enumerate(histories):

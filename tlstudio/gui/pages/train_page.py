@@ -49,13 +49,13 @@ class LiveCurves:
         self.train_loss, self.val_loss, self.lr = plots.Series(), plots.Series(), plots.Series()
         self.metrics: dict[str, plots.Series] = {}
         loss_item = loss_plot.getPlotItem()
-        loss_item.addLegend(offset=(-10, 10))
+        plots.add_legend(loss_plot, (-10, 10))
         self.raw_curve = loss_item.plot(pen=plots.pen(0, 1, alpha=70), name="train loss")
         self.smooth_curve = loss_item.plot(pen=plots.pen(0, 2.5), name="train loss (smoothed)")
         self.val_curve = loss_item.plot(pen=plots.pen(1, 2), symbol="o", symbolSize=7,
                                         symbolBrush=plots.PALETTE[1], name="validation loss")
         self.metric_item = metric_plot.getPlotItem()
-        self.metric_item.addLegend(offset=(-10, -10))
+        plots.add_legend(metric_plot, (-10, -10))
         self.metric_curves: dict[str, Any] = {}
         self.lr_curve = lr_plot.getPlotItem().plot(pen=plots.pen(2, 2))
         self.dirty = False
@@ -83,8 +83,14 @@ class LiveCurves:
         self.smooth_curve.setData(x, plots.smooth(y) if len(y) else y)
         self.val_curve.setData(*self.val_loss.view())
         self.lr_curve.setData(*self.lr.view())
+        low, high = 0.0, 1.0
         for name, series in self.metrics.items():
-            self.metric_curves[name].setData(*series.view())
+            x, y = series.view()
+            self.metric_curves[name].setData(x, y)
+            if len(y):
+                low, high = min(low, float(y.min())), max(high, float(y.max()))
+        if self.metrics:
+            self.metric_item.setYRange(low, high, padding=0.05)
 
 
 class TrainPage(Page):

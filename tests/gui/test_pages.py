@@ -1,0 +1,135 @@
+"""Page behaviour that needs no training: models, devices, help, problems, settings."""
+
+from __future__ import annotations
+
+from gui_helpers import drop_file
+from PySide6.QtCore import Qt
+
+from tlstudio.gui import settings
+
+
+def test_demo_button_on_the_welcome_page_loads_the_demo(window, qtbot):
+    welcome = window.pages["welcome"]
+    qtbot.mouseClick(welcome.findChild(type(window.pages["data"].open_button),
+                                       "welcomeDemoButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=30_000)
+    data = window.pages["data"]
+    assert data.model.rowCount() == 3000
+    assert window.current_page() == "data"
+    assert data.label_plot.getPlotItem().listDataItems() or data.label_plot.getPlotItem().items
+    assert settings.recent_files()[0].endswith("uci_sentiment_sentences.csv")
+    # the next step is now Model, and it is enabled
+    assert window._next_step() == "model"
+    window.show_page("model")
+    assert window.current_page() == "model"
+
+
+def test_model_page_lists_the_bundled_model_first(window, qtbot, sentiment_csv):
+    drop_file(qtbot, window, sentiment_csv)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=30_000)
+    window.show_page("model")
+    page = window.pages["model"]
+    qtbot.waitUntil(lambda: page.model_list.count() >= 1, timeout=30_000)
+    assert "bundled" in page.model_list.item(0).text()
+    assert window.state.model is not None and window.state.model.source == "bundled"
+    assert page.fact_labels["Parameters"].text().endswith("million")
+
+
+def test_downloading_offline_says_so_plainly(window, qtbot, sentiment_csv):
+    drop_file(qtbot, window, sentiment_csv)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=30_000)
+    window.show_page("model")
+    page = window.pages["model"]
+    page.hub_edit.setText("distilbert-base-uncased")
+    page.download_button.click()
+    qtbot.waitUntil(lambda: page.download_button.isEnabled(), timeout=30_000)
+    assert "offline" in page.hub_status.text().lower()
+    assert "bundled" in page.hub_status.text().lower() or "default" in page.hub_status.text()
+
+
+def test_a_folder_that_is_not_a_model_is_refused_inline(window, qtbot, tmp_path, sentiment_csv):
+    drop_file(qtbot, window, sentiment_csv)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=30_000)
+    window.show_page("model")
+    page = window.pages["model"]
+    page.add_folder(str(tmp_path))
+    assert page.banner.isVisible()
+    assert "not a model folder" in page.banner.message.text()
+
+
+def test_changing_the_label_column_reinspects(window, qtbot, sentiment_csv):
+    drop_file(qtbot, window, sentiment_csv)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=30_000)
+    data = window.pages["data"]
+    first = window.state.inspection
+    data.label_combo.setCurrentText("source")
+    data.label_combo.activated.emit(data.label_combo.currentIndex())
+    qtbot.waitUntil(lambda: window.state.inspection is not first, timeout=30_000)
+    assert window.state.report.roles.label_column == "source"
+    assert data.task_combo.currentText() == "multiclass"
+    names = [name for name, _ in window.state.inspection.label_counts]
+    assert set(names) == {"amazon", "imdb", "yelp"}
+
+
+def test_problems_are_listed_and_clicking_one_selects_its_rows(window, qtbot, tmp_path):
+    path = tmp_path / "messy.csv"
+    rows = ["text,label"] + [f"good thing number {i},pos" for i in range(30)] + [
+        f"bad thing number {i},neg" for i in range(30)] + [",pos", "good thing number 1,pos"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    drop_file(qtbot, window, path)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=30_000)
+    data = window.pages["data"]
+    assert data.problems.count() >= 1
+    item = next(data.problems.item(i) for i in range(data.problems.count())
+                if data.problems.item(i).data(Qt.ItemDataRole.UserRole))
+    rows = item.data(Qt.ItemDataRole.UserRole)
+    data.problems.itemClicked.emit(item)
+    assert data.preview.currentIndex().row() == rows[0]
+
+
+def test_device_picker_shows_what_was_detected(window, qtbot, sentiment_csv, tiny_model_dir):
+    drop_file(qtbot, window, sentiment_csv)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=30_000)
+    window.show_page("model")
+    qtbot.waitUntil(lambda: window.state.model is not None, timeout=30_000)
+    window.show_page("train")
+    combo = window.pages["train"].settings.device
+    qtbot.waitUntil(lambda: combo.count() >= 2, timeout=60_000)
+    keys = [combo.itemData(i) for i in range(combo.count())]
+    assert keys[0] == "auto" and "cpu" in keys
+
+
+def test_presets_fill_the_knobs_and_a_bad_setting_is_refused(window):
+    train = window.pages["train"]
+    train.settings.apply_preset("Thorough")
+    assert train.settings.epochs.value() == 6
+    train.settings.epochs.setValue(2)
+    assert train.settings.preset.currentText() == "Custom"
+    config = train.settings.fill_config(window.state.base_config())
+    assert config.epochs == 2 and config.max_length is None
+    config.validate()
+
+
+def test_environment_dialog_lists_versions(window, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    window.show_environment()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "environmentDialog") is not None,
+                    timeout=60_000)
+    box = window.findChild(QMessageBox, "environmentDialog")
+    text = box.text()
+    assert "PySide6" in text and "Python" in text
+    box.close()
+
+
+def test_window_geometry_is_remembered(qtbot):
+    from tlstudio.gui import MainWindow
+
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.resize(1111, 777)
+    first.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (1111, 777)
+    second.close()
