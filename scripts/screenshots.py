@@ -2,7 +2,7 @@
 
 Run under a virtual display: ``xvfb-run -a .venv/bin/python scripts/screenshots.py``.
 Trains a real (Quick preset) run with the bundled model, so it takes a few minutes on a CPU.
-Options: ``--out docs/screenshots``, ``--epochs 1``, ``--dark``.
+Options: ``--out docs/screenshots``, ``--epochs 1``, ``--dark``, ``--no-train``.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ def main() -> int:
     parser.add_argument("--out", default="docs/screenshots")
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--dark", action="store_true", help="force the dark palette")
+    parser.add_argument("--no-train", action="store_true",
+                        help="stop at the Train page (a quick look at the theme)")
     args = parser.parse_args()
     os.environ["TLSTUDIO_HOME"] = tempfile.mkdtemp(prefix="tlstudio-shots-")
     out = Path(args.out)
@@ -54,6 +56,7 @@ def main() -> int:
     app = _application()
     if args.dark:
         app.styleHints().setColorScheme(Qt.ColorScheme.Dark)
+        theme.force_dark(app)
     theme.apply(app)
     window = MainWindow(warm_up=True)
     window.resize(1360, 860)
@@ -83,6 +86,10 @@ def main() -> int:
     train.settings.apply_preset("Quick")
     train.settings.epochs.setValue(args.epochs)
     settle(app, 1.0)
+    if args.no_train:
+        shot("04_train_ready")
+        window.close()
+        return 0
     train.start_button.click()
     wait_until(app, lambda: train.curves.train_loss.size >= 25 or not train.running, 900)
     shot("04_train_running")

@@ -24,16 +24,47 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--encoding", metavar="E", help="text encoding (default: detected)")
     parser.add_argument("--delimiter", metavar="D",
                         help="field delimiter: one character, or tab/comma/semicolon/pipe")
+    parser.add_argument("--header", action=argparse.BooleanOptionalAction, default=None,
+                        help="the first line is (--header) or is not (--no-header) a header "
+                             "(default: detected)")
+    parser.add_argument("--model", metavar="M",
+                        help="also count texts this model would truncate: 'default', a model "
+                             "folder or a downloaded hub id")
+    parser.add_argument("--max-length", type=int, metavar="N",
+                        help="maximum tokens per text for the truncation check (default: the "
+                             "model's own limit)")
     parser.set_defaults(func=run_inspect)
+
+
+def _tokenizer(spec: str):  # noqa: ANN202 - a transformers tokenizer
+    """The tokenizer of a model spec, via the engine's model resolution."""
+    from tlstudio.core.errors import ModelError
+    from tlstudio.core.models import resolve_model
+
+    info = resolve_model(spec)
+    if info.path is None:
+        raise ModelError(f"The model '{spec}' is not downloaded; download it first "
+                         "('tlstudio models') or use a model folder.")
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(info.path)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"Can't load the tokenizer of '{spec}': {exc}") from None
 
 
 def run_inspect(args: argparse.Namespace) -> int:
     """Print the report; exit code 0 (problems are reported, not fatal)."""
     from tlstudio.core.data import inspect_file
+    from tlstudio.core.errors import DataError
 
+    if args.max_length is not None and args.max_length < 8:
+        raise DataError("--max-length must be at least 8 tokens.")
+    tokenizer = _tokenizer(args.model) if args.model else None
     report = inspect_file(args.file, text_columns=args.text_columns,
                           label_column=args.label_column, task=args.task,
-                          encoding=args.encoding, delimiter=args.delimiter)
+                          encoding=args.encoding, delimiter=args.delimiter,
+                          has_header=args.header, tokenizer=tokenizer, max_length=args.max_length)
     if args.json:
         json.dump(report.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

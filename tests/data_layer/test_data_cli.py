@@ -69,3 +69,28 @@ def test_subprocess_has_no_traceback(write):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert result.stderr.startswith("error:") and "Traceback" not in result.stderr
+
+
+def test_truncation_with_a_model_folder(write, capsys, tiny_model_dir):
+    content = "text,label\n" + "".join(f"{'word ' * (200 if i < 5 else 3)}{i},{'ab'[i % 2]}\n"
+                                       for i in range(40))
+    path = write("long.csv", content)
+    assert main(["inspect", str(path), "--json", "--model", str(tiny_model_dir),
+                 "--max-length", "64"]) == 0
+    problems = {p["code"]: p for p in json.loads(capsys.readouterr().out)["problems"]}
+    assert problems["truncated"]["rows"] == [0, 1, 2, 3, 4]
+
+
+def test_missing_model_folder_is_an_error(write, capsys):
+    path = write("d.csv", sentiment_rows(20))
+    assert main(["inspect", str(path), "--model", "/no/such/model"]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_header_flag(write, capsys):
+    path = write("nh.tsv", "".join(f"{'ab'[i % 2]}\tsome text number {i} here\n" for i in range(30)))
+    assert main(["inspect", str(path), "--json", "--header"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["has_header"] is True and report["rows"] == 29
+    assert main(["inspect", str(path), "--json", "--no-header"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == 30

@@ -114,3 +114,10 @@ def test_errors_sort_first(task):
     texts[0] = ""
     problems = find_problems(pa.table({"text": texts, "label": labels}), _roles(task))
     assert [p.severity for p in problems][0] == "error"
+
+
+def test_numeric_values_skip_blanks_and_text():
+    from tlstudio.core.data import numeric_values
+
+    table = pa.table({"score": ["1.5", "", " 2 ", "high", "-3e1"]})
+    assert numeric_values(table, "score").tolist() == [1.5, 2.0, -30.0]

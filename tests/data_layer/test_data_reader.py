@@ -37,10 +37,23 @@ def test_utf16_without_bom(write):
 
 
 def test_latin1_bytes_undefined_in_cp1252(write):
-    data = b"text,label\n" + b"".join(b"caf\xe9 \x81 row %d,x\n" % i for i in range(10))
-    loaded = read_table(write("l.csv", data))
+    text = "Le café était très bon, la crème brûlée délicieuse"
+    data = ("text,label\n" + "".join(f"\"{text} {i}\",{i % 2}\n" for i in range(30))).encode("latin-1")
+    loaded = read_table(write("l.csv", data + b"un octet \x81 bizarre,1\n"))
     assert loaded.encoding in ("latin-1", "iso8859-1")
-    assert loaded.table.column("text")[0].as_py() == "café \x81 row 0"
+    assert loaded.table.column("text")[0].as_py() == f"{text} 0"
+    assert loaded.table.column("text")[30].as_py() == "un octet \x81 bizarre"
+
+
+@pytest.mark.parametrize(("encoding", "text"), [
+    ("cp1251", "Привет, как дела? Отличный фильм"),
+    ("shift_jis", "この映画はとても面白かった"),
+])
+def test_other_legacy_code_pages(write, encoding, text):
+    content = "text,label\n" + "".join(f"\"{text} {i}\",{i % 2}\n" for i in range(30))
+    loaded = read_table(write("x.csv", content, encoding))
+    assert loaded.encoding == encoding
+    assert loaded.table.column("text")[0].as_py() == f"{text} 0"
 
 
 def test_gbk_chinese(write):

@@ -155,3 +155,9 @@ def test_too_few_rows_is_refused(write):
     loaded = read_table(write("t.csv", "text,label\nonly one row,a\nsecond row,b\n"))
     with pytest.raises(DataError, match="too few"):
         prepare_splits(loaded, Roles(["text"], "label", "binary"), SplitConfig())
+
+
+def test_load_prepared_uses_reader_overrides(write):
+    path = write("d.csv", sentiment_rows(40).replace(",", ";"))
+    config = RunConfig(data_path=str(path), delimiter=";", has_header=True)
+    assert sum(len(s) for s in load_prepared(config).splits.values()) == 40

@@ -63,3 +63,18 @@ def test_a_missing_file_is_an_inline_error(window, qtbot, tmp_path):
     window.open_file(str(tmp_path / "nope.csv"))
     qtbot.waitUntil(lambda: data.banner.isVisible(), timeout=20_000)
     assert "nope.csv" in data.banner.message.text()
+
+
+def test_a_file_dropped_on_a_text_box_opens_it_too(window, qtbot, sentiment_csv):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    target = window.pages["predict"].input.viewport()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(sentiment_csv))])
+    drop = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, drop)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=30_000)
+    assert window.pages["predict"].input.toPlainText() == ""

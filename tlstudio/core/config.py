@@ -25,11 +25,14 @@ class RunConfig:
 
     ``strategy`` is ``"full"`` (fine-tune everything), ``"frozen"`` (train the head
     only) or ``"freeze-N"`` (freeze the embeddings and the lowest N layers).
-    ``None`` for ``max_length``, ``text_columns``, ``label_column`` or ``task`` means
-    "infer from the data".
+    ``None`` for ``max_length``, ``text_columns``, ``label_column``, ``task``, ``encoding``,
+    ``delimiter`` or ``has_header`` means "infer from the data".
     """
 
     data_path: str = ""
+    encoding: str | None = None
+    delimiter: str | None = None
+    has_header: bool | None = None
     text_columns: list[str] | None = None
     label_column: str | None = None
     task: str | None = None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -22,10 +21,7 @@ def icon(name: str) -> QIcon:
 
 
 def is_dark() -> bool:
-    hints = QGuiApplication.styleHints()
-    scheme = hints.colorScheme() if hints is not None else Qt.ColorScheme.Unknown
-    if scheme != Qt.ColorScheme.Unknown:
-        return scheme == Qt.ColorScheme.Dark
+    """True when the palette in use is dark (the system's scheme, or one set by the app)."""
     window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
     return window.lightness() < 128
 
@@ -59,6 +55,29 @@ def style_sheet() -> str:
     QFrame[role="error"] {{ background: #fdecea; border: 1px solid #f5c2c0; border-radius: 5px; }}
     QFrame[role="error"] QLabel {{ color: #8a1c14; }}
     """
+
+
+def force_dark(app: QApplication) -> None:
+    """A dark Fusion palette, for platforms whose theme has no dark mode (and screenshots)."""
+    from PySide6.QtGui import QColor
+
+    app.setStyle("Fusion")
+    palette = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#25282d", QPalette.ColorRole.WindowText: "#e6e8eb",
+        QPalette.ColorRole.Base: "#1c1e22", QPalette.ColorRole.AlternateBase: "#2a2d33",
+        QPalette.ColorRole.Text: "#e6e8eb", QPalette.ColorRole.Button: "#2f3338",
+        QPalette.ColorRole.ButtonText: "#e6e8eb", QPalette.ColorRole.Highlight: ACCENT,
+        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2f3338",
+        QPalette.ColorRole.ToolTipText: "#e6e8eb", QPalette.ColorRole.PlaceholderText: "#8a9099",
+        QPalette.ColorRole.Link: "#6aa9f0",
+    }
+    for role, color in roles.items():
+        palette.setColor(role, QColor(color))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
+                 QPalette.ColorRole.WindowText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b7078"))
+    app.setPalette(palette)
 
 
 def apply(app: QApplication) -> None:

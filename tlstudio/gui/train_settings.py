@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -49,6 +51,44 @@ TIPS = {
 }
 
 
+LADDER = (1.0, 2.0, 3.0, 5.0)
+
+
+class ScientificSpinBox(QDoubleSpinBox):
+    """A learning-rate box that reads and writes ``5e-5`` and steps 1, 2, 3, 5 × 10ⁿ."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDecimals(12)
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt API
+        if value <= 0:
+            return "0"
+        mantissa, exponent = f"{value:.2e}".split("e")
+        return f"{float(mantissa):g}e{int(exponent)}"
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt API
+        try:
+            return float(text)
+        except ValueError:
+            return self.value()
+
+    def validate(self, text: str, pos: int) -> object:
+        try:
+            value = float(text)
+        except ValueError:
+            return QValidator.State.Intermediate, text, pos
+        ok = self.minimum() <= value <= self.maximum()
+        return (QValidator.State.Acceptable if ok else QValidator.State.Intermediate), text, pos
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt API
+        exponent = math.floor(math.log10(self.value()))
+        ladder = [m * 10.0 ** e for e in range(exponent - 1, exponent + 2) for m in LADDER]
+        index = min(range(len(ladder)), key=lambda i: abs(ladder[i] - self.value()))
+        index = max(0, min(len(ladder) - 1, index + steps))
+        self.setValue(ladder[index])
+
+
 def _spin(name: str, tip: str, low: float, high: float, value: float, *, decimals: int = 0,
           step: float = 1.0, special: str | None = None) -> Any:
     spin: QSpinBox | QDoubleSpinBox = QDoubleSpinBox() if decimals else QSpinBox()
@@ -77,8 +117,9 @@ class TrainSettings(QWidget):
         self.preset.addItems([*PRESETS, "Custom"])
         self.epochs = _spin("epochsSpin", TIPS["epochs"], 0.1, 100, 3, decimals=1, step=1)
         self.batch_size = _spin("batchSizeSpin", TIPS["batch"], 1, 1024, 16)
-        self.learning_rate = _spin("learningRateSpin", TIPS["lr"], 1e-7, 1.0, 5e-5,
-                                   decimals=7, step=1e-5)
+        self.learning_rate = named(ScientificSpinBox(), "learningRateSpin", tooltip=TIPS["lr"])
+        self.learning_rate.setRange(1e-7, 1.0)
+        self.learning_rate.setValue(5e-5)
         self.max_length = _spin("maxLengthSpin", TIPS["maxlen"], 0, 8192, 0, step=32,
                                 special="auto")
         self.device = named(QComboBox(), "deviceCombo", "Device", TIPS["device"])
@@ -94,6 +135,7 @@ class TrainSettings(QWidget):
         for spin in (self.epochs, self.batch_size, self.learning_rate):
             spin.valueChanged.connect(self._on_knob_changed)
         self.apply_preset("Balanced")
+        self.restore()
 
     def _advanced_box(self) -> QWidget:
         box = QWidget()
@@ -169,6 +211,33 @@ class TrainSettings(QWidget):
 
     def _on_knob_changed(self) -> None:
         self.preset.setCurrentText("Custom")
+
+    def remember(self) -> None:
+        """Store the basic choices as the next session's starting point (QSettings)."""
+        from tlstudio.gui import settings
+
+        settings.set_last_choice("train", {
+            "preset": self.preset.currentText(), "epochs": self.epochs.value(),
+            "batch_size": self.batch_size.value(), "learning_rate": self.learning_rate.value(),
+            "max_length": self.max_length.value()})
+
+    def restore(self) -> None:
+        """Bring back the choices of the last run, if any."""
+        from tlstudio.gui import settings
+
+        last = settings.last_choice("train")
+        if not isinstance(last, dict):
+            return
+        try:
+            for spin, key in ((self.epochs, "epochs"), (self.batch_size, "batch_size"),
+                              (self.learning_rate, "learning_rate"),
+                              (self.max_length, "max_length")):
+                spin.blockSignals(True)
+                spin.setValue(type(spin.value())(last[key]))
+                spin.blockSignals(False)
+            self.preset.setCurrentText(str(last.get("preset", "Custom")))
+        except (KeyError, TypeError, ValueError):
+            self.apply_preset("Balanced")
 
     def set_devices(self, devices: list[Any]) -> None:
         """Offer each detected device with its name and memory."""

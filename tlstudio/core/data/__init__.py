@@ -4,6 +4,7 @@ Arrow-backed throughout: a large file is never copied into Python objects, excep
 the slices a view asks for.
 """
 
+from tlstudio.core.data.labels import class_counts, numeric_values
 from tlstudio.core.data.problems import Problem, find_problems
 from tlstudio.core.data.reader import read_table
 from tlstudio.core.data.report import DataReport, inspect_file
@@ -17,10 +18,12 @@ __all__ = [
     "Problem",
     "Roles",
     "SplitConfig",
+    "class_counts",
     "find_problems",
     "infer_roles",
     "inspect_file",
     "load_prepared",
+    "numeric_values",
     "prepare_splits",
     "preview_rows",
     "read_table",

@@ -31,8 +31,9 @@ _MAGIC: list[tuple[bytes, str]] = [
     (b"SQLite format 3", "an SQLite database"),
 ]
 
-# Candidates tried, in order, when the bytes are not UTF-8.
-_LEGACY = ["cp1252", "gb18030", "latin_1"]
+# Candidates ranked by charset_normalizer when the bytes are not UTF-8: Western, Cyrillic,
+# Chinese, Japanese, Korean code pages, and Latin-1 (which decodes anything) last.
+_LEGACY = ["cp1252", "cp1251", "gb18030", "shift_jis", "big5", "euc_kr", "latin_1"]
 
 
 def normalize_encoding(name: str) -> str:

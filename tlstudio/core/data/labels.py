@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -69,3 +70,10 @@ def label_names(table: pa.Table, roles: Roles) -> list[str]:
     if roles.multi_column_labels:
         return list(roles.label_columns)
     return sort_label_names(list(class_counts(table, roles)))
+
+
+def numeric_values(table: pa.Table, column: str) -> np.ndarray:
+    """The numbers in ``column`` as float64, skipping blanks and non-numbers (for charts)."""
+    values = trimmed(table.column(column))
+    values = pc.filter(values, pc.match_substring_regex(values, NUMBER_RE))
+    return np.asarray(pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)

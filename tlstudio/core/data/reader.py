@@ -116,6 +116,10 @@ def _read_json(file: Path, encoding: str | None) -> LoadedTable:
 
     data = file.read_bytes()
     enc = normalize_encoding(encoding) if encoding else detect_encoding(data[:SAMPLE_BYTES])
+    if enc in ("utf-8", "utf-8-sig") and not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+        table = _arrow_jsonl(data)
+        if table is not None:
+            return LoadedTable(str(file), table, enc, None, True, "jsonl")
     text = decode(data, enc).lstrip("\ufeff")
     stripped = text.lstrip()
     try:
@@ -136,6 +140,21 @@ def _read_json(file: Path, encoding: str | None) -> LoadedTable:
     columns = {name: [_json_cell(r.get(name)) for r in records] for name in names}
     table = pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
     return LoadedTable(str(file), table, enc, None, True, "jsonl")
+
+
+def _arrow_jsonl(data: bytes) -> pa.Table | None:
+    """Fast path for well-formed JSON Lines; ``None`` lets the forgiving Python reader try."""
+    import io
+
+    import pyarrow.json as pajson
+
+    try:
+        table = pajson.read_json(io.BytesIO(data.removeprefix(b"\xef\xbb\xbf")))
+    except pa.ArrowException:
+        return None
+    if any(pa.types.is_struct(t) for t in table.schema.types):
+        return None  # nested objects: the Python reader writes them as JSON text
+    return as_string_table(table)
 
 
 def _json_cell(value: object) -> str | None:

@@ -209,7 +209,8 @@ def load_prepared(config: RunConfig) -> PreparedData:
 
     if not config.data_path:
         raise DataError("No data file is set: choose a CSV, TSV or JSONL file.")
-    loaded = read_table(config.data_path)
+    loaded = read_table(config.data_path, encoding=config.encoding,
+                        delimiter=config.delimiter, has_header=config.has_header)
     roles = infer_roles(loaded, text_columns=config.text_columns,
                         label_column=config.label_column, task=config.task)
     split = SplitConfig(test_size=config.test_size, val_size=config.val_size, seed=config.seed,

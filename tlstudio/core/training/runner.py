@@ -185,9 +185,8 @@ def _finish(
     from tlstudio.core.metrics import main_metric
     from tlstudio.core.predict import Predictor
     from tlstudio.core.runs import repeat_command
-    from tlstudio.core.training.report import write_reports
-
     from tlstudio.core.training.loading import quiet_libraries
+    from tlstudio.core.training.report import write_reports
 
     emit(StatusEvent(message="Saving the model…"))
     quiet_libraries()  # the Trainer re-enables hub progress bars when it finishes

@@ -193,8 +193,10 @@ class DataPage(Page):
             return
         pair = self.pair_combo.currentText()
         texts = [self.text_combo.currentText()] + ([pair] if pair and pair != NONE else [])
+        # A new label column gets its task inferred again; a task picked by hand is kept.
+        task = self.task_combo.currentText() if self.sender() is self.task_combo else None
         self.open_file(self._path, text_columns=texts, label_column=self.label_combo.currentText(),
-                       task=self.task_combo.currentText())
+                       task=task)
 
     def _on_split_changed(self) -> None:
         self._state.test_size = self.test_spin.value()

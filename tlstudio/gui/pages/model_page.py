@@ -110,6 +110,11 @@ class ModelPage(Page):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(facts)
         right_layout.addWidget(hub)
+        right_layout.addWidget(label(
+            "Which model? The bundled MiniLM is small and quick, even on a CPU. Larger models "
+            "(such as bert-base-uncased or roberta-base) are often a few points more accurate "
+            "but train several times slower; on a CPU start with the bundled one.",
+            "hint", wrap=True))
         right_layout.addStretch(1)
         splitter = QSplitter()
         splitter.addWidget(left)

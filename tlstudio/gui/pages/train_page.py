@@ -54,8 +54,9 @@ class LiveCurves:
         self.smooth_curve = loss_item.plot(pen=plots.pen(0, 2.5), name="train loss (smoothed)")
         self.val_curve = loss_item.plot(pen=plots.pen(1, 2), symbol="o", symbolSize=7,
                                         symbolBrush=plots.PALETTE[1], name="validation loss")
+        self.metric_plot = metric_plot
         self.metric_item = metric_plot.getPlotItem()
-        plots.add_legend(metric_plot, (-10, -10))
+        self.metric_legend: Any = None  # created with the first metric: no empty box before
         self.metric_curves: dict[str, Any] = {}
         self.lr_curve = lr_plot.getPlotItem().plot(pen=plots.pen(2, 2))
         self.dirty = False
@@ -67,6 +68,8 @@ class LiveCurves:
 
     def add_metric(self, name: str, epoch: float, value: float) -> None:
         if name not in self.metrics:
+            if self.metric_legend is None:
+                self.metric_legend = plots.add_legend(self.metric_plot, (-10, -10))
             self.metrics[name] = plots.Series(64)
             self.metric_curves[name] = self.metric_item.plot(
                 pen=plots.pen(len(self.metric_curves) + 3, 2), symbol="o", symbolSize=7,
@@ -226,6 +229,7 @@ class TrainPage(Page):
             self.banner.show_error(str(exc))
             return
         self.banner.hide()
+        self.settings.remember()
         self._control = RunControl()
         self.curves.clear()
         self.curves.draw()

@@ -1,0 +1,46 @@
+"""Small pieces: plot buffers, smoothing, the learning-rate box, error text."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tlstudio.core.errors import DataError
+from tlstudio.gui import plots
+from tlstudio.gui.workers import describe_error
+
+
+def test_series_grows_and_views_only_filled_points():
+    series = plots.Series(capacity=2)
+    for i in range(1000):
+        series.append(i, i * 2)
+    x, y = series.view()
+    assert len(x) == 1000 and y[-1] == 1998
+
+
+def test_smoothing_follows_a_constant_and_keeps_length():
+    y = np.full(50, 0.7)
+    assert np.allclose(plots.smooth(y), 0.7)
+    assert len(plots.smooth(np.arange(5.0))) == 5
+
+
+def test_learning_rate_box_reads_and_steps_in_scientific_notation(qtbot):
+    from tlstudio.gui.train_settings import ScientificSpinBox
+
+    box = ScientificSpinBox()
+    qtbot.addWidget(box)
+    box.setRange(1e-7, 1.0)
+    box.setValue(5e-5)
+    assert box.text() == "5e-5"
+    box.stepBy(1)
+    assert box.value() == 1e-4
+    box.stepBy(-2)
+    assert abs(box.value() - 3e-5) < 1e-12
+    assert box.valueFromText("2e-5") == 2e-5
+
+
+def test_user_errors_keep_their_message_and_others_are_labelled():
+    message, details = describe_error(DataError("The file has no label column."))
+    assert message == "The file has no label column."
+    message, details = describe_error(ZeroDivisionError("division by zero"))
+    assert message.startswith("Something went wrong: ZeroDivisionError")
+    assert "ZeroDivisionError" in details
