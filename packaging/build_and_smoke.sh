@@ -22,6 +22,7 @@ run() { if [ -n "${DISPLAY:-}" ] || ! command -v xvfb-run >/dev/null; then "$@";
 smoke_home=$(mktemp -d)
 t0=$(date +%s.%N)
 env -i HOME="$smoke_home" PATH=/usr/bin:/bin HF_HUB_OFFLINE=1 TLSTUDIO_HOME="$smoke_home/tl" \
+  TLSTUDIO_SELFTEST_SHOTS="${SHOTS:-build/smoke-shots}" \
   ${DISPLAY:+DISPLAY=$DISPLAY} \
   bash -c "$(declare -f run); run '$bundle/tlstudio' --self-test"
 t1=$(date +%s.%N)

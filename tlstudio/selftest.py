@@ -31,10 +31,19 @@ def _wait_until(app: Any, predicate: Callable[[], bool], timeout: float, what: s
         time.sleep(0.01)
 
 
+def _snap(window: Any, name: str) -> None:
+    """Save a PNG of the window when ``TLSTUDIO_SELFTEST_SHOTS`` names a folder."""
+    folder = os.environ.get("TLSTUDIO_SELFTEST_SHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        window.grab().save(os.path.join(folder, f"selftest-{name}.png"))
+
+
 def _steps(app: Any, window: Any, log: Callable[[str], None]) -> None:
     window.open_demo()
     _wait_until(app, lambda: window.state.has_data, 120, "the demo dataset to load")
     log(f"demo loaded: {window.state.report.to_dict()['rows']} rows")
+    _snap(window, "data")
 
     window.show_page("model")
     _wait_until(app, lambda: window.state.model is not None, 60, "the model list")
@@ -58,6 +67,7 @@ def _steps(app: Any, window: Any, log: Callable[[str], None]) -> None:
     logged = train.curves.raw_curve.getData()[0]
     steps = 0 if logged is None else len(logged)
     log(f"trained: {steps} logged steps, run folder {results[0].run_dir}")
+    _snap(window, "train")
 
     window.show_page("predict")
     predict = window.pages["predict"]
@@ -66,6 +76,7 @@ def _steps(app: Any, window: Any, log: Callable[[str], None]) -> None:
     predict.predict_now()
     _wait_until(app, lambda: bool(predict.result.text()), 60, "a prediction")
     log(f"predicted: {predict.result.text()!r}")
+    _snap(window, "predict")
 
 
 def run_self_test() -> int:
