@@ -35,9 +35,13 @@ def percentiles(gaps: list[float]) -> dict[str, float]:
 
 
 def train_from_gui(data: str, model: str, epochs: float, batch_size: int, max_length: int,
-                   logging_steps: int, warm_up: bool = False) -> dict:
-    """Drive the real window: open ``data``, pick ``model``, press Start, wait; return timings."""
-    from PySide6.QtCore import QElapsedTimer, QTimer
+                   logging_steps: int, warm_up: bool = False, probe_ms: int | None = 10) -> dict:
+    """Drive the real window: open ``data``, pick ``model``, press Start, wait; return timings.
+
+    While training, the event loop runs as in the app (``QEventLoop.exec``), not a polling loop.
+    ``probe_ms=None`` switches the gap probe off (for the GUI-vs-CLI comparison).
+    """
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from tlstudio.core.models import resolve_model
@@ -81,19 +85,32 @@ def train_from_gui(data: str, model: str, epochs: float, batch_size: int, max_le
         last_step[:] = [now]
 
     finished: list[object] = []
+    marks: list[tuple[float, str]] = []  # when the log said what (status, eval, checkpoint)
+    train.log.textChanged.connect(
+        lambda: marks.append((clock.nsecsElapsed() / 1e9,
+                              train.log.document().lastBlock().text()[11:60])))
     clock.start()
-    probe.start()
-    started = time.perf_counter()
-    train.start_button.click()
+    if probe_ms:
+        probe.setInterval(probe_ms)
+        probe.start()
+    loop = QEventLoop()
+    window.state.training_changed.connect(lambda running: None if running else loop.quit())
     train.step_received.connect(on_step)
     train.run_finished.connect(finished.append)
-    wait(lambda: bool(finished) or not train.running)
+    started = time.perf_counter()
+    train.start_button.click()
+    if train.running:
+        loop.exec()
     train_seconds = time.perf_counter() - started
     probe.stop()
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
     stepping = [b - a for a, b in zip(ticks, ticks[1:], strict=False)
                 if first_step and first_step[0] <= a and b <= last_step[0]]
     result = finished[0] if finished else None
+    worst = sorted(zip(gaps, ticks, strict=False), reverse=True)[:5]
+    worst_gaps = [{"gap_ms": round(gap * 1000, 1), "at_s": round(at, 2),
+                   "after": next((m for t, m in reversed(marks) if t <= at + gap), "")}
+                  for gap, at in worst]
     window.close()
     wait(lambda: not window.isVisible(), 120)
     return {
@@ -101,6 +118,9 @@ def train_from_gui(data: str, model: str, epochs: float, batch_size: int, max_le
         "process_seconds": round(time.perf_counter() - process_start, 2),
         "whole_run": percentiles(gaps),
         "while_stepping": percentiles(stepping),
+        "first_step_at_s": round(first_step[0], 2) if first_step else None,
+        "last_step_at_s": round(last_step[0], 2) if last_step else None,
+        "worst_gaps": worst_gaps,
         "run_dir": str(getattr(result, "run_dir", "")),
         "stopped": getattr(result, "stopped", None),
     }

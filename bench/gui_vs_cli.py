@@ -3,7 +3,7 @@
 Each side runs in a fresh process (imports included). The CLI side runs the exact line the
 GUI's "Copy as command" produces for the GUI's run, so both train the same configuration.
 
-    .venv/bin/python bench/gui_vs_cli.py [--model default] [--epochs 1]
+    .venv/bin/python bench/gui_vs_cli.py [--model default] [--epochs 1] [--repeats 2]
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ GUI_CHILD = r"""
 import json, sys
 sys.path.insert(0, {here!r})
 from gui_event_loop import train_from_gui
-print("RESULT " + json.dumps(train_from_gui({data!r}, {model!r}, {epochs}, {batch}, {maxlen}, 5)))
+print("RESULT " + json.dumps(train_from_gui({data!r}, {model!r}, {epochs}, {batch}, {maxlen}, 5,
+                                           probe_ms=None)))
 """
 
 
@@ -63,19 +64,33 @@ def main() -> int:
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--max-length", type=int, default=64)
+    parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args()
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env.setdefault("HF_HUB_OFFLINE", "1")
     env.setdefault("TOKENIZERS_PARALLELISM", "false")
     env["TLSTUDIO_HOME"] = tempfile.mkdtemp(prefix="tlstudio-bench-")
-    gui_wall, gui = run_gui(env, args)
-    cli_wall, command = run_cli(env, gui["run_dir"], str(Path(env["TLSTUDIO_HOME"]) / "cli-run"))
-    result = {"gui_process_s": round(gui_wall, 2), "gui_training_s": gui["train_seconds"],
-              "cli_process_s": round(cli_wall, 2), "ratio": round(gui_wall / cli_wall, 3),
+    gui_walls, cli_walls, command, run_dir = [], [], "", ""
+    for repeat in range(args.repeats):  # keep the best of each: other load on the machine only
+        # ever makes a run slower. Odd repeats run the CLI first so neither side is always first.
+        if repeat % 2 and run_dir:
+            cli_wall, command = run_cli(env, run_dir,
+                                        str(Path(env["TLSTUDIO_HOME"]) / f"cli-run-{repeat}"))
+            gui_wall, gui = run_gui(env, args)
+        else:
+            gui_wall, gui = run_gui(env, args)
+            cli_wall, command = run_cli(env, gui["run_dir"],
+                                        str(Path(env["TLSTUDIO_HOME"]) / f"cli-run-{repeat}"))
+        run_dir = gui["run_dir"]
+        gui_walls.append(gui_wall)
+        cli_walls.append(cli_wall)
+    result = {"gui_process_s": [round(w, 2) for w in gui_walls],
+              "cli_process_s": [round(w, 2) for w in cli_walls],
+              "ratio_of_best": round(min(gui_walls) / min(cli_walls), 3),
               "command": command}
     print(json.dumps(result, indent=2))
-    print(f"target (ratio ≤ 1.05): {'met' if result['ratio'] <= 1.05 else 'MISSED'}")
+    print(f"target (ratio ≤ 1.05): {'met' if result['ratio_of_best'] <= 1.05 else 'MISSED'}")
     return 0
 
 

@@ -70,6 +70,7 @@ def test_evaluate_reports_metrics(trained_run, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["rows_evaluated"] == 120 and 0 <= report["model"]["accuracy"] <= 1
     assert len(report["confusion_matrix"]) == 2
+    assert report["baselines"]["tfidf"]["accuracy"] > report["baselines"]["majority"]["accuracy"] - 0.01
 
 
 def test_models_json_lists_bundled_default_first(capsys):

@@ -155,3 +155,14 @@ def test_runs_listing_history_export_and_repeat(tiny_config, tmp_path):
     args = build_parser().parse_args(command.split()[1:])
     again = config_from_args(args)
     assert again.to_dict() == tiny_config.to_dict()
+
+
+def test_head_dropout_and_regression_head_start(tiny_model_dir):
+    from tlstudio.core.training.loading import init_regression_head, load_classifier
+
+    model, new = load_classifier(tiny_model_dir, task="multiclass", label_names=["a", "b", "c"], head_dropout=0.3)
+    assert model.config.classifier_dropout == 0.3 and model.config.num_labels == 3
+    assert model.config.id2label == {0: "a", 1: "b", 2: "c"} and "classifier.weight" in new
+    model, _ = load_classifier(tiny_model_dir, task="regression", label_names=[])
+    assert model.config.problem_type == "regression" and init_regression_head(model, 2.5)
+    assert model.classifier.bias.item() == 2.5

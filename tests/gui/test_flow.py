@@ -16,7 +16,7 @@ TRAIN_TIMEOUT = 240_000
 
 def _load_data(qtbot, window, path: Path) -> None:
     drop_file(qtbot, window, path)
-    qtbot.waitUntil(lambda: window.state.has_data, timeout=30_000)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=120_000)
 
 
 def _pick_model(qtbot, window, model_dir: Path) -> None:
@@ -24,7 +24,7 @@ def _pick_model(qtbot, window, model_dir: Path) -> None:
     window.show_page("model")
     page = window.pages["model"]
     page.add_folder(str(model_dir))
-    qtbot.waitUntil(lambda: page.model_list.count() >= 2, timeout=30_000)
+    qtbot.waitUntil(lambda: page.model_list.count() >= 2, timeout=120_000)
     names = [page.model_list.item(i).text() for i in range(page.model_list.count())]
     row = next(i for i, n in enumerate(names) if model_dir.name in n)
     page.model_list.setCurrentRow(row)
@@ -67,11 +67,11 @@ def test_drop_train_evaluate_predict_export(ready_window, qtbot, tmp_path):
     x, y = train.curves.raw_curve.getData()
     assert x is not None and len(x) >= 2  # points in the loss plot
     assert (Path(result.run_dir) / "run.json").exists()
-    qtbot.waitUntil(lambda: not train.running, timeout=10_000)
+    qtbot.waitUntil(lambda: not train.running, timeout=60_000)
 
     window.show_page("evaluate")
     table = window.pages["evaluate"].metrics_table
-    qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=30_000)
+    qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=120_000)
     headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
     assert "Your model" in headers and any("baseline" in h for h in headers)
     metrics = [table.item(r, 0).text() for r in range(table.rowCount())]
@@ -79,15 +79,15 @@ def test_drop_train_evaluate_predict_export(ready_window, qtbot, tmp_path):
 
     window.show_page("predict")
     predict = window.pages["predict"]
-    qtbot.waitUntil(lambda: predict.predict_button.isEnabled(), timeout=60_000)
+    qtbot.waitUntil(lambda: predict.predict_button.isEnabled(), timeout=120_000)
     qtbot.keyClicks(predict.input, "the food was great")
-    qtbot.waitUntil(lambda: predict.result.text() != "", timeout=30_000)
+    qtbot.waitUntil(lambda: predict.result.text() != "", timeout=120_000)
     assert "sure" in predict.result.text()
 
     export_dir = tmp_path / "exported"
     evaluate = window.pages["evaluate"]
     evaluate.export_to(export_dir)
-    qtbot.waitUntil(lambda: (export_dir / "config.json").exists(), timeout=30_000)
+    qtbot.waitUntil(lambda: (export_dir / "config.json").exists(), timeout=120_000)
     assert not (export_dir / "checkpoints").exists()
     from transformers import pipeline
 
@@ -101,7 +101,7 @@ def test_drop_train_evaluate_predict_export(ready_window, qtbot, tmp_path):
     # the run shows up on the Runs page and reopens
     window.show_page("runs")
     runs = window.pages["runs"]
-    qtbot.waitUntil(lambda: runs.runs_list.count() == 1, timeout=20_000)
+    qtbot.waitUntil(lambda: runs.runs_list.count() == 1, timeout=120_000)
     runs.runs_list.setCurrentRow(0)
     runs.open_button.click()
     assert window.current_page() == "evaluate"
@@ -114,9 +114,9 @@ def test_batch_predictions_are_saved(ready_window, qtbot, tmp_path, sentiment_cs
     with qtbot.waitSignal(train.run_finished, timeout=TRAIN_TIMEOUT):
         train.start_button.click()
     predict = window.pages["predict"]
-    qtbot.waitUntil(lambda: predict.load_button.isEnabled(), timeout=60_000)
+    qtbot.waitUntil(lambda: predict.load_button.isEnabled(), timeout=120_000)
     predict.predict_file(str(sentiment_csv))
-    qtbot.waitUntil(lambda: predict.save_button.isEnabled(), timeout=60_000)
+    qtbot.waitUntil(lambda: predict.save_button.isEnabled(), timeout=120_000)
     out = tmp_path / "out.csv"
     predict.save_predictions(str(out))
     with open(out, newline="", encoding="utf-8") as handle:
@@ -138,7 +138,7 @@ def test_stop_mid_run_keeps_a_model(ready_window, qtbot):
     assert (run_dir / "config.json").exists()
     info = json.loads((run_dir / "run.json").read_text())
     assert info["status"] in ("complete", "stopped")
-    qtbot.waitUntil(lambda: train.start_button.isEnabled(), timeout=10_000)
+    qtbot.waitUntil(lambda: train.start_button.isEnabled(), timeout=60_000)
 
 
 def test_pause_and_resume(ready_window, qtbot):

@@ -12,7 +12,7 @@ def test_demo_button_on_the_welcome_page_loads_the_demo(window, qtbot):
     welcome = window.pages["welcome"]
     qtbot.mouseClick(welcome.findChild(type(window.pages["data"].open_button),
                                        "welcomeDemoButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.state.has_data, timeout=30_000)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=120_000)
     data = window.pages["data"]
     assert data.model.rowCount() == 3000
     assert window.current_page() == "data"
@@ -26,10 +26,10 @@ def test_demo_button_on_the_welcome_page_loads_the_demo(window, qtbot):
 
 def test_model_page_lists_the_bundled_model_first(window, qtbot, sentiment_csv):
     drop_file(qtbot, window, sentiment_csv)
-    qtbot.waitUntil(lambda: window.state.has_data, timeout=30_000)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=120_000)
     window.show_page("model")
     page = window.pages["model"]
-    qtbot.waitUntil(lambda: page.model_list.count() >= 1, timeout=30_000)
+    qtbot.waitUntil(lambda: page.model_list.count() >= 1, timeout=120_000)
     assert "bundled" in page.model_list.item(0).text()
     assert window.state.model is not None and window.state.model.source == "bundled"
     assert page.fact_labels["Parameters"].text().endswith("million")
@@ -37,19 +37,19 @@ def test_model_page_lists_the_bundled_model_first(window, qtbot, sentiment_csv):
 
 def test_downloading_offline_says_so_plainly(window, qtbot, sentiment_csv):
     drop_file(qtbot, window, sentiment_csv)
-    qtbot.waitUntil(lambda: window.state.has_data, timeout=30_000)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=120_000)
     window.show_page("model")
     page = window.pages["model"]
     page.hub_edit.setText("distilbert-base-uncased")
     page.download_button.click()
-    qtbot.waitUntil(lambda: page.download_button.isEnabled(), timeout=30_000)
+    qtbot.waitUntil(lambda: page.download_button.isEnabled(), timeout=120_000)
     assert "offline" in page.hub_status.text().lower()
     assert "bundled" in page.hub_status.text().lower() or "default" in page.hub_status.text()
 
 
 def test_a_folder_that_is_not_a_model_is_refused_inline(window, qtbot, tmp_path, sentiment_csv):
     drop_file(qtbot, window, sentiment_csv)
-    qtbot.waitUntil(lambda: window.state.has_data, timeout=30_000)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=120_000)
     window.show_page("model")
     page = window.pages["model"]
     page.add_folder(str(tmp_path))
@@ -59,12 +59,12 @@ def test_a_folder_that_is_not_a_model_is_refused_inline(window, qtbot, tmp_path,
 
 def test_changing_the_label_column_reinspects(window, qtbot, sentiment_csv):
     drop_file(qtbot, window, sentiment_csv)
-    qtbot.waitUntil(lambda: window.state.has_data, timeout=30_000)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=120_000)
     data = window.pages["data"]
     first = window.state.inspection
     data.label_combo.setCurrentText("source")
     data.label_combo.activated.emit(data.label_combo.currentIndex())
-    qtbot.waitUntil(lambda: window.state.inspection is not first, timeout=30_000)
+    qtbot.waitUntil(lambda: window.state.inspection is not first, timeout=120_000)
     assert window.state.report.roles.label_column == "source"
     assert data.task_combo.currentText() == "multiclass"
     names = [name for name, _ in window.state.inspection.label_counts]
@@ -77,7 +77,7 @@ def test_problems_are_listed_and_clicking_one_selects_its_rows(window, qtbot, tm
         f"bad thing number {i},neg" for i in range(30)] + [",pos", "good thing number 1,pos"]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     drop_file(qtbot, window, path)
-    qtbot.waitUntil(lambda: window.state.has_data, timeout=30_000)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=120_000)
     data = window.pages["data"]
     assert data.problems.count() >= 1
     item = next(data.problems.item(i) for i in range(data.problems.count())
@@ -89,12 +89,12 @@ def test_problems_are_listed_and_clicking_one_selects_its_rows(window, qtbot, tm
 
 def test_device_picker_shows_what_was_detected(window, qtbot, sentiment_csv, tiny_model_dir):
     drop_file(qtbot, window, sentiment_csv)
-    qtbot.waitUntil(lambda: window.state.has_data, timeout=30_000)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=120_000)
     window.show_page("model")
-    qtbot.waitUntil(lambda: window.state.model is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.state.model is not None, timeout=120_000)
     window.show_page("train")
     combo = window.pages["train"].settings.device
-    qtbot.waitUntil(lambda: combo.count() >= 2, timeout=60_000)
+    qtbot.waitUntil(lambda: combo.count() >= 2, timeout=120_000)
     keys = [combo.itemData(i) for i in range(combo.count())]
     assert keys[0] == "auto" and "cpu" in keys
 
@@ -115,7 +115,7 @@ def test_environment_dialog_lists_versions(window, qtbot):
 
     window.show_environment()
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "environmentDialog") is not None,
-                    timeout=60_000)
+                    timeout=120_000)
     box = window.findChild(QMessageBox, "environmentDialog")
     text = box.text()
     assert "PySide6" in text and "Python" in text

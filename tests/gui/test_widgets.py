@@ -44,3 +44,20 @@ def test_user_errors_keep_their_message_and_others_are_labelled():
     message, details = describe_error(ZeroDivisionError("division by zero"))
     assert message.startswith("Something went wrong: ZeroDivisionError")
     assert "ZeroDivisionError" in details
+
+
+def test_live_curves_smooth_incrementally_like_the_batch_formula(qtbot):
+    from tlstudio.gui.pages.train_page import LiveCurves
+
+    widgets = [plots.make_plot(f"p{i}", "t", "x", "y") for i in range(3)]
+    for widget in widgets:
+        qtbot.addWidget(widget)
+    curves = LiveCurves(*widgets)
+    losses = np.linspace(0.7, 0.2, 40) + np.sin(np.arange(40)) * 0.05
+    for step, loss in enumerate(losses, start=1):
+        curves.add_loss(step, float(loss), 1e-4, total_steps=40)
+    curves.draw()
+    x, y = curves.smooth_curve.getData()
+    assert len(x) == 40
+    assert np.allclose(y, plots.smooth(losses, curves.smooth_weight))
+    assert not curves.placeholder.isVisible()

@@ -49,11 +49,11 @@ def test_a_bad_file_dropped_shows_an_inline_error_and_the_app_stays_usable(
     bad.write_bytes(b"\x00\x01\x02 not a table \xff\xfe" * 10)
     data = window.pages["data"]
     drop_file(qtbot, window, bad)
-    qtbot.waitUntil(lambda: data.banner.isVisible(), timeout=20_000)
+    qtbot.waitUntil(lambda: data.banner.isVisible(), timeout=120_000)
     assert data.banner.message.text()
     assert window.current_page() == "data"
     drop_file(qtbot, window, sentiment_csv)
-    qtbot.waitUntil(lambda: window.state.has_data, timeout=20_000)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=120_000)
     assert data.model.rowCount() == 120
     assert not data.banner.isVisible()
 
@@ -61,20 +61,13 @@ def test_a_bad_file_dropped_shows_an_inline_error_and_the_app_stays_usable(
 def test_a_missing_file_is_an_inline_error(window, qtbot, tmp_path):
     data = window.pages["data"]
     window.open_file(str(tmp_path / "nope.csv"))
-    qtbot.waitUntil(lambda: data.banner.isVisible(), timeout=20_000)
+    qtbot.waitUntil(lambda: data.banner.isVisible(), timeout=120_000)
     assert "nope.csv" in data.banner.message.text()
 
 
-def test_a_file_dropped_on_a_text_box_opens_it_too(window, qtbot, sentiment_csv):
-    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-    from PySide6.QtGui import QDropEvent
-    from PySide6.QtWidgets import QApplication
-
-    target = window.pages["predict"].input.viewport()
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(sentiment_csv))])
-    drop = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(target, drop)
-    qtbot.waitUntil(lambda: window.state.has_data, timeout=30_000)
-    assert window.pages["predict"].input.toPlainText() == ""
+def test_text_boxes_leave_file_drops_to_the_window(window):
+    """Qt routes a real drop to the nearest widget that accepts drops: that must be the window."""
+    predict = window.pages["predict"]
+    for editor in (predict.input, predict.input.viewport(), window.pages["model"].hub_edit):
+        assert not editor.acceptDrops()
+    assert window.acceptDrops()

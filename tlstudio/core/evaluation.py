@@ -73,5 +73,28 @@ def evaluate_run(run_dir: str | Path, data_path: str | Path, *, observer: Observ
     report["rows_evaluated"] = len(keep)
     report["rows_skipped"] = len(rows) - len(keep)
     report["data_path"] = str(data_path)
-    report["baselines"] = {}
+    report["baselines"] = _baselines(run_config, texts, pairs, [labels[i] for i in keep], keep)
     return report
+
+
+def _baselines(run_config: dict[str, Any], texts: list[str], pairs: list[str] | None,
+               labels: list[Any], rows: list[int]) -> dict[str, Any]:
+    """Baselines trained on the run's own training split, scored on these rows ({} if unavailable)."""
+    import datasets
+
+    from tlstudio.core.baselines import run_baselines
+    from tlstudio.core.config import RunConfig
+    from tlstudio.core.data import load_prepared
+    from tlstudio.core.errors import TLStudioError
+
+    try:
+        prepared = load_prepared(RunConfig.from_dict(run_config))
+    except (TLStudioError, OSError, TypeError, ValueError):
+        return {}  # the training file moved or changed: the model's numbers still stand
+    columns: dict[str, Any] = {"text": texts, "label": labels, "row": rows}
+    if pairs is not None:
+        columns["text_pair"] = pairs
+    train = prepared.splits["train"]
+    features = datasets.Features({name: train.features[name] for name in columns})
+    prepared.splits["test"] = datasets.Dataset.from_dict(columns, features=features)
+    return run_baselines(prepared)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -33,25 +33,6 @@ PAGES = ("welcome", "data", "model", "train", "evaluate", "predict", "runs")
 TITLES = {"welcome": "Start", "data": "Data", "model": "Model", "train": "Train",
           "evaluate": "Evaluate", "predict": "Predict", "runs": "Runs"}
 OPEN_FILTER = "Data files (*.csv *.tsv *.txt *.jsonl *.json *.parquet *.xlsx);;All files (*)"
-
-
-class FileDropFilter(QObject):
-    """Lets a file dropped on a text box open the file, as anywhere else on the window."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._window = window
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
-            mime = event.mimeData()  # type: ignore[attr-defined]
-            if mime.hasUrls() and any(url.isLocalFile() for url in mime.urls()):
-                if event.type() == QEvent.Type.Drop:
-                    self._window.dropEvent(event)  # type: ignore[arg-type]
-                else:
-                    self._window.dragEnterEvent(event)  # type: ignore[arg-type]
-                return True
-        return False
 
 
 class MainWindow(QMainWindow):
@@ -120,11 +101,12 @@ class MainWindow(QMainWindow):
         runs: RunsPage = self.pages["runs"]  # type: ignore[assignment]
         runs.run_opened.connect(self._on_runs_run_opened)
         self.pages["train"].run_finished.connect(self._on_train_run_finished)
-        self._drop_filter = FileDropFilter(self)
+        # Text boxes would take a dropped file as text; let the drop reach the window instead.
         predict: PredictPage = self.pages["predict"]  # type: ignore[assignment]
-        for editor in (predict.input.viewport(), predict.pair_input.viewport(),
-                       self.pages["model"].hub_edit):
-            editor.installEventFilter(self._drop_filter)
+        for editor in (predict.input, predict.pair_input, self.pages["model"].hub_edit):
+            editor.setAcceptDrops(False)
+            if hasattr(editor, "viewport"):
+                editor.viewport().setAcceptDrops(False)
 
     def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
         action = QAction(text, self)

@@ -79,6 +79,10 @@ def run_training(
     try:
         config = dataclasses.replace(config, extra=dict(config.extra))
         config.validate()
+        for attr in ("data_path", "test_file"):  # absolute, so resume and repeat work from anywhere
+            value = getattr(config, attr)
+            if value and Path(value).exists():
+                setattr(config, attr, str(Path(value).resolve()))
         run_dir = resolve_run_dir(config, resume)
         config.output_dir = str(run_dir)
         return _run(config, emit, control or RunControl(), data, resume, run_dir)

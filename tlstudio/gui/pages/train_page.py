@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from tlstudio.core.events import RunControl
-from tlstudio.gui import jobs, plots
+from tlstudio.gui import jobs, plots, run_files
 from tlstudio.gui.pages.base import Page, label, named
 from tlstudio.gui.state import AppState
 from tlstudio.gui.train_settings import TrainSettings
@@ -47,6 +48,9 @@ class LiveCurves:
 
     def __init__(self, loss_plot: Any, metric_plot: Any, lr_plot: Any) -> None:
         self.train_loss, self.val_loss, self.lr = plots.Series(), plots.Series(), plots.Series()
+        self.smoothed = plots.Series()
+        self.smooth_weight = 0.9
+        self._ema = 0.0
         self.metrics: dict[str, plots.Series] = {}
         loss_item = loss_plot.getPlotItem()
         plots.add_legend(loss_plot, (-10, 10))
@@ -59,11 +63,29 @@ class LiveCurves:
         self.metric_legend: Any = None  # created with the first metric: no empty box before
         self.metric_curves: dict[str, Any] = {}
         self.lr_curve = lr_plot.getPlotItem().plot(pen=plots.pen(2, 2))
+        self.placeholder = pg.TextItem("The training loss appears here as the model learns.",
+                                       color="#8a9099", anchor=(0.5, 0.5))
+        self.placeholder.setPos(0.5, 0.5)
+        loss_item.addItem(self.placeholder, ignoreBounds=True)
         self.dirty = False
 
     def clear(self) -> None:
-        for series in (self.train_loss, self.val_loss, self.lr, *self.metrics.values()):
+        for series in (self.train_loss, self.val_loss, self.lr, self.smoothed,
+                       *self.metrics.values()):
             series.clear()
+        self._ema = 0.0
+        self.dirty = True
+
+    def add_loss(self, step: float, loss: float, learning_rate: float, total_steps: int) -> None:
+        """Append one training step; the smoothed value is updated in O(1) (no redraw here)."""
+        if self.train_loss.size == 0 and total_steps:
+            # Fewer steps, lighter smoothing: a short run should not look flattened.
+            self.smooth_weight = min(0.95, max(0.5, 1 - 8 / total_steps))
+        self.train_loss.append(step, loss)
+        self.lr.append(step, learning_rate)
+        w = self.smooth_weight
+        self._ema = w * self._ema + (1 - w) * loss
+        self.smoothed.append(step, self._ema / (1 - w ** self.train_loss.size))
         self.dirty = True
 
     def add_metric(self, name: str, epoch: float, value: float) -> None:
@@ -82,8 +104,9 @@ class LiveCurves:
             return
         self.dirty = False
         x, y = self.train_loss.view()
+        self.placeholder.setVisible(len(x) == 0)
         self.raw_curve.setData(x, y)
-        self.smooth_curve.setData(x, plots.smooth(y) if len(y) else y)
+        self.smooth_curve.setData(*self.smoothed.view())
         self.val_curve.setData(*self.val_loss.view())
         self.lr_curve.setData(*self.lr.view())
         low, high = 0.0, 1.0
@@ -303,9 +326,7 @@ class TrainPage(Page):
                            f"{event.samples_per_second:.1f} samples/s · "
                            f"elapsed {duration(time.monotonic() - self._started_at)}")
         if np.isfinite(event.loss):
-            self.curves.train_loss.append(event.step, event.loss)
-            self.curves.lr.append(event.step, event.learning_rate)
-            self.curves.dirty = True
+            self.curves.add_loss(event.step, event.loss, event.learning_rate, event.total_steps)
         self.step_received.emit(event)
 
     def _on_worker_evaluated(self, event: Any) -> None:
@@ -328,8 +349,10 @@ class TrainPage(Page):
     def _on_worker_finished(self, result: Any) -> None:
         metrics = dict(getattr(result, "metrics", {}) or {})
         flat = metrics.get("model", metrics) if isinstance(metrics.get("model"), dict) else metrics
-        key = main_metric(flat)
-        headline = f" Test {key.removeprefix('eval_')}: {flat[key]:.3f}." if key else ""
+        preferred = run_files.load_run_info(result.run_dir).get("main_metric")
+        key = preferred if preferred in flat else main_metric(flat)
+        headline = (f" Test {key.removeprefix('eval_').replace('_', ' ')}: {flat[key]:.3f}."
+                    if key and isinstance(flat.get(key), (int, float)) else "")
         took = duration(time.monotonic() - self._started_at)
         stopped = "Stopped early; the best model so far was kept." if result.stopped else "Done."
         self.status.setText(f"{stopped}{headline} ({took})")
@@ -337,6 +360,7 @@ class TrainPage(Page):
         if self.progress.maximum() == 0:
             self.progress.setRange(0, 1)
         self.progress.setValue(self.progress.maximum())
+        self.stats.setText(f"{self.progress.maximum()} steps in {took}")
         self._log(f"Run saved in {result.run_dir}")
         self.next_button.setEnabled(True)
         self._state.set_run(result.run_dir)
