@@ -261,3 +261,16 @@ def test_label_space_text_lines(write, prefix):
     assert loaded.table.column("column_1")[0].as_py() == prefix
     assert loaded.table.column("column_2")[0].as_py() == "a sentence words 0 ."
     assert loaded.num_rows == 60
+
+
+def test_single_column_quoted_fields_lose_their_quotes(tmp_path):
+    path = tmp_path / "texts.csv"
+    path.write_text('text\n"And the drinks are WEAK, people!"\nplain line\n"a, b"\n', encoding="utf-8")
+    texts = read_table(path).table.column("text").to_pylist()
+    assert texts == ["And the drinks are WEAK, people!", "plain line", "a, b"]
+
+
+def test_single_column_with_a_stray_quote_keeps_the_text(tmp_path):
+    path = tmp_path / "texts.csv"
+    path.write_text('text\n"half" quoted line\nplain\n', encoding="utf-8")
+    assert read_table(path).table.column("text").to_pylist() == ['"half" quoted line', "plain"]

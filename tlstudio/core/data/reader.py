@@ -14,6 +14,7 @@ from tlstudio.core.data.dialect import (
     sniff_delimiter,
     sniff_header,
     sniff_label_prefix,
+    strict_error,
     trim_sample,
 )
 from tlstudio.core.data.encoding import (
@@ -203,6 +204,8 @@ def _read_text(file: Path, *, encoding: str | None, delimiter: str | None,
             "Each line is a label, a space, then the text.")
         delim = " "
         has_header = False if has_header is None else has_header
+    elif '"' in sample_text and strict_error(sample_text, Dialect(None), at_end_ok=True) is None:
+        dialect, note = Dialect(None), None  # one column whose fields are properly quoted
     else:
         dialect, note = Dialect(None, False), None
     if note:
