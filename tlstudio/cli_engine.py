@@ -59,6 +59,11 @@ def _add_train(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--patience", type=int, default=d.early_stopping_patience,
                    help="evaluations without improvement before stopping (0: never stop early)")
     p.add_argument("--head-dropout", type=float)
+    p.add_argument("--logging-steps", type=int, default=d.logging_steps, help="log the loss every N steps")
+    p.add_argument("--evals-per-epoch", type=int, default=d.evals_per_epoch,
+                   help="validation evaluations (and checkpoints) per epoch")
+    p.add_argument("--encoding", help="the data file's encoding (detected when omitted)")
+    p.add_argument("--delimiter", help="the data file's delimiter (detected when omitted)")
     split = p.add_mutually_exclusive_group()
     split.add_argument("--test-file", help="a separate labelled file to test on")
     split.add_argument("--test-size", type=float, default=d.test_size)
@@ -86,7 +91,8 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         grad_accumulation=args.grad_accum, class_weights=args.class_weights,
         early_stopping_patience=args.patience or None, strategy=args.strategy,
         head_dropout=args.head_dropout, device=args.device, precision=args.precision,
-        output_dir=args.out,
+        logging_steps=args.logging_steps, evals_per_epoch=args.evals_per_epoch,
+        encoding=args.encoding, delimiter=args.delimiter, output_dir=args.out,
     )
     if args.keep_checkpoints:
         config.extra["keep_checkpoints"] = True

@@ -99,7 +99,9 @@ _FLAGS = (
     ("grad_accumulation", "--grad-accum", 1), ("head_dropout", "--head-dropout", None),
     ("test_file", "--test-file", None), ("test_size", "--test-size", 0.15), ("val_size", "--val-size", 0.15),
     ("split_column", "--split-column", None), ("seed", "--seed", 42), ("device", "--device", "auto"),
-    ("precision", "--precision", "auto"),
+    ("precision", "--precision", "auto"), ("logging_steps", "--logging-steps", 5),
+    ("evals_per_epoch", "--evals-per-epoch", 1), ("encoding", "--encoding", None),
+    ("delimiter", "--delimiter", None),
 )
 
 
