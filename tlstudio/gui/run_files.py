@@ -8,20 +8,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tlstudio.core.errors import RunFolderError
-
 TRUE_KEYS = ("true", "label", "true_label", "gold")
 PRED_KEYS = ("predicted", "prediction", "pred", "predicted_label")
 
 
 def load_metrics(run_dir: str | Path) -> dict[str, Any]:
-    path = Path(run_dir) / "metrics.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise RunFolderError(f"{run_dir} has no metrics.json; is the run complete?") from exc
-    except ValueError as exc:
-        raise RunFolderError(f"{path} is damaged ({exc}).") from exc
+    """The run's ``metrics.json`` (RunFolderError when missing or damaged)."""
+    from tlstudio.core.runfolder import load_json
+
+    return load_json(Path(run_dir) / "metrics.json")
 
 
 def _pick(header: list[str], keys: tuple[str, ...]) -> str | None:
