@@ -62,7 +62,8 @@ def _steps(app: Any, window: Any, log: Callable[[str], None]) -> None:
     _wait_until(app, lambda: train.running, 10, "training to start")
     _wait_until(app, lambda: results or not train.running, 900, "training to finish")
     if not results:
-        raise SelfTestError(f"training did not finish: {train.status.text()}")
+        last = train.log.toPlainText().strip().splitlines()[-3:]
+        raise SelfTestError(f"training did not finish: {train.status.text()} {' | '.join(last)}")
     _wait_until(app, lambda: not train.running, 60, "the training worker to end")
     logged = train.curves.raw_curve.getData()[0]
     steps = 0 if logged is None else len(logged)
