@@ -104,7 +104,7 @@ def _describe(event: Event) -> str | None:
     data = event.to_dict()
     kind = data["kind"]
     if kind == "status":
-        return data["message"]
+        return f"warning: {data['message']}" if data.get("level") == "warning" else data["message"]
     if kind == "step":
         return (f"step {data['step']}/{data['total_steps']}  epoch {data['epoch']:.2f}  loss {data['loss']:.4f}  "
                 f"lr {data['learning_rate']:.2e}  {data['samples_per_second']:.1f} samples/s  "

@@ -24,9 +24,14 @@ class Event:
 
 @dataclass
 class StatusEvent(Event):
-    """A phase change a user should see ("Loading model…", "Tokenizing…")."""
+    """A phase change a user should see ("Loading model…", "Tokenizing…").
+
+    ``level`` is ``"warning"`` for something the user must not miss (a poor model–data fit,
+    a batch size reduced after running out of memory); the GUI keeps those on screen.
+    """
 
     message: str = ""
+    level: str = "info"
     kind: str = field(init=False, default="status")
 
 

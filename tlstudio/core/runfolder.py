@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
+import os
 import re
 import shutil
 from datetime import UTC, datetime
@@ -19,6 +21,7 @@ METRICS_JSON = "metrics.json"
 HISTORY_CSV = "history.csv"
 PREDICTIONS_CSV = "predictions_test.csv"
 CHECKPOINTS = "checkpoints"
+PARTIAL_MODEL = ".model-partial"
 FINISHED = ("complete",)
 
 
@@ -82,6 +85,46 @@ def check_target(run_dir: Path, resume: bool) -> None:
         raise RunFolderError(f"The output folder '{run_dir}' is not empty: {hint}, or pick another --out.")
 
 
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_NOT_ALLOWED = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+def os_error_message(exc: OSError, run_dir: Path | None = None) -> str:
+    """A user-facing sentence for a failed write: disk full, read-only, or another OS error."""
+    where = f"'{run_dir}'" if run_dir else f"'{exc.filename}'" if exc.filename else "the run folder"
+    if exc.errno in _DISK_FULL:
+        return f"The disk is full: can't write {where}. Free some space or choose another output folder."
+    if exc.errno in _NOT_ALLOWED:
+        reason = "is read-only" if exc.errno == errno.EROFS else "can't be written (permission denied)"
+        return f"The output folder {where} {reason}. Choose another output folder."
+    if isinstance(exc, NotADirectoryError | FileExistsError):
+        return f"Can't create the output folder {where}: a file is in the way. Choose another output folder."
+    named = f" ({exc.filename})" if exc.filename else ""
+    return f"Training failed: {exc.strerror or exc}{named}."
+
+
+def check_writable(run_dir: Path) -> None:
+    """Create ``run_dir`` and prove a file can be written there, before any training starts."""
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        probe = run_dir / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as exc:
+        raise RunFolderError(os_error_message(exc, run_dir)) from exc
+
+
+def check_free_space(run_dir: Path, needed: int) -> None:
+    """Refuse to start when the disk holding ``run_dir`` has less than ``needed`` bytes free."""
+    free = shutil.disk_usage(run_dir).free
+    if free < needed:
+        raise RunFolderError(
+            f"Not enough disk space for '{run_dir}': this run needs about {needed / 1e6:,.0f} MB "
+            f"(model and checkpoints) and {free / 1e6:,.0f} MB are free. "
+            "Free some space or choose another output folder."
+        )
+
+
 def write_status(run_dir: Path, status: str, **fields: Any) -> None:
     """Write ``run.json``; called with ``running`` first and ``complete``/``failed`` at the end."""
     info = read_run_info(run_dir)
@@ -121,6 +164,21 @@ def remove_model_files(run_dir: Path) -> None:
     """Drop model weights left by a failed run so the folder can't be mistaken for a model."""
     for name in ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin"):
         (run_dir / name).unlink(missing_ok=True)
+    shutil.rmtree(run_dir / PARTIAL_MODEL, ignore_errors=True)
+
+
+def save_model(model: Any, tokenizer: Any, run_dir: Path) -> None:
+    """Save model and tokenizer to a hidden folder, then move each file into ``run_dir``.
+
+    A crash or a full disk part-way leaves no half-written weights under their real names.
+    """
+    partial = run_dir / PARTIAL_MODEL
+    shutil.rmtree(partial, ignore_errors=True)
+    model.save_pretrained(partial)
+    tokenizer.save_pretrained(partial)
+    for path in sorted(partial.iterdir()):
+        os.replace(path, run_dir / path.name)
+    partial.rmdir()
 
 
 def load_json(path: Path) -> dict[str, Any]:

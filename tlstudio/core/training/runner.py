@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import math
 import os
 import traceback
@@ -87,16 +88,35 @@ def run_training(
         config.output_dir = str(run_dir)
         return _run(config, emit, control or RunControl(), data, resume, run_dir)
     except BaseException as exc:
-        message = str(exc) if isinstance(exc, TLStudioError) else f"Training failed: {type(exc).__name__}: {exc}"
-        if isinstance(exc, KeyboardInterrupt):
-            message = "Training was interrupted."
+        message = _failure_message(exc, run_dir)
         emit(FailedEvent(message=message, details=traceback.format_exc()))
         if run_dir is not None and rank == 0 and (run_dir / CONFIG_JSON).exists():
-            runfolder.write_status(run_dir, "failed", error=message)
-            runfolder.remove_model_files(run_dir)
+            try:
+                runfolder.remove_model_files(run_dir)
+                runfolder.write_status(run_dir, "failed", error=message)
+            except OSError:
+                pass  # e.g. the disk is still full: run.json keeps saying "running", never "complete"
         if isinstance(exc, TLStudioError | KeyboardInterrupt):
             raise
         raise TrainingError(message) from exc
+
+
+_DISK_FULL_TEXT = ("No space left on device", "StorageFull", "Disk quota exceeded", "File too large")
+
+
+def _failure_message(exc: BaseException, run_dir: Path | None) -> str:
+    from tlstudio.core.runfolder import os_error_message
+
+    if isinstance(exc, TLStudioError):
+        return str(exc)
+    if isinstance(exc, KeyboardInterrupt):
+        return "Training was interrupted."
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return os_error_message(exc, run_dir)
+    # safetensors and torch.save report a full disk in their own words
+    if any(text in str(exc) for text in _DISK_FULL_TEXT):
+        return os_error_message(OSError(errno.ENOSPC, "No space left on device"), run_dir)
+    return f"Training failed: {type(exc).__name__}: {exc}"
 
 
 def _prepare(config: RunConfig, emit: Observer, data: PreparedData | None) -> tuple[PreparedData, Any, Any, dict]:
@@ -125,7 +145,7 @@ def _prepare(config: RunConfig, emit: Observer, data: PreparedData | None) -> tu
     texts, pairs = training_texts(data)
     fit = model_fit(texts, tokenizer, config.max_length, pairs)
     for warning in fit.warnings:
-        emit(StatusEvent(message=f"Warning: {warning}"))
+        emit(StatusEvent(message=warning, level="warning"))
     if config.max_length is None:
         config.max_length = fit.suggested_max_length
         emit(StatusEvent(message=f"Max length {config.max_length} tokens (covers 95% of training rows)."))
@@ -150,7 +170,8 @@ def _run(
     meta = {"name": run_dir.name, "model": info.name, "task": data.task, "device": device,
             "precision": precision, "fit_warnings": fit["warnings"], "world_size": size}
     if rank == 0:
-        run_dir.mkdir(parents=True, exist_ok=True)
+        runfolder.check_writable(run_dir)
+        runfolder.check_free_space(run_dir, disk_needed(info, config, resume))
         runfolder.write_status(run_dir, "running", **meta)
         from tlstudio.core.atomic import write_text
 
@@ -167,7 +188,9 @@ def _run(
             init_regression_head(model, sum(labels) / len(labels))
     from tlstudio.core.training.setup import build_trainer
 
-    trainer, bridge = build_trainer(config, data, model, tokenizer, device, precision, emit, control)
+    on_memory_adjust = _memory_adjuster(config, run_dir, meta, emit) if rank == 0 else None
+    trainer, bridge = build_trainer(config, data, model, tokenizer, device, precision, emit, control,
+                                    on_memory_adjust)
     checkpoint = runfolder.latest_checkpoint(run_dir) if resume else None
     emit(StatusEvent(message=f"Training on {device} ({precision}), {len(data.splits['train'])} examples…"))
     output = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
@@ -178,6 +201,30 @@ def _run(
     if rank != 0:
         return RunResult(run_dir, {}, stopped)
     return _finish(config, data, trainer, tokenizer, run_dir, {**meta, "stopped": stopped}, emit)
+
+
+def _memory_adjuster(config: RunConfig, run_dir: Path, meta: dict[str, Any], emit: Observer) -> Any:
+    """Tell the user about a batch split after running out of memory, and record it.
+
+    The run's config gets the smaller batch size and larger accumulation, so a resumed or
+    repeated run starts with what fits; the examples per update stay the same.
+    """
+    from tlstudio.core.atomic import write_text
+
+    def adjust(per_step: int, accumulation: int) -> None:
+        before = config.batch_size
+        message = (
+            f"Out of memory with {before} examples per step: continuing with {per_step} per step and "
+            f"gradient accumulation {accumulation}, so each update still sees "
+            f"{config.batch_size * config.grad_accumulation} examples."
+        )
+        meta.setdefault("memory_adjustments", []).append(
+            {"batch_size": per_step, "grad_accumulation": accumulation, "from_batch_size": before})
+        config.batch_size, config.grad_accumulation = per_step, accumulation
+        write_text(run_dir / CONFIG_JSON, config.to_json() + "\n")
+        emit(StatusEvent(message=message, level="warning"))
+
+    return adjust
 
 
 def _finish(
@@ -195,8 +242,7 @@ def _finish(
     emit(StatusEvent(message="Saving the model…"))
     quiet_libraries()  # the Trainer re-enables hub progress bars when it finishes
     model = trainer.accelerator.unwrap_model(trainer.model)
-    model.save_pretrained(run_dir)
-    tokenizer.save_pretrained(run_dir)
+    runfolder.save_model(model, tokenizer, run_dir)
     runfolder.write_history(run_dir, trainer.state.log_history)
     emit(StatusEvent(message="Evaluating on the test split and running baselines…"))
     # Reload from disk: the trained object may still carry the Trainer's autocast wrapper, and
@@ -212,6 +258,16 @@ def _finish(
                            finished=runfolder.now_iso())
     emit(FinishedEvent(run_dir=str(run_dir), metrics=metrics["model"], stopped=meta["stopped"]))
     return RunResult(run_dir, metrics, meta["stopped"])
+
+
+def disk_needed(info: Any, config: RunConfig, resume: bool) -> int:
+    """Bytes a run may write: the final model plus kept checkpoints (weights and optimizer state)."""
+    from tlstudio.core.training.setup import SAVE_TOTAL_LIMIT
+
+    weights = (info.parameters or 0) * 4 or info.size_bytes or 0
+    per_checkpoint = weights * (3 if config.optimizer in ("adamw", "adam") else 2)
+    needed = weights + SAVE_TOTAL_LIMIT * per_checkpoint
+    return int(needed * 1.1) if not resume else int(weights * 1.1)
 
 
 def steps_per_epoch(train_rows: int, config: RunConfig, world_size: int) -> int:

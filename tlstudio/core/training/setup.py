@@ -89,8 +89,12 @@ def build_trainer(
     precision: str,
     emit: Observer,
     control: RunControl,
+    on_memory_adjust: Any = None,
 ) -> tuple[Any, Any]:
-    """The Trainer and its control bridge (whose ``stopped`` says whether the user stopped)."""
+    """The Trainer and its control bridge (whose ``stopped`` says whether the user stopped).
+
+    ``on_memory_adjust(per_step, accumulation)`` is called when a batch ran out of memory and was split.
+    """
     from transformers import EarlyStoppingCallback, PrinterCallback, ProgressCallback
 
     from tlstudio.core.events import StatusEvent
@@ -126,6 +130,7 @@ def build_trainer(
         optimizer_cls_and_kwargs=optimizer_override,
         task=data.task,
         weights=weights,
+        on_memory_adjust=on_memory_adjust,
     )
     # Our events replace the Trainer's own console output.
     trainer.remove_callback(PrinterCallback)
