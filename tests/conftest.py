@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -15,6 +16,38 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).parent))
 
 DATA = Path(__file__).parent / "data"
+# Input files the tests read, like a user's own: never modified by anything the app does.
+USER_INPUTS = (DATA, Path(__file__).parent.parent / "resources" / "samples")
+
+
+def _stats(roots) -> dict[str, tuple[int, int]]:
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns)
+            for root in roots for p in sorted(Path(root).rglob("*")) if p.is_file()}
+
+
+def _checksums(roots) -> dict[str, str]:
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest()
+            for root in roots for p in sorted(Path(root).rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _inputs_checksummed():
+    """Every input file has the same bytes after the whole session as before it."""
+    before = _checksums(USER_INPUTS)
+    yield
+    after = _checksums(USER_INPUTS)
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    assert not changed, f"the tests' input files were modified: {changed}"
+
+
+@pytest.fixture(autouse=True)
+def _inputs_untouched():
+    """Cheap per-test check (size and modification time), so the guilty test is the one that fails."""
+    before = _stats(USER_INPUTS)
+    yield
+    after = _stats(USER_INPUTS)
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    assert not changed, f"this test modified, added or removed input files: {changed}"
 
 
 @pytest.fixture(autouse=True)
@@ -24,11 +57,14 @@ def _isolated_home(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def tiny_model_dir(tmp_path_factory) -> Path:
+def tiny_model_dir(tmp_path_factory):
     """A tiny random BERT folder shared by the whole session (read-only use)."""
     from tiny_model import make_tiny_model
 
-    return make_tiny_model(tmp_path_factory.mktemp("tiny_bert"))
+    folder = make_tiny_model(tmp_path_factory.mktemp("tiny_bert"))
+    before = _checksums([folder])
+    yield folder
+    assert _checksums([folder]) == before, "a test modified the shared model folder"
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import platform
 import shutil
-import socket
 import sys
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
@@ -70,14 +68,14 @@ def nvidia_gpu_present() -> bool:
 
 
 def check_online(timeout: float = 1.5) -> tuple[bool, str]:
-    """Whether the Hugging Face hub is reachable; never waits longer than ``timeout``."""
-    if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"):
-        return False, "HF_HUB_OFFLINE is set"
-    try:
-        with socket.create_connection((HUB_HOST, 443), timeout=timeout):
-            return True, f"{HUB_HOST} reachable"
-    except OSError as exc:
-        return False, f"{HUB_HOST} unreachable: {exc.__class__.__name__}"
+    """Whether the Hugging Face hub is reachable; never waits longer than ``timeout`` (DNS included)."""
+    from tlstudio.core.models import hub_offline, hub_reachable
+
+    if hub_offline():
+        return False, "offline mode is on (HF_HUB_OFFLINE)"
+    if hub_reachable(timeout):
+        return True, f"{HUB_HOST} reachable"
+    return False, f"{HUB_HOST} can't be reached within {timeout:g} s"
 
 
 def collect(check_network: bool = True) -> EnvironmentReport:
