@@ -210,3 +210,32 @@ def test_an_output_path_below_a_file_is_a_clear_error(tiny_config, tmp_path):
     with pytest.raises(RunFolderError, match="a file is in the way"):
         run_training(tiny_config, data=prepared_for("binary"))
     assert blocker.read_text() == "user's file\n"
+
+
+@pytest.mark.parametrize("limit", [20_000, 150_000])  # fails writing the weights / the optimizer state
+def test_a_real_write_failure_in_the_cli_is_one_error_line(tiny_model_dir, tmp_path, limit):
+    """The operating system refuses writes past ``limit`` bytes per file (RLIMIT_FSIZE), as a full disk would."""
+    import os
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    def limit_file_size() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # get an error from write(), not a signal
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    out = tmp_path / "run"
+    data = Path(__file__).parent.parent / "data" / "sentiment_120.csv"
+    proc = subprocess.run(
+        [sys.executable, "-m", "tlstudio", "train", str(data), "--out", str(out), "--model", str(tiny_model_dir),
+         "--epochs", "1", "--max-length", "32", "--precision", "fp32"],
+        preexec_fn=limit_file_size, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "TLSTUDIO_HOME": str(tmp_path / "home")},
+    )
+    assert proc.returncode == 2, proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "Traceback" not in proc.stderr
+    assert "disk" in errors[0] and str(out) in errors[0]
+    assert read_run_info(out)["status"] == "failed" and not is_complete(out)
+    assert not (out / "model.safetensors").exists()

@@ -102,6 +102,7 @@ def run_training(
 
 
 _DISK_FULL_TEXT = ("No space left on device", "StorageFull", "Disk quota exceeded", "File too large")
+_TORCH_WRITE_FAILED = ("PytorchStreamWriter failed", "inline_container.cc")  # torch.save's words
 
 
 def _failure_message(exc: BaseException, run_dir: Path | None) -> str:
@@ -116,6 +117,9 @@ def _failure_message(exc: BaseException, run_dir: Path | None) -> str:
     # safetensors and torch.save report a full disk in their own words
     if any(text in str(exc) for text in _DISK_FULL_TEXT):
         return os_error_message(OSError(errno.ENOSPC, "No space left on device"), run_dir)
+    if any(text in str(exc) for text in _TORCH_WRITE_FAILED):
+        return (f"Couldn't finish writing a checkpoint in '{run_dir}': the disk may be full or a file "
+                "size limit was reached. Free some space or choose another output folder.")
     return f"Training failed: {type(exc).__name__}: {exc}"
 
 
