@@ -76,3 +76,43 @@ def test_many_columns(tmp_path):
     report = inspect_file(path)
     assert report.loaded.table.num_columns == 3002
     assert (report.roles.text_columns, report.roles.label_column) == (["text"], "label")
+
+
+def _during_read(monkeypatch, action) -> None:
+    """Run ``action(path)`` on the file just before the reader gets its bytes (a deterministic race)."""
+    from pathlib import Path
+
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        action(self)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+
+def _truncate(path) -> None:
+    size = path.stat().st_size
+    with open(path, "r+b") as handle:
+        handle.truncate(size // 2)
+
+
+@pytest.mark.parametrize("action, words", [
+    (lambda p: p.unlink(), "was deleted or moved while it was being read"),
+    (_truncate, "changed while it was being read"),
+])
+def test_a_file_deleted_or_truncated_while_read_is_a_clear_error(tmp_path, monkeypatch, capsys, action, words):
+    import shutil
+
+    for attempt in ("api", "cli"):
+        path = tmp_path / f"{attempt} données.csv"
+        shutil.copy(BAD.parent / "sentiment_600.csv", path)
+        with monkeypatch.context() as patch:
+            _during_read(patch, action)
+            if attempt == "api":
+                with pytest.raises(DataError, match=words):
+                    inspect_file(path)
+            else:
+                assert main(["inspect", str(path)]) == 2
+                err = capsys.readouterr().err
+                assert err.count("\n") == 1 and words in err and "Traceback" not in err

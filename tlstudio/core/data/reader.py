@@ -46,19 +46,36 @@ def read_table(path: str | os.PathLike[str], *, encoding: str | None = None,
         raise DataError(f"File not found: {file}")
     if not file.is_file():
         raise DataError(f"Not a file: {file}")
-    if file.stat().st_size == 0:
+    before = file.stat()
+    if before.st_size == 0:
         raise DataError(f"The file is empty: {file.name}")
     try:
         loaded = _read_any(file, encoding, delimiter, has_header)
+    except FileNotFoundError:
+        raise DataError(f"{file.name} was deleted or moved while it was being read.") from None
     except OSError as exc:
         raise DataError(f"Can't read {file.name}: {exc.strerror or exc}.") from None
     except MemoryError:
         raise DataError(f"{file.name} is too large to open in the available memory.") from None
+    _check_unchanged(file, before)
     if loaded.num_rows == 0:
         raise DataError(f"{file.name} has a header but no data rows.")
     if loaded.table.num_columns == 0:
         raise DataError(f"{file.name} has no columns.")
     return loaded
+
+
+def _check_unchanged(file: Path, before: os.stat_result) -> None:
+    """Refuse a file that another program changed, truncated or deleted while we read it."""
+    try:
+        after = file.stat()
+    except OSError:
+        raise DataError(f"{file.name} was deleted or moved while it was being read.") from None
+    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+        raise DataError(
+            f"{file.name} changed while it was being read ({before.st_size:,} bytes, now "
+            f"{after.st_size:,}). Open it again once the program writing it has finished."
+        )
 
 
 def _read_any(file: Path, encoding: str | None, delimiter: str | None,
