@@ -54,3 +54,36 @@ def test_stop_before_start_still_finishes_cleanly(tiny_config):
     result = run_training(tiny_config, events.append, control, data=prepared_for("binary"))
     assert result.stopped and isinstance(events[-1], FinishedEvent) and events[-1].stopped
     assert [e.step for e in events if isinstance(e, StepEvent)] == [1]
+
+
+def test_stop_during_a_validation_pass_abandons_it_and_keeps_the_best_model(tiny_config, monkeypatch):
+    from tlstudio.core.events import EvalEvent, StatusEvent
+    from tlstudio.core.training.trainer import TaskTrainer
+
+    tiny_config.epochs = 20
+    tiny_config.evals_per_epoch = 1
+    control = RunControl()
+    passes: list[int] = []  # prediction batches per validation pass
+    real_step = TaskTrainer.prediction_step
+
+    def prediction_step(self, *args, **kwargs):
+        if not self.model.training and self.state.global_step != getattr(self, "_pass_step", None):
+            self._pass_step = self.state.global_step
+            passes.append(0)
+        passes[-1] += 1
+        if len(passes) == 2:
+            control.stop()  # pressed while the second pass is under way
+        return real_step(self, *args, **kwargs)
+
+    monkeypatch.setattr(TaskTrainer, "prediction_step", prediction_step)
+    events: list = []
+    data = prepared_for("binary", "sentiment_600.csv")
+    result = run_training(tiny_config, events.append, control, data=data)
+
+    batches = -(-len(data.splits["validation"]) // (tiny_config.batch_size * 2))
+    assert batches > 1 and passes == [batches, 1]  # the second pass stopped after one batch
+    assert len([e for e in events if isinstance(e, EvalEvent)]) == 1
+    assert "keeping the best model so far" in " ".join(e.message for e in events if isinstance(e, StatusEvent))
+    info = json.loads((result.run_dir / "run.json").read_text())
+    assert result.stopped and info["status"] == "complete" and info["stopped"] is True
+    assert isinstance(events[-1], FinishedEvent) and events[-1].metrics

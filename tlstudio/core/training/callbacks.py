@@ -78,8 +78,16 @@ class EventBridge(TrainerCallback):
             self.observer(CheckpointEvent(step=state.global_step, path=str(path)))
 
 
+class EvaluationStopped(Exception):
+    """Raised out of a validation pass when the user pressed Stop during it."""
+
+
 class ControlBridge(TrainerCallback):
-    """Turns :class:`RunControl` requests into Trainer control flags, once per optimisation step."""
+    """Turns :class:`RunControl` requests into Trainer control flags, once per optimisation step.
+
+    A stop during a validation pass doesn't wait for the pass to end (it can take minutes
+    on a large validation split): the pass is abandoned at its next batch.
+    """
 
     def __init__(self, control: RunControl) -> None:
         self.run_control = control
@@ -90,3 +98,8 @@ class ControlBridge(TrainerCallback):
         if self.run_control.stop_requested:
             self.stopped = True
             control.should_training_stop = True
+
+    def on_prediction_step(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        if self.run_control.stop_requested and not self.stopped:
+            self.stopped = True
+            raise EvaluationStopped

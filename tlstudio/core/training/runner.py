@@ -197,14 +197,33 @@ def _run(
                                     on_memory_adjust)
     checkpoint = runfolder.latest_checkpoint(run_dir) if resume else None
     emit(StatusEvent(message=f"Training on {device} ({precision}), {len(data.splits['train'])} examples…"))
-    output = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
+    train_metrics = _train(trainer, checkpoint, emit)
     stopped = bridge.stopped
-    meta["train_seconds"] = round(output.metrics.get("train_runtime", 0.0), 2)
-    meta["train_samples_per_second"] = output.metrics.get("train_samples_per_second")
+    meta["train_seconds"] = round(train_metrics.get("train_runtime", 0.0), 2)
+    meta["train_samples_per_second"] = train_metrics.get("train_samples_per_second")
     trainer.accelerator.wait_for_everyone()
     if rank != 0:
         return RunResult(run_dir, {}, stopped)
     return _finish(config, data, trainer, tokenizer, run_dir, {**meta, "stopped": stopped}, emit)
+
+
+def _train(trainer: Any, checkpoint: Path | None, emit: Observer) -> dict[str, Any]:
+    """``trainer.train()``; a stop during a validation pass keeps the best checkpoint so far."""
+    import time
+
+    from tlstudio.core.training.callbacks import EvaluationStopped
+
+    started = time.perf_counter()
+    try:
+        return trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None).metrics
+    except EvaluationStopped:
+        best = trainer.state.best_model_checkpoint
+        if best and Path(best).is_dir():
+            emit(StatusEvent(message="Stopped during validation: keeping the best model so far."))
+            trainer._load_best_model()
+        else:
+            emit(StatusEvent(message="Stopped during validation: keeping the model as it is now."))
+        return {"train_runtime": time.perf_counter() - started}
 
 
 def _memory_adjuster(config: RunConfig, run_dir: Path, meta: dict[str, Any], emit: Observer) -> Any:
