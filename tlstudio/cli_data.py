@@ -45,12 +45,9 @@ def _tokenizer(spec: str):  # noqa: ANN202 - a transformers tokenizer
     if info.path is None:
         raise ModelError(f"The model '{spec}' is not downloaded; download it first "
                          "('tlstudio models') or use a model folder.")
-    from transformers import AutoTokenizer
+    from tlstudio.core.training.loading import load_tokenizer
 
-    try:
-        return AutoTokenizer.from_pretrained(info.path)
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"Can't load the tokenizer of '{spec}': {exc}") from None
+    return load_tokenizer(info.path)  # checks the files and names the broken one
 
 
 def run_inspect(args: argparse.Namespace) -> int:

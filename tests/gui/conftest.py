@@ -59,3 +59,19 @@ def sentiment_csv(tmp_path, data_dir) -> Path:
     target = tmp_path / "sentiment.csv"
     shutil.copy(data_dir / "sentiment_120.csv", target)
     return target
+
+
+@pytest.fixture
+def ready_window(window, qtbot, sentiment_csv, tiny_model_dir):
+    """Data dropped, roles picked, tiny model chosen, quick settings: ready to Start."""
+    from gui_helpers import load_data, pick_model, set_quick
+
+    load_data(qtbot, window, sentiment_csv)
+    data = window.pages["data"]
+    assert data.text_combo.currentText() == "text"
+    assert data.label_combo.currentText() == "label"
+    assert data.task_combo.currentText() == "binary"
+    pick_model(qtbot, window, tiny_model_dir)
+    window.show_page("train")
+    set_quick(window)
+    return window

@@ -21,3 +21,34 @@ def drop_file(qtbot, win, path: Path) -> None:
     drop = QDropEvent(QPointF(centre), Qt.DropAction.CopyAction, mime,
                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(win, drop)
+
+
+TRAIN_TIMEOUT = 240_000
+
+
+def load_data(qtbot, win, path: Path) -> None:
+    """Drop ``path`` on the window and wait until the Data page has inspected it."""
+    drop_file(qtbot, win, path)
+    qtbot.waitUntil(lambda: win.state.has_data, timeout=120_000)
+
+
+def pick_model(qtbot, win, model_dir: Path) -> None:
+    """Add the tiny model folder on the Model page and select it."""
+    win.show_page("model")
+    page = win.pages["model"]
+    page.add_folder(str(model_dir))
+    qtbot.waitUntil(lambda: page.model_list.count() >= 2, timeout=120_000)
+    names = [page.model_list.item(i).text() for i in range(page.model_list.count())]
+    row = next(i for i, n in enumerate(names) if model_dir.name in n)
+    page.model_list.setCurrentRow(row)
+    assert win.state.model.path == str(model_dir)
+
+
+def set_quick(win, epochs: float = 2.0) -> None:
+    """Small, fast training settings for the tiny model."""
+    settings = win.pages["train"].settings
+    settings.epochs.setValue(epochs)
+    settings.batch_size.setValue(16)
+    settings.learning_rate.setValue(1e-3)
+    settings.max_length.setValue(32)
+    settings.device.setCurrentIndex(settings.device.findData("auto"))

@@ -6,52 +6,9 @@ import csv
 import json
 from pathlib import Path
 
-import pytest
-from gui_helpers import drop_file
+from gui_helpers import TRAIN_TIMEOUT, set_quick
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-
-TRAIN_TIMEOUT = 240_000
-
-
-def _load_data(qtbot, window, path: Path) -> None:
-    drop_file(qtbot, window, path)
-    qtbot.waitUntil(lambda: window.state.has_data, timeout=120_000)
-
-
-def _pick_model(qtbot, window, model_dir: Path) -> None:
-    """Add the tiny model folder on the Model page and select it."""
-    window.show_page("model")
-    page = window.pages["model"]
-    page.add_folder(str(model_dir))
-    qtbot.waitUntil(lambda: page.model_list.count() >= 2, timeout=120_000)
-    names = [page.model_list.item(i).text() for i in range(page.model_list.count())]
-    row = next(i for i, n in enumerate(names) if model_dir.name in n)
-    page.model_list.setCurrentRow(row)
-    assert window.state.model.path == str(model_dir)
-
-
-def _set_quick(window, epochs: float = 2.0) -> None:
-    settings = window.pages["train"].settings
-    settings.epochs.setValue(epochs)
-    settings.batch_size.setValue(16)
-    settings.learning_rate.setValue(1e-3)
-    settings.max_length.setValue(32)
-    settings.device.setCurrentIndex(settings.device.findData("auto"))
-
-
-@pytest.fixture
-def ready_window(window, qtbot, sentiment_csv, tiny_model_dir):
-    """Data dropped, roles picked, tiny model chosen, quick settings: ready to Start."""
-    _load_data(qtbot, window, sentiment_csv)
-    data = window.pages["data"]
-    assert data.text_combo.currentText() == "text"
-    assert data.label_combo.currentText() == "label"
-    assert data.task_combo.currentText() == "binary"
-    _pick_model(qtbot, window, tiny_model_dir)
-    window.show_page("train")
-    _set_quick(window)
-    return window
 
 
 def test_drop_train_evaluate_predict_export(ready_window, qtbot, tmp_path):
@@ -128,7 +85,7 @@ def test_batch_predictions_are_saved(ready_window, qtbot, tmp_path, sentiment_cs
 def test_stop_mid_run_keeps_a_model(ready_window, qtbot):
     window = ready_window
     train = window.pages["train"]
-    _set_quick(window, epochs=30)
+    set_quick(window, epochs=30)
     with qtbot.waitSignal(train.run_finished, timeout=TRAIN_TIMEOUT) as finished:
         train.start_button.click()
         qtbot.waitUntil(lambda: train.curves.train_loss.size >= 2, timeout=TRAIN_TIMEOUT)
@@ -144,7 +101,7 @@ def test_stop_mid_run_keeps_a_model(ready_window, qtbot):
 def test_pause_and_resume(ready_window, qtbot):
     window = ready_window
     train = window.pages["train"]
-    _set_quick(window, epochs=8)
+    set_quick(window, epochs=8)
     with qtbot.waitSignal(train.run_finished, timeout=TRAIN_TIMEOUT) as finished:
         train.start_button.click()
         qtbot.waitUntil(lambda: train.curves.train_loss.size >= 1, timeout=TRAIN_TIMEOUT)
@@ -164,7 +121,7 @@ def test_closing_mid_run_asks_then_stops_cleanly(ready_window, qtbot):
     train = window.pages["train"]
     asked = []
     window.confirm_close = lambda: asked.append(True) or True
-    _set_quick(window, epochs=30)
+    set_quick(window, epochs=30)
     train.start_button.click()
     qtbot.waitUntil(lambda: train.curves.train_loss.size >= 1, timeout=TRAIN_TIMEOUT)
     with qtbot.waitSignal(window.closed, timeout=TRAIN_TIMEOUT):

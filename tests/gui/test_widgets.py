@@ -61,3 +61,21 @@ def test_live_curves_smooth_incrementally_like_the_batch_formula(qtbot):
     assert len(x) == 40
     assert np.allclose(y, plots.smooth(losses, curves.smooth_weight))
     assert not curves.placeholder.isVisible()
+
+
+def test_histogram_after_a_bar_chart_draws_every_bin(qtbot):
+    """Opening a regression file after a classification one redraws the label chart."""
+    widget = plots.make_plot("labels", "Labels", "", "rows")
+    qtbot.addWidget(widget)
+    widget.resize(400, 300)
+    widget.show()
+    plots.bar_chart(widget, ["0", "1"], [60, 60])
+    qtbot.waitExposed(widget)
+    values = np.random.default_rng(0).uniform(0, 5, 300)
+    plots.histogram(widget, values, bins=40)  # raised "len(X) must be len(Y)+1" before
+    widget.grab()
+    (curve,) = [i for i in widget.getPlotItem().items if hasattr(i, "getData")]
+    x, y = curve.getData()
+    assert len(x) == 41 and len(y) == 40 and y.sum() == 300
+    low, high = widget.getPlotItem().viewRange()[0]
+    assert low <= 0.2 and high >= 4.8  # the whole range, not the bar chart's

@@ -28,10 +28,13 @@ class StatusEvent(Event):
 
     ``level`` is ``"warning"`` for something the user must not miss (a poor model–data fit,
     a batch size reduced after running out of memory); the GUI keeps those on screen.
+    ``phase`` is set when the run enters a new phase: ``"training"`` as the first step starts,
+    ``"finishing"`` once training is over (saving, test evaluation: Stop can't act any more).
     """
 
     message: str = ""
     level: str = "info"
+    phase: str = ""
     kind: str = field(init=False, default="status")
 
 

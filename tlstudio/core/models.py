@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tlstudio.core.errors import ModelError
+from tlstudio.core.model_files import folder_problem
 
 DEFAULT_NAME = "all-MiniLM-L6-v2 (bundled)"
 HUB_HOST = "huggingface.co"
@@ -34,6 +35,7 @@ class ModelInfo:
     hidden_size: int | None = None
     num_layers: int | None = None
     description: str = ""
+    problem: str = ""  # why the folder's files can't be loaded ("" when they look fine)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,16 +60,20 @@ def _safetensors_parameters(path: Path) -> int | None:
     try:
         with open(path, "rb") as handle:
             (length,) = struct.unpack("<Q", handle.read(8))
+            if length > 100_000_000:  # not a safetensors header: a damaged file
+                return None
             header = json.loads(handle.read(length))
     except (OSError, ValueError, struct.error):
         return None
+    if not isinstance(header, dict):
+        return None
     total = 0
     for key, entry in header.items():
-        if key == "__metadata__":
+        if key == "__metadata__" or not isinstance(entry, dict):
             continue
         count = 1
         for dim in entry.get("shape", []):
-            count *= dim
+            count *= dim if isinstance(dim, int) else 0
         total += count
     return total
 
@@ -84,7 +90,11 @@ def is_model_folder(folder: Path) -> bool:
 
 
 def describe_folder(folder: str | Path, *, name: str | None = None, source: str = "folder") -> ModelInfo:
-    """A :class:`ModelInfo` for a local Hugging Face model folder."""
+    """A :class:`ModelInfo` for a local Hugging Face model folder.
+
+    A folder whose files are broken (see :func:`tlstudio.core.model_files.folder_problem`) is
+    still described, with ``problem`` saying what is wrong, so listings can show it.
+    """
     folder = Path(folder)
     if not is_model_folder(folder):
         raise ModelError(
@@ -99,6 +109,7 @@ def describe_folder(folder: str | Path, *, name: str | None = None, source: str 
     tok_max = tok.get("model_max_length")
     limits = [v for v in (positions, tok_max) if isinstance(v, int) and 0 < v < 100_000]
     architectures = config.get("architectures") or [config.get("model_type", "unknown")]
+    problem = folder_problem(folder)
     return ModelInfo(
         name=name or folder.name,
         source=source,
@@ -109,8 +120,16 @@ def describe_folder(folder: str | Path, *, name: str | None = None, source: str 
         max_length=min(limits) if limits else None,
         hidden_size=config.get("hidden_size") or config.get("dim") or config.get("d_model"),
         num_layers=config.get("num_hidden_layers") or config.get("n_layers"),
-        description=config.get("_name_or_path", ""),
+        description=f"Can't be used: {problem}" if problem else config.get("_name_or_path", ""),
+        problem=problem,
     )
+
+
+def _usable(info: ModelInfo) -> ModelInfo:
+    """``info``, or the :class:`ModelError` that says what is wrong with its files."""
+    if info.problem:
+        raise ModelError(info.problem)
+    return info
 
 
 def bundled_model() -> ModelInfo:
@@ -198,17 +217,20 @@ def _cached_path(hub_id: str) -> Path | None:
 
 
 def resolve_model(spec: str | None) -> ModelInfo:
-    """Turn ``default``, a folder path, or a hub id into a :class:`ModelInfo`."""
+    """Turn ``default``, a folder path, or a hub id into a :class:`ModelInfo`.
+
+    A local or cached folder with broken files is a :class:`ModelError` naming the file.
+    """
     if not spec or spec == "default":
-        return bundled_model()
+        return _usable(bundled_model())
     folder = Path(spec).expanduser()
     if folder.exists():
-        return describe_folder(folder)
+        return _usable(describe_folder(folder))
     if spec.startswith((".", "~", "/", "\\")) or spec.count("/") > 1 or "\\" in spec:
         raise ModelError(f"Model folder '{spec}' does not exist.")
     cached = _cached_path(spec)
     if cached is not None:
-        return describe_folder(cached, name=spec, source="cache")
+        return _usable(describe_folder(cached, name=spec, source="cache"))
     return ModelInfo(spec, "hub", None, "unknown (not downloaded)", None, None, None,
                      description="Downloaded from the Hugging Face hub when training starts.")
 

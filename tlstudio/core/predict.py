@@ -57,33 +57,49 @@ class Predictor:
         self.text_columns = text_columns
         id2label = model.config.id2label
         self.label_names = [] if task == "regression" else [id2label[i] for i in range(len(id2label))]
+        self.batch_size: int | None = None  # set when running out of memory forced a smaller one
 
     @classmethod
     def load(cls, run_dir: str | Path, device: str = "auto") -> Predictor:
-        """Load the model and tokenizer saved in ``run_dir``."""
+        """Load the model and tokenizer saved in ``run_dir``.
+
+        A missing, truncated or damaged file, weights that don't fit ``config.json``, or a
+        tokenizer that doesn't fit the model is a :class:`ModelError` naming the file.
+        """
+        from tlstudio.core import model_files
         from tlstudio.core.device import choose_device
         from tlstudio.core.fit import model_max_length
         from tlstudio.core.training.loading import (
+            check_body_loaded,
             check_remote_code,
+            check_tokenizer_matches,
             load_tokenizer,
             quiet_libraries,
+            weights_kwargs,
         )
 
         run_dir = Path(run_dir)
+        if not run_dir.is_dir():
+            raise ModelError(f"The run folder '{run_dir}' does not exist.")
         if not (run_dir / "config.json").is_file():
-            raise ModelError(f"'{run_dir}' holds no trained model (config.json is missing).")
+            raise ModelError(f"'{run_dir}' holds no trained model (config.json is missing). "
+                             "Pick a run folder written by a finished training run.")
         quiet_libraries()
-        check_remote_code(run_dir, False)
+        config = check_remote_code(run_dir, False)
+        files = model_files.check_weights(run_dir, config)
         from transformers import AutoModelForSequenceClassification
 
         try:
-            model = AutoModelForSequenceClassification.from_pretrained(str(run_dir))
-        except (OSError, ValueError) as exc:
-            raise ModelError(f"Can't load the model in '{run_dir}': {str(exc).splitlines()[0]}") from exc
+            model, info = AutoModelForSequenceClassification.from_pretrained(
+                str(run_dir), ignore_mismatched_sizes=True, output_loading_info=True,
+                **weights_kwargs(files),
+            )
+        except Exception as exc:
+            raise model_files.describe_load_error(run_dir, files, exc) from exc
+        check_body_loaded(model, info, files, strict=True)
         tokenizer = load_tokenizer(run_dir)
-        run_config: dict[str, Any] = {}
-        if (run_dir / CONFIG_JSON).is_file():
-            run_config = json.loads((run_dir / CONFIG_JSON).read_text(encoding="utf-8"))
+        check_tokenizer_matches(model, tokenizer, run_dir)
+        run_config = _read_run_config(run_dir)
         task = read_run_info(run_dir).get("task") or run_config.get("task") or _infer_task(model.config)
         max_length = run_config.get("max_length") or model_max_length(tokenizer)
         model.to(choose_device(device)).eval()
@@ -96,7 +112,12 @@ class Predictor:
         batch_size: int = 32,
         progress: Callable[[int, int], None] | None = None,
     ) -> np.ndarray:
-        """Probabilities (or regression scores) in input order; batches are length-sorted."""
+        """Probabilities (or regression scores) in input order; batches are length-sorted.
+
+        A batch that runs out of memory is retried at half the size, and the smaller size is
+        kept (in :attr:`batch_size`, for later calls too); out of memory at one row is a
+        :class:`ModelError`.
+        """
         import torch
 
         if pairs is not None and len(pairs) != len(texts):
@@ -105,23 +126,44 @@ class Predictor:
         order = sorted(range(len(texts)), key=lambda i: lengths[i])
         chunks: list[np.ndarray] = []
         device = next(self.model.parameters()).device
+        size = max(1, min(int(batch_size), self.batch_size or int(batch_size)))
+        start = 0
         with torch.inference_mode():
-            for start in range(0, len(order), batch_size):
-                index = order[start:start + batch_size]
-                batch = self.tokenizer(
-                    [str(texts[i]) for i in index],
-                    [str(pairs[i]) for i in index] if pairs else None,
-                    truncation=True, max_length=self.max_length, padding=True, return_tensors="pt",
-                ).to(device)
-                logits = self.model(**batch).logits.float().cpu().numpy()
-                chunks.append(scores_from_outputs(self.task, logits))
+            while start < len(order):
+                index = order[start:start + size]
+                try:
+                    chunks.append(self._scores(texts, pairs, index, device))
+                except torch.OutOfMemoryError:
+                    out_of_memory = True  # handled below, once the traceback's tensors are freed
+                else:
+                    out_of_memory = False
+                if out_of_memory:
+                    _free_memory(device)
+                    if size == 1:
+                        raise ModelError("Out of memory predicting even one row at a time; lower "
+                                         "the max length or use the CPU.")
+                    size = max(1, size // 2)
+                    self.batch_size = size
+                    continue
+                start += len(index)
                 if progress:
-                    progress(min(start + batch_size, len(order)), len(order))
+                    progress(start, len(order))
         width = () if self.task == "regression" else (max(1, len(self.label_names)),)
         scores = np.zeros((len(texts), *width))
         if chunks:
             scores[order] = np.concatenate(chunks)
         return scores
+
+    def _scores(
+        self, texts: list[str], pairs: list[str] | None, index: list[int], device: Any
+    ) -> np.ndarray:
+        batch = self.tokenizer(
+            [str(texts[i]) for i in index],
+            [str(pairs[i]) for i in index] if pairs else None,
+            truncation=True, max_length=self.max_length, padding=True, return_tensors="pt",
+        ).to(device)
+        logits = self.model(**batch).logits.float().cpu().numpy()
+        return scores_from_outputs(self.task, logits)
 
     def to_prediction(self, row_scores: np.ndarray) -> Prediction:
         if self.task == "regression":
@@ -183,6 +225,33 @@ class Predictor:
             f"The input file needs the text column(s) {', '.join(wanted)} that the model was trained on; "
             f"it has: {', '.join(header)}."
         )
+
+
+def _read_run_config(run_dir: Path) -> dict[str, Any]:
+    path = run_dir / CONFIG_JSON
+    if not path.is_file():
+        return {}
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"'{path}' can't be read as JSON ({exc}): it is damaged. Repair or "
+                         "delete it (the model still loads without it).") from exc
+    if not isinstance(config, dict):
+        raise ModelError(f"'{path}' is damaged (not a JSON object). Repair or delete it.")
+    return config
+
+
+def _free_memory(device: Any) -> None:
+    """Give cached accelerator memory back after an out-of-memory error."""
+    import gc
+
+    import torch
+
+    gc.collect()
+    if getattr(device, "type", "") == "cuda":
+        torch.cuda.empty_cache()
+    elif getattr(device, "type", "") == "mps" and hasattr(torch, "mps"):
+        torch.mps.empty_cache()
 
 
 def read_rows(path: str | Path) -> tuple[list[str], list[list[Any]]]:

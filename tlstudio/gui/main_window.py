@@ -193,7 +193,8 @@ class MainWindow(QMainWindow):
             item.setToolTip("Next step" if key == next_key else "")
 
     def _on_state_training_changed(self, training: bool) -> None:
-        self.pages["data"].setEnabled(not training)
+        # The Data page stays usable: a file opened during a run is for the next run (the
+        # running one trains on the data it started with), and the page says so.
         self.pages["model"].setEnabled(not training)
         if not training and self._close_when_stopped:
             QTimer.singleShot(0, self.close)
@@ -207,7 +208,10 @@ class MainWindow(QMainWindow):
 
     # ---- files --------------------------------------------------------------------------
     def open_file(self, path: str) -> None:
-        """Load ``path`` on the Data page (the same as dropping it on the window)."""
+        """Load ``path`` on the Data page (the same as dropping it on the window).
+
+        During a run too: the run keeps its own data, and the Data page says so.
+        """
         self.show_page("data")
         self.pages["data"].open_file(path)
 
@@ -223,14 +227,14 @@ class MainWindow(QMainWindow):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-        if any(url.isLocalFile() for url in urls) and not self.state.training:
+        if any(url.isLocalFile() for url in urls):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
         files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if files and not self.state.training:
+        if files:
             event.acceptProposedAction()
             self.open_file(files[0])
         else:

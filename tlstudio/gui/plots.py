@@ -103,6 +103,10 @@ def histogram(widget: pg.PlotWidget, values: np.ndarray, bins: int = 40,
     if len(values) == 0:
         return
     counts, edges = np.histogram(values, bins=bins)
-    item.plot(edges, counts, stepMode="center", fillLevel=0,
-              brush=PALETTE[color_index % len(PALETTE)], pen=pen(color_index, 1))
+    # A bare curve item: the plot's clip-to-view would trim a step curve's x and y unevenly
+    # (pyqtgraph raises "len(X) must be len(Y)+1") when a bar chart left a narrow range.
+    item.addItem(pg.PlotCurveItem(edges, counts, stepMode="center", fillLevel=0,
+                                  brush=PALETTE[color_index % len(PALETTE)],
+                                  pen=pen(color_index, 1)))
     item.getAxis("bottom").setTicks(None)
+    item.enableAutoRange()

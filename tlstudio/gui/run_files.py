@@ -57,3 +57,27 @@ def load_run_info(run_dir: str | Path) -> dict[str, Any]:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def run_data_file(run_dir: str | Path) -> str | None:
+    """The data file the run trained on, from its saved config (None when unreadable)."""
+    from tlstudio.core.runfolder import CONFIG_JSON
+
+    try:
+        config = json.loads((Path(run_dir) / CONFIG_JSON).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = config.get("data_path") if isinstance(config, dict) else None
+    return str(value) if value else None
+
+
+def describe_run(run_dir: str | Path, stopped: bool = False) -> str:
+    """One line naming a run and the data it trained on, e.g. for the Evaluate page."""
+    data = run_data_file(run_dir)
+    parts = [Path(run_dir).name]
+    if data:
+        parts.append(f"trained on {Path(data).name}")
+    if stopped:
+        parts.append("stopped early: the best model before the stop")
+    return " · ".join(parts)
+

@@ -24,6 +24,7 @@ class AppState(QObject):
         self.model: Any = None  # tlstudio.core.models.ModelInfo
         self.run_dir: Path | None = None
         self.training = False
+        self.training_data_path: str | None = None  # the file the running run trains on
         self.test_size = 0.15
         self.val_size = 0.15
         self.seed = 42
@@ -48,9 +49,20 @@ class AppState(QObject):
         self.run_dir = None if run_dir is None else Path(run_dir)
         self.run_changed.emit()
 
-    def set_training(self, training: bool) -> None:
+    def set_training(self, training: bool, data_path: str | None = None) -> None:
+        """A run started on ``data_path`` (True) or ended (False).
+
+        The run keeps the data it started with: opening another file meanwhile changes
+        :attr:`inspection` (for the next run), never the running one.
+        """
         self.training = training
+        self.training_data_path = data_path if training else None
         self.training_changed.emit(training)
+
+    @property
+    def data_path(self) -> str | None:
+        """The file open on the Data page."""
+        return None if self.report is None else str(self.report.loaded.path)
 
     def base_config(self) -> RunConfig:
         """A RunConfig with the data, roles, split and model chosen so far."""
@@ -70,3 +82,21 @@ class AppState(QObject):
             config.model = "default" if self.model.source == "bundled" else (
                 self.model.path or self.model.name)
         return config
+
+
+def file_names(path: str, other: str | None) -> tuple[str, str]:
+    """Short names for two data files: file names, or whole paths when two files share a name."""
+    a, b = Path(path), Path(other or "")
+    if other and a.name == b.name and not same_file(path, other):
+        return str(a), str(b)
+    return a.name, b.name
+
+
+def same_file(a: str | None, b: str | None) -> bool:
+    """True when both paths name the same file."""
+    if not a or not b:
+        return False
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return a == b

@@ -40,6 +40,10 @@ def style_sheet() -> str:
     side_bg = "#1f2329" if dark else "#f1f3f6"
     side_sel = "#2b4a73" if dark else "#d6e6fb"
     muted = "#a0a7b1" if dark else "#5f6670"
+    warn_bg, warn_border, warn_text = (("#3a3120", "#7a5a1c", "#f3d9a4") if dark
+                                       else ("#fff6e5", "#f0d29a", "#6b4700"))
+    info_bg, info_border, info_text = (("#1e2d40", "#2f5582", "#cfe2f8") if dark
+                                       else ("#eaf2fc", "#b9d3f3", "#1d4f86"))
     return f"""
     QListWidget#sidebar {{ background: {side_bg}; border: none; padding-top: 8px;
                            font-size: 11pt; outline: 0; }}
@@ -54,6 +58,12 @@ def style_sheet() -> str:
     QPushButton[role="primary"]:disabled {{ background: #9bb8dc; }}
     QFrame[role="error"] {{ background: #fdecea; border: 1px solid #f5c2c0; border-radius: 5px; }}
     QFrame[role="error"] QLabel {{ color: #8a1c14; }}
+    QFrame[role="warning"] {{ background: {warn_bg}; border: 1px solid {warn_border};
+                             border-radius: 5px; }}
+    QFrame[role="warning"] QLabel {{ color: {warn_text}; }}
+    QFrame[role="info"] {{ background: {info_bg}; border: 1px solid {info_border};
+                          border-radius: 5px; }}
+    QFrame[role="info"] QLabel {{ color: {info_text}; }}
     """
 
 

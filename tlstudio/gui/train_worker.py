@@ -11,10 +11,18 @@ from tlstudio.core.events import Event, RunControl
 from tlstudio.gui.workers import describe_error
 
 
+def event_phase(event: Event, current: str) -> str:
+    """The run's phase after ``event``: "preparing", "training" or "finishing" (the engine says)."""
+    phase = getattr(event, "phase", "")
+    return phase if phase in ("preparing", "training", "finishing") else current
+
+
 class TrainWorker(QObject):
     """One training run. Pause/stop go through the shared :class:`RunControl`, never a kill."""
 
     status_changed = Signal(str)
+    warned = Signal(str)  # a StatusEvent with level "warning": the page keeps it on screen
+    phase_changed = Signal(str)  # "training" at the first step, "finishing" after training
     stepped = Signal(object)  # StepEvent
     evaluated = Signal(object)  # EvalEvent
     checkpointed = Signal(object)  # CheckpointEvent
@@ -26,13 +34,20 @@ class TrainWorker(QObject):
         super().__init__()
         self._config = config
         self._control = control
+        self._phase = "preparing"
 
     def _observe(self, event: Event) -> None:
+        phase = event_phase(event, self._phase)
+        if phase != self._phase:
+            self._phase = phase
+            self.phase_changed.emit(phase)
         kind = event.kind
         if kind == "step":
             self.stepped.emit(event)
         elif kind == "eval":
             self.evaluated.emit(event)
+        elif kind == "status" and getattr(event, "level", "info") == "warning":
+            self.warned.emit(getattr(event, "message", ""))
         elif kind == "status":
             self.status_changed.emit(getattr(event, "message", ""))
         elif kind == "checkpoint":

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from tlstudio.core import model_files
 from tlstudio.core.errors import ModelError
 
 _DROPOUT_KEYS = ("classifier_dropout", "seq_classif_dropout", "summary_last_dropout")
@@ -24,37 +24,93 @@ def quiet_libraries() -> None:
     disable_progress_bars()
 
 
-def check_remote_code(folder: str | Path, trust_remote_code: bool) -> None:
-    """Refuse a model whose config needs custom Python code unless explicitly allowed."""
-    config_path = Path(folder) / "config.json"
-    try:
-        config = json.loads(config_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"Can't read the model configuration '{config_path}': {exc}.") from exc
+def check_remote_code(folder: str | Path, trust_remote_code: bool) -> dict[str, Any]:
+    """Refuse a model whose config needs custom Python code unless explicitly allowed.
+
+    Returns ``config.json`` as a dict; a missing or damaged one is a :class:`ModelError`.
+    """
+    config = model_files.read_config(folder)
     if config.get("auto_map") and not trust_remote_code:
         raise ModelError(
             f"The model in '{folder}' needs to run its own Python code (its config has 'auto_map'). "
             "Only allow that for a model you trust: pass --trust-remote-code "
             "(or tick 'Trust remote code')."
         )
+    return config
 
 
-def _weights_kwargs(folder: Path) -> dict[str, Any]:
-    """Prefer safetensors; pickled weights are only read with ``weights_only`` (the default)."""
-    has_safetensors = any(folder.glob("*.safetensors")) or (folder / "model.safetensors.index.json").exists()
-    return {"use_safetensors": True} if has_safetensors else {}
+def weights_kwargs(files: list[Path]) -> dict[str, Any]:
+    """``from_pretrained`` arguments for the checked ``files``: safetensors when it has them.
+
+    Pickled ``.bin`` weights are read by transformers with ``torch.load(weights_only=True)``
+    (its default, which nothing here changes), so a pickle holding anything but tensors is
+    refused before any of its code can run.
+    """
+    safe = files[0].name.endswith((".safetensors", ".safetensors.index.json"))
+    return {"use_safetensors": True} if safe else {}
 
 
 def load_tokenizer(folder: str | Path, *, trust_remote_code: bool = False) -> Any:
-    """The model's tokenizer (a fast one when available)."""
+    """The model's tokenizer (a fast one when available), checked against ``config.json``.
+
+    Missing or damaged tokenizer files, a tokenizer without a vocabulary, or one with more
+    tokens than the model's embedding table are a :class:`ModelError` naming the file.
+    """
     from transformers import AutoTokenizer
 
     quiet_libraries()
-    check_remote_code(folder, trust_remote_code)
+    folder = Path(folder)
+    config = check_remote_code(folder, trust_remote_code)
+    if not config.get("auto_map"):  # custom-code tokenizers may keep their vocabulary elsewhere
+        model_files.check_tokenizer_files(folder)
     try:
-        return AutoTokenizer.from_pretrained(str(folder), trust_remote_code=trust_remote_code)
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"Can't load the tokenizer from '{folder}': {exc}") from exc
+        tokenizer = AutoTokenizer.from_pretrained(str(folder), trust_remote_code=trust_remote_code)
+    except Exception as exc:  # tokenizers raises plain Exceptions for a bad tokenizer.json
+        damaged = model_files.damaged_tokenizer_file(folder)
+        if damaged is not None:
+            raise ModelError(
+                f"The tokenizer file '{damaged}' is not valid JSON: it is truncated or damaged. "
+                "Copy or download the model again."
+            ) from exc
+        raise ModelError(f"Can't load the tokenizer from '{folder}': {_first_line(exc)}") from exc
+    specials = len(set(getattr(tokenizer, "all_special_tokens", [])))
+    if len(tokenizer) <= specials:
+        files = " and ".join(model_files.tokenizer_vocab_files(folder)) or "its vocabulary file"
+        raise ModelError(
+            f"The tokenizer in '{folder}' has no vocabulary (only {len(tokenizer)} special tokens): "
+            f"{files} holds no words. Copy the tokenizer files that came with the model into "
+            "the folder."
+        )
+    declared = model_files.config_vocab_size(config)
+    if declared is not None:
+        _check_sizes(tokenizer, declared, folder, "the model's embedding table in config.json")
+    return tokenizer
+
+
+def tokenizer_size(tokenizer: Any) -> int:
+    """How many rows of an embedding table the tokenizer's ids need (its largest id + 1)."""
+    try:
+        return max(max(tokenizer.get_vocab().values(), default=-1) + 1, len(tokenizer))
+    except (AttributeError, NotImplementedError, TypeError):
+        return len(tokenizer)
+
+
+def _check_sizes(tokenizer: Any, rows: int, folder: str | Path, table: str) -> None:
+    size = tokenizer_size(tokenizer)
+    if size > rows:
+        raise ModelError(
+            f"The tokenizer in '{folder}' has {size:,} tokens but {table} has {rows:,}: they come "
+            "from different models, and token ids past the table would fail the first step. "
+            "Use the tokenizer files that were saved with this model."
+        )
+
+
+def check_tokenizer_matches(model: Any, tokenizer: Any, folder: str | Path) -> None:
+    """Raise :class:`ModelError` when ``tokenizer`` makes ids past ``model``'s embedding table."""
+    embeddings = model.get_input_embeddings() if hasattr(model, "get_input_embeddings") else None
+    rows = getattr(embeddings, "num_embeddings", None) or getattr(model.config, "vocab_size", None)
+    if isinstance(rows, int) and rows > 0:
+        _check_sizes(tokenizer, rows, folder, "the model's embedding table")
 
 
 def load_classifier(
@@ -65,14 +121,26 @@ def load_classifier(
     head_dropout: float | None = None,
     trust_remote_code: bool = False,
 ) -> tuple[Any, list[str]]:
-    """Load a sequence-classification model for ``task``; return it and the newly created weights."""
+    """Load a sequence-classification model for ``task``; return it and the newly created weights.
+
+    The folder's files are checked first (:mod:`tlstudio.core.model_files`); weights that don't
+    fit ``config.json`` outside the classification head are a :class:`ModelError`, not a
+    silent re-initialisation.
+    """
     from transformers import AutoConfig, AutoModelForSequenceClassification
 
     quiet_libraries()
     folder = Path(folder)
-    check_remote_code(folder, trust_remote_code)
+    raw_config = check_remote_code(folder, trust_remote_code)
+    files = model_files.check_weights(folder, raw_config)
     num_labels = 1 if task == "regression" else len(label_names)
-    config = AutoConfig.from_pretrained(str(folder), trust_remote_code=trust_remote_code)
+    try:
+        config = AutoConfig.from_pretrained(str(folder), trust_remote_code=trust_remote_code)
+    except Exception as exc:
+        raise ModelError(
+            f"'{folder / model_files.CONFIG}' doesn't describe a model transformers knows: "
+            f"{_first_line(exc)}"
+        ) from exc
     config.num_labels = num_labels
     if task == "regression":
         config.id2label, config.label2id = {0: "score"}, {"score": 0}
@@ -94,13 +162,57 @@ def load_classifier(
             ignore_mismatched_sizes=True,
             trust_remote_code=trust_remote_code,
             output_loading_info=True,
-            **_weights_kwargs(folder),
+            **weights_kwargs(files),
         )
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise ModelError(f"Can't load '{folder}' as a text classifier: {str(exc).splitlines()[0]}") from exc
+    except ModelError:
+        raise
+    except Exception as exc:
+        raise model_files.describe_load_error(folder, files, exc) from exc
+    check_body_loaded(model, info, files, strict=False)
     new_weights = sorted(set(info.get("missing_keys", [])) | {k[0] if isinstance(k, tuple) else k
                                                              for k in info.get("mismatched_keys", [])})
     return model, new_weights
+
+
+def check_body_loaded(model: Any, info: dict[str, Any], files: list[Path], *, strict: bool) -> None:
+    """Raise :class:`ModelError` when the weights files don't fit the model ``config.json`` builds.
+
+    Any shape mismatch in the pretrained body (outside the classification head) is refused;
+    so are missing weights: more than half the body's when ``strict`` is false (a fresh head
+    and an absent pooler are normal), any at all when it's true (a trained run folder).
+    """
+    named = files[0]  # the weights file, or a sharded checkpoint's index
+    mismatched = [k for k in info.get("mismatched_keys", []) if isinstance(k, tuple) and len(k) == 3]
+    missing = sorted(info.get("missing_keys", []))
+    prefix = getattr(model, "base_model_prefix", "") or ""
+    body = [k for k in model.state_dict() if prefix and k.startswith(prefix + ".")]
+    bad_shapes = [k for k in mismatched if strict or (body and k[0].startswith(prefix + "."))]
+    if bad_shapes:
+        key, in_file, in_model = bad_shapes[0]
+        raise ModelError(
+            f"The weights in '{named}' don't fit its config.json: {key} is "
+            f"{list(in_file)} in the file but {list(in_model)} in config.json"
+            f"{f' (and {len(bad_shapes) - 1} more)' if len(bad_shapes) > 1 else ''}. "
+            "The two come from different models; copy the model's own files again."
+        )
+    if strict:
+        lacking = missing
+    else:
+        lacking = [k for k in missing if k.startswith(prefix + ".")] if body else []
+        if len(lacking) * 2 <= len(body):
+            return
+    if lacking:
+        shown = ", ".join(lacking[:3]) + (", …" if len(lacking) > 3 else "")
+        raise ModelError(
+            f"The weights in '{named}' lack {len(lacking)} of the tensors its config.json "
+            f"describes ({shown}): they belong to a different model or are damaged. "
+            "Copy or download the model again."
+        )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def init_regression_head(model: Any, target_mean: float) -> bool:

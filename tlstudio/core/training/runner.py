@@ -161,7 +161,11 @@ def _run(
 ) -> RunResult:
     from tlstudio.core import runfolder
     from tlstudio.core.device import choose_device, choose_precision
-    from tlstudio.core.training.loading import init_regression_head, load_classifier
+    from tlstudio.core.training.loading import (
+        check_tokenizer_matches,
+        init_regression_head,
+        load_classifier,
+    )
 
     if resume:
         saved = RunConfig.load(run_dir / CONFIG_JSON)
@@ -185,6 +189,7 @@ def _run(
         info.path, task=data.task, label_names=data.label_names,
         head_dropout=config.head_dropout, trust_remote_code=config.trust_remote_code,
     )
+    check_tokenizer_matches(model, tokenizer, info.path)
     if new_weights:
         emit(StatusEvent(message=f"New classification head ({len(new_weights)} tensors) starts untrained, as expected."))
         if data.task == "regression":
@@ -196,7 +201,8 @@ def _run(
     trainer, bridge = build_trainer(config, data, model, tokenizer, device, precision, emit, control,
                                     on_memory_adjust)
     checkpoint = runfolder.latest_checkpoint(run_dir) if resume else None
-    emit(StatusEvent(message=f"Training on {device} ({precision}), {len(data.splits['train'])} examples…"))
+    emit(StatusEvent(message=f"Training on {device} ({precision}), {len(data.splits['train'])} examples…",
+                     phase="training"))
     train_metrics = _train(trainer, checkpoint, emit)
     stopped = bridge.stopped
     meta["train_seconds"] = round(train_metrics.get("train_runtime", 0.0), 2)
@@ -262,7 +268,7 @@ def _finish(
     from tlstudio.core.training.loading import quiet_libraries
     from tlstudio.core.training.report import write_reports
 
-    emit(StatusEvent(message="Saving the model…"))
+    emit(StatusEvent(message="Saving the model…", phase="finishing"))
     quiet_libraries()  # the Trainer re-enables hub progress bars when it finishes
     model = trainer.accelerator.unwrap_model(trainer.model)
     runfolder.save_model(model, tokenizer, run_dir)

@@ -1,4 +1,4 @@
-"""Shared page furniture: a title, a hint line, an inline error banner, a "Next" button."""
+"""Shared page furniture: a title, a hint line, inline error and notice banners, a "Next" button."""
 
 from __future__ import annotations
 
@@ -63,6 +63,51 @@ class ErrorBanner(QFrame):
                           QMessageBox.StandardButton.Ok, self)
         box.setDetailedText(self._details)
         box.exec()
+
+
+class Notice(QFrame):
+    """An inline notice that stays on screen until :meth:`clear` (warnings, what a drop did).
+
+    Several messages are listed one per line; the same message is shown once.
+    """
+
+    MARKS = {"warning": "⚠", "info": "ℹ"}
+
+    def __init__(self, name: str, accessible: str, role: str = "warning",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", role)
+        named(self, name, accessible)
+        self._mark = self.MARKS.get(role, "•")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        self.text = named(label(wrap=True), f"{name}Text", accessible)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.text, 1)
+        self.messages: list[str] = []
+        self.hide()
+
+    def add(self, message: str) -> None:
+        """Show ``message`` below those already shown."""
+        if message and message not in self.messages:
+            self.messages.append(message)
+        self._refresh()
+
+    def set_message(self, message: str) -> None:
+        """Show ``message`` alone."""
+        self.messages = [message] if message else []
+        self._refresh()
+
+    def clear(self) -> None:
+        self.messages = []
+        self._refresh()
+
+    def _refresh(self) -> None:
+        text = "\n".join(f"{self._mark}  {m}" for m in self.messages)
+        self.text.setText(text)
+        self.text.setAccessibleDescription(text)
+        self.setAccessibleDescription(text)
+        self.setVisible(bool(self.messages))
 
 
 class Page(QWidget):

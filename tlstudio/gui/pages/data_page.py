@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 from tlstudio.core.config import TASKS
 from tlstudio.gui import jobs, plots, settings
 from tlstudio.gui.arrow_model import ArrowTableModel
-from tlstudio.gui.pages.base import Page, label, named
-from tlstudio.gui.state import AppState
+from tlstudio.gui.pages.base import Notice, Page, label, named
+from tlstudio.gui.state import AppState, file_names, same_file
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
 NONE = "(none)"
@@ -56,6 +56,7 @@ class DataPage(Page):
         self._path: str | None = None
         self._busy = False
         self._build()
+        state.training_changed.connect(self._on_state_training_changed)
 
     # ---- layout -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -103,6 +104,8 @@ class DataPage(Page):
         charts.addTab(self.label_plot, "Label distribution")
         charts.addTab(self.length_plot, "Text length")
         charts.setMinimumHeight(200)
+        self.training_notice = Notice("dataTrainingNotice", "Training in progress", role="info")
+        self.body.addWidget(self.training_notice)
 
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.preview)
@@ -224,6 +227,7 @@ class DataPage(Page):
         self.next_button.setEnabled(True)
         settings.add_recent_file(str(loaded.path))
         self._state.set_inspection(result)
+        self._update_training_notice()
         self.file_loaded.emit(str(loaded.path))
 
     def _on_inspect_failed(self, message: str, details: str) -> None:
@@ -233,6 +237,26 @@ class DataPage(Page):
                             else f"Still showing {Path(self._state.report.loaded.path).name}.")
         self._set_form_enabled(self._state.report is not None)
         self.banner.show_error(message, details)
+
+    def _on_state_training_changed(self, _training: bool) -> None:
+        self._update_training_notice()
+
+    def _update_training_notice(self) -> None:
+        """While a run trains, say that what is opened or changed here is for the next run."""
+        running = self._state.training_data_path
+        current = self._state.data_path
+        if not self._state.training or not running or not current:
+            self.training_notice.clear()
+            return
+        run_name, new_name = file_names(running, current)
+        if same_file(running, current):
+            text = (f"A run is training on {run_name}. Changes made here (columns, task, "
+                    "split) apply to the next run, not to that one.")
+        else:
+            text = (f"A run is training on {run_name} and keeps its own data. {new_name} is "
+                    "open here so you can look at it; Start uses it once that run has "
+                    "finished (or after you stop it on the Train page).")
+        self.training_notice.set_message(text)
 
     # ---- filling widgets ----------------------------------------------------------------
     def _set_form_enabled(self, enabled: bool) -> None:

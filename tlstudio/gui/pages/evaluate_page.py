@@ -76,7 +76,9 @@ class EvaluatePage(Page):
         self.open_folder_button.clicked.connect(self._on_open_folder_clicked)
         self.copy_command_button.clicked.connect(self.copy_command)
 
+        self.run_label = named(label("", "hint", wrap=True), "evaluateRunLabel", "Run")
         self.headline = label("", "big", wrap=True)
+        self.body.addWidget(self.run_label)
         self.body.addWidget(self.headline)
         self.metrics_table = _table("metricsTable", "Metrics")
         self.per_class = _table("perClassTable", "Per-class metrics")
@@ -124,7 +126,9 @@ class EvaluatePage(Page):
                        self.next_button):
             button.setEnabled(run_dir is not None)
         if run_dir is None:
+            self.run_label.setText("")
             return
+        self.run_label.setText(run_files.describe_run(run_dir))
         worker = FunctionWorker(_load_evaluation, run_dir)
         worker.succeeded.connect(self._on_evaluation_loaded)
         worker.failed.connect(self.banner.show_error)
@@ -134,6 +138,9 @@ class EvaluatePage(Page):
         self.banner.hide()
         self._metrics, self._predictions = loaded
         metrics = self._metrics
+        if self._state.run_dir is not None:
+            self.run_label.setText(run_files.describe_run(self._state.run_dir,
+                                                          bool(metrics.get("stopped"))))
         self._fill_metrics(metrics)
         self._fill_per_class(metrics.get("per_class") or {})
         self._fill_confusion(metrics.get("confusion_matrix") or [], metrics.get("label_names") or [])

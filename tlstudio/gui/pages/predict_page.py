@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from tlstudio.core import paths
+from tlstudio.gui import run_files
 from tlstudio.gui.pages.base import Page, label, named
 from tlstudio.gui.predict_worker import PredictorHost
 from tlstudio.gui.state import AppState
@@ -62,7 +63,8 @@ class PredictPage(Page):
         state.run_changed.connect(self._on_state_run_changed)
 
     def _build(self) -> None:
-        self.run_label = label("No model yet: train one or open a past run.", "hint", wrap=True)
+        self.run_label = named(label("No model yet: train one or open a past run.", "hint",
+                                     wrap=True), "predictRunLabel", "Model in use")
         self.input = named(QPlainTextEdit(), "predictInput", "Text to classify")
         self.input.setPlaceholderText("Type a sentence, e.g. “The battery lasts all day, love it.”")
         self.input.setMaximumHeight(180)
@@ -142,7 +144,9 @@ class PredictPage(Page):
         self._loaded_run = run_dir
         self._facts = facts
         self.pair_input.setVisible(bool(facts.get("is_pair")))
-        self.run_label.setText(f"Using {Path(run_dir).name} ({facts['task']}).")
+        data = run_files.run_data_file(run_dir)
+        trained_on = f", trained on {Path(data).name}" if data else ""
+        self.run_label.setText(f"Using {Path(run_dir).name} ({facts['task']}{trained_on}).")
         self._set_ready(True)
         if self.input.toPlainText().strip():
             self.predict_now()

@@ -41,6 +41,8 @@ def run_title(run: Any) -> str:
     metric = (f"{run.main_metric} {run.main_metric_value:.3f}"
               if run.main_metric and run.main_metric_value is not None else "no score")
     status = "" if run.complete else f" · {run.status or 'incomplete'}"
+    if run.complete and getattr(run, "stopped", False):
+        status = " · stopped early"
     created = (run.created or "")[:16].replace("T", " ")
     return f"{run.name}\n{metric} · {run.model} · {created}{status}"
 

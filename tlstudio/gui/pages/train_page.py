@@ -7,7 +7,6 @@ import time
 from typing import Any
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -23,13 +22,20 @@ from PySide6.QtWidgets import (
 
 from tlstudio.core.events import RunControl
 from tlstudio.gui import jobs, plots, run_files
-from tlstudio.gui.pages.base import Page, label, named
-from tlstudio.gui.state import AppState
+from tlstudio.gui.live_curves import LiveCurves
+from tlstudio.gui.pages.base import Notice, Page, label, named
+from tlstudio.gui.state import AppState, file_names, same_file
 from tlstudio.gui.train_settings import TrainSettings
 from tlstudio.gui.train_worker import TrainWorker, main_metric
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
 REDRAW_MS = 100
+STOPPING_NOTE = ("Stopping after the current step (a validation pass under way finishes first)…"
+                 " The best model so far is kept and tested.")
+STOPPING_EARLY_NOTE = ("Stopping as soon as training starts (after its first step)… The model "
+                       "is still tested, so the run has results.")
+FINISHING_NOTE = ("Finishing evaluation… Training had already ended and the model is saved; "
+                  "the test evaluation completes so the run has results.")
 
 
 def duration(seconds: float) -> str:
@@ -41,82 +47,6 @@ def duration(seconds: float) -> str:
     if seconds < 3600:
         return f"{seconds // 60} min {seconds % 60:02d} s"
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
-
-
-class LiveCurves:
-    """Every training curve of one run, as numpy buffers; ``draw`` pushes them to the plots."""
-
-    def __init__(self, loss_plot: Any, metric_plot: Any, lr_plot: Any) -> None:
-        self.train_loss, self.val_loss, self.lr = plots.Series(), plots.Series(), plots.Series()
-        self.smoothed = plots.Series()
-        self.smooth_weight = 0.9
-        self._ema = 0.0
-        self.metrics: dict[str, plots.Series] = {}
-        loss_item = loss_plot.getPlotItem()
-        plots.add_legend(loss_plot, (-10, 10))
-        self.raw_curve = loss_item.plot(pen=plots.pen(0, 1, alpha=70), name="train loss")
-        self.smooth_curve = loss_item.plot(pen=plots.pen(0, 2.5), name="train loss (smoothed)")
-        self.val_curve = loss_item.plot(pen=plots.pen(1, 2), symbol="o", symbolSize=7,
-                                        symbolBrush=plots.PALETTE[1], name="validation loss")
-        self.metric_plot = metric_plot
-        self.metric_item = metric_plot.getPlotItem()
-        self.metric_legend: Any = None  # created with the first metric: no empty box before
-        self.metric_curves: dict[str, Any] = {}
-        self.lr_curve = lr_plot.getPlotItem().plot(pen=plots.pen(2, 2))
-        self.placeholder = pg.TextItem("The training loss appears here as the model learns.",
-                                       color="#8a9099", anchor=(0.5, 0.5))
-        self.placeholder.setPos(0.5, 0.5)
-        loss_item.addItem(self.placeholder, ignoreBounds=True)
-        self.dirty = False
-
-    def clear(self) -> None:
-        for series in (self.train_loss, self.val_loss, self.lr, self.smoothed,
-                       *self.metrics.values()):
-            series.clear()
-        self._ema = 0.0
-        self.dirty = True
-
-    def add_loss(self, step: float, loss: float, learning_rate: float, total_steps: int) -> None:
-        """Append one training step; the smoothed value is updated in O(1) (no redraw here)."""
-        if self.train_loss.size == 0 and total_steps:
-            # Fewer steps, lighter smoothing: a short run should not look flattened.
-            self.smooth_weight = min(0.95, max(0.5, 1 - 8 / total_steps))
-        self.train_loss.append(step, loss)
-        self.lr.append(step, learning_rate)
-        w = self.smooth_weight
-        self._ema = w * self._ema + (1 - w) * loss
-        self.smoothed.append(step, self._ema / (1 - w ** self.train_loss.size))
-        self.dirty = True
-
-    def add_metric(self, name: str, epoch: float, value: float) -> None:
-        if name not in self.metrics:
-            if self.metric_legend is None:
-                self.metric_legend = plots.add_legend(self.metric_plot, (-10, -10))
-            self.metrics[name] = plots.Series(64)
-            self.metric_curves[name] = self.metric_item.plot(
-                pen=plots.pen(len(self.metric_curves) + 3, 2), symbol="o", symbolSize=7,
-                symbolBrush=plots.PALETTE[(len(self.metric_curves) + 3) % len(plots.PALETTE)],
-                name=name.removeprefix("eval_"))
-        self.metrics[name].append(epoch, value)
-
-    def draw(self) -> None:
-        if not self.dirty:
-            return
-        self.dirty = False
-        x, y = self.train_loss.view()
-        self.placeholder.setVisible(len(x) == 0)
-        self.raw_curve.setData(x, y)
-        self.smooth_curve.setData(*self.smoothed.view())
-        self.val_curve.setData(*self.val_loss.view())
-        self.lr_curve.setData(*self.lr.view())
-        low, high = 0.0, 1.0
-        for name, series in self.metrics.items():
-            x, y = series.view()
-            self.metric_curves[name].setData(x, y)
-            if len(y):
-                low, high = min(low, float(y.min())), max(high, float(y.max()))
-        if self.metrics:
-            self.metric_item.setYRange(low, high, padding=0.05)
 
 
 class TrainPage(Page):
@@ -133,7 +63,13 @@ class TrainPage(Page):
         self._control: RunControl | None = None
         self._started_at = 0.0
         self._devices_asked = False
+        self._phase = "preparing"  # then "training", "finishing" (from the worker)
+        self._stop_phase: str | None = None  # the phase Stop was pressed in
+        self._run_data: str | None = None  # the file the current (or last) run trained on
+        self._last_step = 0
+        self._total_steps = 0
         self._build()
+        state.data_changed.connect(self._update_data_note)
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self.curves.draw)
@@ -172,8 +108,11 @@ class TrainPage(Page):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setFormat("Not started")
-        self.status = label("Ready when you are.", "big", wrap=True)
+        self.status = named(label("Ready when you are.", "big", wrap=True), "trainStatus",
+                            "Training status")
         self.stats = label("", "hint")
+        self.data_note = named(label("", "hint", wrap=True), "trainDataNote", "Training data")
+        self.warnings = Notice("trainWarnings", "Training warnings")
 
         self.loss_plot = plots.make_plot("lossPlot", "Loss", "step", "loss")
         self.metric_plot = plots.make_plot("metricPlot", "Validation score", "epoch", "score")
@@ -205,6 +144,8 @@ class TrainPage(Page):
         right_layout.addWidget(self.status)
         right_layout.addWidget(self.progress)
         right_layout.addWidget(self.stats)
+        right_layout.addWidget(self.data_note)
+        right_layout.addWidget(self.warnings)
         right_layout.addWidget(right_split, 1)
         splitter = QSplitter()
         splitter.addWidget(scroll)
@@ -252,8 +193,12 @@ class TrainPage(Page):
             self.banner.show_error(str(exc))
             return
         self.banner.hide()
+        self.warnings.clear()
         self.settings.remember()
         self._control = RunControl()
+        self._phase, self._stop_phase = "preparing", None
+        self._last_step = self._total_steps = 0
+        self._run_data = config.data_path
         self.curves.clear()
         self.curves.draw()
         self.log.clear()
@@ -262,6 +207,8 @@ class TrainPage(Page):
         self._started_at = time.monotonic()
         worker = TrainWorker(config, self._control)
         worker.status_changed.connect(self._on_worker_status_changed)
+        worker.warned.connect(self._on_worker_warned)
+        worker.phase_changed.connect(self._on_worker_phase_changed)
         worker.stepped.connect(self._on_worker_stepped)
         worker.evaluated.connect(self._on_worker_evaluated)
         worker.checkpointed.connect(self._on_worker_checkpointed)
@@ -272,11 +219,24 @@ class TrainPage(Page):
         self._timer.start()
 
     def stop(self) -> None:
-        if self._control is not None:
-            self._control.stop()
-            self.status.setText("Stopping after the current step…")
-            self.stop_button.setEnabled(False)
-            self.pause_button.setEnabled(False)
+        """Stop after the current step; once training is over, let the test evaluation finish."""
+        if self._control is None or self._stop_phase is not None:
+            return
+        self._stop_phase = self._phase
+        self.stop_button.setEnabled(False)
+        self.pause_button.setEnabled(False)
+        self.pause_button.setText("Pause")
+        if self._phase == "finishing":
+            # The model is saved; the test evaluation is what gives the run its results, and
+            # the engine cannot interrupt it, so say so rather than pretend to stop.
+            self.stop_button.setText("Finishing evaluation…")
+            self.status.setText(FINISHING_NOTE)
+            self._log("Stop pressed after training had ended: finishing the test evaluation.")
+            return
+        self._control.stop()
+        self.stop_button.setText("Stopping…")
+        self.status.setText(STOPPING_EARLY_NOTE if self._phase == "preparing" else STOPPING_NOTE)
+        self._log("Stop requested.")
 
     def _on_pause_clicked(self) -> None:
         if self._control is None:
@@ -297,28 +257,65 @@ class TrainPage(Page):
         self.pause_button.setEnabled(running)
         self.pause_button.setText("Pause")
         self.stop_button.setEnabled(running)
+        self.stop_button.setText("Stop")
         self.settings.setEnabled(not running)
         if running:
             self.next_button.setEnabled(False)
             self.progress.setRange(0, 0)
             self.progress.setFormat("Loading model…")
             self.status.setText("Loading model…")
-        self._state.set_training(running)
+        self._state.set_training(running, self._run_data if running else None)
+        self._update_data_note()
+
+    def _update_data_note(self) -> None:
+        """Say which file the run trains on, and which one the next Start would use."""
+        current = self._state.data_path
+        if self.running and self._run_data:
+            run_name, current_name = file_names(self._run_data, current)
+            text = f"This run trains on {run_name}."
+            if current and not same_file(current, self._run_data):
+                text += (f" {current_name}, open on the Data page, is for the next run: this "
+                         "one keeps its own data.")
+        elif current:
+            text = f"Start trains on {file_names(current, None)[0]}."
+            if self._run_data and not same_file(current, self._run_data):
+                text += f" The last run trained on {file_names(self._run_data, current)[0]}."
+        else:
+            text = ""
+        self.data_note.setText(text)
 
     # ---- worker signals -----------------------------------------------------------------
     def _log(self, text: str) -> None:
         self.log.appendPlainText(f"[{time.strftime('%H:%M:%S')}] {text}")
 
     def _on_worker_status_changed(self, message: str) -> None:
-        if self._control is not None and not self._control.stop_requested:
+        if self._stop_phase is None:
             self.status.setText(message)
+        elif self._stop_phase != "finishing":
+            self.status.setText(f"Stopping: {message}")
         self._log(message)
 
+    def _on_worker_warned(self, message: str) -> None:
+        """Warnings stay in their notice until the next run starts."""
+        self.warnings.add(message)
+        self._log(f"Warning: {message}")
+
+    def _on_worker_phase_changed(self, phase: str) -> None:
+        self._phase = phase
+        if phase == "finishing":
+            self.pause_button.setEnabled(False)  # no steps left to pause between
+            self.pause_button.setText("Pause")
+            self.stop_button.setToolTip("Training is over: the test evaluation finishes "
+                                        "either way, so the run has results")
+
     def _on_worker_stepped(self, event: Any) -> None:
+        self._last_step = max(self._last_step, event.step)
+        self._total_steps = event.total_steps or self._total_steps
         if event.total_steps:
             if self.progress.maximum() != event.total_steps:
                 self.progress.setRange(0, event.total_steps)
-                self.status.setText("Training…")
+                if self._stop_phase is None:
+                    self.status.setText("Training…")
             self.progress.setValue(event.step)
             self.progress.setFormat(f"epoch {event.epoch:.2f} · step {event.step} of "
                                     f"{event.total_steps}")
@@ -330,6 +327,7 @@ class TrainPage(Page):
         self.step_received.emit(event)
 
     def _on_worker_evaluated(self, event: Any) -> None:
+        self._last_step = max(self._last_step, event.step)
         metrics = event.metrics
         if "eval_loss" in metrics:
             self.curves.val_loss.append(event.step, metrics["eval_loss"])
@@ -354,13 +352,24 @@ class TrainPage(Page):
         headline = (f" Test {key.removeprefix('eval_').replace('_', ' ')}: {flat[key]:.3f}."
                     if key and isinstance(flat.get(key), (int, float)) else "")
         took = duration(time.monotonic() - self._started_at)
-        stopped = "Stopped early; the best model so far was kept." if result.stopped else "Done."
-        self.status.setText(f"{stopped}{headline} ({took})")
-        self.progress.setFormat("Finished" if not result.stopped else "Stopped")
         if self.progress.maximum() == 0:
             self.progress.setRange(0, 1)
-        self.progress.setValue(self.progress.maximum())
-        self.stats.setText(f"{self.progress.maximum()} steps in {took}")
+        if result.stopped:
+            # The bar stays where training stopped: a full bar would claim every step ran.
+            of = f" of {self._total_steps}" if self._total_steps else ""
+            outcome = (f"Stopped early after step {self._last_step}{of}; the best model so far "
+                       "was kept and tested.")
+            self.progress.setFormat(f"Stopped after step {self._last_step}{of}")
+            self.progress.setValue(min(self._last_step, self.progress.maximum()))
+            steps = self._last_step
+        else:
+            outcome = ("Training had already finished when you pressed Stop, so the test "
+                       "evaluation was completed." if self._stop_phase is not None else "Done.")
+            self.progress.setFormat("Finished")
+            self.progress.setValue(self.progress.maximum())
+            steps = self._total_steps or self._last_step
+        self.status.setText(f"{outcome}{headline} ({took})")
+        self.stats.setText(f"{steps} steps in {took}")
         self._log(f"Run saved in {result.run_dir}")
         self.next_button.setEnabled(True)
         self._state.set_run(result.run_dir)
@@ -378,6 +387,7 @@ class TrainPage(Page):
         self._timer.stop()
         self.curves.draw()
         self._control = None
+        self.stop_button.setToolTip("Stop after the current step; the best model so far is kept")
         self._set_running(False)
 
     def request_stop_for_close(self) -> bool:
