@@ -21,9 +21,13 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+OFFLINE_HELP = "never use the network (downloads are refused; local and cached models work)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tlstudio", description="Fine-tune pretrained transformers on your own CSV.")
     parser.add_argument("--version", action="version", version=f"tlstudio {__version__}")
+    parser.add_argument("--offline", action="store_true", help=OFFLINE_HELP)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     from tlstudio import cli_data, cli_engine
 
@@ -53,6 +57,7 @@ def _gui_args(argv: list[str]) -> argparse.Namespace:
     parser = _Parser(prog="tlstudio", description="Open the TL Studio window.")
     parser.add_argument("file", nargs="?", help="a data file to open")
     parser.add_argument("--demo", action="store_true", help="open the bundled demo dataset")
+    parser.add_argument("--offline", action="store_true", help=OFFLINE_HELP)
     parser.add_argument("--self-test", action="store_true",
                         help="open the window, train the demo for a few steps, predict, exit 0 on success")
     parser.add_argument("--install-desktop-entry", action="store_true",
@@ -73,6 +78,11 @@ def _desktop_entry(install: bool) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if "--offline" in args_list:  # accepted before or after the subcommand
+        args_list = [arg for arg in args_list if arg != "--offline"]
+        from tlstudio.core.models import set_offline
+
+        set_offline(True)
     if not args_list or (args_list[0] not in SUBCOMMANDS and args_list[0] not in ("-h", "--help", "--version")):
         gui_args = _gui_args(args_list)
         if gui_args.install_desktop_entry or gui_args.uninstall_desktop_entry:

@@ -128,7 +128,9 @@ def test_offline_mode_makes_no_network_access_at_all(tiny_model_dir, tmp_path, m
 
 
 def test_an_unreachable_hub_fails_fast_instead_of_hanging(monkeypatch):
-    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+    from tlstudio.core.models import OFFLINE_VARS
+
+    for var in OFFLINE_VARS:
         monkeypatch.delenv(var, raising=False)
     guard = _NetworkGuard(monkeypatch, hang=True)
     from tlstudio.core.environment import check_online
@@ -154,8 +156,8 @@ def test_an_unreachable_hub_fails_fast_instead_of_hanging(monkeypatch):
     assert outcome["online"][0] is False and took < 15
 
 
-def test_no_cli_command_touches_the_network_when_offline(tiny_model_dir, tmp_path):
-    """The CLI in a fresh process, with connect() made to fail loudly if it is ever called."""
+def test_no_cli_command_touches_the_network_with_offline(tiny_model_dir, tmp_path):
+    """``tlstudio --offline …`` in a fresh process, with connect() made to fail loudly if called."""
     import subprocess
     import sys
 
@@ -167,7 +169,11 @@ def test_no_cli_command_touches_the_network_when_offline(tiny_model_dir, tmp_pat
         "socket.socket.connect = _refuse\nsocket.create_connection = _refuse\n"
         "socket.getaddrinfo = _refuse\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(tmp_path), "HF_HUB_OFFLINE": "1"}
+    from tlstudio.core.models import OFFLINE_VARS
+
+    # Offline mode comes from the --offline flag alone, not from the environment.
+    env = {k: v for k, v in os.environ.items() if k not in OFFLINE_VARS}
+    env["PYTHONPATH"] = str(tmp_path)
     data = Path(__file__).parent.parent / "data" / "sentiment_120.csv"
     commands = [
         ["inspect", str(data)],
@@ -179,9 +185,14 @@ def test_no_cli_command_touches_the_network_when_offline(tiny_model_dir, tmp_pat
         ["predict", str(tmp_path / "run"), "--text", "great"],
     ]
     for argv in commands:
-        proc = subprocess.run([sys.executable, "-m", "tlstudio", *argv], capture_output=True, text=True,
+        flagged = ["--offline", *argv] if argv[0] != "predict" else [*argv, "--offline"]
+        proc = subprocess.run([sys.executable, "-m", "tlstudio", *flagged], capture_output=True, text=True,
                               env=env, timeout=300)
         assert "NETWORK ACCESS ATTEMPTED" not in proc.stderr, argv
         assert "Traceback" not in proc.stderr, (argv, proc.stderr)
         expected = 2 if "someone/not-here" in argv else 0
         assert proc.returncode == expected, (argv, proc.stderr)
+        if argv[0] == "doctor":
+            assert "offline mode is on" in proc.stdout
+        if expected == 2:
+            assert "offline mode is on" in proc.stderr

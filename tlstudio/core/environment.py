@@ -72,7 +72,7 @@ def check_online(timeout: float = 1.5) -> tuple[bool, str]:
     from tlstudio.core.models import hub_offline, hub_reachable
 
     if hub_offline():
-        return False, "offline mode is on (HF_HUB_OFFLINE)"
+        return False, "offline mode is on"
     if hub_reachable(timeout):
         return True, f"{HUB_HOST} reachable"
     return False, f"{HUB_HOST} can't be reached within {timeout:g} s"

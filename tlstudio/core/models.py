@@ -177,12 +177,31 @@ def _working_sources() -> str:
     return names
 
 
+# Read by huggingface_hub, transformers and datasets; TLSTUDIO_OFFLINE is our own switch.
+OFFLINE_VARS = ("TLSTUDIO_OFFLINE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE")
+
+
 def hub_offline() -> bool:
-    """True when the hub is switched off by the environment."""
-    return any(
-        os.environ.get(var, "").upper() in ("1", "ON", "YES", "TRUE")
-        for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
-    )
+    """True when offline mode is on: nothing may use the network."""
+    return any(os.environ.get(var, "").upper() in ("1", "ON", "YES", "TRUE") for var in OFFLINE_VARS)
+
+
+def set_offline(on: bool) -> None:
+    """Switch offline mode on or off for this process (and the Hugging Face libraries it drives).
+
+    With it on, downloads are refused before any connection is tried; the bundled model,
+    local folders and cached models still work.
+    """
+    import sys
+
+    for var in OFFLINE_VARS:
+        if on:
+            os.environ[var] = "1"
+        else:
+            os.environ.pop(var, None)
+    constants = sys.modules.get("huggingface_hub.constants")  # read once, at import
+    if constants is not None and hasattr(constants, "HF_HUB_OFFLINE"):
+        constants.HF_HUB_OFFLINE = on
 
 
 def hub_reachable(timeout: float = 3.0) -> bool:
@@ -244,7 +263,7 @@ def _offline_error(hub_id: str, why: str) -> ModelError:
 def download_model(hub_id: str, progress: Callable[[int, int], None] | None = None) -> ModelInfo:
     """Download ``hub_id`` into the HF cache; ``progress(done_bytes, total_bytes)``."""
     if hub_offline():
-        raise _offline_error(hub_id, "offline mode is on (HF_HUB_OFFLINE)")
+        raise _offline_error(hub_id, "offline mode is on")
     if not hub_reachable():
         raise _offline_error(hub_id, f"{HUB_HOST} can't be reached (no internet?)")
     from huggingface_hub import snapshot_download
