@@ -205,4 +205,6 @@ def _models(args: argparse.Namespace) -> int:
         params = f"{m.parameters / 1e6:.1f}M" if m.parameters else "?"
         size = f"{m.size_bytes / 1e6:.0f}MB" if m.size_bytes else "?"
         sys.stdout.write(f"{m.name:<36}{m.source:<9}{m.architecture[:23]:<24}{params:>9}{size:>9}{m.max_length or '?':>8}\n")
+        if m.problem:
+            sys.stdout.write(f"    can't be used: {m.problem}\n")
     return 0

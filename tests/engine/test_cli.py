@@ -103,20 +103,25 @@ def test_offline_hub_model_names_working_sources(capsys):
 
 
 def test_killed_run_resumes_to_a_complete_folder(tiny_model_dir, tmp_path):
+    """kill -9 between two checkpoints, then --resume: at most one checkpoint interval is redone,
+    and the result matches an uninterrupted run with the same seed."""
     out = tmp_path / "run"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    argv = [sys.executable, "-m", "tlstudio", *_train_args(tiny_model_dir, out, "--json")]
-    argv[argv.index("--epochs") + 1] = "40"
+    argv = [sys.executable, "-m", "tlstudio", *_train_args(tiny_model_dir, out, "--json", "--epochs", "8",
+                                                               "--logging-steps", "1")]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
-    killed_at = None
+    checkpoints, killed_at = [], None
     for line in proc.stdout:
         event = json.loads(line)
         if event["kind"] == "checkpoint":
-            os.kill(proc.pid, signal.SIGKILL)
+            checkpoints.append(event["step"])
+        elif event["kind"] == "step" and len(checkpoints) == 2 and event["step"] > checkpoints[-1] + 1:
+            os.kill(proc.pid, signal.SIGKILL)  # mid-interval, two steps after the last checkpoint
             killed_at = event["step"]
             break
     proc.wait(60)
     assert killed_at is not None and proc.returncode == -signal.SIGKILL
+    interval = checkpoints[1] - checkpoints[0]
     assert json.loads((out / "run.json").read_text())["status"] == "running"  # not mistaken for complete
     resumed = subprocess.run([sys.executable, "-m", "tlstudio", "train", str(DATA / "sentiment_120.csv"),
                               "--out", str(out), "--resume", "--json"],
@@ -124,7 +129,38 @@ def test_killed_run_resumes_to_a_complete_folder(tiny_model_dir, tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     events = [json.loads(line) for line in resumed.stdout.splitlines()]
     steps = [e["step"] for e in events if e["kind"] == "step"]
-    assert steps and min(steps) > killed_at  # continued, did not start over
+    assert steps[0] == checkpoints[-1] + 1  # continued from the last checkpoint, did not start over
+    assert 0 < killed_at - checkpoints[-1] < interval  # lost less than one checkpoint interval
     assert json.loads((out / "run.json").read_text())["status"] == "complete"
     history = list(csv.DictReader(open(out / "history.csv", encoding="utf-8")))
     assert int(history[0]["step"]) <= killed_at  # the history from before the kill survived
+
+    whole = tmp_path / "uninterrupted"
+    assert main(_train_args(tiny_model_dir, whole, "--epochs", "8")) == 0
+    interrupted = json.loads((out / "metrics.json").read_text())["model"]
+    reference = json.loads((whole / "metrics.json").read_text())["model"]
+    assert interrupted["accuracy"] == pytest.approx(reference["accuracy"], abs=0.06)
+    assert interrupted["f1_macro"] == pytest.approx(reference["f1_macro"], abs=0.06)
+
+
+def test_models_lists_a_broken_cached_model_with_its_problem(tiny_model_dir, tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from huggingface_hub.utils import _cache_manager
+
+    snapshot = tmp_path / "hub" / "models--someone--tiny" / "snapshots" / "0123abc"
+    shutil.copytree(tiny_model_dir, snapshot)
+    (snapshot.parents[1] / "refs").mkdir()
+    (snapshot.parents[1] / "refs" / "main").write_text("0123abc")
+    weights = snapshot / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[: weights.stat().st_size // 2])
+    monkeypatch.setattr(_cache_manager, "HF_HUB_CACHE", str(tmp_path / "hub"))
+
+    assert main(["models"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("someone/tiny"))
+    assert lines[row + 1].startswith("    can't be used:") and "model.safetensors" in lines[row + 1]
+    assert main(["models", "--json"]) == 0
+    listed = {m["name"]: m for m in json.loads(capsys.readouterr().out)}
+    assert "model.safetensors" in listed["someone/tiny"]["problem"]
+    assert listed["all-MiniLM-L6-v2 (bundled)"]["problem"] == ""
