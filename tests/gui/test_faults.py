@@ -288,3 +288,38 @@ def test_warnings_stay_visible_through_the_run(ready_window, qtbot, monkeypatch)
         second.open()
     qtbot.waitUntil(lambda: not train.running, timeout=60_000)
     assert not notice.isVisible()
+
+
+def test_out_of_memory_in_a_real_run_is_survived_and_shown(ready_window, qtbot, monkeypatch):
+    """The engine's batch split, end to end: the run finishes and the notice says what changed."""
+    import functools
+
+    import torch
+
+    from tlstudio.core.training import loading
+
+    real_load = loading.load_classifier
+
+    def load(*args, **kwargs):
+        model, new = real_load(*args, **kwargs)
+        forward = model.forward
+
+        @functools.wraps(forward)
+        def limited(*f_args, **f_kwargs):
+            if model.training and f_kwargs["input_ids"].shape[0] > 8:
+                raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 512.00 MiB")
+            return forward(*f_args, **f_kwargs)
+
+        model.forward = limited
+        return model, new
+
+    monkeypatch.setattr(loading, "load_classifier", load)
+    train = ready_window.pages["train"]
+    with qtbot.waitSignal(train.run_finished, timeout=TRAIN_TIMEOUT) as finished:
+        train.start_button.click()
+    result = finished.args[0]
+    assert not result.stopped and (Path(result.run_dir) / "model.safetensors").is_file()
+    assert train.warnings.isVisible() and OOM_WARNING in train.warnings.messages
+    saved = json.loads((Path(result.run_dir) / "run_config.json").read_text())
+    assert (saved["batch_size"], saved["grad_accumulation"]) == (8, 2)
+    qtbot.waitUntil(lambda: not train.running, timeout=60_000)
