@@ -93,7 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_self_test()
         from tlstudio.gui.app import run_app
 
-        return run_app(file=gui_args.file, demo=gui_args.demo)
+        return run_app(file=gui_args.file, demo=gui_args.demo,  # --offline was taken out above
+                       offline="--offline" in (sys.argv[1:] if argv is None else argv))
 
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     parser = build_parser()

@@ -37,9 +37,12 @@ def pick_model(qtbot, win, model_dir: Path) -> None:
     win.show_page("model")
     page = win.pages["model"]
     page.add_folder(str(model_dir))
-    qtbot.waitUntil(lambda: page.model_list.count() >= 2, timeout=120_000)
-    names = [page.model_list.item(i).text() for i in range(page.model_list.count())]
-    row = next(i for i, n in enumerate(names) if model_dir.name in n)
+    def row_of_folder() -> int | None:
+        names = [page.model_list.item(i).text() for i in range(page.model_list.count())]
+        return next((i for i, n in enumerate(names) if model_dir.name in n), None)
+
+    qtbot.waitUntil(lambda: row_of_folder() is not None, timeout=120_000)  # not just any listing
+    row = row_of_folder()
     page.model_list.setCurrentRow(row)
     assert win.state.model.path == str(model_dir)
 

@@ -1,4 +1,4 @@
-"""Start the desktop app: ``run_app(file=None, demo=False)`` (the ``tlstudio`` command calls it)."""
+"""Start the desktop app: ``run_app(file=None, demo=False, offline=False)`` (``tlstudio`` calls it)."""
 
 from __future__ import annotations
 
@@ -25,9 +25,18 @@ def _application() -> object:
     return app
 
 
-def run_app(file: str | None = None, demo: bool = False) -> int:
-    """Show the main window (optionally opening ``file`` or the demo) and run the event loop."""
+def run_app(file: str | None = None, demo: bool = False, offline: bool = False) -> int:
+    """Show the main window (optionally opening ``file`` or the demo) and run the event loop.
+
+    ``offline`` (``tlstudio --offline``) turns offline mode on for this session without
+    changing the stored choice; the stored "Work offline" choice is applied as well.
+    """
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from tlstudio.core.models import set_offline
+    from tlstudio.gui import settings
+
+    if offline or settings.offline_mode():
+        set_offline(True)  # before anything can reach for the network
     app = _application()
     from tlstudio.gui import theme
     from tlstudio.gui.dialogs import install_exception_hooks
@@ -48,4 +57,5 @@ def run_app(file: str | None = None, demo: bool = False) -> int:
 def main() -> None:
     """Entry point of the ``tlstudio-gui`` script."""
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
-    sys.exit(run_app(file=args[0] if args else None, demo="--demo" in sys.argv))
+    sys.exit(run_app(file=args[0] if args else None, demo="--demo" in sys.argv,
+                     offline="--offline" in sys.argv))

@@ -1,4 +1,4 @@
-"""UI state only (window geometry, recent files, last choices) in an INI under TLSTUDIO_HOME."""
+"""UI state only (geometry, recent files, choices, offline mode) in an INI under TLSTUDIO_HOME."""
 
 from __future__ import annotations
 
@@ -41,3 +41,12 @@ def last_choice(key: str, default: Any = None) -> Any:
 
 def set_last_choice(key: str, value: Any) -> None:
     settings().setValue(f"choices/{key}", value)
+
+
+def offline_mode() -> bool:
+    """The stored "Work offline" choice (off unless the user ticked it)."""
+    return bool(settings().value("offline", False, bool))
+
+
+def set_offline_mode(on: bool) -> None:
+    settings().setValue("offline", bool(on))

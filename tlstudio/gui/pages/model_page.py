@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -16,6 +19,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +31,9 @@ from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
 SOURCE_WORDS = {"bundled": "bundled, works offline", "folder": "local folder",
                 "cache": "Hugging Face cache", "hub": "Hugging Face hub"}
+OFFLINE_TEXT = ("Offline: downloads are off. The bundled model, local folders and cached "
+                "models still work.")
+ONLINE_TEXT = "Type a model id from huggingface.co and click Download."
 
 
 def human_bytes(size: int | None) -> str:
@@ -56,6 +63,8 @@ class ModelPage(Page):
         self._models: list[Any] = []
         self._loaded = False
         self._generation = 0  # only the newest listing is shown
+        self._select_path: str | None = None  # a folder just added: select it once listed
+        self._downloading = False
         self._build()
 
     def _build(self) -> None:
@@ -96,14 +105,23 @@ class ModelPage(Page):
         self.download_progress = QProgressBar()
         self.download_progress.hide()
         self.hub_status = label(wrap=True, role="hint")
-        from tlstudio.core.models import hub_offline
-
-        if hub_offline():
-            self.hub_status.setText("Offline mode is on (HF_HUB_OFFLINE), so downloads are "
-                                    "off. The bundled model and local folders still work.")
+        self.offline_check = named(
+            QCheckBox("Work offline (never use the network)"), "offlineCheck",
+            "Work offline (never use the network)",
+            "Downloads are refused before any connection; the bundled model, local folders "
+            "and cached models still work. Remembered for next time.")
+        hub_layout.addWidget(self.offline_check)
         hub_layout.addLayout(row)
         hub_layout.addWidget(self.download_progress)
         hub_layout.addWidget(self.hub_status)
+        from tlstudio.core.models import hub_offline, set_offline
+
+        if settings.offline_mode() and not hub_offline():
+            set_offline(True)  # the stored choice (run_app applies it too; a window may be alone)
+        # Ticked too when offline mode came from --offline or the environment (HF_HUB_OFFLINE=1).
+        self.offline_check.setChecked(hub_offline())
+        self.offline_check.toggled.connect(self._on_offline_toggled)
+        self._show_hub_state()
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -138,6 +156,13 @@ class ModelPage(Page):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
+        from tlstudio.core.models import hub_offline
+
+        if self.offline_check.isChecked() != hub_offline():  # switched elsewhere meanwhile
+            self.offline_check.blockSignals(True)
+            self.offline_check.setChecked(hub_offline())
+            self.offline_check.blockSignals(False)
+            self._show_hub_state()
         if not self._loaded:
             self._loaded = True
             self.refresh()
@@ -147,17 +172,35 @@ class ModelPage(Page):
         if sender is not None and sender.property("generation") != self._generation:
             return  # an older listing finished after a newer one was asked for
         self._models = list(models)
-        current = self._state.model.name if self._state.model else None
         self.model_list.blockSignals(True)
         self.model_list.clear()
+        greyed = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for info in self._models:
-            item = QListWidgetItem(f"{info.name}\n{SOURCE_WORDS.get(info.source, info.source)}"
-                                   f" · {human_count(info.parameters)} parameters")
+            source = SOURCE_WORDS.get(info.source, info.source)
+            if info.problem:  # listed, so the user sees it is there and why it can't be used
+                item = QListWidgetItem(warning, f"{info.name}\nCan't be used · {source}")
+                item.setForeground(greyed)
+            else:
+                item = QListWidgetItem(f"{info.name}\n{source}"
+                                       f" · {human_count(info.parameters)} parameters")
             item.setToolTip(info.description or info.name)
             self.model_list.addItem(item)
         self.model_list.blockSignals(False)
-        names = [m.name for m in self._models]
-        self.model_list.setCurrentRow(names.index(current) if current in names else 0)
+        added, self._select_path = self._select_path, None
+        row = self._row_of(added, None) if added else None
+        if row is None and self._state.model is not None:
+            row = self._row_of(self._state.model.path, self._state.model.name)
+        self.model_list.setCurrentRow(row or 0)
+
+    def _row_of(self, path: str | None, name: str | None) -> int | None:
+        """The list row of the model at ``path`` (or, without a path, named ``name``)."""
+        for row, info in enumerate(self._models):
+            if path and info.path and Path(info.path) == Path(path):
+                return row
+            if not path and name is not None and info.name == name:
+                return row
+        return None
 
     def _on_model_selected(self, row: int) -> None:
         if not 0 <= row < len(self._models):
@@ -174,8 +217,22 @@ class ModelPage(Page):
         for key, value in values.items():
             self.fact_labels[key].setText(value)
         self.description.setText(info.description)
+        if info.problem:
+            self._refuse(info)
+            return
+        self.banner.hide()
         self.next_button.setEnabled(True)
         self._state.set_model(info)
+
+    def _refuse(self, info: Any) -> None:
+        """Say inline why ``info`` can't be used; the chosen model stays what it was."""
+        chosen = self._state.model
+        if chosen is not None and chosen.path and info.path and Path(chosen.path) == Path(info.path):
+            self._state.set_model(None)  # the chosen model's files broke since it was picked
+            chosen = None
+        then = f" Still using {chosen.name}." if chosen is not None else " Pick another model."
+        self.banner.show_error(f"Can't use {info.name}: {info.problem}{then}")
+        self.next_button.setEnabled(chosen is not None)
 
     def _on_add_folder_clicked(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Add a model folder")
@@ -183,18 +240,37 @@ class ModelPage(Page):
             self.add_folder(folder)
 
     def add_folder(self, folder: str) -> None:
-        """Remember ``folder`` as a model source and relist."""
-        from pathlib import Path
+        """Remember ``folder`` as a model source, relist and select it.
 
+        A folder whose files are broken is listed too, marked, and can't be chosen.
+        """
         from tlstudio.core.models import is_model_folder
 
         if not is_model_folder(Path(folder)):
             self.banner.show_error(f"'{folder}' is not a model folder: it needs a config.json "
                                    "and weights (model.safetensors or pytorch_model.bin).")
             return
+        self.banner.hide()
         folders = [str(f) for f in (settings.last_choice("model_folders", []) or [])]
         settings.set_last_choice("model_folders", [folder] + [f for f in folders if f != folder])
+        self._select_path = folder
         self.refresh()
+
+    def _on_offline_toggled(self, on: bool) -> None:
+        from tlstudio.core.models import set_offline
+
+        set_offline(on)
+        settings.set_offline_mode(on)
+        self._show_hub_state()
+
+    def _show_hub_state(self) -> None:
+        """Hub id and Download usable only online; the status line says which it is."""
+        offline = self.offline_check.isChecked()
+        self.hub_edit.setEnabled(not offline)
+        self.download_button.setEnabled(not offline and not self._downloading)
+        if self._downloading:
+            return  # the download's own status stays
+        self.hub_status.setText(OFFLINE_TEXT if offline else ONLINE_TEXT)
 
     def _on_download_clicked(self) -> None:
         hub_id = self.hub_edit.text().strip()
@@ -203,6 +279,7 @@ class ModelPage(Page):
             return
         from tlstudio.core.models import download_model
 
+        self._downloading = True
         self.download_button.setEnabled(False)
         self.download_progress.setRange(0, 0)
         self.download_progress.show()
@@ -220,13 +297,19 @@ class ModelPage(Page):
             self.download_progress.setFormat(f"{human_bytes(done)} of {human_bytes(total)}")
 
     def _on_download_succeeded(self, info: Any) -> None:
-        self.download_button.setEnabled(True)
+        self._downloading = False
+        self.download_button.setEnabled(not self.offline_check.isChecked())
         self.download_progress.hide()
-        self.hub_status.setText(f"Downloaded {info.name}.")
-        self._state.set_model(info)
+        if info.problem:  # listed and selected, so the page says what is wrong with it
+            self.hub_status.setText(f"Downloaded {info.name}, but it can't be used.")
+            self._select_path = info.path
+        else:
+            self.hub_status.setText(f"Downloaded {info.name}.")
+            self._state.set_model(info)
         self.refresh()
 
     def _on_download_failed(self, message: str, details: str) -> None:
-        self.download_button.setEnabled(True)
+        self._downloading = False
+        self.download_button.setEnabled(not self.offline_check.isChecked())
         self.download_progress.hide()
         self.hub_status.setText(message)
