@@ -196,3 +196,41 @@ def test_no_cli_command_touches_the_network_with_offline(tiny_model_dir, tmp_pat
             assert "offline mode is on" in proc.stdout
         if expected == 2:
             assert "offline mode is on" in proc.stderr
+
+
+EVIL_MODULE = """
+from pathlib import Path
+Path(__file__).with_name("PWNED").write_text("custom code ran")
+from transformers import BertForSequenceClassification as EvilModel
+"""
+
+
+@pytest.mark.parametrize("where", ["config.json", "tokenizer_config.json"])
+def test_a_model_with_its_own_code_is_refused_and_the_code_never_runs(tiny_model_dir, tmp_path, where):
+    import shutil
+
+    from tlstudio.cli import main
+
+    folder = tmp_path / "custom model"
+    shutil.copytree(tiny_model_dir, folder)
+    (folder / "modeling_evil.py").write_text(EVIL_MODULE)
+    settings = json.loads((folder / where).read_text())
+    settings["auto_map"] = {"AutoModelForSequenceClassification": "modeling_evil.EvilModel",
+                            "AutoTokenizer": ["modeling_evil.EvilModel", None]}
+    (folder / where).write_text(json.dumps(settings))
+    data = Path(__file__).parent.parent / "data" / "sentiment_120.csv"
+
+    config = RunConfig(data_path=str(data), model=str(folder), epochs=1, max_length=16,
+                       output_dir=str(tmp_path / "run"))
+    with pytest.raises(ModelError, match="needs to run its own Python code") as raised:
+        run_training(config)
+    assert where in str(raised.value) and "--trust-remote-code" in str(raised.value)
+    assert main(["train", str(data), "--model", str(folder), "--out", str(tmp_path / "run2")]) == 2
+    assert main(["inspect", str(data), "--model", str(folder)]) == 2
+    # A run folder carrying custom code is refused for prediction too.
+    from tlstudio.core.predict import Predictor
+
+    with pytest.raises(ModelError, match="its own Python code"):
+        Predictor.load(folder)
+    assert not (folder / "PWNED").exists()
+    assert not list(Path.home().glob(".cache/huggingface/modules/transformers_modules/*evil*"))

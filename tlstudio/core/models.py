@@ -36,6 +36,7 @@ class ModelInfo:
     num_layers: int | None = None
     description: str = ""
     problem: str = ""  # why the folder's files can't be loaded ("" when they look fine)
+    needs_remote_code: bool = False  # its config.json has auto_map: it runs its own Python code
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -122,6 +123,7 @@ def describe_folder(folder: str | Path, *, name: str | None = None, source: str 
         num_layers=config.get("num_hidden_layers") or config.get("n_layers"),
         description=f"Can't be used: {problem}" if problem else config.get("_name_or_path", ""),
         problem=problem,
+        needs_remote_code=bool(config.get("auto_map")),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +31,27 @@ def check_remote_code(folder: str | Path, trust_remote_code: bool) -> dict[str, 
     Returns ``config.json`` as a dict; a missing or damaged one is a :class:`ModelError`.
     """
     config = model_files.read_config(folder)
-    if config.get("auto_map") and not trust_remote_code:
+    if trust_remote_code:
+        return config
+    custom = [name for name, settings in (("config.json", config),
+                                          ("tokenizer_config.json", _tokenizer_config(folder)))
+              if settings.get("auto_map")]
+    if custom:
         raise ModelError(
-            f"The model in '{folder}' needs to run its own Python code (its config has 'auto_map'). "
-            "Only allow that for a model you trust: pass --trust-remote-code "
-            "(or tick 'Trust remote code')."
+            f"The model in '{folder}' needs to run its own Python code ({custom[0]} has 'auto_map'). "
+            "That code would run on this computer with your permissions, so it is refused. "
+            "Only if you trust where the model comes from: pass --trust-remote-code "
+            "(or tick 'Allow the model's own code' in the advanced training settings)."
         )
     return config
+
+
+def _tokenizer_config(folder: str | Path) -> dict[str, Any]:
+    try:
+        settings = json.loads((Path(folder) / "tokenizer_config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # missing or damaged: the tokenizer loader reports that, naming the file
+    return settings if isinstance(settings, dict) else {}
 
 
 def weights_kwargs(files: list[Path]) -> dict[str, Any]:
