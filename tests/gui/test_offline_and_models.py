@@ -193,3 +193,39 @@ def test_a_folder_without_config_json_is_an_inline_error(
     assert str(not_a_model) not in (settings.last_choice("model_folders", []) or [])
     assert page.model_list.count() == rows
     assert window.state.model.source == "bundled"
+
+
+def test_allowing_a_models_own_code_needs_a_confirmation(window, qtbot, tiny_model_dir, tmp_path):
+    import json
+    import shutil
+
+    folder = tmp_path / "custom_code_bert"
+    shutil.copytree(tiny_model_dir, folder)
+    config = json.loads((folder / "config.json").read_text())
+    config["auto_map"] = {"AutoModelForSequenceClassification": "modeling_x.Model"}
+    (folder / "config.json").write_text(json.dumps(config))
+    page = window.pages["model"]
+    window.show_page("model")
+    page.add_folder(str(folder))
+    qtbot.waitUntil(lambda: any("custom_code_bert" in page.model_list.item(i).text()
+                                for i in range(page.model_list.count())), timeout=60_000)
+    row = next(i for i in range(page.model_list.count())
+               if "custom_code_bert" in page.model_list.item(i).text())
+    page.model_list.setCurrentRow(row)
+    assert "ships its own Python code" in page.description.text()
+
+    settings = window.pages["train"].settings
+    check = settings.trust_remote_code
+    assert check.objectName() == "trustRemoteCodeCheck" and check.accessibleName()
+    asked: list[bool] = []
+    settings.confirm_remote_code = lambda: asked.append(True) or False  # the user says Cancel
+    check.setChecked(True)
+    assert asked == [True] and not check.isChecked()
+    from tlstudio.core.config import RunConfig
+
+    assert settings.fill_config(RunConfig()).trust_remote_code is False
+    settings.confirm_remote_code = lambda: asked.append(True) or True  # the user says Yes
+    check.setChecked(True)
+    assert check.isChecked() and settings.fill_config(RunConfig()).trust_remote_code is True
+    check.setChecked(False)  # unticking needs no confirmation
+    assert len(asked) == 2 and settings.fill_config(RunConfig()).trust_remote_code is False

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QMessageBox,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -38,6 +39,8 @@ TIPS = {
     "accum": "Add up gradients over several batches before a step: a bigger effective "
              "batch without more memory.",
     "class_weights": "Count rare classes more so the model does not ignore them.",
+    "remote_code": "Only for a model from a source you trust: its own Python code runs on this "
+                   "computer. Needed only by models whose config has 'auto_map'.",
     "patience": "Stop when the validation score has not improved for this many "
                 "evaluations (0 = never stop early). The best model is kept.",
     "strategy": "Train every layer (best results), only the classifier head (fastest), "
@@ -170,6 +173,10 @@ class TrainSettings(QWidget):
         self.precision.addItems(list(PRECISIONS))
         self.logging_steps = _spin("loggingStepsSpin", TIPS["logging"], 1, 1000, 1)
         self.evals = _spin("evalsPerEpochSpin", TIPS["evals"], 1, 20, 1)
+        self.trust_remote_code = named(QCheckBox("Allow the model's own code"),
+                                       "trustRemoteCodeCheck", tooltip=TIPS["remote_code"])
+        self.trust_remote_code.toggled.connect(self._on_trust_toggled)
+        self.confirm_remote_code = self._ask_remote_code  # replaceable in tests
         for label, widget in (
             ("Optimizer", self.optimizer), ("Scheduler", self.scheduler),
             ("Warm-up share", self.warmup), ("Weight decay", self.weight_decay),
@@ -177,7 +184,7 @@ class TrainSettings(QWidget):
             ("Early-stopping patience", self.patience), ("Strategy", self.strategy),
             ("Frozen layers", self.freeze_layers), ("Head dropout", self.dropout),
             ("Precision", self.precision), ("Log every (steps)", self.logging_steps),
-            ("Evaluations per epoch", self.evals),
+            ("Evaluations per epoch", self.evals), ("", self.trust_remote_code),
         ):
             form.addRow(label, widget)
         outer = QVBoxLayout(box)
@@ -189,6 +196,22 @@ class TrainSettings(QWidget):
         self.advanced = toggle
         self.advanced_panel = inner
         return box
+
+    def _on_trust_toggled(self, on: bool) -> None:
+        if on and not self.confirm_remote_code():
+            self.trust_remote_code.setChecked(False)
+
+    def _ask_remote_code(self) -> bool:
+        """Make the user confirm, in words, what allowing a model's own code means."""
+        answer = QMessageBox.warning(
+            self, "Allow the model's own code?",
+            "Some models ship their own Python code. Allowing it runs that code on this "
+            "computer, with your permissions: it could read or change your files.\n\n"
+            "Only allow it for a model from a source you trust. It stays allowed until you untick it or close TL Studio.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _on_advanced_toggled(self, shown: bool) -> None:
         self.advanced_panel.setVisible(shown)
@@ -268,4 +291,5 @@ class TrainSettings(QWidget):
         config.precision = self.precision.currentText()
         config.logging_steps = int(self.logging_steps.value())
         config.evals_per_epoch = int(self.evals.value())
+        config.trust_remote_code = self.trust_remote_code.isChecked()
         return config

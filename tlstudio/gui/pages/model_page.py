@@ -216,7 +216,11 @@ class ModelPage(Page):
         }
         for key, value in values.items():
             self.fact_labels[key].setText(value)
-        self.description.setText(info.description)
+        description = info.description
+        if getattr(info, "needs_remote_code", False):
+            description += ("\nThis model ships its own Python code. Training it needs "
+                            "'Allow the model's own code' in the advanced training settings.")
+        self.description.setText(description.strip())
         if info.problem:
             self._refuse(info)
             return
