@@ -323,3 +323,36 @@ def test_out_of_memory_in_a_real_run_is_survived_and_shown(ready_window, qtbot, 
     saved = json.loads((Path(result.run_dir) / "run_config.json").read_text())
     assert (saved["batch_size"], saved["grad_accumulation"]) == (8, 2)
     qtbot.waitUntil(lambda: not train.running, timeout=60_000)
+
+
+def test_a_full_disk_mid_run_is_an_inline_error_and_the_next_run_works(ready_window, qtbot, monkeypatch):
+    import errno
+
+    from transformers import PreTrainedModel
+
+    real_save = PreTrainedModel.save_pretrained
+    full = {"on": True}
+
+    def save_pretrained(self, *args, **kwargs):
+        if full["on"]:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(PreTrainedModel, "save_pretrained", save_pretrained)
+    train = ready_window.pages["train"]
+    train.start_button.click()
+    qtbot.waitUntil(lambda: train.banner.isVisible(), timeout=TRAIN_TIMEOUT)
+    message = train.banner.message.text()
+    assert message.startswith("The disk is full") and "Traceback" not in message
+    assert train.progress.format() == "Failed"
+    qtbot.waitUntil(lambda: not train.running, timeout=60_000)
+    failed_run = Path(ready_window.state.run_dir) if ready_window.state.run_dir else None
+    assert failed_run is None or json.loads((failed_run / "run.json").read_text())["status"] != "complete"
+
+    full["on"] = False  # space freed: the same window trains again
+    assert train.start_button.isEnabled()
+    with qtbot.waitSignal(train.run_finished, timeout=TRAIN_TIMEOUT) as finished:
+        train.start_button.click()
+    assert (Path(finished.args[0].run_dir) / "model.safetensors").is_file()
+    assert not train.banner.isVisible()
+    qtbot.waitUntil(lambda: not train.running, timeout=60_000)
