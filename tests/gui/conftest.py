@@ -54,11 +54,13 @@ def window(qtbot):
 
 
 @pytest.fixture
-def sentiment_csv(tmp_path, data_dir) -> Path:
-    """A 120-row sentiment CSV copied into the test's folder."""
+def sentiment_csv(tmp_path, data_dir):
+    """A 120-row sentiment CSV copied into the test's folder; the app must leave it untouched."""
     target = tmp_path / "sentiment.csv"
     shutil.copy(data_dir / "sentiment_120.csv", target)
-    return target
+    before = target.read_bytes()
+    yield target
+    assert target.read_bytes() == before, "the app modified the user's data file"
 
 
 @pytest.fixture
