@@ -30,13 +30,16 @@ def _checksums(roots) -> dict[str, str]:
             for root in roots for p in sorted(Path(root).rglob("*")) if p.is_file()}
 
 
+def _changed(before: dict, after: dict) -> list[str]:
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _inputs_checksummed():
     """Every input file has the same bytes after the whole session as before it."""
     before = _checksums(USER_INPUTS)
     yield
-    after = _checksums(USER_INPUTS)
-    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    changed = _changed(before, _checksums(USER_INPUTS))
     assert not changed, f"the tests' input files were modified: {changed}"
 
 
@@ -45,8 +48,7 @@ def _inputs_untouched():
     """Cheap per-test check (size and modification time), so the guilty test is the one that fails."""
     before = _stats(USER_INPUTS)
     yield
-    after = _stats(USER_INPUTS)
-    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    changed = _changed(before, _stats(USER_INPUTS))
     assert not changed, f"this test modified, added or removed input files: {changed}"
 
 
@@ -70,3 +72,11 @@ def tiny_model_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return DATA
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """A :class:`network_guard.NetworkGuard`: ``no_network.attempts`` lists what was tried."""
+    from network_guard import NetworkGuard
+
+    return NetworkGuard(monkeypatch)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import os
-import socket
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from network_guard import NetworkGuard
 
 from tlstudio.core.config import RunConfig
 from tlstudio.core.errors import ModelError
@@ -83,30 +83,9 @@ def test_export_writes_only_the_chosen_folder(tiny_model_dir, tmp_path):
     assert new and all(dest in p.parents for p in new)
 
 
-class _NetworkGuard:
-    """Records every attempt to open a network connection or resolve a name, and refuses it."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, *, hang: bool = False) -> None:
-        self.attempts: list[str] = []
-        self.hang = hang
-
-        def refuse(what: str):
-            def blocked(*args, **kwargs):
-                self.attempts.append(f"{what}{args[:2]}")
-                if self.hang:  # a black-holed network: the call never comes back by itself
-                    time.sleep(60)
-                raise OSError(f"network access blocked by the test ({what})")
-            return blocked
-
-        monkeypatch.setattr(socket, "create_connection", refuse("create_connection"))
-        monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))
-        monkeypatch.setattr(socket.socket, "connect", refuse("connect"))
-        monkeypatch.setattr(socket.socket, "connect_ex", refuse("connect_ex"))
-
-
 def test_offline_mode_makes_no_network_access_at_all(tiny_model_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    guard = _NetworkGuard(monkeypatch)
+    guard = NetworkGuard(monkeypatch)
     from tlstudio.core.environment import collect
     from tlstudio.core.models import download_model, list_models, resolve_model
     from tlstudio.core.predict import Predictor
@@ -132,7 +111,7 @@ def test_an_unreachable_hub_fails_fast_instead_of_hanging(monkeypatch):
 
     for var in OFFLINE_VARS:
         monkeypatch.delenv(var, raising=False)
-    guard = _NetworkGuard(monkeypatch, hang=True)
+    guard = NetworkGuard(monkeypatch, hang=True)
     from tlstudio.core.environment import check_online
     from tlstudio.core.models import download_model
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 
 import pytest
 from gui_helpers import load_data
@@ -30,22 +29,6 @@ def online(monkeypatch):
     assert not hub_offline()
 
 
-@pytest.fixture
-def no_network(monkeypatch):
-    """Record (and refuse) every attempt to resolve a name or open a connection."""
-    attempts: list[tuple[str, tuple]] = []
-
-    def refuse(name):
-        def refused(*args, **kwargs):
-            attempts.append((name, args[:2]))
-            raise OSError(f"the test refused a network call ({name})")
-        return refused
-
-    monkeypatch.setattr(socket, "create_connection", refuse("create_connection"))
-    monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))
-    monkeypatch.setattr(socket.socket, "connect", refuse("connect"))
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse("connect_ex"))
-    return attempts
 
 
 @pytest.fixture
@@ -83,7 +66,7 @@ def test_work_offline_refuses_downloads_without_a_connection_and_is_remembered(
     assert "offline mode is on" in page.hub_status.text()
     assert "bundled" in page.hub_status.text()
     assert not page.download_button.isEnabled()
-    assert no_network == []
+    assert no_network.attempts == []
 
     # A new window (same TLSTUDIO_HOME) in a process that starts online takes the stored choice.
     set_offline(False)
@@ -101,7 +84,7 @@ def test_work_offline_refuses_downloads_without_a_connection_and_is_remembered(
         assert "offline" not in again.hub_status.text().lower()
     finally:
         second.host.shutdown()
-    assert no_network == []
+    assert no_network.attempts == []
 
 
 def test_offline_from_the_environment_shows_ticked_without_being_stored(window):
