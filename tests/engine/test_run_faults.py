@@ -239,3 +239,16 @@ def test_a_real_write_failure_in_the_cli_is_one_error_line(tiny_model_dir, tmp_p
     assert "disk" in errors[0] and str(out) in errors[0]
     assert read_run_info(out)["status"] == "failed" and not is_complete(out)
     assert not (out / "model.safetensors").exists()
+
+
+def test_out_of_memory_outside_a_step_says_what_would_fit(tiny_config, monkeypatch):
+    from tlstudio.core.training import loading
+
+    def load(*args, **kwargs):
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 1.2 GiB")
+
+    monkeypatch.setattr(loading, "load_classifier", load)
+    with pytest.raises(TrainingError, match="Out of memory loading the model") as raised:
+        run_training(tiny_config, data=prepared_for("binary"))
+    assert "smaller model" in str(raised.value) and "frozen" in str(raised.value)
+    assert read_run_info(Path(tiny_config.output_dir))["status"] == "failed"

@@ -114,6 +114,12 @@ def _failure_message(exc: BaseException, run_dir: Path | None) -> str:
         return "Training was interrupted."
     if isinstance(exc, OSError) and exc.errno is not None:
         return os_error_message(exc, run_dir)
+    from tlstudio.core.training.memory import is_out_of_memory
+
+    if is_out_of_memory(exc):  # outside a training step: a smaller batch can't help
+        return ("Out of memory loading the model or its optimizer state: the device has too little "
+                "memory for this model. Choose a smaller model, train the head only "
+                "(strategy 'frozen'), or train on the CPU.")
     # safetensors and torch.save report a full disk in their own words
     if any(text in str(exc) for text in _DISK_FULL_TEXT):
         return os_error_message(OSError(errno.ENOSPC, "No space left on device"), run_dir)
