@@ -14,7 +14,8 @@ CONTRACT_NAMES = [
     "modelList", "epochsSpin", "batchSizeSpin", "learningRateSpin", "maxLengthSpin",
     "deviceCombo", "startButton", "pauseButton", "stopButton", "trainProgress", "lossPlot",
     "metricsTable", "confusionMatrix", "predictInput", "predictButton", "predictResult",
-    "exportButton", "runsList",
+    "exportButton", "runsList", "evaluateFileButton", "evaluationSourceCombo", "offlineCheck",
+    "trustRemoteCodeCheck",
 ]
 
 

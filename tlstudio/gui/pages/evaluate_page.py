@@ -1,4 +1,7 @@
-"""Evaluate page: the model beside the baselines, confusion matrix, per-class, mistakes, export."""
+"""Evaluate page: the model beside the baselines, confusion matrix, per-class, mistakes, export.
+
+What it shows is the run's test split or another labelled file (see :mod:`evaluate_other`).
+"""
 
 from __future__ import annotations
 
@@ -26,6 +29,13 @@ from PySide6.QtWidgets import (
 
 from tlstudio.gui import plots, run_files
 from tlstudio.gui.pages.base import Page, label, named
+from tlstudio.gui.pages.evaluate_other import (
+    EvaluateFileWorker,
+    FileResult,
+    SourceBar,
+    describe_source,
+    file_result,
+)
 from tlstudio.gui.state import AppState
 from tlstudio.gui.train_worker import main_metric
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
@@ -52,12 +62,16 @@ class EvaluatePage(Page):
     """How good is the model, compared with what a simple method gets?"""
 
     def __init__(self, state: AppState, host: WorkerHost, parent: QWidget | None = None) -> None:
-        super().__init__("Evaluate", "Scores on the test rows the model never saw, beside two "
-                         "simple baselines. Click a confusion-matrix cell to see its rows.", parent)
+        super().__init__("Evaluate", "Scores on rows the model never saw (the run's test split, "
+                         "or a labelled file of yours), beside two simple baselines. Click a "
+                         "confusion-matrix cell to see its rows.", parent)
         self._state = state
         self._host = host
         self._metrics: dict[str, Any] = {}
         self._predictions: list[dict[str, str]] = []
+        self._test_split: tuple[dict[str, Any], list[dict[str, str]]] = ({}, [])
+        self._shown: FileResult | None = None  # None: the test split
+        self._evaluating: tuple[Path, str] | None = None  # (run, file) being evaluated
         self._build()
         state.run_changed.connect(self.reload)
 
@@ -78,7 +92,12 @@ class EvaluatePage(Page):
 
         self.run_label = named(label("", "hint", wrap=True), "evaluateRunLabel", "Run")
         self.headline = label("", "big", wrap=True)
+        self.sources = SourceBar()
+        self.sources.file_chosen.connect(self.evaluate_file)
+        self.sources.source_changed.connect(self._on_source_changed)
+        self.sources.button.setEnabled(False)
         self.body.addWidget(self.run_label)
+        self.body.addWidget(self.sources)
         self.body.addWidget(self.headline)
         self.metrics_table = _table("metricsTable", "Metrics")
         self.per_class = _table("perClassTable", "Per-class metrics")
@@ -125,6 +144,11 @@ class EvaluatePage(Page):
         for button in (self.export_button, self.open_folder_button, self.copy_command_button,
                        self.next_button):
             button.setEnabled(run_dir is not None)
+        self.sources.button.setEnabled(run_dir is not None and self._evaluating is None)
+        self._shown = None
+        self._test_split = ({}, [])
+        self.sources.reset()
+        self.sources.caption.setText(describe_source(None, run_dir))
         if run_dir is None:
             self.run_label.setText("")
             return
@@ -136,11 +160,20 @@ class EvaluatePage(Page):
 
     def _on_evaluation_loaded(self, loaded: tuple[dict[str, Any], list[dict[str, str]]]) -> None:
         self.banner.hide()
-        self._metrics, self._predictions = loaded
-        metrics = self._metrics
+        self._test_split = loaded
         if self._state.run_dir is not None:
             self.run_label.setText(run_files.describe_run(self._state.run_dir,
-                                                          bool(metrics.get("stopped"))))
+                                                          bool(loaded[0].get("stopped"))))
+        if self._shown is None:
+            self._show(None)
+
+    def _show(self, result: FileResult | None) -> None:
+        """Fill every view with the test split (None) or ``result``: one renderer for both."""
+        self._shown = result
+        self._metrics, self._predictions = ((result.metrics, result.predictions) if result
+                                            else self._test_split)
+        metrics = self._metrics
+        self.sources.caption.setText(describe_source(result, self._state.run_dir))
         self._fill_metrics(metrics)
         self._fill_per_class(metrics.get("per_class") or {})
         self._fill_confusion(metrics.get("confusion_matrix") or [], metrics.get("label_names") or [])
@@ -174,7 +207,9 @@ class EvaluatePage(Page):
             return
         parts = [f"{BASELINE_TITLES.get(b, b).split(' ')[0]} {_fmt((v or {}).get(key))}"
                  for b, v in baselines.items() if (v or {}).get(key) is not None]
-        self.headline.setText(f"Test {key.replace('_', ' ')}: {model[key]:.3f}"
+        scope = (f"{key.replace('_', ' ')} on {self._shown.name}" if self._shown
+                 else f"Test {key.replace('_', ' ')}")
+        self.headline.setText(f"{scope}: {model[key]:.3f}"
                               + (f"   (baselines: {', '.join(parts)})" if parts else ""))
 
     def _fill_per_class(self, per_class: dict[str, dict[str, Any]]) -> None:
@@ -228,10 +263,20 @@ class EvaluatePage(Page):
         true, predicted = str(names[row]), str(names[column])
         hits = [p for p in self._predictions if p["true"] == true and p["predicted"] == predicted]
         self.cell_rows.clear()
+        where = f"rows of {self._shown.name}" if self._shown else "test rows"
+        if self._shown and row == column:
+            self.cell_rows.addItem(f"The {where} predicted correctly are not listed; the "
+                                   "other cells and the Mistakes tab list the wrong ones.")
+            return
         if not hits:
-            self.cell_rows.addItem(f"No test rows are true '{true}' and predicted '{predicted}'.")
+            self.cell_rows.addItem(f"No {where} are true '{true}' and predicted '{predicted}'.")
         for hit in hits[:500]:
             self.cell_rows.addItem(f"row {hit['row']}: {hit['text'][:300]}")
+        item = self.confusion.item(row, column)
+        count = int(item.text().split()[0]) if item is not None else len(hits)
+        if self._shown and count > len(hits):
+            self.cell_rows.addItem(f"… {len(hits)} of {count} listed: the report keeps the "
+                                   "most confident mistakes.")
 
     def _fill_mistakes(self, mistakes: list[dict[str, Any]]) -> None:
         ordered = sorted(mistakes, key=lambda m: -float(m.get("confidence") or 0))
@@ -260,6 +305,48 @@ class EvaluatePage(Page):
             low, high = float(data.min()), float(data.max())
             item.plot([low, high], [low, high], pen=plots.pen(1, 1))
         plots.histogram(self.residuals, data[:, 1] - data[:, 0])
+
+    # ---- another file -------------------------------------------------------------------
+    def evaluate_file(self, path: str) -> None:
+        """Score the run's model on the labelled file ``path`` in a worker, then show it.
+
+        The Evaluate-on-another-file button calls this after its file dialog.
+        """
+        run_dir = self._state.run_dir
+        if run_dir is None or self._evaluating is not None:
+            return
+        self._evaluating = (run_dir, Path(path).name)
+        self.sources.button.setEnabled(False)
+        self.sources.set_busy(f"Evaluating on {Path(path).name}…")
+        worker = EvaluateFileWorker(run_dir, path)
+        worker.status.connect(self.sources.set_status)
+        worker.succeeded.connect(self._on_file_evaluated)
+        worker.failed.connect(self._on_file_failed)
+        self._host.start(worker)
+
+    def _end_file_evaluation(self) -> str | None:
+        """Ready for the next file; the file's name, None if the run changed (drop the result)."""
+        run_dir, name = self._evaluating or (None, "")
+        self._evaluating = None
+        self.sources.set_busy("")
+        self.sources.button.setEnabled(self._state.run_dir is not None)
+        return name if run_dir == self._state.run_dir else None
+
+    def _on_file_evaluated(self, report: dict[str, Any]) -> None:
+        if self._end_file_evaluation() is None:
+            return
+        self.banner.hide()
+        result = file_result(report)
+        self.sources.put(result)
+        self._show(result)
+
+    def _on_file_failed(self, message: str, details: str) -> None:
+        name = self._end_file_evaluation()
+        if name is not None:
+            self.banner.show_error(f"Could not evaluate on {name}: {message}", details)
+
+    def _on_source_changed(self, _index: int) -> None:
+        self._show(self.sources.current())
 
     # ---- export -------------------------------------------------------------------------
     def export_model(self) -> None:
