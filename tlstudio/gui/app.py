@@ -45,7 +45,7 @@ def run_app(file: str | None = None, demo: bool = False, offline: bool = False) 
     theme.apply(app)  # type: ignore[arg-type]
     window = MainWindow(warm_up=True)
     install_exception_hooks(window)
-    app.styleHints().colorSchemeChanged.connect(lambda _scheme: theme.apply(app))  # type: ignore[attr-defined]
+    theme.follow_system_scheme(app)  # type: ignore[arg-type]  # plots recolour too
     window.show()
     if file:
         window.open_file(os.path.abspath(file))

@@ -64,6 +64,7 @@ class LiveCurves:
                 symbolBrush=plots.PALETTE[(len(self.metric_curves) + 3) % len(plots.PALETTE)],
                 name=name.removeprefix("eval_"))
         self.metrics[name].append(epoch, value)
+        self.dirty = True  # an evaluation can come after the last drawn step
 
     def draw(self) -> None:
         if not self.dirty:

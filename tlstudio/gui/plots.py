@@ -1,30 +1,80 @@
-"""pyqtgraph helpers: plain axes, growing numpy buffers, bar charts and histograms."""
+"""pyqtgraph helpers: plain axes, growing numpy buffers, bar charts and histograms.
+
+Plot colours come from the application palette in use: ``make_plot`` draws a new plot in
+them, and ``restyle`` recolours an existing one after a light/dark switch (``theme.apply``
+calls it for every plot on screen), keeping its data.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
+# Data colours: the same in both schemes (each reads on a light and on a dark background).
 PALETTE = ["#2f7ed8", "#e4572e", "#29a35a", "#9b59b6", "#f39c12", "#17a2b8", "#c0392b", "#7f8c8d"]
+LEGEND_ALPHA = 190  # legend fill: translucent, so it never hides the curves under it
+
+
+class PlotColors(NamedTuple):
+    """The scheme-dependent colours of a plot (the data colours are ``PALETTE``)."""
+
+    foreground: QColor  # axes, ticks, tick text, axis labels, titles, legend text; grid (faded)
+    background: QColor  # the plot's background: the window colour, so plots sit on the page
+    legend: QColor  # the legend's translucent fill
+
+
+def plot_colors() -> PlotColors:
+    """Plot colours for the application palette in use (light or dark)."""
+    palette = QGuiApplication.palette()
+    background = palette.color(QPalette.ColorRole.Window)
+    legend = QColor(background)
+    legend.setAlpha(LEGEND_ALPHA)
+    return PlotColors(palette.color(QPalette.ColorRole.WindowText), background, legend)
+
+
+def configure(colors: PlotColors | None = None) -> PlotColors:
+    """Make ``colors`` (default: the palette's) pyqtgraph's defaults for new items."""
+    colors = colors or plot_colors()
+    pg.setConfigOptions(foreground=QColor(colors.foreground),
+                        background=QColor(colors.background))
+    return colors
+
+
+def restyle(view: pg.GraphicsView) -> None:
+    """Recolour ``view`` (a PlotWidget or GraphicsLayoutWidget) for the palette in use.
+
+    Background, axes (lines, ticks, tick text, axis labels, grid), titles and legends
+    (fill and text) change; curves, bars and points are left as they are, data included.
+    Text given a colour of its own (a ``LabelItem`` with ``color=``) keeps it.
+    """
+    colors = configure()
+    view.setBackground(QColor(colors.background))
+    for item in view.scene().items():
+        if isinstance(item, pg.AxisItem):
+            item.setPen(QColor(colors.foreground))  # the grid is drawn with this pen, faded
+            item.setTextPen(QColor(colors.foreground))
+        elif isinstance(item, pg.LegendItem):
+            item.setBrush(QColor(colors.legend))
+        elif isinstance(item, pg.LabelItem) and item.opts.get("color") is None:
+            item.setText(item.text)  # titles and legend text: re-rendered in the new foreground
+    view.viewport().update()
 
 
 def add_legend(widget: pg.PlotWidget, offset: tuple[int, int]) -> pg.LegendItem:
     """A legend with a translucent background so it never hides the curves under it."""
-    from tlstudio.gui.theme import is_dark
-
-    brush = (30, 33, 38, 190) if is_dark() else (255, 255, 255, 190)
-    return widget.getPlotItem().addLegend(offset=offset, brush=brush)
+    return widget.getPlotItem().addLegend(offset=offset, brush=QColor(plot_colors().legend))
 
 
 def make_plot(name: str, title: str, x_label: str, y_label: str) -> pg.PlotWidget:
-    """A PlotWidget with readable, prefix-free axes and a legend."""
+    """A PlotWidget with readable, prefix-free axes, in the colours of the palette in use."""
+    configure()
     widget = pg.PlotWidget(title=title)
     widget.setObjectName(name)
     widget.setAccessibleName(title)
-    widget.setBackground(None)
     item = widget.getPlotItem()
     for axis_name, label in (("bottom", x_label), ("left", y_label)):
         axis = item.getAxis(axis_name)
@@ -34,6 +84,7 @@ def make_plot(name: str, title: str, x_label: str, y_label: str) -> pg.PlotWidge
     item.setClipToView(True)
     item.setDownsampling(auto=True, mode="peak")
     widget.setMinimumHeight(160)
+    restyle(widget)
     return widget
 
 
@@ -87,8 +138,11 @@ def bar_chart(widget: pg.PlotWidget, labels: Sequence[str], values: Sequence[flo
     item = widget.getPlotItem()
     item.clear()
     x = np.arange(len(values), dtype=float)
+    # Outlined in their own colour: pyqtgraph's default outline is the foreground of the
+    # moment, which a light/dark switch would leave behind.
     item.addItem(pg.BarGraphItem(x=x, height=np.asarray(values, dtype=float), width=0.6,
-                                 brush=PALETTE[color_index % len(PALETTE)]))
+                                 brush=PALETTE[color_index % len(PALETTE)],
+                                 pen=pen(color_index, 1)))
     short = [(i, (s if len(s) <= 14 else s[:13] + "…")) for i, s in enumerate(labels)]
     item.getAxis("bottom").setTicks([short])
     item.setXRange(-0.6, max(len(values) - 0.4, 0.6), padding=0)

@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
+from tlstudio.gui import plots
 from tlstudio.resources import resource_path
 
 ACCENT = "#2f7ed8"
@@ -27,11 +28,21 @@ def is_dark() -> bool:
 
 
 def apply_plot_theme() -> None:
-    """pyqtgraph colours that match the current palette."""
-    palette = QGuiApplication.palette()
-    pg.setConfigOptions(antialias=True,
-                        foreground=palette.color(QPalette.ColorRole.WindowText),
-                        background=None)
+    """pyqtgraph defaults that match the current palette (for the plots made from now on)."""
+    pg.setConfigOptions(antialias=True)
+    plots.configure()
+
+
+def restyle_plots() -> int:
+    """Recolour every plot that exists (shown or not) for the palette in use; returns how many.
+
+    Nothing keeps a list of plots: they are found among the application's widgets, so a
+    closed page's plots are simply gone, never kept alive here.
+    """
+    views = [w for w in QApplication.allWidgets() if isinstance(w, pg.GraphicsView)]
+    for view in views:
+        plots.restyle(view)
+    return len(views)
 
 
 def style_sheet() -> str:
@@ -67,31 +78,110 @@ def style_sheet() -> str:
     """
 
 
-def force_dark(app: QApplication) -> None:
-    """A dark Fusion palette, for platforms whose theme has no dark mode (and screenshots)."""
+DARK_COLORS = {
+    QPalette.ColorRole.Window: "#25282d", QPalette.ColorRole.WindowText: "#e6e8eb",
+    QPalette.ColorRole.Base: "#1c1e22", QPalette.ColorRole.AlternateBase: "#2a2d33",
+    QPalette.ColorRole.Text: "#e6e8eb", QPalette.ColorRole.Button: "#2f3338",
+    QPalette.ColorRole.ButtonText: "#e6e8eb", QPalette.ColorRole.Highlight: ACCENT,
+    QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2f3338",
+    QPalette.ColorRole.ToolTipText: "#e6e8eb", QPalette.ColorRole.PlaceholderText: "#8a9099",
+    QPalette.ColorRole.Link: "#6aa9f0",
+}
+# Fusion's light palette, spelled out so "light" is light even on a dark desktop.
+LIGHT_COLORS = {
+    QPalette.ColorRole.Window: "#efefef", QPalette.ColorRole.WindowText: "#000000",
+    QPalette.ColorRole.Base: "#ffffff", QPalette.ColorRole.AlternateBase: "#f7f7f7",
+    QPalette.ColorRole.Text: "#000000", QPalette.ColorRole.Button: "#efefef",
+    QPalette.ColorRole.ButtonText: "#000000", QPalette.ColorRole.Highlight: ACCENT,
+    QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#ffffdc",
+    QPalette.ColorRole.ToolTipText: "#000000", QPalette.ColorRole.PlaceholderText: "#80000000",
+    QPalette.ColorRole.Link: "#1d62b0", QPalette.ColorRole.Light: "#ffffff",
+    QPalette.ColorRole.Midlight: "#cacaca", QPalette.ColorRole.Mid: "#b8b8b8",
+    QPalette.ColorRole.Dark: "#9f9f9f", QPalette.ColorRole.Shadow: "#767676",
+}
+SCHEMES = ("light", "dark", "system")
+_native_style: str | None = None  # the style in use before a forced scheme switched to Fusion
+
+
+def _force(app: QApplication, dark: bool) -> None:
+    global _native_style
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QColor
 
+    # Ask the platform too (where it can, native dialogs and title bars follow).
+    app.styleHints().setColorScheme(Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light)
+    if _native_style is None:
+        _native_style = app.style().name()
     app.setStyle("Fusion")
     palette = QPalette()
-    roles = {
-        QPalette.ColorRole.Window: "#25282d", QPalette.ColorRole.WindowText: "#e6e8eb",
-        QPalette.ColorRole.Base: "#1c1e22", QPalette.ColorRole.AlternateBase: "#2a2d33",
-        QPalette.ColorRole.Text: "#e6e8eb", QPalette.ColorRole.Button: "#2f3338",
-        QPalette.ColorRole.ButtonText: "#e6e8eb", QPalette.ColorRole.Highlight: ACCENT,
-        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2f3338",
-        QPalette.ColorRole.ToolTipText: "#e6e8eb", QPalette.ColorRole.PlaceholderText: "#8a9099",
-        QPalette.ColorRole.Link: "#6aa9f0",
-    }
-    for role, color in roles.items():
+    for role, color in (DARK_COLORS if dark else LIGHT_COLORS).items():
         palette.setColor(role, QColor(color))
+    disabled = QColor("#6b7078" if dark else "#9a9ea5")
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
                  QPalette.ColorRole.WindowText):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b7078"))
+        palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
     app.setPalette(palette)
 
 
-def apply(app: QApplication) -> None:
-    """Install the style sheet and the plot colours on ``app``."""
+def force_dark(app: QApplication) -> None:
+    """A dark Fusion palette, for platforms whose theme has no dark mode (and screenshots)."""
+    _force(app, dark=True)
+
+
+def force_light(app: QApplication) -> None:
+    """A light Fusion palette, whatever the system's scheme."""
+    _force(app, dark=False)
+
+
+def follow_system(app: QApplication) -> None:
+    """Undo ``force_dark`` / ``force_light``: the system's style, palette and scheme again."""
+    global _native_style
+    app.styleHints().unsetColorScheme()
+    if _native_style is not None:
+        app.setStyle(_native_style)
+        _native_style = None
+    app.setPalette(QPalette())  # nothing set explicitly: every colour comes from the system
+
+
+def apply(app: QApplication, scheme: str | None = None) -> None:
+    """Install the style sheet and the plot colours on ``app``, and recolour the plots.
+
+    ``scheme`` None keeps the palette in use (the system's, or one forced before) and
+    restyles for it: this is what runs when the system switches light/dark. "dark" or
+    "light" forces that scheme first; "system" goes back to following the system.
+    Plots that already exist are recoloured in place (their data kept); later ones are
+    drawn in the new colours.
+    """
+    if scheme is not None and scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {SCHEMES} or None, not {scheme!r}")
+    if scheme == "dark":
+        force_dark(app)
+    elif scheme == "light":
+        force_light(app)
+    elif scheme == "system":
+        follow_system(app)
     app.setStyleSheet(style_sheet())
     apply_plot_theme()
+    restyle_plots()
     app.setWindowIcon(icon("app"))
+
+
+def follow_system_scheme(app: QApplication) -> None:
+    """Re-apply the look, plots included, whenever the system switches light/dark.
+
+    The restyle runs on the next turn of the event loop, once Qt has installed the
+    system's new palette (the signal and the palette update come in no documented order).
+    """
+    app.styleHints().colorSchemeChanged.connect(_on_system_scheme_changed)
+
+
+def _on_system_scheme_changed(_scheme: object) -> None:
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, _apply_to_running_app)
+
+
+def _apply_to_running_app() -> None:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply(app)
