@@ -123,6 +123,10 @@ def test_killed_run_resumes_to_a_complete_folder(tiny_model_dir, tmp_path):
     assert killed_at is not None and proc.returncode == -signal.SIGKILL
     interval = checkpoints[1] - checkpoints[0]
     assert json.loads((out / "run.json").read_text())["status"] == "running"  # not mistaken for complete
+    from tlstudio.core.runs import list_runs
+
+    [listed] = list_runs(out.parent)
+    assert listed.status == "interrupted" and listed.resumable and not listed.complete
     resumed = subprocess.run([sys.executable, "-m", "tlstudio", "train", str(DATA / "sentiment_120.csv"),
                               "--out", str(out), "--resume", "--json"],
                              capture_output=True, text=True, env=env, timeout=300)
@@ -132,6 +136,8 @@ def test_killed_run_resumes_to_a_complete_folder(tiny_model_dir, tmp_path):
     assert steps[0] == checkpoints[-1] + 1  # continued from the last checkpoint, did not start over
     assert 0 < killed_at - checkpoints[-1] < interval  # lost less than one checkpoint interval
     assert json.loads((out / "run.json").read_text())["status"] == "complete"
+    [listed] = list_runs(out.parent)
+    assert listed.status == "complete" and not listed.resumable
     history = list(csv.DictReader(open(out / "history.csv", encoding="utf-8")))
     assert int(history[0]["step"]) <= killed_at  # the history from before the kill survived
 

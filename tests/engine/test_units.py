@@ -166,3 +166,26 @@ def test_head_dropout_and_regression_head_start(tiny_model_dir):
     model, _ = load_classifier(tiny_model_dir, task="regression", label_names=[])
     assert model.config.problem_type == "regression" and init_regression_head(model, 2.5)
     assert model.classifier.bias.item() == 2.5
+
+
+def test_a_running_run_whose_process_died_reads_interrupted(tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from tlstudio.core.runs import list_runs
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    cases = {
+        "alive": {"pid": os.getpid(), "host": socket.gethostname()},
+        "dead": {"pid": int(dead.stdout), "host": socket.gethostname()},
+        "elsewhere": {"pid": int(dead.stdout), "host": "another-machine"},  # can't tell: trust it
+    }
+    for name, where in cases.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "run.json").write_text(json.dumps(
+            {"name": name, "status": "running", "created": name, **where}))
+    status = {run.name: run.status for run in list_runs(tmp_path)}
+    assert status == {"alive": "running", "dead": "interrupted", "elsewhere": "running"}

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import os
 import shlex
 import shutil
+import socket
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +15,13 @@ from typing import Any
 from tlstudio.core.config import RunConfig
 from tlstudio.core.errors import RunFolderError
 from tlstudio.core.paths import runs_dir
-from tlstudio.core.runfolder import CHECKPOINTS, CONFIG_JSON, HISTORY_CSV, read_run_info
+from tlstudio.core.runfolder import (
+    CHECKPOINTS,
+    CONFIG_JSON,
+    HISTORY_CSV,
+    latest_checkpoint,
+    read_run_info,
+)
 
 
 @dataclass
@@ -27,8 +36,9 @@ class RunSummary:
     main_metric: str
     main_metric_value: float | None
     complete: bool
-    status: str = ""
+    status: str = ""  # running, complete, failed, or interrupted (its process is gone)
     stopped: bool = False
+    resumable: bool = False  # unfinished, with a checkpoint to continue from
 
 
 def list_runs(root: Path | None = None) -> list[RunSummary]:
@@ -49,11 +59,40 @@ def list_runs(root: Path | None = None) -> list[RunSummary]:
                 main_metric=info.get("main_metric", ""),
                 main_metric_value=info.get("main_metric_value"),
                 complete=info.get("status") == "complete",
-                status=info.get("status", "unknown"),
+                status=run_status(info),
                 stopped=bool(info.get("stopped", False)),
+                resumable=info.get("status") != "complete" and latest_checkpoint(folder) is not None,
             )
         )
     return sorted(runs, key=lambda r: r.created, reverse=True)
+
+
+def run_status(info: dict[str, Any]) -> str:
+    """``run.json``'s status, but ``interrupted`` for a "running" run whose process has died."""
+    status = info.get("status", "unknown")
+    if status == "running" and info.get("host") == socket.gethostname():
+        pid = info.get("pid")
+        if isinstance(pid, int) and not process_alive(pid):
+            return "interrupted"
+    return status
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (never signals it)."""
+    if sys.platform == "win32":
+        import ctypes
+
+        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # QUERY_LIMITED_INFORMATION
+        if handle:
+            ctypes.windll.kernel32.CloseHandle(handle)
+        return bool(handle)
+    try:
+        os.kill(pid, 0)  # signal 0: only checks that the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def _number(value: str) -> Any:

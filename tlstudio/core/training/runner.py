@@ -6,6 +6,7 @@ import dataclasses
 import errno
 import math
 import os
+import socket
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,7 +183,8 @@ def _run(
     precision = choose_precision(config.precision, device)
     rank, size = world()
     meta = {"name": run_dir.name, "model": info.name, "task": data.task, "device": device,
-            "precision": precision, "fit_warnings": fit["warnings"], "world_size": size}
+            "precision": precision, "fit_warnings": fit["warnings"], "world_size": size,
+            "pid": os.getpid(), "host": socket.gethostname()}  # so a dead run reads "interrupted"
     if rank == 0:
         runfolder.check_writable(run_dir)
         runfolder.check_free_space(run_dir, disk_needed(info, config, resume))
