@@ -170,3 +170,32 @@ def test_models_lists_a_broken_cached_model_with_its_problem(tiny_model_dir, tmp
     listed = {m["name"]: m for m in json.loads(capsys.readouterr().out)}
     assert "model.safetensors" in listed["someone/tiny"]["problem"]
     assert listed["all-MiniLM-L6-v2 (bundled)"]["problem"] == ""
+
+
+def test_resume_refuses_a_data_file_that_changed_or_vanished(tiny_model_dir, tmp_path, capsys):
+    import shutil
+
+    from tlstudio.core.evaluation import evaluate_run
+
+    data = tmp_path / "reviews.csv"
+    shutil.copy(DATA / "sentiment_120.csv", data)
+    out = tmp_path / "run"
+    args = ["train", str(data), "--out", str(out), "--model", str(tiny_model_dir), "--epochs", "1",
+            "--max-length", "16", "--precision", "fp32", "--keep-checkpoints"]
+    assert main(args) == 0
+    info = json.loads((out / "run.json").read_text())
+    assert list(info["data_sha256"]) == [str(data)]
+    info["status"] = "running"  # as if the run had been killed after its last checkpoint
+    (out / "run.json").write_text(json.dumps(info))
+    assert evaluate_run(out, DATA / "sentiment_120.csv")["baselines"]  # the training file is intact
+    capsys.readouterr()
+
+    data.write_text(data.read_text() + "one more row,1,amazon\n")
+    # Baselines need the run's own training split: with the file changed they are left out.
+    assert evaluate_run(out, DATA / "sentiment_120.csv")["baselines"] == {}
+    assert main(["train", str(data), "--out", str(out), "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert "changed since the run began" in err and err.count("\n") == 1
+    data.unlink()
+    assert main(["train", str(data), "--out", str(out), "--resume"]) == 2
+    assert "is gone" in capsys.readouterr().err

@@ -11,7 +11,7 @@ import numpy as np
 from tlstudio.core.errors import DataError
 from tlstudio.core.events import Observer, StatusEvent, null_observer
 from tlstudio.core.metrics import detailed_report
-from tlstudio.core.runfolder import CONFIG_JSON
+from tlstudio.core.runfolder import CONFIG_JSON, read_run_info
 
 MULTILABEL_SEPARATORS = (";", "|", ",")
 
@@ -73,21 +73,28 @@ def evaluate_run(run_dir: str | Path, data_path: str | Path, *, observer: Observ
     report["rows_evaluated"] = len(keep)
     report["rows_skipped"] = len(rows) - len(keep)
     report["data_path"] = str(data_path)
-    report["baselines"] = _baselines(run_config, texts, pairs, [labels[i] for i in keep], keep)
+    recorded = read_run_info(run_dir).get("data_sha256", {})
+    report["baselines"] = _baselines(run_config, recorded, texts, pairs, [labels[i] for i in keep], keep)
     return report
 
 
-def _baselines(run_config: dict[str, Any], texts: list[str], pairs: list[str] | None,
-               labels: list[Any], rows: list[int]) -> dict[str, Any]:
-    """Baselines trained on the run's own training split, scored on these rows ({} if unavailable)."""
+def _baselines(run_config: dict[str, Any], recorded: dict[str, str], texts: list[str],
+               pairs: list[str] | None, labels: list[Any], rows: list[int]) -> dict[str, Any]:
+    """Baselines trained on the run's own training split, scored on these rows.
+
+    ``{}`` when that split can't be rebuilt: the training file moved or its bytes changed
+    (``recorded`` holds the SHA-256 taken when the run began).
+    """
     import datasets
 
     from tlstudio.core.baselines import run_baselines
     from tlstudio.core.config import RunConfig
     from tlstudio.core.data import load_prepared
     from tlstudio.core.errors import TLStudioError
+    from tlstudio.core.runfolder import check_data_unchanged
 
     try:
+        check_data_unchanged(Path("."), recorded)
         prepared = load_prepared(RunConfig.from_dict(run_config))
     except (TLStudioError, OSError, TypeError, ValueError):
         return {}  # the training file moved or changed: the model's numbers still stand

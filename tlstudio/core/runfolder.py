@@ -45,6 +45,36 @@ def default_run_dir(root: Path, data_path: str, model_name: str) -> Path:
     return candidate
 
 
+def data_fingerprints(paths: list[str | None]) -> dict[str, str]:
+    """SHA-256 of each existing data file, keyed by its path (what a resume must find unchanged)."""
+    import hashlib
+
+    found = {}
+    for path in paths:
+        if path and Path(path).is_file():
+            digest = hashlib.sha256()
+            with open(path, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+            found[str(path)] = digest.hexdigest()
+    return found
+
+
+def check_data_unchanged(run_dir: Path, recorded: dict[str, str]) -> None:
+    """Refuse to resume when a training file is gone or its bytes changed since the run began."""
+    for path, digest in recorded.items():
+        if not Path(path).is_file():
+            raise RunFolderError(
+                f"Can't resume '{run_dir.name}': its data file '{path}' is gone. "
+                "Put it back where it was, or start a new run."
+            )
+        if data_fingerprints([path]).get(path) != digest:
+            raise RunFolderError(
+                f"Can't resume '{run_dir.name}': its data file '{path}' changed since the run began, "
+                "so the rest of the run would train on different rows. Restore the file, or start a new run."
+            )
+
+
 def read_run_info(run_dir: str | Path) -> dict[str, Any]:
     """``run.json`` as a dict ({} when missing or unreadable)."""
     try:

@@ -177,6 +177,7 @@ def _run(
     if resume:
         saved = RunConfig.load(run_dir / CONFIG_JSON)
         config = dataclasses.replace(saved, output_dir=str(run_dir))
+        runfolder.check_data_unchanged(run_dir, runfolder.read_run_info(run_dir).get("data_sha256", {}))
         emit(StatusEvent(message=f"Resuming {run_dir.name} from its last checkpoint…"))
     data, info, tokenizer, fit = _prepare(config, emit, data)
     device = choose_device(config.device)
@@ -184,7 +185,8 @@ def _run(
     rank, size = world()
     meta = {"name": run_dir.name, "model": info.name, "task": data.task, "device": device,
             "precision": precision, "fit_warnings": fit["warnings"], "world_size": size,
-            "pid": os.getpid(), "host": socket.gethostname()}  # so a dead run reads "interrupted"
+            "pid": os.getpid(), "host": socket.gethostname(),  # so a dead run reads "interrupted"
+            "data_sha256": runfolder.data_fingerprints([config.data_path, config.test_file])}
     if rank == 0:
         runfolder.check_writable(run_dir)
         runfolder.check_free_space(run_dir, disk_needed(info, config, resume))
