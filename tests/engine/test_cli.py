@@ -199,3 +199,12 @@ def test_resume_refuses_a_data_file_that_changed_or_vanished(tiny_model_dir, tmp
     data.unlink()
     assert main(["train", str(data), "--out", str(out), "--resume"]) == 2
     assert "is gone" in capsys.readouterr().err
+
+
+def test_evaluate_run_reports_progress_up_to_every_row(trained_run):
+    from tlstudio.core.evaluation import evaluate_run
+
+    calls: list[tuple[int, int]] = []
+    report = evaluate_run(trained_run, DATA / "sentiment_120.csv", progress=lambda d, t: calls.append((d, t)))
+    assert calls[-1] == (report["rows_evaluated"], report["rows_evaluated"])
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)

@@ -176,9 +176,10 @@ def test_without_baselines_the_page_says_why(window, qtbot, tmp_path, monkeypatc
               "baselines": {}}
     seen = []
 
-    def fake_evaluate(run_dir, path, observer):
+    def fake_evaluate(run_dir, path, observer, progress):
         seen.append((run_dir, path))
         observer(StatusEvent(message="Predicting 10 rows…"))
+        progress(10, 10)
         return report
 
     monkeypatch.setattr(evaluate_other, "_evaluate_file", fake_evaluate)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,14 @@ def _encode_labels(task: str, label_names: list[str], values: list[Any], separat
     return out
 
 
-def evaluate_run(run_dir: str | Path, data_path: str | Path, *, observer: Observer | None = None) -> dict[str, Any]:
-    """Metrics of the run's model on every labelled row of ``data_path`` (metrics.json's shape)."""
+def evaluate_run(
+    run_dir: str | Path, data_path: str | Path, *, observer: Observer | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Metrics of the run's model on every labelled row of ``data_path`` (metrics.json's shape).
+
+    ``progress(done, total)`` is called as rows are predicted.
+    """
     from tlstudio.core.predict import Predictor, read_rows
 
     emit = observer or null_observer
@@ -67,7 +74,7 @@ def evaluate_run(run_dir: str | Path, data_path: str | Path, *, observer: Observ
     texts = [rows[i][text_idx[0]] for i in keep]
     pairs = [rows[i][text_idx[1]] or "" for i in keep] if len(text_idx) > 1 else None
     emit(StatusEvent(message=f"Predicting {len(keep)} rows…"))
-    scores = predictor.predict_scores(texts, pairs, batch_size=64)
+    scores = predictor.predict_scores(texts, pairs, batch_size=64, progress=progress)
     y_true = np.asarray([labels[i] for i in keep])
     report = detailed_report(predictor.task, predictor.label_names, y_true, scores, texts, keep)
     report["rows_evaluated"] = len(keep)

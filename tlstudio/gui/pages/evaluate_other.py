@@ -34,10 +34,10 @@ TEST_SPLIT = "Test split"
 REPORT_ONLY_KEYS = ("rows_evaluated", "rows_skipped", "data_path")
 
 
-def _evaluate_file(run_dir: str, path: str, observer: Any) -> dict[str, Any]:
+def _evaluate_file(run_dir: str, path: str, observer: Any, progress: Any) -> dict[str, Any]:
     from tlstudio.core.evaluation import evaluate_run
 
-    report = evaluate_run(run_dir, path, observer=observer)
+    report = evaluate_run(run_dir, path, observer=observer, progress=progress)
     # metrics.json is this report written as JSON: the same round trip gives the same types
     return json.loads(json.dumps(report, ensure_ascii=False, default=str))
 
@@ -48,7 +48,7 @@ class EvaluateFileWorker(FunctionWorker):
     status = Signal(str)
 
     def __init__(self, run_dir: str | Path, path: str | Path) -> None:
-        super().__init__(_evaluate_file, str(run_dir), str(path))
+        super().__init__(_evaluate_file, str(run_dir), str(path), with_progress=True)
         self._kwargs["observer"] = self._observe
 
     def _observe(self, event: Any) -> None:
@@ -158,7 +158,13 @@ class SourceBar(QWidget):
     def set_busy(self, message: str) -> None:
         """Show ``message`` and the busy bar ("" hides both)."""
         self.status.setText(message)
+        self.busy.setRange(0, 0)  # indeterminate until rows are being predicted
         self.busy.setVisible(bool(message))
+
+    def set_progress(self, done: int, total: int) -> None:
+        """Rows predicted so far, out of ``total``."""
+        self.busy.setRange(0, max(1, total))
+        self.busy.setValue(done)
 
     def set_status(self, message: str) -> None:
         if self.busy.isVisible():

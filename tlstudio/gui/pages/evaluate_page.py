@@ -320,6 +320,7 @@ class EvaluatePage(Page):
         self.sources.set_busy(f"Evaluating on {Path(path).name}…")
         worker = EvaluateFileWorker(run_dir, path)
         worker.status.connect(self.sources.set_status)
+        worker.progressed.connect(self.sources.set_progress)
         worker.succeeded.connect(self._on_file_evaluated)
         worker.failed.connect(self._on_file_failed)
         self._host.start(worker)
