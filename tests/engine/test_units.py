@@ -189,3 +189,27 @@ def test_a_running_run_whose_process_died_reads_interrupted(tmp_path):
             {"name": name, "status": "running", "created": name, **where}))
     status = {run.name: run.status for run in list_runs(tmp_path)}
     assert status == {"alive": "running", "dead": "interrupted", "elsewhere": "running"}
+
+
+def test_resume_refuses_a_run_whose_process_is_still_alive(tmp_path):
+    import socket
+    import subprocess
+    import sys
+
+    from tlstudio.core.errors import RunFolderError
+    from tlstudio.core.runfolder import check_target
+
+    run = tmp_path / "run"
+    (run / "checkpoints" / "checkpoint-6").mkdir(parents=True)
+    (run / "checkpoints" / "checkpoint-6" / "trainer_state.json").write_text("{}")
+    (run / "run_config.json").write_text("{}")
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (run / "run.json").write_text(json.dumps(
+            {"status": "running", "pid": other.pid, "host": socket.gethostname()}))
+        with pytest.raises(RunFolderError, match=f"still running \\(process {other.pid}\\)"):
+            check_target(run, resume=True)
+    finally:
+        other.kill()
+        other.wait()
+    check_target(run, resume=True)  # once that process is gone, the run can be resumed

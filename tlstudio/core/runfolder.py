@@ -8,6 +8,8 @@ import json
 import os
 import re
 import shutil
+import socket
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -83,6 +85,34 @@ def read_run_info(run_dir: str | Path) -> dict[str, Any]:
         return {}
 
 
+def run_status(info: dict[str, Any]) -> str:
+    """``run.json``'s status, but ``interrupted`` for a "running" run whose process has died."""
+    status = info.get("status", "unknown")
+    if status == "running" and info.get("host") == socket.gethostname():
+        pid = info.get("pid")
+        if isinstance(pid, int) and not process_alive(pid):
+            return "interrupted"
+    return status
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (never signals it)."""
+    if sys.platform == "win32":
+        import ctypes
+
+        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # QUERY_LIMITED_INFORMATION
+        if handle:
+            ctypes.windll.kernel32.CloseHandle(handle)
+        return bool(handle)
+    try:
+        os.kill(pid, 0)  # signal 0: only checks that the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True
+
+
 def is_complete(run_dir: str | Path) -> bool:
     return read_run_info(run_dir).get("status") in FINISHED
 
@@ -105,6 +135,13 @@ def check_target(run_dir: Path, resume: bool) -> None:
             raise RunFolderError(f"Can't resume: '{run_dir}' is not a TL Studio run folder.")
         if is_complete(run_dir):
             raise RunFolderError(f"Can't resume: the run in '{run_dir}' already finished.")
+        info = read_run_info(run_dir)
+        pid = info.get("pid")
+        if run_status(info) == "running" and isinstance(pid, int) and pid != os.getpid():
+            raise RunFolderError(
+                f"Can't resume: the run in '{run_dir}' is still running (process {pid}). "
+                "Stop it first, or wait for it to finish."
+            )
         if latest_checkpoint(run_dir) is None:
             raise RunFolderError(
                 f"Can't resume: '{run_dir}' has no saved checkpoint (the run stopped before its first one)."

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import csv
-import os
 import shlex
 import shutil
-import socket
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +18,7 @@ from tlstudio.core.runfolder import (
     HISTORY_CSV,
     latest_checkpoint,
     read_run_info,
+    run_status,
 )
 
 
@@ -65,34 +63,6 @@ def list_runs(root: Path | None = None) -> list[RunSummary]:
             )
         )
     return sorted(runs, key=lambda r: r.created, reverse=True)
-
-
-def run_status(info: dict[str, Any]) -> str:
-    """``run.json``'s status, but ``interrupted`` for a "running" run whose process has died."""
-    status = info.get("status", "unknown")
-    if status == "running" and info.get("host") == socket.gethostname():
-        pid = info.get("pid")
-        if isinstance(pid, int) and not process_alive(pid):
-            return "interrupted"
-    return status
-
-
-def process_alive(pid: int) -> bool:
-    """Whether a process with this id runs on this machine (never signals it)."""
-    if sys.platform == "win32":
-        import ctypes
-
-        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # QUERY_LIMITED_INFORMATION
-        if handle:
-            ctypes.windll.kernel32.CloseHandle(handle)
-        return bool(handle)
-    try:
-        os.kill(pid, 0)  # signal 0: only checks that the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # exists, owned by someone else
-    return True
 
 
 def _number(value: str) -> Any:

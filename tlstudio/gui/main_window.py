@@ -27,7 +27,7 @@ from tlstudio.gui.pages.runs_page import RunsPage
 from tlstudio.gui.pages.train_page import TrainPage
 from tlstudio.gui.pages.welcome_page import WelcomePage
 from tlstudio.gui.state import AppState
-from tlstudio.gui.workers import FunctionWorker, WorkerHost
+from tlstudio.gui.workers import FunctionWorker, WorkerHost, describe_error
 
 PAGES = ("welcome", "data", "model", "train", "evaluate", "predict", "runs")
 TITLES = {"welcome": "Start", "data": "Data", "model": "Model", "train": "Train",
@@ -100,7 +100,8 @@ class MainWindow(QMainWindow):
         welcome.open_requested.connect(self.open_dialog)
         runs: RunsPage = self.pages["runs"]  # type: ignore[assignment]
         runs.run_opened.connect(self._on_runs_run_opened)
-        self.pages["train"].run_finished.connect(self._on_train_run_finished)
+        runs.resume_requested.connect(self._on_runs_resume_requested)
+        # The Runs page refreshes itself when a run ends (finished, failed or stopped).
         # Text boxes would take a dropped file as text; let the drop reach the window instead.
         predict: PredictPage = self.pages["predict"]  # type: ignore[assignment]
         for editor in (predict.input, predict.pair_input, self.pages["model"].hub_edit):
@@ -176,8 +177,10 @@ class MainWindow(QMainWindow):
     def _update_navigation(self) -> None:
         """Enable the steps that are ready; make the next one bold."""
         state = self.state
+        train: TrainPage = self.pages["train"]  # type: ignore[assignment]
         ready = {"welcome": True, "data": True, "runs": True, "model": state.has_data,
-                 "train": state.has_data and state.model is not None,
+                 # a resumed run needs neither: it trains on its own saved data and model
+                 "train": (state.has_data and state.model is not None) or train.has_run,
                  "evaluate": state.run_dir is not None, "predict": state.run_dir is not None}
         next_key = self._next_step()
         for row, key in enumerate(PAGES):
@@ -196,15 +199,24 @@ class MainWindow(QMainWindow):
         # The Data page stays usable: a file opened during a run is for the next run (the
         # running one trains on the data it started with), and the page says so.
         self.pages["model"].setEnabled(not training)
+        self._update_navigation()  # a resumed run opens the Train page without data or model
         if not training and self._close_when_stopped:
             QTimer.singleShot(0, self.close)
-
-    def _on_train_run_finished(self, _result: Any) -> None:
-        self.pages["runs"].refresh()
 
     def _on_runs_run_opened(self, run_dir: str) -> None:
         self.state.set_run(run_dir)
         self.show_page("evaluate")
+
+    def _on_runs_resume_requested(self, run_dir: str) -> None:
+        """Continue an interrupted run on the Train page; a folder that can't be read says so."""
+        runs: RunsPage = self.pages["runs"]  # type: ignore[assignment]
+        try:
+            self.pages["train"].resume(run_dir)
+        except Exception as exc:  # noqa: BLE001 - e.g. RunFolderError: shown, the app goes on
+            runs.banner.show_error(*describe_error(exc))
+            return
+        runs.banner.hide()
+        self.show_page("train")
 
     # ---- files --------------------------------------------------------------------------
     def open_file(self, path: str) -> None:

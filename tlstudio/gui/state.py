@@ -25,6 +25,7 @@ class AppState(QObject):
         self.run_dir: Path | None = None
         self.training = False
         self.training_data_path: str | None = None  # the file the running run trains on
+        self.training_run_dir: str | None = None  # the run folder being resumed, if it is one
         self.test_size = 0.15
         self.val_size = 0.15
         self.seed = 42
@@ -49,14 +50,16 @@ class AppState(QObject):
         self.run_dir = None if run_dir is None else Path(run_dir)
         self.run_changed.emit()
 
-    def set_training(self, training: bool, data_path: str | None = None) -> None:
-        """A run started on ``data_path`` (True) or ended (False).
+    def set_training(self, training: bool, data_path: str | None = None,
+                     run_dir: str | None = None) -> None:
+        """A run started on ``data_path`` (True) or ended (False); ``run_dir`` when resuming one.
 
         The run keeps the data it started with: opening another file meanwhile changes
         :attr:`inspection` (for the next run), never the running one.
         """
         self.training = training
         self.training_data_path = data_path if training else None
+        self.training_run_dir = run_dir if training else None
         self.training_changed.emit(training)
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -18,7 +19,11 @@ def event_phase(event: Event, current: str) -> str:
 
 
 class TrainWorker(QObject):
-    """One training run. Pause/stop go through the shared :class:`RunControl`, never a kill."""
+    """One training run. Pause/stop go through the shared :class:`RunControl`, never a kill.
+
+    With ``resume``, ``config.output_dir`` names an unfinished run folder that continues from
+    its latest checkpoint (the engine reads the run's own saved config).
+    """
 
     status_changed = Signal(str)
     warned = Signal(str)  # a StatusEvent with level "warning": the page keeps it on screen
@@ -30,10 +35,11 @@ class TrainWorker(QObject):
     failed = Signal(str, str)
     done = Signal()
 
-    def __init__(self, config: RunConfig, control: RunControl) -> None:
+    def __init__(self, config: RunConfig, control: RunControl, *, resume: bool = False) -> None:
         super().__init__()
         self._config = config
         self._control = control
+        self._resume = resume
         self._phase = "preparing"
 
     def _observe(self, event: Event) -> None:
@@ -60,7 +66,8 @@ class TrainWorker(QObject):
             self.status_changed.emit("Loading PyTorch and the model…")
             from tlstudio.core.training import run_training
 
-            result = run_training(self._config, self._observe, self._control)
+            resume = {"resume": True} if self._resume else {}  # a fresh run: the plain call
+            result = run_training(self._config, self._observe, self._control, **resume)
         except BaseException as exc:  # noqa: BLE001 - every failure must reach the UI
             self.failed.emit(*describe_error(exc))
         else:
@@ -77,3 +84,15 @@ def main_metric(metrics: dict[str, Any]) -> str | None:
                 return key
     others = [k for k in metrics if "loss" not in k and isinstance(metrics[k], (int, float))]
     return others[0] if others else None
+
+
+def duration(seconds: float) -> str:
+    """A run's elapsed time or ETA for the Train page: "42 s", "3 min 05 s", "1 h 02 min"."""
+    if not math.isfinite(seconds) or seconds < 0:
+        return "–"
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"

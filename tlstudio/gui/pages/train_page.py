@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from typing import Any
 
@@ -21,12 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from tlstudio.core.events import RunControl
-from tlstudio.gui import jobs, plots, run_files
+from tlstudio.gui import jobs, plots, resume, run_files
 from tlstudio.gui.live_curves import LiveCurves
 from tlstudio.gui.pages.base import Notice, Page, label, named
 from tlstudio.gui.state import AppState, file_names, same_file
 from tlstudio.gui.train_settings import TrainSettings
-from tlstudio.gui.train_worker import TrainWorker, main_metric
+from tlstudio.gui.train_worker import TrainWorker, duration, main_metric
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
 REDRAW_MS = 100
@@ -36,17 +35,6 @@ STOPPING_EARLY_NOTE = ("Stopping as soon as training starts (after its first ste
                        "is still tested, so the run has results.")
 FINISHING_NOTE = ("Finishing evaluation… Training had already ended and the model is saved; "
                   "the test evaluation completes so the run has results.")
-
-
-def duration(seconds: float) -> str:
-    if not math.isfinite(seconds) or seconds < 0:
-        return "–"
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
 class TrainPage(Page):
@@ -66,6 +54,7 @@ class TrainPage(Page):
         self._phase = "preparing"  # then "training", "finishing" (from the worker)
         self._stop_phase: str | None = None  # the phase Stop was pressed in
         self._run_data: str | None = None  # the file the current (or last) run trained on
+        self._resuming: resume.ResumePoint | None = None  # the run being continued, if so
         self._last_step = 0
         self._total_steps = 0
         self._build()
@@ -77,10 +66,14 @@ class TrainPage(Page):
     def _build(self) -> None:
         self.settings = TrainSettings()
         self.device_note = label(wrap=True, role="hint")
+        self.resumed_settings = named(label("", "hint", wrap=True), "resumedSettings",
+                                      "Settings of the resumed run")
+        self.resumed_settings.hide()  # shown instead of the settings while a run is resumed
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 6, 0)
         left_layout.addWidget(self.settings)
+        left_layout.addWidget(self.resumed_settings)
         left_layout.addWidget(self.device_note)
         left_layout.addStretch(1)
         scroll = QScrollArea()
@@ -179,6 +172,11 @@ class TrainPage(Page):
     def running(self) -> bool:
         return self._control is not None
 
+    @property
+    def has_run(self) -> bool:
+        """True once a run was started or resumed here: the page has something to show."""
+        return self._run_data is not None
+
     def start(self) -> None:
         """Start a run with the current data, model and settings (ignored while one runs)."""
         if self.running:
@@ -192,29 +190,37 @@ class TrainPage(Page):
         except Exception as exc:  # TrainingError: a setting out of range
             self.banner.show_error(str(exc))
             return
+        self.settings.remember()
+        self._launch(config, None)
+
+    def resume(self, run_dir: str) -> None:
+        """Continue an unfinished run from its latest checkpoint, with its own saved config.
+
+        TLStudioError when the folder can't be read as a resumable run (then nothing starts).
+        """
+        if not self.running:
+            point = resume.load_resume_point(run_dir)
+            self._launch(point.config, point)
+
+    def _launch(self, config: Any, point: resume.ResumePoint | None) -> None:
         self.banner.hide()
         self.warnings.clear()
-        self.settings.remember()
         self._control = RunControl()
         self._phase, self._stop_phase = "preparing", None
-        self._last_step = self._total_steps = 0
-        self._run_data = config.data_path
+        self._last_step, self._total_steps = (point.step, point.total_steps) if point else (0, 0)
+        self._run_data, self._resuming = config.data_path, point
         self.curves.clear()
+        logged = resume.prefill(self.curves, point) if point else 0
         self.curves.draw()
         self.log.clear()
-        self._log(f"Training {config.model} on {config.data_path}")
+        self._log(point.note() + f" {logged} logged steps loaded from its checkpoint." if point
+                  else f"Training {config.model} on {config.data_path}")
         self._set_running(True)
         self._started_at = time.monotonic()
-        worker = TrainWorker(config, self._control)
-        worker.status_changed.connect(self._on_worker_status_changed)
-        worker.warned.connect(self._on_worker_warned)
-        worker.phase_changed.connect(self._on_worker_phase_changed)
-        worker.stepped.connect(self._on_worker_stepped)
-        worker.evaluated.connect(self._on_worker_evaluated)
-        worker.checkpointed.connect(self._on_worker_checkpointed)
-        worker.finished_run.connect(self._on_worker_finished)
-        worker.failed.connect(self._on_worker_failed)
-        worker.done.connect(self._on_worker_done)
+        worker = TrainWorker(config, self._control, resume=point is not None)
+        for name in ("status_changed", "warned", "phase_changed", "stepped", "evaluated",
+                     "checkpointed", "finished_run", "failed", "done"):  # each to _on_worker_<name>
+            getattr(worker, name).connect(getattr(self, f"_on_worker_{name}"))
         self._host.start(worker)
         self._timer.start()
 
@@ -259,18 +265,25 @@ class TrainPage(Page):
         self.stop_button.setEnabled(running)
         self.stop_button.setText("Stop")
         self.settings.setEnabled(not running)
+        resumed = self._resuming.settings_text() if running and self._resuming else ""
+        self.settings.setVisible(not resumed)  # its values are not the resumed run's
+        self.resumed_settings.setText(resumed)
+        self.resumed_settings.setVisible(bool(resumed))
         if running:
             self.next_button.setEnabled(False)
             self.progress.setRange(0, 0)
             self.progress.setFormat("Loading model…")
             self.status.setText("Loading model…")
-        self._state.set_training(running, self._run_data if running else None)
+        self._state.set_training(running, self._run_data if running else None,
+                                 str(self._resuming.run_dir) if self._resuming else None)
         self._update_data_note()
 
     def _update_data_note(self) -> None:
         """Say which file the run trains on, and which one the next Start would use."""
         current = self._state.data_path
-        if self.running and self._run_data:
+        if self.running and self._resuming is not None:
+            text = self._resuming.note()
+        elif self.running and self._run_data:
             run_name, current_name = file_names(self._run_data, current)
             text = f"This run trains on {run_name}."
             if current and not same_file(current, self._run_data):
@@ -328,14 +341,7 @@ class TrainPage(Page):
 
     def _on_worker_evaluated(self, event: Any) -> None:
         self._last_step = max(self._last_step, event.step)
-        metrics = event.metrics
-        if "eval_loss" in metrics:
-            self.curves.val_loss.append(event.step, metrics["eval_loss"])
-        for name, value in metrics.items():
-            if "loss" not in name and name.removeprefix("eval_") in (
-                    "accuracy", "f1_macro", "f1", "pearson", "spearman", "r2", "f1_micro"):
-                self.curves.add_metric(name, event.epoch, float(value))
-        self.curves.dirty = True
+        resume.add_evaluation(self.curves, event.step, event.epoch, metrics := event.metrics)
         shown = ", ".join(f"{k.removeprefix('eval_')} {v:.4f}" for k, v in metrics.items()
                           if isinstance(v, (int, float)) and "runtime" not in k
                           and "per_second" not in k)
@@ -344,7 +350,7 @@ class TrainPage(Page):
     def _on_worker_checkpointed(self, event: Any) -> None:
         self._log(f"Checkpoint saved at step {event.step}.")
 
-    def _on_worker_finished(self, result: Any) -> None:
+    def _on_worker_finished_run(self, result: Any) -> None:
         metrics = dict(getattr(result, "metrics", {}) or {})
         flat = metrics.get("model", metrics) if isinstance(metrics.get("model"), dict) else metrics
         preferred = run_files.load_run_info(result.run_dir).get("main_metric")
