@@ -123,6 +123,11 @@ class TrainPage(Page):
         grid.addWidget(self.lr_plot, 1, 1)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
+        # Tall enough that axis titles are never cut off; the log below gives way first.
+        self.loss_plot.setMinimumHeight(190)
+        for plot in (self.metric_plot, self.lr_plot):
+            plot.setMinimumHeight(160)
+        self.log.setMinimumHeight(48)
         right_split = QSplitter()
         right_split.setOrientation(right_split.orientation().Vertical)
         right_split.addWidget(grid_host)
