@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from tlstudio.gui import jobs, settings, theme
+from tlstudio.gui.gc_guard import MainThreadCollector
 from tlstudio.gui.pages.data_page import DataPage
 from tlstudio.gui.pages.evaluate_page import EvaluatePage
 from tlstudio.gui.pages.model_page import ModelPage
@@ -47,6 +48,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setMinimumSize(QSize(1000, 660))
         self.setAcceptDrops(True)
+        self.collector = MainThreadCollector(self)  # no garbage collection in worker threads
+        self.collector.start()
         self.state = AppState()
         self.host = WorkerHost(self)
         self._warm_up = warm_up
@@ -316,5 +319,6 @@ class MainWindow(QMainWindow):
         settings.settings().setValue("window/geometry", self.saveGeometry())
         self.pages["predict"].shutdown()
         self.host.shutdown()
+        self.collector.stop()  # the workers are gone: collection may run anywhere again
         self.closed.emit()
         super().closeEvent(event)
