@@ -45,4 +45,17 @@ def test_closing_the_window_gives_collection_back(qtbot):
     qtbot.addWidget(win)
     assert not gc.isenabled()
     win.close()
-    assert gc.isenabled()
+    assert gc.isenabled() and gc.collect.__name__ == "collect"
+
+
+def test_a_library_calling_gc_collect_in_a_worker_is_deferred_to_the_gui_thread(window, qtbot):
+    freed_in: list[str] = []
+    garbage = _Cycle()
+    weakref.finalize(garbage, lambda: freed_in.append(threading.current_thread().name))
+    del garbage
+    worker = threading.Thread(target=lambda: gc.collect(), name="worker")  # as accelerate does
+    worker.start()
+    worker.join()
+    assert freed_in == []
+    qtbot.waitUntil(lambda: bool(freed_in), timeout=10_000)
+    assert freed_in == [threading.main_thread().name]

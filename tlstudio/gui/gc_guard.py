@@ -6,14 +6,26 @@ closed dialogs or menus; Qt objects must die in the thread that owns them, and d
 a worker deadlocks against the GUI thread (the worker waits for the GIL inside a Qt
 destructor while the GUI thread, holding the GIL, waits for that destructor's mutex).
 So automatic collection is switched off and a timer in the GUI thread collects instead
-(the approach of ``pyqtgraph.util.garbage_collector``).
+(the approach of ``pyqtgraph.util.garbage_collector``). Libraries also call ``gc.collect()``
+themselves (accelerate does, when the Trainer starts and ends): while the window is open,
+such a call from a worker thread is skipped, and the GUI-thread timer collects soon after.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 
 from PySide6.QtCore import QObject, QTimer
+
+_real_collect = gc.collect
+
+
+def _collect_in_gui_thread_only(generation: int = 2) -> int:
+    if threading.current_thread() is not threading.main_thread():
+        return 0  # the GUI thread's timer collects instead
+    return _real_collect(generation)
+
 
 INTERVAL_MS = 1000
 
@@ -36,6 +48,7 @@ class MainThreadCollector(QObject):
         self._running = True
         MainThreadCollector._active += 1
         gc.disable()
+        gc.collect = _collect_in_gui_thread_only
         self._timer.start()
 
     def stop(self) -> None:
@@ -44,15 +57,18 @@ class MainThreadCollector(QObject):
             return
         self._running = False
         self._timer.stop()
-        gc.collect()
+        _real_collect()
         MainThreadCollector._active -= 1
         if MainThreadCollector._active == 0:
+            gc.collect = _real_collect
             gc.enable()
 
     def collect(self) -> None:
-        """Collect the generations whose thresholds were crossed, as Python itself would."""
+        """The oldest generation whose threshold was crossed, as Python would; else the youngest."""
         counts, thresholds = gc.get_count(), gc.get_threshold()
-        for generation in (2, 1, 0):
+        for generation in (2, 1):
             if counts[generation] > thresholds[generation]:
-                gc.collect(generation)
-                break
+                _real_collect(generation)
+                return
+        if counts[0]:
+            _real_collect(0)  # cheap, and frees what worker threads left behind within a second
