@@ -81,11 +81,12 @@ def evaluate_run(
     report["rows_skipped"] = len(rows) - len(keep)
     report["data_path"] = str(data_path)
     recorded = read_run_info(run_dir).get("data_sha256", {})
-    report["baselines"] = _baselines(run_config, recorded, texts, pairs, [labels[i] for i in keep], keep)
+    report["baselines"] = _baselines(run_dir, run_config, recorded, texts, pairs,
+                                     [labels[i] for i in keep], keep)
     return report
 
 
-def _baselines(run_config: dict[str, Any], recorded: dict[str, str], texts: list[str],
+def _baselines(run_dir: Path, run_config: dict[str, Any], recorded: dict[str, str], texts: list[str],
                pairs: list[str] | None, labels: list[Any], rows: list[int]) -> dict[str, Any]:
     """Baselines trained on the run's own training split, scored on these rows.
 
@@ -101,7 +102,7 @@ def _baselines(run_config: dict[str, Any], recorded: dict[str, str], texts: list
     from tlstudio.core.runfolder import check_data_unchanged
 
     try:
-        check_data_unchanged(Path("."), recorded)
+        check_data_unchanged(run_dir, recorded)
         prepared = load_prepared(RunConfig.from_dict(run_config))
     except (TLStudioError, OSError, TypeError, ValueError):
         return {}  # the training file moved or changed: the model's numbers still stand
