@@ -44,7 +44,7 @@ def train_from_gui(data: str, model: str, epochs: float, batch_size: int, max_le
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from tlstudio.core.models import resolve_model
+    from tlstudio.core.models.catalog import resolve_model
     from tlstudio.gui.main_window import MainWindow
 
     process_start = time.perf_counter()

@@ -43,9 +43,9 @@ def run_gui(env: dict[str, str], args: argparse.Namespace) -> tuple[float, dict]
 
 
 def run_cli(env: dict[str, str], run_dir: str, out_dir: str) -> tuple[float, str]:
-    from tlstudio.core.config import RunConfig
-    from tlstudio.core.runfolder import CONFIG_JSON
-    from tlstudio.core.runs import repeat_command
+    from tlstudio.core.runs.catalog import repeat_command
+    from tlstudio.core.runs.folder import CONFIG_JSON
+    from tlstudio.core.settings.config import RunConfig
 
     config = RunConfig.load(Path(run_dir) / CONFIG_JSON)
     config.output_dir = out_dir

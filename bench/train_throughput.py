@@ -25,8 +25,8 @@ DEFAULT_DATA = ROOT / "resources" / "samples" / "uci_sentiment_sentences.csv"
 
 def prepared_data(path: Path, rows: int, workdir: Path):
     """PreparedData via the data layer, on the first ``rows`` rows of ``path``."""
-    from tlstudio.core.config import RunConfig
     from tlstudio.core.data import load_prepared
+    from tlstudio.core.settings.config import RunConfig
 
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     sample = workdir / "sample.csv"
@@ -79,7 +79,7 @@ def plain_trainer(prepared, out: Path, *, max_length: int, defaults: bool, epoch
         TrainingArguments,
     )
 
-    from tlstudio.core.models import bundled_model_path
+    from tlstudio.core.models.catalog import bundled_model_path
 
     path = str(bundled_model_path())
     tokenizer = AutoTokenizer.from_pretrained(path)
@@ -148,7 +148,7 @@ def main() -> None:
     args = parser.parse_args()
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    from tlstudio.core.models import bundled_model_path
+    from tlstudio.core.models.catalog import bundled_model_path
 
     work = Path(tempfile.mkdtemp(prefix="tl-bench-"))
     config, prepared = prepared_data(args.data, args.rows, work)

@@ -5,6 +5,6 @@ import sys
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()
-    from tlstudio.cli import main
+    from tlstudio.cli.main import main
 
     sys.exit(main())

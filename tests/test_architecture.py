@@ -49,7 +49,7 @@ def test_core_works_with_qt_blocked():
 def test_cli_help_does_not_import_torch():
     code = (
         "import sys\n"
-        "from tlstudio.cli import build_parser\n"
+        "from tlstudio.cli.main import build_parser\n"
         "build_parser()\n"
         "heavy = [m for m in ('torch', 'transformers', 'datasets', 'sklearn', 'PySide6') if m in sys.modules]\n"
         "print(heavy)\n"

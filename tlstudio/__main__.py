@@ -2,6 +2,6 @@
 
 import sys
 
-from tlstudio.cli import main
+from tlstudio.cli.main import main
 
 sys.exit(main())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import sha256
 
-from tlstudio.cli import main
+from tlstudio.cli.main import main
 from tlstudio.core.data import inspect_file, read_table
 from tlstudio.core.errors import DataError
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 from conftest import EXCERPTS, sentiment_rows, sha256
 
-from tlstudio.cli import main
+from tlstudio.cli.main import main
 
 
 def test_json_report(write, capsys):

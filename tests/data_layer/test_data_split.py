@@ -7,7 +7,6 @@ from collections import Counter
 import pytest
 from conftest import sentiment_rows
 
-from tlstudio.core.config import RunConfig
 from tlstudio.core.data import (
     Roles,
     SplitConfig,
@@ -17,6 +16,7 @@ from tlstudio.core.data import (
     read_table,
 )
 from tlstudio.core.errors import DataError
+from tlstudio.core.settings.config import RunConfig
 
 
 def _imbalanced_csv(n: int = 200) -> str:

@@ -23,7 +23,7 @@ def build_prepared(task: str, rows: list[dict], label_names: list[str], pair: bo
     """PreparedData from row dicts with keys text, (text_pair), label, row."""
     import datasets
 
-    from tlstudio.core.prepared import PreparedData
+    from tlstudio.core.data.prepared import PreparedData
 
     if task == "multilabel":
         feature = datasets.Sequence(datasets.Value("float32"))
@@ -82,7 +82,7 @@ def prepared_for(task: str, name: str = "sentiment_120.csv"):
 @pytest.fixture
 def tiny_config(tiny_model_dir, tmp_path):
     """A fast RunConfig on the tiny model, writing into a fresh folder."""
-    from tlstudio.core.config import RunConfig
+    from tlstudio.core.settings.config import RunConfig
 
     return RunConfig(
         data_path=str(DATA / "sentiment_120.csv"),

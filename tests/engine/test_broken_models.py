@@ -71,8 +71,8 @@ class _Payload:
 
 def _load_for_training(folder: Path):
     """What the runner does with a model folder, in its order."""
-    from tlstudio.core.models import resolve_model
-    from tlstudio.core.training.loading import (
+    from tlstudio.core.models.catalog import resolve_model
+    from tlstudio.core.models.loading import (
         check_tokenizer_matches,
         load_classifier,
         load_tokenizer,
@@ -86,7 +86,7 @@ def _load_for_training(folder: Path):
 
 
 def _load_for_predict(folder: Path):
-    from tlstudio.core.predict import Predictor
+    from tlstudio.core.inference.predictor import Predictor
 
     return Predictor.load(folder, device="cpu")
 
@@ -211,7 +211,7 @@ def test_sharded_checkpoint_with_missing_or_truncated_shard(how, sharded_dir, tm
 
 def test_bytes_changed_inside_tensor_data_are_not_detectable(tiny_model_dir, tmp_path):
     """No checksums in a model folder: flipped data bytes pass the header check (by design)."""
-    from tlstudio.core.model_files import check_safetensors
+    from tlstudio.core.models.files import check_safetensors
 
     folder = _copy(tiny_model_dir, tmp_path)
     path = folder / "model.safetensors"
@@ -300,7 +300,7 @@ def test_tokenizer_from_another_model_is_refused(how, tiny_model_dir, big_tokeni
 def test_check_tokenizer_matches_compares_with_the_embedding_table(tiny_model_dir, big_tokenizer_dir):
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    from tlstudio.core.training.loading import check_tokenizer_matches
+    from tlstudio.core.models.loading import check_tokenizer_matches
 
     model = AutoModelForSequenceClassification.from_pretrained(str(tiny_model_dir))
     check_tokenizer_matches(model, AutoTokenizer.from_pretrained(str(tiny_model_dir)), tiny_model_dir)
@@ -310,7 +310,7 @@ def test_check_tokenizer_matches_compares_with_the_embedding_table(tiny_model_di
 
 
 def test_model_listing_describes_a_broken_folder_and_resolving_refuses_it(tiny_model_dir, tmp_path):
-    from tlstudio.core.models import describe_folder, list_models, resolve_model
+    from tlstudio.core.models.catalog import describe_folder, list_models, resolve_model
 
     assert describe_folder(tiny_model_dir).problem == ""
     folder = _copy(tiny_model_dir, tmp_path)
@@ -354,7 +354,7 @@ def test_cli_train_refuses_a_pickle_payload(tiny_model_dir, tmp_path, capsys):
     """Through the whole runner (data read, tokenizer loaded, then the weights refused)."""
     import torch
 
-    from tlstudio.cli import main
+    from tlstudio.cli.main import main
 
     marker = tmp_path / "payload_ran"
     folder = _copy(tiny_model_dir, tmp_path)

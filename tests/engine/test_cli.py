@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tlstudio.cli import main
+from tlstudio.cli.main import main
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -123,7 +123,7 @@ def test_killed_run_resumes_to_a_complete_folder(tiny_model_dir, tmp_path):
     assert killed_at is not None and proc.returncode == -signal.SIGKILL
     interval = checkpoints[1] - checkpoints[0]
     assert json.loads((out / "run.json").read_text())["status"] == "running"  # not mistaken for complete
-    from tlstudio.core.runs import list_runs
+    from tlstudio.core.runs.catalog import list_runs
 
     [listed] = list_runs(out.parent)
     assert listed.status == "interrupted" and listed.resumable and not listed.complete
@@ -175,7 +175,7 @@ def test_models_lists_a_broken_cached_model_with_its_problem(tiny_model_dir, tmp
 def test_resume_refuses_a_data_file_that_changed_or_vanished(tiny_model_dir, tmp_path, capsys):
     import shutil
 
-    from tlstudio.core.evaluation import evaluate_run
+    from tlstudio.core.evaluation.other_file import evaluate_run
 
     data = tmp_path / "reviews.csv"
     shutil.copy(DATA / "sentiment_120.csv", data)
@@ -202,7 +202,7 @@ def test_resume_refuses_a_data_file_that_changed_or_vanished(tiny_model_dir, tmp
 
 
 def test_evaluate_run_reports_progress_up_to_every_row(trained_run):
-    from tlstudio.core.evaluation import evaluate_run
+    from tlstudio.core.evaluation.other_file import evaluate_run
 
     calls: list[tuple[int, int]] = []
     report = evaluate_run(trained_run, DATA / "sentiment_120.csv", progress=lambda d, t: calls.append((d, t)))

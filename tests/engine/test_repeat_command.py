@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import shlex
 
-from tlstudio.cli import build_parser
-from tlstudio.cli_engine import config_from_args
-from tlstudio.core.config import RunConfig
-from tlstudio.core.runs import repeat_command
+from tlstudio.cli.engine import config_from_args
+from tlstudio.cli.main import build_parser
+from tlstudio.core.runs.catalog import repeat_command
+from tlstudio.core.settings.config import RunConfig
 
 
 def test_repeat_command_round_trips_every_training_setting(tmp_path):

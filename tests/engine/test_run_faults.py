@@ -13,7 +13,7 @@ from conftest import prepared_for
 
 from tlstudio.core.errors import RunFolderError, TrainingError
 from tlstudio.core.events import FailedEvent, FinishedEvent, StatusEvent, StepEvent
-from tlstudio.core.runfolder import is_complete, read_run_info
+from tlstudio.core.runs.folder import is_complete, read_run_info
 from tlstudio.core.training import run_training
 
 
@@ -23,7 +23,7 @@ def _limit_batch_rows(monkeypatch, limit: int) -> list[int]:
     Dropout is switched off so a split batch gives exactly the gradient of the whole one.
     Returns the batch sizes that reached the model's forward without failing.
     """
-    from tlstudio.core.training import loading
+    from tlstudio.core.models import loading
 
     real_load = loading.load_classifier
     seen: list[int] = []
@@ -111,7 +111,7 @@ def test_out_of_memory_with_one_example_per_step_is_a_clear_failure(tiny_config,
 
 
 def test_other_runtime_errors_are_not_mistaken_for_out_of_memory(tiny_config, monkeypatch):
-    from tlstudio.core.training import loading
+    from tlstudio.core.models import loading
 
     real_load = loading.load_classifier
     calls = []
@@ -162,7 +162,7 @@ def test_a_full_disk_mid_run_is_a_clear_error_and_the_folder_never_looks_complet
     assert read_run_info(run_dir)["status"] == "failed" and not is_complete(run_dir)
     assert not list(run_dir.glob("*.safetensors")) and not (run_dir / ".model-partial").exists()
 
-    from tlstudio.core.runs import list_runs
+    from tlstudio.core.runs.catalog import list_runs
 
     listed = [r for r in list_runs(run_dir.parent) if Path(r.run_dir) == run_dir]
     assert listed and not listed[0].complete and listed[0].status == "failed"
@@ -242,7 +242,7 @@ def test_a_real_write_failure_in_the_cli_is_one_error_line(tiny_model_dir, tmp_p
 
 
 def test_out_of_memory_outside_a_step_says_what_would_fit(tiny_config, monkeypatch):
-    from tlstudio.core.training import loading
+    from tlstudio.core.models import loading
 
     def load(*args, **kwargs):
         raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 1.2 GiB")

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from network_guard import NetworkGuard
 
-from tlstudio.core.config import RunConfig
 from tlstudio.core.errors import ModelError
+from tlstudio.core.settings.config import RunConfig
 from tlstudio.core.training import run_training
 
 HOSTILE_LABELS = ["../../../escaped", "/etc/passwd", "..\\..\\windows", "=HYPERLINK(\"http://x\")"]
@@ -57,7 +57,7 @@ def test_label_and_file_names_cannot_write_outside_the_run_folder(tiny_model_dir
     assert sorted(saved["id2label"].values()) == sorted(HOSTILE_LABELS)
 
     # Predictions of a file go only where the user asked; formula-looking labels are escaped.
-    from tlstudio.core.predict import Predictor
+    from tlstudio.core.inference.predictor import Predictor
 
     out = tmp_path / "chosen" / "predictions.csv"
     before = _files(tmp_path)
@@ -70,7 +70,7 @@ def test_label_and_file_names_cannot_write_outside_the_run_folder(tiny_model_dir
 
 
 def test_export_writes_only_the_chosen_folder(tiny_model_dir, tmp_path):
-    from tlstudio.core.runs import export_run
+    from tlstudio.core.runs.catalog import export_run
 
     run = tmp_path / "run"
     (run / "checkpoints").mkdir(parents=True)
@@ -86,9 +86,9 @@ def test_export_writes_only_the_chosen_folder(tiny_model_dir, tmp_path):
 def test_offline_mode_makes_no_network_access_at_all(tiny_model_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     guard = NetworkGuard(monkeypatch)
-    from tlstudio.core.environment import collect
-    from tlstudio.core.models import download_model, list_models, resolve_model
-    from tlstudio.core.predict import Predictor
+    from tlstudio.core.inference.predictor import Predictor
+    from tlstudio.core.models.catalog import download_model, list_models, resolve_model
+    from tlstudio.core.system.environment import collect
 
     started = time.monotonic()
     hub = resolve_model("someone/some-model")
@@ -107,13 +107,13 @@ def test_offline_mode_makes_no_network_access_at_all(tiny_model_dir, tmp_path, m
 
 
 def test_an_unreachable_hub_fails_fast_instead_of_hanging(monkeypatch):
-    from tlstudio.core.models import OFFLINE_VARS
+    from tlstudio.core.models.catalog import OFFLINE_VARS
 
     for var in OFFLINE_VARS:
         monkeypatch.delenv(var, raising=False)
     guard = NetworkGuard(monkeypatch, hang=True)
-    from tlstudio.core.environment import check_online
-    from tlstudio.core.models import download_model
+    from tlstudio.core.models.catalog import download_model
+    from tlstudio.core.system.environment import check_online
 
     outcome: dict[str, object] = {}
 
@@ -148,7 +148,7 @@ def test_no_cli_command_touches_the_network_with_offline(tiny_model_dir, tmp_pat
         "socket.socket.connect = _refuse\nsocket.create_connection = _refuse\n"
         "socket.getaddrinfo = _refuse\n"
     )
-    from tlstudio.core.models import OFFLINE_VARS
+    from tlstudio.core.models.catalog import OFFLINE_VARS
 
     # Offline mode comes from the --offline flag alone, not from the environment.
     env = {k: v for k, v in os.environ.items() if k not in OFFLINE_VARS}
@@ -188,7 +188,7 @@ from transformers import BertForSequenceClassification as EvilModel
 def test_a_model_with_its_own_code_is_refused_and_the_code_never_runs(tiny_model_dir, tmp_path, where):
     import shutil
 
-    from tlstudio.cli import main
+    from tlstudio.cli.main import main
 
     folder = tmp_path / "custom model"
     shutil.copytree(tiny_model_dir, folder)
@@ -207,7 +207,7 @@ def test_a_model_with_its_own_code_is_refused_and_the_code_never_runs(tiny_model
     assert main(["train", str(data), "--model", str(folder), "--out", str(tmp_path / "run2")]) == 2
     assert main(["inspect", str(data), "--model", str(folder)]) == 2
     # A run folder carrying custom code is refused for prediction too.
-    from tlstudio.core.predict import Predictor
+    from tlstudio.core.inference.predictor import Predictor
 
     with pytest.raises(ModelError, match="its own Python code"):
         Predictor.load(folder)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tlstudio.cli import main
+from tlstudio.cli.main import main
 
 DATA = Path(__file__).parent.parent / "data"
 

@@ -8,7 +8,7 @@ from conftest import prepared_for
 
 from tlstudio.core.errors import TrainingError
 from tlstudio.core.events import RunControl, null_observer
-from tlstudio.core.training.loading import load_classifier
+from tlstudio.core.models.loading import load_classifier
 from tlstudio.core.training.strategies import apply_strategy
 
 
@@ -59,7 +59,7 @@ def test_optimizer_choice_reaches_the_trainer(name, expected, tiny_model_dir, ti
 
     tiny_config.optimizer = name
     model = _model(tiny_model_dir)
-    from tlstudio.core.training.loading import load_tokenizer
+    from tlstudio.core.models.loading import load_tokenizer
 
     trainer, _ = build_trainer(tiny_config, prepared_for("binary"), model, load_tokenizer(tiny_model_dir),
                                "cpu", "fp32", null_observer, RunControl())

@@ -44,7 +44,7 @@ def test_task_trains_into_complete_run_folder(task, tiny_config):
 def test_binary_run_folder_loads_in_pipeline(tiny_config):
     from transformers import pipeline
 
-    from tlstudio.core.predict import Predictor
+    from tlstudio.core.inference.predictor import Predictor
 
     result = run_training(tiny_config, data=prepared_for("binary"))
     classify = pipeline("text-classification", model=str(result.run_dir), device="cpu")

@@ -12,8 +12,8 @@ from tlstudio.core.errors import ModelError, TrainingError
 
 
 def test_fit_flags_unknown_tokens_and_truncation(tiny_model_dir):
-    from tlstudio.core.fit import model_fit
-    from tlstudio.core.training.loading import load_tokenizer
+    from tlstudio.core.models.fit import model_fit
+    from tlstudio.core.models.loading import load_tokenizer
 
     tokenizer = load_tokenizer(tiny_model_dir)
     chinese = model_fit(["这家店的外卖很好吃", "送餐太慢了，菜都凉了"] * 10, tokenizer)
@@ -25,7 +25,7 @@ def test_fit_flags_unknown_tokens_and_truncation(tiny_model_dir):
 
 
 def test_suggested_max_length_is_p95_rounded_and_capped():
-    from tlstudio.core.fit import suggest_max_length
+    from tlstudio.core.models.fit import suggest_max_length
 
     assert suggest_max_length([10] * 95 + [300] * 5, 512) == 16
     assert suggest_max_length(list(range(1, 101)), 512) == 96
@@ -33,7 +33,7 @@ def test_suggested_max_length_is_p95_rounded_and_capped():
 
 
 def test_metrics_by_task():
-    from tlstudio.core.metrics import task_metrics
+    from tlstudio.core.evaluation.metrics import task_metrics
 
     probs = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7]])
     binary = task_metrics("binary", np.array([0, 1, 1, 1]), probs)
@@ -46,7 +46,7 @@ def test_metrics_by_task():
 
 
 def test_baselines_beat_majority_on_sentiment():
-    from tlstudio.core.baselines import run_baselines
+    from tlstudio.core.evaluation.baselines import run_baselines
 
     result = run_baselines(prepared_for("binary", "sentiment_600.csv"))
     assert result["tfidf"]["accuracy"] > result["majority"]["accuracy"] + 0.1
@@ -54,7 +54,7 @@ def test_baselines_beat_majority_on_sentiment():
 
 
 def test_baselines_use_characters_for_text_without_spaces():
-    from tlstudio.core.baselines import _vectorizer, run_baselines
+    from tlstudio.core.evaluation.baselines import _vectorizer, run_baselines
 
     rows = [{"text": t, "label": y, "row": i} for i, (t, y) in
             enumerate([("好吃好吃很好", 1), ("难吃太慢了", 0)] * 20)]
@@ -65,14 +65,14 @@ def test_baselines_use_characters_for_text_without_spaces():
 
 @pytest.mark.parametrize("task", ["multilabel", "regression", "multiclass"])
 def test_baselines_for_other_tasks(task):
-    from tlstudio.core.baselines import run_baselines
+    from tlstudio.core.evaluation.baselines import run_baselines
 
     result = run_baselines(prepared_for(task))
     assert set(result) == {"majority", "tfidf"}
 
 
 def test_predictions_keep_input_order_despite_length_sorting(tiny_config):
-    from tlstudio.core.predict import Predictor
+    from tlstudio.core.inference.predictor import Predictor
     from tlstudio.core.training import run_training
 
     run_dir = run_training(tiny_config, data=prepared_for("binary")).run_dir
@@ -84,7 +84,7 @@ def test_predictions_keep_input_order_despite_length_sorting(tiny_config):
 
 
 def test_escape_cell():
-    from tlstudio.core.predict import escape_cell
+    from tlstudio.core.inference.predictor import escape_cell
 
     assert escape_cell("=SUM(A1)") == "'=SUM(A1)"
     assert escape_cell("@x") == "'@x" and escape_cell("+1+1") == "'+1+1"
@@ -92,7 +92,7 @@ def test_escape_cell():
 
 
 def test_model_sources(tiny_model_dir, tmp_path):
-    from tlstudio.core.models import download_model, list_models, resolve_model
+    from tlstudio.core.models.catalog import download_model, list_models, resolve_model
 
     assert resolve_model("default").source == "bundled"
     info = resolve_model(str(tiny_model_dir))
@@ -109,7 +109,7 @@ def test_model_sources(tiny_model_dir, tmp_path):
 def test_custom_code_models_are_refused_unless_trusted(tiny_model_dir, tmp_path):
     import shutil
 
-    from tlstudio.core.training.loading import check_remote_code
+    from tlstudio.core.models.loading import check_remote_code
 
     folder = tmp_path / "custom"
     shutil.copytree(tiny_model_dir, folder)
@@ -122,7 +122,7 @@ def test_custom_code_models_are_refused_unless_trusted(tiny_model_dir, tmp_path)
 
 
 def test_precision_choice(monkeypatch):
-    from tlstudio.core import device
+    from tlstudio.core.system import device
 
     monkeypatch.setattr(device, "cpu_has_fast_bf16", lambda: True)
     assert device.choose_precision("auto", "cpu") == "bf16"
@@ -135,9 +135,9 @@ def test_precision_choice(monkeypatch):
 
 
 def test_runs_listing_history_export_and_repeat(tiny_config, tmp_path):
-    from tlstudio.cli import build_parser
-    from tlstudio.cli_engine import config_from_args
-    from tlstudio.core.runs import export_run, list_runs, load_history, repeat_command
+    from tlstudio.cli.engine import config_from_args
+    from tlstudio.cli.main import build_parser
+    from tlstudio.core.runs.catalog import export_run, list_runs, load_history, repeat_command
     from tlstudio.core.training import run_training
 
     run_dir = run_training(tiny_config, data=prepared_for("binary")).run_dir
@@ -158,7 +158,7 @@ def test_runs_listing_history_export_and_repeat(tiny_config, tmp_path):
 
 
 def test_head_dropout_and_regression_head_start(tiny_model_dir):
-    from tlstudio.core.training.loading import init_regression_head, load_classifier
+    from tlstudio.core.models.loading import init_regression_head, load_classifier
 
     model, new = load_classifier(tiny_model_dir, task="multiclass", label_names=["a", "b", "c"], head_dropout=0.3)
     assert model.config.classifier_dropout == 0.3 and model.config.num_labels == 3
@@ -174,7 +174,7 @@ def test_a_running_run_whose_process_died_reads_interrupted(tmp_path):
     import subprocess
     import sys
 
-    from tlstudio.core.runs import list_runs
+    from tlstudio.core.runs.catalog import list_runs
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
@@ -197,7 +197,7 @@ def test_resume_refuses_a_run_whose_process_is_still_alive(tmp_path):
     import sys
 
     from tlstudio.core.errors import RunFolderError
-    from tlstudio.core.runfolder import check_target
+    from tlstudio.core.runs.folder import check_target
 
     run = tmp_path / "run"
     (run / "checkpoints" / "checkpoint-6").mkdir(parents=True)

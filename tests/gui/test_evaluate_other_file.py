@@ -11,8 +11,8 @@ from gui_helpers import TRAIN_TIMEOUT
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFileDialog, QPushButton
 
-from tlstudio.cli import main
-from tlstudio.core.runfolder import METRICS_JSON, RUN_JSON
+from tlstudio.cli.main import main
+from tlstudio.core.runs.folder import METRICS_JSON, RUN_JSON
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -53,7 +53,7 @@ def trained_run(tiny_model_dir, tmp_path_factory):
 
 def test_evaluate_on_another_file_then_back_to_the_test_split(ready_window, qtbot, tmp_path,
                                                               monkeypatch):
-    from tlstudio.core.evaluation import evaluate_run
+    from tlstudio.core.evaluation.other_file import evaluate_run
 
     window = ready_window
     train = window.pages["train"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tlstudio.core.runfolder import METRICS_JSON, PREDICTIONS_CSV, RUN_JSON
+from tlstudio.core.runs.folder import METRICS_JSON, PREDICTIONS_CSV, RUN_JSON
 
 
 def _run_folder(tmp_path, metrics: dict, predictions: str = "") -> str:

@@ -50,7 +50,7 @@ def gate():
 
 def hold_validation(monkeypatch, gate: Gate) -> None:
     """The first periodic validation pass waits at the gate (in its metric computation)."""
-    import tlstudio.core.metrics as metrics
+    import tlstudio.core.evaluation.metrics as metrics
 
     real = metrics.trainer_metrics
 
@@ -68,7 +68,7 @@ def hold_validation(monkeypatch, gate: Gate) -> None:
 
 def hold_test_evaluation(monkeypatch, gate: Gate) -> None:
     """The final test-split evaluation waits at the gate (in Predictor.predict_scores)."""
-    from tlstudio.core.predict import Predictor
+    from tlstudio.core.inference.predictor import Predictor
 
     real = Predictor.predict_scores
 
@@ -214,7 +214,7 @@ def test_new_file_during_training_is_for_the_next_run(ready_window, qtbot, monke
 
     # The run is the original data's: its folder, metrics, Evaluate and Predict pages.
     run_dir = Path(result.run_dir)
-    from tlstudio.core.runfolder import CONFIG_JSON
+    from tlstudio.core.runs.folder import CONFIG_JSON
 
     config = json.loads((run_dir / CONFIG_JSON).read_text())
     assert Path(config["data_path"]) == sentiment_csv.resolve()
@@ -296,7 +296,7 @@ def test_out_of_memory_in_a_real_run_is_survived_and_shown(ready_window, qtbot, 
 
     import torch
 
-    from tlstudio.core.training import loading
+    from tlstudio.core.models import loading
 
     real_load = loading.load_classifier
 

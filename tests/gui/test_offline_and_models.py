@@ -8,7 +8,7 @@ import pytest
 from gui_helpers import load_data
 from PySide6.QtWidgets import QCheckBox
 
-from tlstudio.core.models import OFFLINE_VARS, hub_offline, set_offline
+from tlstudio.core.models.catalog import OFFLINE_VARS, hub_offline, set_offline
 from tlstudio.gui import settings
 
 
@@ -98,7 +98,7 @@ def test_offline_from_the_environment_shows_ticked_without_being_stored(window):
 
 
 def test_tlstudio_offline_flag_reaches_run_app(online, monkeypatch):
-    from tlstudio import cli
+    from tlstudio.cli import main as cli
     from tlstudio.gui import app
 
     calls = []
@@ -204,7 +204,7 @@ def test_allowing_a_models_own_code_needs_a_confirmation(window, qtbot, tiny_mod
     settings.confirm_remote_code = lambda: asked.append(True) or False  # the user says Cancel
     check.setChecked(True)
     assert asked == [True] and not check.isChecked()
-    from tlstudio.core.config import RunConfig
+    from tlstudio.core.settings.config import RunConfig
 
     assert settings.fill_config(RunConfig()).trust_remote_code is False
     settings.confirm_remote_code = lambda: asked.append(True) or True  # the user says Yes

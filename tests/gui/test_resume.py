@@ -19,7 +19,7 @@ def interrupted_run(tiny_model_dir: Path, data: Path, name: str = "killed-cli-ru
 
     Returns the run folder and the step of its last checkpoint.
     """
-    from tlstudio.core.paths import runs_dir
+    from tlstudio.core.system.paths import runs_dir
 
     out = runs_dir() / name  # TLSTUDIO_HOME is the test's own home, inherited by the CLI
     argv = [sys.executable, "-m", "tlstudio", "train", str(data), "--out", str(out),
@@ -123,7 +123,7 @@ def test_an_interrupted_run_resumes_on_the_train_page_and_finishes(window, qtbot
 
 
 def _write_run(run_dir: Path, info: dict, data: Path, model: Path) -> None:
-    from tlstudio.core.config import RunConfig
+    from tlstudio.core.settings.config import RunConfig
 
     run_dir.mkdir(parents=True)
     config = RunConfig(data_path=str(data), model=str(model), text_columns=["text"],
@@ -142,7 +142,7 @@ def _dead_pid() -> int:
 
 def test_a_run_without_a_checkpoint_says_it_cannot_be_resumed(window, qtbot, tiny_model_dir,
                                                               sentiment_csv):
-    from tlstudio.core.paths import runs_dir
+    from tlstudio.core.system.paths import runs_dir
 
     _write_run(runs_dir() / "failed-early", {"status": "failed", "error": "The disk is full."},
                sentiment_csv, tiny_model_dir)
@@ -168,7 +168,7 @@ def test_a_run_without_a_checkpoint_says_it_cannot_be_resumed(window, qtbot, tin
 def test_an_engine_refusal_is_an_inline_error_and_the_run_stays_resumable(
         window, qtbot, tiny_model_dir, tmp_path):
     """The data file is gone: the Train page shows the engine's message, the app goes on."""
-    from tlstudio.core.paths import runs_dir
+    from tlstudio.core.system.paths import runs_dir
 
     gone = tmp_path / "moved_away.csv"
     run_dir = runs_dir() / "data-moved"
@@ -204,7 +204,7 @@ def test_an_engine_refusal_is_an_inline_error_and_the_run_stays_resumable(
 
 def test_a_run_folder_that_cannot_be_read_is_refused_on_the_runs_page(window, qtbot,
                                                                       tiny_model_dir, tmp_path):
-    from tlstudio.core.paths import runs_dir
+    from tlstudio.core.system.paths import runs_dir
 
     run_dir = runs_dir() / "damaged"
     _write_run(run_dir, {"status": "failed"}, tmp_path / "x.csv", tiny_model_dir)

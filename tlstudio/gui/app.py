@@ -32,7 +32,7 @@ def run_app(file: str | None = None, demo: bool = False, offline: bool = False) 
     changing the stored choice; the stored "Work offline" choice is applied as well.
     """
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    from tlstudio.core.models import set_offline
+    from tlstudio.core.models.catalog import set_offline
     from tlstudio.gui import settings
 
     if offline or settings.offline_mode():

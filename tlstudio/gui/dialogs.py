@@ -65,7 +65,7 @@ def environment_text() -> str:
     from PySide6 import __version__ as pyside_version
     from PySide6.QtCore import qVersion
 
-    from tlstudio.core.environment import collect
+    from tlstudio.core.system.environment import collect
 
     report = collect(check_network=False)
     return "\n".join([*report.lines(), f"Qt {qVersion()}, PySide6 {pyside_version}"])

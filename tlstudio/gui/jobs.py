@@ -66,15 +66,15 @@ def summarize(report: Any) -> InspectResult:
 
 
 def list_models(extra_folders: list[str]) -> list[Any]:
-    from tlstudio.core.models import list_models as core_list_models
+    from tlstudio.core.models.catalog import list_models as core_list_models
 
     return core_list_models(extra_folders)
 
 
 def detect_devices() -> tuple[list[Any], str]:
     """Detected devices and the torch build note (imports torch: worker only)."""
-    from tlstudio.core.device import detect_devices as core_detect
-    from tlstudio.core.device import torch_build_note
+    from tlstudio.core.system.device import detect_devices as core_detect
+    from tlstudio.core.system.device import torch_build_note
 
     return core_detect(), torch_build_note()
 

@@ -28,7 +28,7 @@ class PredictorWorker(QObject):
     @Slot(str)
     def _on_load_requested(self, run_dir: str) -> None:
         try:
-            from tlstudio.core.predict import Predictor
+            from tlstudio.core.inference.predictor import Predictor
 
             self._predictor = Predictor.load(run_dir)
         except BaseException as exc:  # noqa: BLE001 - every failure must reach the UI

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tlstudio.core.config import RunConfig
 from tlstudio.core.errors import RunFolderError
+from tlstudio.core.settings.config import RunConfig
 
 # Validation scores the Train page plots (as the engine's EvalEvent names them).
 CURVE_METRICS = ("accuracy", "f1_macro", "f1", "pearson", "spearman", "r2", "f1_micro")
@@ -58,7 +58,7 @@ class ResumePoint:
 
 def checkpoint_step(run_dir: str | Path) -> int | None:
     """The step of the run's latest complete checkpoint, or None when it has none."""
-    from tlstudio.core.runfolder import latest_checkpoint
+    from tlstudio.core.runs.folder import latest_checkpoint
 
     path = latest_checkpoint(run_dir)
     return None if path is None else int(path.name.removeprefix("checkpoint-"))
@@ -97,7 +97,7 @@ def resume_hint(run: Any, step: int | None, error: str = "") -> str:
 def checkpoint_history(run_dir: str | Path) -> list[dict[str, Any]]:
     """An unfinished run's history so far, from its latest checkpoint, shaped like the rows of
     ``load_history`` (``kind`` is ``train`` or ``eval``); [] when there is none to read."""
-    from tlstudio.core.runfolder import latest_checkpoint, load_json
+    from tlstudio.core.runs.folder import latest_checkpoint, load_json
 
     checkpoint = latest_checkpoint(run_dir)
     try:
@@ -110,7 +110,7 @@ def checkpoint_history(run_dir: str | Path) -> list[dict[str, Any]]:
 
 def load_resume_point(run_dir: str | Path) -> ResumePoint:
     """Read what resuming ``run_dir`` needs; RunFolderError (with a message) when it can't be."""
-    from tlstudio.core.runfolder import CONFIG_JSON, latest_checkpoint, load_json, read_run_info
+    from tlstudio.core.runs.folder import CONFIG_JSON, latest_checkpoint, load_json, read_run_info
 
     run_dir = Path(run_dir)
     checkpoint = latest_checkpoint(run_dir)

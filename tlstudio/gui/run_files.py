@@ -14,7 +14,7 @@ PRED_KEYS = ("predicted", "prediction", "pred", "predicted_label")
 
 def load_metrics(run_dir: str | Path) -> dict[str, Any]:
     """The run's ``metrics.json`` (RunFolderError when missing or damaged)."""
-    from tlstudio.core.runfolder import load_json
+    from tlstudio.core.runs.folder import load_json
 
     return load_json(Path(run_dir) / "metrics.json")
 
@@ -61,7 +61,7 @@ def load_run_info(run_dir: str | Path) -> dict[str, Any]:
 
 def run_data_file(run_dir: str | Path) -> str | None:
     """The data file the run trained on, from its saved config (None when unreadable)."""
-    from tlstudio.core.runfolder import CONFIG_JSON
+    from tlstudio.core.runs.folder import CONFIG_JSON
 
     try:
         config = json.loads((Path(run_dir) / CONFIG_JSON).read_text(encoding="utf-8"))

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
-from tlstudio.core import paths
+from tlstudio.core.system import paths
 
 SETTINGS_VERSION = 1
 MAX_RECENT = 8

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from tlstudio.core.config import RunConfig
+from tlstudio.core.settings.config import RunConfig
 
 
 class AppState(QObject):
@@ -21,7 +21,7 @@ class AppState(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.inspection: Any = None  # jobs.InspectResult
-        self.model: Any = None  # tlstudio.core.models.ModelInfo
+        self.model: Any = None  # tlstudio.core.models.catalog.ModelInfo
         self.run_dir: Path | None = None
         self.training = False
         self.training_data_path: str | None = None  # the file the running run trains on

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tlstudio.core.config import OPTIMIZERS, PRECISIONS, PRESETS, SCHEDULERS, RunConfig
+from tlstudio.core.settings.config import OPTIMIZERS, PRECISIONS, PRESETS, SCHEDULERS, RunConfig
 from tlstudio.gui.pages.base import named
 
 TIPS = {

@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from tlstudio.core.config import RunConfig
 from tlstudio.core.events import Event, RunControl
+from tlstudio.core.settings.config import RunConfig
 from tlstudio.gui.workers import describe_error
 
 

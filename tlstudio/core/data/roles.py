@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tlstudio.core.config import TASKS
 from tlstudio.core.data.profile import (
     ColumnProfile,
     label_present_mask,
@@ -16,6 +15,7 @@ from tlstudio.core.data.profile import (
 )
 from tlstudio.core.data.table import LoadedTable
 from tlstudio.core.errors import DataError
+from tlstudio.core.settings.config import TASKS
 
 PAIR_NAMES = [("sentence1", "sentence2"), ("text_a", "text_b"), ("text1", "text2"),
               ("question1", "question2"), ("premise", "hypothesis"), ("sentence_a", "sentence_b"),

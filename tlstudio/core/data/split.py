@@ -10,14 +10,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tlstudio.core.data.labels import label_mask, label_names, sort_label_names, trimmed
+from tlstudio.core.data.prepared import PreparedData
 from tlstudio.core.data.profile import filled_mask
 from tlstudio.core.data.roles import Roles
 from tlstudio.core.data.table import LoadedTable
 from tlstudio.core.errors import DataError
-from tlstudio.core.prepared import PreparedData
 
 if TYPE_CHECKING:
-    from tlstudio.core.config import RunConfig
+    from tlstudio.core.settings.config import RunConfig
 
 SPLIT_VALUES = {
     "train": "train", "training": "train",

@@ -8,13 +8,13 @@ from typing import Any
 import numpy as np
 
 from tlstudio.core.atomic import write_json, write_text
-from tlstudio.core.baselines import run_baselines
-from tlstudio.core.config import RunConfig
-from tlstudio.core.metrics import detailed_report
-from tlstudio.core.modelcard import render_model_card
-from tlstudio.core.predict import Predictor
-from tlstudio.core.prepared import PreparedData
-from tlstudio.core.runfolder import METRICS_JSON, PREDICTIONS_CSV, write_csv
+from tlstudio.core.data.prepared import PreparedData
+from tlstudio.core.evaluation.baselines import run_baselines
+from tlstudio.core.evaluation.metrics import detailed_report
+from tlstudio.core.inference.predictor import Predictor
+from tlstudio.core.runs.folder import METRICS_JSON, PREDICTIONS_CSV, write_csv
+from tlstudio.core.runs.modelcard import render_model_card
+from tlstudio.core.settings.config import RunConfig
 
 
 def test_report(predictor: Predictor, prepared: PreparedData, split: str = "test") -> tuple[dict[str, Any], np.ndarray]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tlstudio.core.config import RunConfig
+from tlstudio.core.data.prepared import PreparedData
 from tlstudio.core.errors import TLStudioError, TrainingError
 from tlstudio.core.events import (
     FailedEvent,
@@ -22,8 +22,8 @@ from tlstudio.core.events import (
     StatusEvent,
     null_observer,
 )
-from tlstudio.core.prepared import PreparedData
-from tlstudio.core.runfolder import CHECKPOINTS, CONFIG_JSON
+from tlstudio.core.runs.folder import CHECKPOINTS, CONFIG_JSON
+from tlstudio.core.settings.config import RunConfig
 
 MAX_EVAL_INTERVAL = 500  # steps: long epochs still get regular checkpoints
 
@@ -44,8 +44,8 @@ def world() -> tuple[int, int]:
 
 def resolve_run_dir(config: RunConfig, resume: bool) -> Path:
     """The run folder: ``config.output_dir`` or a fresh one under the runs folder."""
-    from tlstudio.core.paths import runs_dir
-    from tlstudio.core.runfolder import check_target, default_run_dir
+    from tlstudio.core.runs.folder import check_target, default_run_dir
+    from tlstudio.core.system.paths import runs_dir
 
     rank, size = world()
     if config.output_dir:
@@ -73,7 +73,7 @@ def run_training(
     checkpoint; training continues from it with optimizer, scheduler and RNG state.
     Raises :class:`TLStudioError` (after a :class:`FailedEvent`) when the run fails.
     """
-    from tlstudio.core import runfolder
+    from tlstudio.core.runs import folder as runfolder
 
     rank, _ = world()
     emit = observer if rank == 0 else null_observer
@@ -107,7 +107,7 @@ _TORCH_WRITE_FAILED = ("PytorchStreamWriter failed", "inline_container.cc")  # t
 
 
 def _failure_message(exc: BaseException, run_dir: Path | None) -> str:
-    from tlstudio.core.runfolder import os_error_message
+    from tlstudio.core.runs.folder import os_error_message
 
     if isinstance(exc, TLStudioError):
         return str(exc)
@@ -132,9 +132,9 @@ def _failure_message(exc: BaseException, run_dir: Path | None) -> str:
 
 def _prepare(config: RunConfig, emit: Observer, data: PreparedData | None) -> tuple[PreparedData, Any, Any, dict]:
     """Data, model info, tokenizer and fit report; fills the config's inferred fields."""
-    from tlstudio.core.fit import model_fit
-    from tlstudio.core.models import download_model, resolve_model
-    from tlstudio.core.training.loading import load_tokenizer
+    from tlstudio.core.models.catalog import download_model, resolve_model
+    from tlstudio.core.models.fit import model_fit
+    from tlstudio.core.models.loading import load_tokenizer
     from tlstudio.core.training.tokenize import training_texts
 
     info = resolve_model(config.model)  # first: a wrong model name fails before the data is read
@@ -166,13 +166,13 @@ def _prepare(config: RunConfig, emit: Observer, data: PreparedData | None) -> tu
 def _run(
     config: RunConfig, emit: Observer, control: RunControl, data: PreparedData | None, resume: bool, run_dir: Path
 ) -> RunResult:
-    from tlstudio.core import runfolder
-    from tlstudio.core.device import choose_device, choose_precision
-    from tlstudio.core.training.loading import (
+    from tlstudio.core.models.loading import (
         check_tokenizer_matches,
         init_regression_head,
         load_classifier,
     )
+    from tlstudio.core.runs import folder as runfolder
+    from tlstudio.core.system.device import choose_device, choose_precision
 
     if resume:
         saved = RunConfig.load(run_dir / CONFIG_JSON)
@@ -271,11 +271,11 @@ def _finish(
     meta: dict[str, Any], emit: Observer,
 ) -> RunResult:
     """Save the (best) model, evaluate on the test split, write records, mark complete."""
-    from tlstudio.core import runfolder
-    from tlstudio.core.metrics import main_metric
-    from tlstudio.core.predict import Predictor
-    from tlstudio.core.runs import repeat_command
-    from tlstudio.core.training.loading import quiet_libraries
+    from tlstudio.core.evaluation.metrics import main_metric
+    from tlstudio.core.inference.predictor import Predictor
+    from tlstudio.core.models.loading import quiet_libraries
+    from tlstudio.core.runs import folder as runfolder
+    from tlstudio.core.runs.catalog import repeat_command
     from tlstudio.core.training.report import write_reports
 
     emit(StatusEvent(message="Saving the model…", phase="finishing"))

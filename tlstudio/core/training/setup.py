@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tlstudio.core.config import RunConfig
+from tlstudio.core.data.prepared import PreparedData
 from tlstudio.core.events import Observer, RunControl
-from tlstudio.core.prepared import PreparedData
+from tlstudio.core.settings.config import RunConfig
 
 SAVE_TOTAL_LIMIT = 2
 
@@ -35,7 +35,7 @@ def training_arguments(
     """``TrainingArguments`` for ``config``, and the optimizer override (for plain Adam)."""
     from transformers import TrainingArguments
 
-    from tlstudio.core.metrics import main_metric
+    from tlstudio.core.evaluation.metrics import main_metric
     from tlstudio.core.training.optim import optimizer_arguments
     from tlstudio.core.training.runner import eval_interval, world
 
@@ -97,8 +97,8 @@ def build_trainer(
     """
     from transformers import EarlyStoppingCallback, PrinterCallback, ProgressCallback
 
+    from tlstudio.core.evaluation.metrics import trainer_metrics
     from tlstudio.core.events import StatusEvent
-    from tlstudio.core.metrics import trainer_metrics
     from tlstudio.core.training.callbacks import ControlBridge, EventBridge
     from tlstudio.core.training.runner import world
     from tlstudio.core.training.strategies import apply_strategy

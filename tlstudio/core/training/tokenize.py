@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tlstudio.core.prepared import PreparedData
+from tlstudio.core.data.prepared import PreparedData
 
 KEEP = ("input_ids", "attention_mask", "token_type_ids", "labels", "length")
 

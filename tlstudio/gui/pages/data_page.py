@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tlstudio.core.config import TASKS
+from tlstudio.core.settings.config import TASKS
 from tlstudio.gui import jobs, plots, settings
 from tlstudio.gui.arrow_model import ArrowTableModel
 from tlstudio.gui.pages.base import Notice, Page, label, named

@@ -35,7 +35,7 @@ REPORT_ONLY_KEYS = ("rows_evaluated", "rows_skipped", "data_path")
 
 
 def _evaluate_file(run_dir: str, path: str, observer: Any, progress: Any) -> dict[str, Any]:
-    from tlstudio.core.evaluation import evaluate_run
+    from tlstudio.core.evaluation.other_file import evaluate_run
 
     report = evaluate_run(run_dir, path, observer=observer, progress=progress)
     # metrics.json is this report written as JSON: the same round trip gives the same types

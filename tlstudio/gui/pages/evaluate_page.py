@@ -360,7 +360,7 @@ class EvaluatePage(Page):
             self.export_to(Path(dest) / run_dir.name)
 
     def export_to(self, dest: Path) -> None:
-        from tlstudio.core.runs import export_run
+        from tlstudio.core.runs.catalog import export_run
 
         worker = FunctionWorker(export_run, self._state.run_dir, dest)
         worker.succeeded.connect(self._on_export_succeeded)
@@ -377,9 +377,9 @@ class EvaluatePage(Page):
 
     def copy_command(self) -> str:
         """Put the ``tlstudio train …`` line that repeats this run on the clipboard."""
-        from tlstudio.core.config import RunConfig
-        from tlstudio.core.runfolder import CONFIG_JSON
-        from tlstudio.core.runs import repeat_command
+        from tlstudio.core.runs.catalog import repeat_command
+        from tlstudio.core.runs.folder import CONFIG_JSON
+        from tlstudio.core.settings.config import RunConfig
 
         config = RunConfig.load(self._state.run_dir / CONFIG_JSON)
         command = repeat_command(config)

@@ -114,7 +114,7 @@ class ModelPage(Page):
         hub_layout.addLayout(row)
         hub_layout.addWidget(self.download_progress)
         hub_layout.addWidget(self.hub_status)
-        from tlstudio.core.models import hub_offline, set_offline
+        from tlstudio.core.models.catalog import hub_offline, set_offline
 
         if settings.offline_mode() and not hub_offline():
             set_offline(True)  # the stored choice (run_app applies it too; a window may be alone)
@@ -156,7 +156,7 @@ class ModelPage(Page):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
-        from tlstudio.core.models import hub_offline
+        from tlstudio.core.models.catalog import hub_offline
 
         if self.offline_check.isChecked() != hub_offline():  # switched elsewhere meanwhile
             self.offline_check.blockSignals(True)
@@ -248,7 +248,7 @@ class ModelPage(Page):
 
         A folder whose files are broken is listed too, marked, and can't be chosen.
         """
-        from tlstudio.core.models import is_model_folder
+        from tlstudio.core.models.catalog import is_model_folder
 
         if not is_model_folder(Path(folder)):
             self.banner.show_error(f"'{folder}' is not a model folder: it needs a config.json "
@@ -261,7 +261,7 @@ class ModelPage(Page):
         self.refresh()
 
     def _on_offline_toggled(self, on: bool) -> None:
-        from tlstudio.core.models import set_offline
+        from tlstudio.core.models.catalog import set_offline
 
         set_offline(on)
         settings.set_offline_mode(on)
@@ -281,7 +281,7 @@ class ModelPage(Page):
         if not hub_id:
             self.hub_status.setText("Type a model id first, e.g. distilbert-base-uncased.")
             return
-        from tlstudio.core.models import download_model
+        from tlstudio.core.models.catalog import download_model
 
         self._downloading = True
         self.download_button.setEnabled(False)

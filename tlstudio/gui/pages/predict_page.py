@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tlstudio.core import paths
+from tlstudio.core.system import paths
 from tlstudio.gui import run_files
 from tlstudio.gui.pages.base import Page, label, named
 from tlstudio.gui.predict_worker import PredictorHost
@@ -36,7 +36,7 @@ MAX_BARS = 10
 
 
 def _predict_file(run_dir: str, source: str, target: str, progress: Any) -> int:
-    from tlstudio.core.predict import Predictor
+    from tlstudio.core.inference.predictor import Predictor
 
     return Predictor.load(run_dir).predict_file(source, target, progress=progress)
 

@@ -27,8 +27,8 @@ from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
 def _list_runs() -> list[tuple[Any, int | None, str]]:
     """Each run with its checkpoint step (when resumable) and its error (when it failed)."""
-    from tlstudio.core.runfolder import read_run_info
-    from tlstudio.core.runs import list_runs
+    from tlstudio.core.runs.catalog import list_runs
+    from tlstudio.core.runs.folder import read_run_info
     from tlstudio.gui.resume import checkpoint_step
 
     return [(run, checkpoint_step(run.run_dir) if run.resumable else None,
@@ -38,7 +38,7 @@ def _list_runs() -> list[tuple[Any, int | None, str]]:
 
 def _histories(run_dirs: list[str]) -> list[tuple[str, list[dict[str, Any]]]]:
     """Each run's history; an unfinished run's comes from its latest checkpoint."""
-    from tlstudio.core.runs import load_history
+    from tlstudio.core.runs.catalog import load_history
     from tlstudio.gui.resume import checkpoint_history
 
     return [(run_dir, load_history(run_dir) or checkpoint_history(run_dir))
@@ -243,9 +243,9 @@ class RunsPage(Page):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(selected[0].run_dir)))
 
     def _on_command_clicked(self) -> None:
-        from tlstudio.core.config import RunConfig
-        from tlstudio.core.runfolder import CONFIG_JSON
-        from tlstudio.core.runs import repeat_command
+        from tlstudio.core.runs.catalog import repeat_command
+        from tlstudio.core.runs.folder import CONFIG_JSON
+        from tlstudio.core.settings.config import RunConfig
 
         selected = self._selected_runs()
         if selected:

@@ -8,9 +8,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tlstudio.core.config import DEVICES, OPTIMIZERS, PRECISIONS, SCHEDULERS, TASKS, RunConfig
 from tlstudio.core.errors import DataError, RunFolderError, TLStudioError
 from tlstudio.core.events import Event
+from tlstudio.core.settings.config import (
+    DEVICES,
+    OPTIMIZERS,
+    PRECISIONS,
+    SCHEDULERS,
+    TASKS,
+    RunConfig,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -159,7 +166,7 @@ def _print_summary(metrics: dict[str, Any]) -> None:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from tlstudio.core.evaluation import evaluate_run
+    from tlstudio.core.evaluation.other_file import evaluate_run
 
     report = evaluate_run(args.run_dir, args.data, observer=_observer(False))
     if args.json:
@@ -171,7 +178,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
-    from tlstudio.core.predict import Predictor
+    from tlstudio.core.inference.predictor import Predictor
 
     if args.input and not args.output:
         raise TLStudioError("--input needs --output: the file to write the predictions to.")
@@ -194,7 +201,7 @@ def _predict(args: argparse.Namespace) -> int:
 
 
 def _models(args: argparse.Namespace) -> int:
-    from tlstudio.core.models import list_models
+    from tlstudio.core.models.catalog import list_models
 
     models = list_models()
     if args.json:

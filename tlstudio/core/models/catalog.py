@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tlstudio.core.errors import ModelError
-from tlstudio.core.model_files import folder_problem
+from tlstudio.core.models.files import folder_problem
 
 DEFAULT_NAME = "all-MiniLM-L6-v2 (bundled)"
 HUB_HOST = "huggingface.co"
@@ -93,7 +93,7 @@ def is_model_folder(folder: Path) -> bool:
 def describe_folder(folder: str | Path, *, name: str | None = None, source: str = "folder") -> ModelInfo:
     """A :class:`ModelInfo` for a local Hugging Face model folder.
 
-    A folder whose files are broken (see :func:`tlstudio.core.model_files.folder_problem`) is
+    A folder whose files are broken (see :func:`tlstudio.core.models.files.folder_problem`) is
     still described, with ``problem`` saying what is wrong, so listings can show it.
     """
     folder = Path(folder)

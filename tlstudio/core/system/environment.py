@@ -69,7 +69,7 @@ def nvidia_gpu_present() -> bool:
 
 def check_online(timeout: float = 1.5) -> tuple[bool, str]:
     """Whether the Hugging Face hub is reachable; never waits longer than ``timeout`` (DNS included)."""
-    from tlstudio.core.models import hub_offline, hub_reachable
+    from tlstudio.core.models.catalog import hub_offline, hub_reachable
 
     if hub_offline():
         return False, "offline mode is on"
@@ -82,8 +82,8 @@ def collect(check_network: bool = True) -> EnvironmentReport:
     """Gather the report (imports torch)."""
     import torch
 
-    from tlstudio.core.device import detect_devices, torch_build_note
-    from tlstudio.core.paths import runs_dir
+    from tlstudio.core.system.device import detect_devices, torch_build_note
+    from tlstudio.core.system.paths import runs_dir
 
     devices = detect_devices()
     runs = runs_dir()

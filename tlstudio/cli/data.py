@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from tlstudio.core.config import TASKS
+from tlstudio.core.settings.config import TASKS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,13 +39,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _tokenizer(spec: str):  # noqa: ANN202 - a transformers tokenizer
     """The tokenizer of a model spec, via the engine's model resolution."""
     from tlstudio.core.errors import ModelError
-    from tlstudio.core.models import resolve_model
+    from tlstudio.core.models.catalog import resolve_model
 
     info = resolve_model(spec)
     if info.path is None:
         raise ModelError(f"The model '{spec}' is not downloaded; download it first "
                          "('tlstudio models') or use a model folder.")
-    from tlstudio.core.training.loading import load_tokenizer
+    from tlstudio.core.models.loading import load_tokenizer
 
     return load_tokenizer(info.path)  # checks the files and names the broken one
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tlstudio.core.config import RunConfig
+from tlstudio.core.settings.config import RunConfig
 
 _HYPERPARAMETERS = (
     ("epochs", "Epochs"), ("batch_size", "Batch size"), ("learning_rate", "Learning rate"),

@@ -13,8 +13,8 @@ import numpy as np
 
 from tlstudio.core.atomic import atomic_open
 from tlstudio.core.errors import DataError, ModelError
-from tlstudio.core.metrics import MULTILABEL_THRESHOLD, scores_from_outputs
-from tlstudio.core.runfolder import CONFIG_JSON, read_run_info
+from tlstudio.core.evaluation.metrics import MULTILABEL_THRESHOLD, scores_from_outputs
+from tlstudio.core.runs.folder import CONFIG_JSON, read_run_info
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -66,10 +66,9 @@ class Predictor:
         A missing, truncated or damaged file, weights that don't fit ``config.json``, or a
         tokenizer that doesn't fit the model is a :class:`ModelError` naming the file.
         """
-        from tlstudio.core import model_files
-        from tlstudio.core.device import choose_device
-        from tlstudio.core.fit import model_max_length
-        from tlstudio.core.training.loading import (
+        from tlstudio.core.models import files as model_files
+        from tlstudio.core.models.fit import model_max_length
+        from tlstudio.core.models.loading import (
             check_body_loaded,
             check_remote_code,
             check_tokenizer_matches,
@@ -77,6 +76,7 @@ class Predictor:
             quiet_libraries,
             weights_kwargs,
         )
+        from tlstudio.core.system.device import choose_device
 
         run_dir = Path(run_dir)
         if not run_dir.is_dir():

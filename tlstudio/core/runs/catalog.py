@@ -9,10 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tlstudio.core.config import RunConfig
 from tlstudio.core.errors import RunFolderError
-from tlstudio.core.paths import runs_dir
-from tlstudio.core.runfolder import (
+from tlstudio.core.runs.folder import (
     CHECKPOINTS,
     CONFIG_JSON,
     HISTORY_CSV,
@@ -20,6 +18,8 @@ from tlstudio.core.runfolder import (
     read_run_info,
     run_status,
 )
+from tlstudio.core.settings.config import RunConfig
+from tlstudio.core.system.paths import runs_dir
 
 
 @dataclass

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from tlstudio.core.metrics import task_metrics
-from tlstudio.core.prepared import PreparedData
+from tlstudio.core.data.prepared import PreparedData
+from tlstudio.core.evaluation.metrics import task_metrics
 
 MAX_FEATURES = 200_000
 

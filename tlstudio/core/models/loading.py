@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tlstudio.core import model_files
 from tlstudio.core.errors import ModelError
+from tlstudio.core.models import files as model_files
 
 _DROPOUT_KEYS = ("classifier_dropout", "seq_classif_dropout", "summary_last_dropout")
 
@@ -138,7 +138,7 @@ def load_classifier(
 ) -> tuple[Any, list[str]]:
     """Load a sequence-classification model for ``task``; return it and the newly created weights.
 
-    The folder's files are checked first (:mod:`tlstudio.core.model_files`); weights that don't
+    The folder's files are checked first (:mod:`tlstudio.core.models.files`); weights that don't
     fit ``config.json`` outside the classification head are a :class:`ModelError`, not a
     silent re-initialisation.
     """

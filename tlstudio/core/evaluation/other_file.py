@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 from tlstudio.core.errors import DataError
+from tlstudio.core.evaluation.metrics import detailed_report
 from tlstudio.core.events import Observer, StatusEvent, null_observer
-from tlstudio.core.metrics import detailed_report
-from tlstudio.core.runfolder import CONFIG_JSON, read_run_info
+from tlstudio.core.runs.folder import CONFIG_JSON, read_run_info
 
 MULTILABEL_SEPARATORS = (";", "|", ",")
 
@@ -52,7 +52,7 @@ def evaluate_run(
 
     ``progress(done, total)`` is called as rows are predicted.
     """
-    from tlstudio.core.predict import Predictor, read_rows
+    from tlstudio.core.inference.predictor import Predictor, read_rows
 
     emit = observer or null_observer
     run_dir = Path(run_dir)
@@ -95,11 +95,11 @@ def _baselines(run_dir: Path, run_config: dict[str, Any], recorded: dict[str, st
     """
     import datasets
 
-    from tlstudio.core.baselines import run_baselines
-    from tlstudio.core.config import RunConfig
     from tlstudio.core.data import load_prepared
     from tlstudio.core.errors import TLStudioError
-    from tlstudio.core.runfolder import check_data_unchanged
+    from tlstudio.core.evaluation.baselines import run_baselines
+    from tlstudio.core.runs.folder import check_data_unchanged
+    from tlstudio.core.settings.config import RunConfig
 
     try:
         check_data_unchanged(run_dir, recorded)

@@ -29,7 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tlstudio {__version__}")
     parser.add_argument("--offline", action="store_true", help=OFFLINE_HELP)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    from tlstudio import cli_data, cli_engine
+    from tlstudio.cli import data as cli_data
+    from tlstudio.cli import engine as cli_engine
 
     cli_data.register(sub)
     cli_engine.register(sub)
@@ -43,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _cmd_doctor(args: argparse.Namespace) -> int:
     import json
 
-    from tlstudio.core.environment import collect
+    from tlstudio.core.system.environment import collect
 
     report = collect(check_network=not args.no_network)
     if args.json:
@@ -80,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if "--offline" in args_list:  # accepted before or after the subcommand
         args_list = [arg for arg in args_list if arg != "--offline"]
-        from tlstudio.core.models import set_offline
+        from tlstudio.core.models.catalog import set_offline
 
         set_offline(True)
     if not args_list or (args_list[0] not in SUBCOMMANDS and args_list[0] not in ("-h", "--help", "--version")):

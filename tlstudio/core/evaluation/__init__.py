@@ -1,0 +1,1 @@
+"""Scoring a model: task metrics, baselines, and evaluation on another labelled file."""

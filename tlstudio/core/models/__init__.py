@@ -1,0 +1,1 @@
+"""Pretrained models: where they come from, checks of their files, safe loading, model-data fit."""

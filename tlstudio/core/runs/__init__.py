@@ -1,0 +1,1 @@
+"""Run folders on disk: the folder API, the run list, and the model card."""
