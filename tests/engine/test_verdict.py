@@ -1,0 +1,146 @@
+"""The verdict on constructed predictions: CI, McNemar by hand, and the sentence it says."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tlstudio.core.evaluation.verdict import (
+    build_verdict,
+    confidence_interval,
+    mcnemar,
+    still_rising,
+    validation_curve,
+)
+
+LABELS = ["negative", "positive"]
+
+
+def _probs(pred: np.ndarray, n_classes: int = 2) -> np.ndarray:
+    """One-hot probabilities for class indices."""
+    return np.eye(n_classes)[pred] * 0.8 + 0.1
+
+
+def _flip(y: np.ndarray, share: float, rng: np.random.Generator) -> np.ndarray:
+    """``y`` with ``share`` of the rows answered wrong."""
+    pred = y.copy()
+    wrong = rng.choice(len(y), int(share * len(y)), replace=False)
+    pred[wrong] = 1 - pred[wrong]
+    return pred
+
+
+def _sentiment(n: int = 400, seed: int = 1):
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.6).astype(int)  # 'positive' is the majority
+    majority = _probs(np.ones(n, dtype=int))
+    return rng, y, majority
+
+
+def test_model_equal_to_majority_is_called_out():
+    _, y, majority = _sentiment()
+    verdict = build_verdict("binary", y, majority.copy(), {"majority": majority}, label_names=LABELS)
+    assert verdict["beats_baselines"] is False and verdict["kind"] == "nothing"
+    assert "No better than always answering 'positive' (it learned nothing)" in verdict["text"]
+    assert verdict["advice"] and verdict["advice"][0]["id"] == "lower_learning_rate"
+
+
+def test_clearly_better_model_beats_baselines_with_small_p():
+    rng, y, majority = _sentiment()
+    tfidf, model = _probs(_flip(y, 0.25, rng)), _probs(_flip(y, 0.08, rng))
+    verdict = build_verdict("binary", y, model, {"majority": majority, "tfidf": tfidf}, label_names=LABELS)
+    assert verdict["beats_baselines"] is True and verdict["best_baseline"] == "tfidf"
+    assert verdict["p_value"] < 1e-4 and verdict["margin"] > 0.1
+    assert verdict["text"].startswith("Better than the baselines by ")
+    assert verdict["advice"] == []
+    assert verdict["baselines"]["majority"]["name"] == "always answering 'positive'"
+
+
+def test_worse_than_tfidf_says_so_with_fitting_advice():
+    rng, y, majority = _sentiment()
+    tfidf, model = _probs(_flip(y, 0.05, rng)), _probs(_flip(y, 0.25, rng))
+    context = {"validation": [0.55, 0.62, 0.70], "train_counts": {"negative": 40, "positive": 60}}
+    verdict = build_verdict("binary", y, model, {"majority": majority, "tfidf": tfidf},
+                            label_names=LABELS, context=context)
+    assert verdict["kind"] == "worse" and verdict["text"].startswith("Worse than TF-IDF")
+    ids = [a["id"] for a in verdict["advice"]]
+    assert ids == ["train_longer", "more_rows"]  # balanced enough: no class weights advice
+    assert "'negative' has only 40" in verdict["advice"][1]["text"]
+
+
+def test_imbalance_and_unknown_language_get_their_advice():
+    rng, y, majority = _sentiment()
+    model = _probs(_flip(y, 0.3, rng))
+    context = {"validation": [0.7, 0.6, 0.6], "train_counts": {"negative": 300, "positive": 2000},
+               "unk_share": 0.4}
+    baselines = {"majority": majority, "tfidf": _probs(_flip(y, 0.1, rng))}
+    verdict = build_verdict("binary", y, model, baselines, label_names=LABELS, context=context)
+    assert [a["id"] for a in verdict["advice"]] == ["class_weights", "language_model"]
+    context["class_weights"] = True  # already on: not advised again
+    verdict = build_verdict("binary", y, model, baselines, label_names=LABELS, context=context)
+    assert [a["id"] for a in verdict["advice"]] == ["language_model"]
+
+
+def test_mcnemar_matches_hand_computed_values():
+    # 10 rows only the model gets right, 2 only the baseline: exact binomial, 2 * P(X <= 2 | 12, 1/2)
+    model = np.array([True] * 10 + [False] * 2 + [True] * 50)
+    baseline = np.array([False] * 10 + [True] * 2 + [True] * 50)
+    p, test = mcnemar(model, baseline)
+    assert test == "McNemar exact" and p == pytest.approx(2 * (1 + 12 + 66) / 4096)
+    # 30 vs 10 discordant: chi-square with continuity, (|30 - 10| - 1)^2 / 40 on 1 degree of freedom
+    model = np.array([True] * 30 + [False] * 10)
+    p, test = mcnemar(model, ~model)
+    assert test == "McNemar chi-square" and p == pytest.approx(math.erfc(math.sqrt(361 / 40 / 2)))
+    assert mcnemar(model, model) == (1.0, "McNemar (no rows differ)")
+
+
+def test_interval_contains_estimate_and_narrows_with_more_rows():
+    rng = np.random.default_rng(3)
+    widths = []
+    for n in (100, 1600):
+        y = rng.integers(0, 3, n)
+        pred = np.where(rng.random(n) < 0.7, y, rng.integers(0, 3, n))
+        low, high = confidence_interval("multiclass", y, pred, 3, seed=0)
+        verdict = build_verdict("multiclass", y, np.eye(3)[pred], {}, label_names=["a", "b", "c"])
+        assert low <= verdict["score"]["value"] <= high
+        widths.append(high - low)
+    assert widths[1] < widths[0] / 2  # 16x the rows: about a quarter of the width
+
+
+def test_verdict_is_deterministic_with_a_seed():
+    rng, y, majority = _sentiment()
+    model, tfidf = _probs(_flip(y, 0.15, rng)), _probs(_flip(y, 0.18, rng))
+    args = ("binary", y, model, {"majority": majority, "tfidf": tfidf})
+    first = build_verdict(*args, label_names=LABELS, seed=7)
+    assert build_verdict(*args, label_names=LABELS, seed=7) == first
+    assert build_verdict(*args, label_names=LABELS, seed=8)["score"] != first["score"]
+
+
+def test_regression_uses_paired_bootstrap():
+    rng = np.random.default_rng(5)
+    y = rng.normal(size=300)
+    model = y + rng.normal(scale=0.3, size=300)
+    ridge = y + rng.normal(scale=1.5, size=300)
+    mean = np.full(300, y.mean())
+    verdict = build_verdict("regression", y, model, {"majority": mean, "tfidf": ridge})
+    assert verdict["beats_baselines"] and verdict["baselines"]["tfidf"]["test"] == "paired bootstrap"
+    assert verdict["p_value"] < 0.01 and verdict["baselines"]["majority"]["name"] == "always answering the average"
+    tie = build_verdict("regression", y, ridge + rng.normal(scale=0.01, size=300), {"majority": mean, "tfidf": ridge})
+    assert tie["kind"] == "tie" and tie["p_value"] > 0.05
+
+
+def test_multilabel_verdict_on_probabilities():
+    rng = np.random.default_rng(6)
+    y = (rng.random((200, 3)) < 0.4).astype(float)
+    model = np.clip(y * 0.8 + rng.normal(scale=0.15, size=y.shape), 0, 1)
+    empty = np.zeros_like(y)
+    verdict = build_verdict("multilabel", y, model, {"majority": empty}, label_names=["a", "b", "c"])
+    assert verdict["score"]["name"] == "f1_micro" and verdict["beats_baselines"]
+
+
+def test_still_rising_and_curve_from_log_history():
+    history = [{"loss": 0.6, "step": 5}, {"eval_f1_macro": 0.6, "step": 10}, {"eval_f1_macro": 0.7, "step": 20}]
+    curve = validation_curve(history, "binary")
+    assert curve == [0.6, 0.7] and still_rising(curve)
+    assert not still_rising([0.6, 0.8, 0.7]) and not still_rising([0.8]) and not still_rising([0.7, 0.701])
