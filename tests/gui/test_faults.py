@@ -238,7 +238,8 @@ def fake_run(gate: Gate, warning: str | None):
     from tlstudio.core.errors import TrainingError
     from tlstudio.core.events import StatusEvent, StepEvent
 
-    def run_training(config, observer, control):
+    def run_training(config, observer, control, *, resume=False):
+        assert not resume  # a fresh run, started with Start
         observer(StatusEvent(message="Reading data…"))
         if warning:
             observer(StatusEvent(message=warning, level="warning"))
@@ -346,8 +347,12 @@ def test_a_full_disk_mid_run_is_an_inline_error_and_the_next_run_works(ready_win
     assert message.startswith("The disk is full") and "Traceback" not in message
     assert train.progress.format() == "Failed"
     qtbot.waitUntil(lambda: not train.running, timeout=60_000)
-    failed_run = Path(ready_window.state.run_dir) if ready_window.state.run_dir else None
-    assert failed_run is None or json.loads((failed_run / "run.json").read_text())["status"] != "complete"
+    assert ready_window.state.run_dir is None  # a failed run is not opened for evaluation
+    from tlstudio.core.system.paths import runs_dir
+
+    (failed_run,) = [p for p in runs_dir().iterdir() if p.is_dir()]
+    info = json.loads((failed_run / "run.json").read_text())
+    assert info["status"] == "failed" and info["error"].startswith("The disk is full")
 
     full["on"] = False  # space freed: the same window trains again
     assert train.start_button.isEnabled()

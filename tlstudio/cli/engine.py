@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from tlstudio.core.errors import DataError, RunFolderError, TLStudioError
-from tlstudio.core.events import Event
+from tlstudio.core.events import (
+    CheckpointEvent,
+    EvalEvent,
+    Event,
+    FinishedEvent,
+    StatusEvent,
+    StepEvent,
+)
 from tlstudio.core.settings.config import (
     DEVICES,
     OPTIMIZERS,
@@ -18,6 +25,8 @@ from tlstudio.core.settings.config import (
     TASKS,
     RunConfig,
 )
+
+EVAL_SHOWN = ("eval_loss", "accuracy", "f1_macro", "f1_micro", "pearson", "mse")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -108,22 +117,23 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
 
 def _describe(event: Event) -> str | None:
     """A human-readable progress line (None for events not worth a line)."""
-    data = event.to_dict()
-    kind = data["kind"]
-    if kind == "status":
-        return f"warning: {data['message']}" if data.get("level") == "warning" else data["message"]
-    if kind == "step":
-        return (f"step {data['step']}/{data['total_steps']}  epoch {data['epoch']:.2f}  loss {data['loss']:.4f}  "
-                f"lr {data['learning_rate']:.2e}  {data['samples_per_second']:.1f} samples/s  "
-                f"eta {data['eta_seconds']:.0f}s")
-    if kind == "eval":
-        shown = {k: v for k, v in data["metrics"].items() if k in ("eval_loss", "accuracy", "f1_macro", "f1_micro", "pearson", "mse")}
-        return f"validation at step {data['step']}: " + ", ".join(f"{k} {v:.4f}" for k, v in shown.items())
-    if kind == "checkpoint":
-        return f"checkpoint saved: {data['path']}"
-    if kind == "finished":
-        state = "stopped early" if data["stopped"] else "finished"
-        return f"{state}: {data['run_dir']}"
+    match event:
+        case StatusEvent(level="warning"):
+            return f"warning: {event.message}"
+        case StatusEvent():
+            return event.message
+        case StepEvent():
+            return (f"step {event.step}/{event.total_steps}  epoch {event.epoch:.2f}  "
+                    f"loss {event.loss:.4f}  lr {event.learning_rate:.2e}  "
+                    f"{event.samples_per_second:.1f} samples/s  eta {event.eta_seconds:.0f}s")
+        case EvalEvent():
+            shown = {k: v for k, v in event.metrics.items() if k in EVAL_SHOWN}
+            return (f"validation at step {event.step}: "
+                    + ", ".join(f"{k} {v:.4f}" for k, v in shown.items()))
+        case CheckpointEvent():
+            return f"checkpoint saved: {event.path}"
+        case FinishedEvent():
+            return f"{'stopped early' if event.stopped else 'finished'}: {event.run_dir}"
     return None
 
 

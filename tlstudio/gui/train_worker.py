@@ -7,15 +7,26 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from tlstudio.core.events import Event, RunControl
+from tlstudio.core.events import (
+    CheckpointEvent,
+    EvalEvent,
+    Event,
+    RunControl,
+    StatusEvent,
+    StepEvent,
+)
 from tlstudio.core.settings.config import RunConfig
 from tlstudio.gui.workers import describe_error
 
 
 def event_phase(event: Event, current: str) -> str:
-    """The run's phase after ``event``: "preparing", "training" or "finishing" (the engine says)."""
-    phase = getattr(event, "phase", "")
-    return phase if phase in ("preparing", "training", "finishing") else current
+    """The run's phase after ``event``: the engine announces "training" and "finishing".
+
+    A run starts in "preparing" (the page's own state until the engine's first phase change).
+    """
+    if isinstance(event, StatusEvent) and event.phase in ("training", "finishing"):
+        return event.phase
+    return current
 
 
 class TrainWorker(QObject):
@@ -47,18 +58,18 @@ class TrainWorker(QObject):
         if phase != self._phase:
             self._phase = phase
             self.phase_changed.emit(phase)
-        kind = event.kind
-        if kind == "step":
-            self.stepped.emit(event)
-        elif kind == "eval":
-            self.evaluated.emit(event)
-        elif kind == "status" and getattr(event, "level", "info") == "warning":
-            self.warned.emit(getattr(event, "message", ""))
-        elif kind == "status":
-            self.status_changed.emit(getattr(event, "message", ""))
-        elif kind == "checkpoint":
-            self.checkpointed.emit(event)
-        # "finished" arrives as the return value, "failed" as the raised error.
+        match event:
+            case StepEvent():
+                self.stepped.emit(event)
+            case EvalEvent():
+                self.evaluated.emit(event)
+            case StatusEvent(level="warning"):
+                self.warned.emit(event.message)
+            case StatusEvent():
+                self.status_changed.emit(event.message)
+            case CheckpointEvent():
+                self.checkpointed.emit(event)
+            # FinishedEvent arrives as the return value, FailedEvent as the raised error.
 
     @Slot()
     def run(self) -> None:
@@ -66,8 +77,7 @@ class TrainWorker(QObject):
             self.status_changed.emit("Loading PyTorch and the model…")
             from tlstudio.core.training import run_training
 
-            resume = {"resume": True} if self._resume else {}  # a fresh run: the plain call
-            result = run_training(self._config, self._observe, self._control, **resume)
+            result = run_training(self._config, self._observe, self._control, resume=self._resume)
         except BaseException as exc:  # noqa: BLE001 - every failure must reach the UI
             self.failed.emit(*describe_error(exc))
         else:

@@ -60,10 +60,12 @@ class Predictor:
         self.batch_size: int | None = None  # set when running out of memory forced a smaller one
 
     @classmethod
-    def load(cls, run_dir: str | Path, device: str = "auto") -> Predictor:
+    def load(cls, run_dir: str | Path, device: str = "auto", *,
+             trust_remote_code: bool = False) -> Predictor:
         """Load the model and tokenizer saved in ``run_dir``.
 
-        A missing, truncated or damaged file, weights that don't fit ``config.json``, or a
+        A model with its own code is refused unless ``trust_remote_code`` (the run that just
+        trained it with that permission reloads it with the same). A missing, truncated or damaged file, weights that don't fit ``config.json``, or a
         tokenizer that doesn't fit the model is a :class:`ModelError` naming the file.
         """
         from tlstudio.core.models import files as model_files
@@ -85,19 +87,19 @@ class Predictor:
             raise ModelError(f"'{run_dir}' holds no trained model (config.json is missing). "
                              "Pick a run folder written by a finished training run.")
         quiet_libraries()
-        config = check_remote_code(run_dir, False)
+        config = check_remote_code(run_dir, trust_remote_code)
         files = model_files.check_weights(run_dir, config)
         from transformers import AutoModelForSequenceClassification
 
         try:
             model, info = AutoModelForSequenceClassification.from_pretrained(
                 str(run_dir), ignore_mismatched_sizes=True, output_loading_info=True,
-                **weights_kwargs(files),
+                trust_remote_code=trust_remote_code, **weights_kwargs(files),
             )
         except Exception as exc:
             raise model_files.describe_load_error(run_dir, files, exc) from exc
         check_body_loaded(model, info, files, strict=True)
-        tokenizer = load_tokenizer(run_dir)
+        tokenizer = load_tokenizer(run_dir, trust_remote_code=trust_remote_code)
         check_tokenizer_matches(model, tokenizer, run_dir)
         run_config = _read_run_config(run_dir)
         task = read_run_info(run_dir).get("task") or run_config.get("task") or _infer_task(model.config)

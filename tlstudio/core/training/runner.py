@@ -286,7 +286,7 @@ def _finish(
     emit(StatusEvent(message="Evaluating on the test split and running baselines…"))
     # Reload from disk: the trained object may still carry the Trainer's autocast wrapper, and
     # test predictions must be exactly what `tlstudio predict` gives for this folder.
-    predictor = Predictor.load(run_dir)
+    predictor = Predictor.load(run_dir, trust_remote_code=config.trust_remote_code)
     meta["repeat_command"] = repeat_command(config)
     metrics = write_reports(run_dir, config, data, predictor, meta)
     if not config.extra.get("keep_checkpoints"):

@@ -223,9 +223,15 @@ class TrainPage(Page):
         self._set_running(True)
         self._started_at = time.monotonic()
         worker = TrainWorker(config, self._control, resume=point is not None)
-        for name in ("status_changed", "warned", "phase_changed", "stepped", "evaluated",
-                     "checkpointed", "finished_run", "failed", "done"):  # each to _on_worker_<name>
-            getattr(worker, name).connect(getattr(self, f"_on_worker_{name}"))
+        worker.status_changed.connect(self._on_worker_status_changed)
+        worker.warned.connect(self._on_worker_warned)
+        worker.phase_changed.connect(self._on_worker_phase_changed)
+        worker.stepped.connect(self._on_worker_stepped)
+        worker.evaluated.connect(self._on_worker_evaluated)
+        worker.checkpointed.connect(self._on_worker_checkpointed)
+        worker.finished_run.connect(self._on_worker_finished_run)
+        worker.failed.connect(self._on_worker_failed)
+        worker.done.connect(self._on_worker_done)
         self._host.start(worker)
         self._timer.start()
 
