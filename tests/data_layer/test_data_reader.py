@@ -274,3 +274,43 @@ def test_single_column_with_a_stray_quote_keeps_the_text(tmp_path):
     path = tmp_path / "texts.csv"
     path.write_text('text\n"half" quoted line\nplain\n', encoding="utf-8")
     assert read_table(path).table.column("text").to_pylist() == ['"half" quoted line', "plain"]
+
+
+def _jsonl(rows: list[str]) -> str:
+    return "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("depth", [1_000, 30_000])
+def test_deeply_nested_json_line_is_refused_before_parsing(write, depth):
+    good = [json.dumps({"text": f"row {i} has some words", "label": i % 2}) for i in range(12)]
+    good[6] = '{"text": "a b c", "label": 1, "m": ' + "[" * depth + "]" * depth + "}"
+    with pytest.raises(DataError, match=r"line 7 is nested more than 64 levels"):
+        read_table(write("deep.jsonl", _jsonl(good)))
+
+
+def test_deep_json_array_document_and_utf16_are_refused(write):
+    deep = '[{"text": "a b c", "label": 1},\n {"text": "d", "m": ' + "{\"a\": " * 500 + "1" \
+        + "}" * 500 + "}]"
+    with pytest.raises(DataError, match="line 2 is nested"):
+        read_table(write("deep.json", deep))
+    line = '{"text": "a b c", "label": 1, "m": ' + "[" * 200 + "]" * 200 + "}"
+    with pytest.raises(DataError, match="line 1 is nested"):
+        read_table(write("deep16.jsonl", line + "\n", "utf-16"))
+
+
+def test_brackets_inside_strings_and_many_shallow_lists_are_fine(write):
+    rows = [json.dumps({"text": "[[[[ " * 40 + f'a \\" quote {i}', "tags": [[1, 2], [3]],
+                        "label": i % 2}) for i in range(200)]
+    loaded = read_table(write("ok.jsonl", _jsonl(rows)))
+    assert loaded.num_rows == 200
+    assert loaded.table.column("text")[0].as_py().startswith("[[[[ ")
+
+
+def test_a_json_line_longer_than_the_limit_is_refused(write, monkeypatch):
+    from tlstudio.core.data import jsonguard
+
+    monkeypatch.setattr(jsonguard, "MAX_LINE_BYTES", 1 << 20)
+    rows = [json.dumps({"text": f"row {i}", "label": i % 2}) for i in range(5)]
+    rows[3] = json.dumps({"text": "word " * 300_000, "label": 1})
+    with pytest.raises(DataError, match=r"line 4 is 1.4 MB long; one row can be at most 1 MB"):
+        read_table(write("long.jsonl", _jsonl(rows)))

@@ -64,6 +64,9 @@ def corpus() -> dict[str, tuple[bytes, dict]]:
     refused("labels_all_blank.csv", table([(t, "") for t in sentences(30)]), "label")
     refused("broken.jsonl", '{"text": "a b c", "label": 1}\n{"text": "d e\n', "JSON")
     refused("not_objects.jsonl", "1\n2\n3\n", "object")
+    rows = [json.dumps({"text": t, "label": lab}) for t, lab in binary(10)]
+    rows[4] = '{"text": "a b c", "label": 1, "m": ' + "[" * 30_000 + "]" * 30_000 + "}"
+    refused("deeply_nested.jsonl", "\n".join(rows) + "\n", "line 5 is nested")
 
     loaded("utf16_bom.csv", table(binary(30)), 30, encoding="utf-16")
     loaded("utf16le_no_bom.tsv", table(binary(30), sep="\t"), 30, encoding="utf-16-le")

@@ -2,38 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tlstudio.core.data.finding import MAX_EXAMPLES, Problem
 from tlstudio.core.data.labels import class_counts, label_mask, trimmed
 from tlstudio.core.data.profile import NUMBER_RE, filled_mask, profile_columns
 from tlstudio.core.data.roles import Roles
 from tlstudio.core.data.table import LoadedTable
+from tlstudio.core.data.truncation import check_truncation
 
-MAX_EXAMPLES = 20
 RARE_CLASS_ROWS = 10
 IMBALANCE_WARNING = 10.0
 IMBALANCE_INFO = 3.0
 MIN_ROWS = 5
 FEW_ROWS = 50
-
-
-@dataclass
-class Problem:
-    """One finding; ``rows`` are up to 20 example 0-based data rows."""
-
-    severity: str  # "error" | "warning" | "info"
-    code: str
-    message: str
-    rows: list[int] = field(default_factory=list)
-    count: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _rows(mask: pa.Array | pa.ChunkedArray) -> tuple[list[int], int]:
@@ -82,8 +68,6 @@ def find_problems(table: pa.Table | LoadedTable, roles: Roles, *, tokenizer: Any
     else:
         _check_classes(usable_table, row_ids, roles, problems)
     if tokenizer is not None and n_usable:
-        from tlstudio.core.data.truncation import check_truncation
-
         found = check_truncation(usable_table, row_ids, roles, tokenizer, max_length)
         if found:
             problems.append(found)

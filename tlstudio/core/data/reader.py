@@ -25,6 +25,7 @@ from tlstudio.core.data.encoding import (
     normalize_encoding,
     sniff_binary,
 )
+from tlstudio.core.data.jsonguard import check_json_shape
 from tlstudio.core.data.table import LoadedTable, as_string_table, clean_names
 from tlstudio.core.data.textparse import parse_text_table
 from tlstudio.core.errors import DataError
@@ -134,11 +135,17 @@ def _read_json(file: Path, encoding: str | None) -> LoadedTable:
 
     data = file.read_bytes()
     enc = normalize_encoding(encoding) if encoding else detect_encoding(data[:SAMPLE_BYTES])
-    if enc in ("utf-8", "utf-8-sig") and not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+    utf8 = enc in ("utf-8", "utf-8-sig")
+    text = None if utf8 else decode(data, enc).lstrip("\ufeff")
+    raw = data if text is None else text.encode("utf-8")
+    one_document = raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
+    check_json_shape(raw, file.name, per_line=not one_document)  # before any parser sees it
+    if text is None and not one_document:
         table = _arrow_jsonl(data)
         if table is not None:
             return LoadedTable(str(file), table, enc, None, True, "jsonl")
-    text = decode(data, enc).lstrip("\ufeff")
+    if text is None:
+        text = decode(data, enc).lstrip("\ufeff")
     stripped = text.lstrip()
     try:
         if stripped.startswith("["):

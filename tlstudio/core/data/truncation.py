@@ -6,7 +6,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from tlstudio.core.data.problems import MAX_EXAMPLES, Problem
+from tlstudio.core.data.finding import MAX_EXAMPLES, Problem
 from tlstudio.core.data.profile import sample_table
 from tlstudio.core.data.roles import Roles
 
