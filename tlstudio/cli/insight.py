@@ -1,0 +1,68 @@
+"""``tlstudio audit`` / ``learning-curve`` / ``explain``: look into the data and a trained model."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+COMMANDS = ("audit",)
+TEXT_WIDTH = 90
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the insight subcommands to the ``tlstudio`` parser."""
+    audit = subparsers.add_parser(
+        "audit", help="list rows whose label looks wrong, conflicting duplicates and outliers",
+        description="Cross-check every row's label against a quick model trained on the other "
+                    "rows, and list the likely label errors, near-duplicate texts with different "
+                    "labels, and outliers. The file is only read.")
+    _data_arguments(audit)
+    audit.add_argument("--limit", type=int, default=20, metavar="N",
+                       help="suspects to print (default 20; --json prints all)")
+    audit.set_defaults(func=run_audit)
+
+
+def _data_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="the data file (binary or multiclass)")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--text-column", action="append", dest="text_columns", metavar="C",
+                        help="the text column (twice for sentence pairs)")
+    parser.add_argument("--label-column", metavar="C", help="the label column")
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def _short(text: str, width: int = TEXT_WIDTH) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    """Print the suspects, most certain label errors first."""
+    from tlstudio.core.insight.audit import DUPLICATE, LABEL, OUTLIER, audit
+    from tlstudio.core.insight.rows import load_rows
+
+    report = audit(load_rows(args.file, text_columns=args.text_columns,
+                             label_column=args.label_column))
+    if args.json:
+        _print_json(report.to_dict())
+        return 0
+    out = [f"{report.rows:,} rows checked with {report.method}.",
+           f"{report.count(LABEL):,} likely label errors, {report.count(DUPLICATE):,} rows in "
+           f"near-duplicate pairs with different labels, {report.count(OUTLIER):,} outliers.",
+           "Row numbers count the header as row 1, as a spreadsheet does. Score: how plausible "
+           "the given label is (0 = surely wrong, 1 = fine)."]
+    for s in report.suspects[: max(0, args.limit)]:
+        out.append(f"row {s.row}: given '{s.given}', suggested '{s.suggested}', score {s.score:.2f} "
+                   f"({', '.join(s.kinds)})")
+        out.append(f"    \"{_short(s.text)}\"")
+        out += [f"    {why}" for why in s.why]
+    if len(report.suspects) > args.limit:
+        out.append(f"... and {len(report.suspects) - args.limit:,} more (--limit, or --json for all).")
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0

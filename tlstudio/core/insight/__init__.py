@@ -1,0 +1,1 @@
+"""Insight into data and models: explanations, label audit, calibration, learning curves."""
