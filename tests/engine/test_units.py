@@ -137,7 +137,8 @@ def test_precision_choice(monkeypatch):
 def test_runs_listing_history_export_and_repeat(tiny_config, tmp_path):
     from tlstudio.cli.engine import config_from_args
     from tlstudio.cli.main import build_parser
-    from tlstudio.core.runs.catalog import export_run, list_runs, load_history, repeat_command
+    from tlstudio.core.runs.catalog import export_run, list_runs, load_history
+    from tlstudio.core.settings.command import repeat_command
     from tlstudio.core.training import run_training
 
     run_dir = run_training(tiny_config, data=prepared_for("binary")).run_dir

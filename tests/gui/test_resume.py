@@ -85,7 +85,7 @@ def test_an_interrupted_run_resumes_on_the_train_page_and_finishes(window, qtbot
         # the run's own settings replace the panel's (which are for the next new run)
         assert not train.settings.isVisible() and train.resumed_settings.isVisible()
         shown = train.resumed_settings.text()
-        assert "Epochs: 8" in shown and "Learning rate: 0.001" in shown and "Max length: 32" in shown
+        assert "Epochs: 8" in shown and "Learning rate: 0.001" in shown and "Max length (tokens): 32" in shown
         x, _ = train.curves.train_loss.view()  # prefilled from the checkpoint's log_history
         assert list(x) == list(range(1, checkpoint + 1))
         assert len(train.curves.val_loss.view()[0]) == 2  # both validation passes so far
@@ -127,7 +127,7 @@ def _write_run(run_dir: Path, info: dict, data: Path, model: Path) -> None:
 
     run_dir.mkdir(parents=True)
     config = RunConfig(data_path=str(data), model=str(model), text_columns=["text"],
-                       label_column="label", task="binary", output_dir=str(run_dir))
+                       label_columns=["label"], task="binary", output_dir=str(run_dir))
     (run_dir / "run_config.json").write_text(config.to_json(), encoding="utf-8")
     base = {"name": run_dir.name, "model": model.name, "task": "binary",
             "created": "2026-01-29T10:15:00+01:00"}

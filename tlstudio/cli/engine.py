@@ -17,14 +17,9 @@ from tlstudio.core.events import (
     StatusEvent,
     StepEvent,
 )
-from tlstudio.core.settings.config import (
-    DEVICES,
-    OPTIMIZERS,
-    PRECISIONS,
-    SCHEDULERS,
-    TASKS,
-    RunConfig,
-)
+from tlstudio.core.settings.command import add_train_options, config_from_args
+
+__all__ = ["register", "config_from_args"]
 
 EVAL_SHOWN = ("eval_loss", "accuracy", "f1_macro", "f1_micro", "pearson", "mse")
 
@@ -53,66 +48,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _add_train(subparsers: argparse._SubParsersAction) -> None:
-    d = RunConfig()
-    p = subparsers.add_parser("train", help="fine-tune a model on a data file")
-    p.add_argument("data", help="a CSV/TSV/JSONL/Parquet/Excel file with a text and a label column")
-    p.add_argument("--out", help="run folder (default: a new folder under the TL Studio runs folder)")
-    p.add_argument("--model", default=d.model, help="'default' (bundled), a model folder, or a hub id")
-    p.add_argument("--text-column", action="append", dest="text_columns", help="text column (twice for pairs)")
-    p.add_argument("--label-column")
-    p.add_argument("--task", choices=TASKS)
-    p.add_argument("--epochs", type=float, default=d.epochs)
-    p.add_argument("--batch-size", type=int, default=d.batch_size)
-    p.add_argument("--lr", type=float, default=d.learning_rate, help="learning rate")
-    p.add_argument("--max-length", type=int, help="tokens per text (default: 95th percentile of the data)")
-    p.add_argument("--strategy", default=d.strategy, help="full, frozen (head only) or freeze-N")
-    p.add_argument("--optimizer", choices=OPTIMIZERS, default=d.optimizer)
-    p.add_argument("--scheduler", choices=SCHEDULERS, default=d.scheduler)
-    p.add_argument("--warmup", type=float, default=d.warmup_ratio, help="warm-up share of the steps")
-    p.add_argument("--weight-decay", type=float, default=d.weight_decay)
-    p.add_argument("--grad-accum", type=int, default=d.grad_accumulation)
-    p.add_argument("--class-weights", action="store_true", help="weight classes against imbalance")
-    p.add_argument("--patience", type=int, default=d.early_stopping_patience,
-                   help="evaluations without improvement before stopping (0: never stop early)")
-    p.add_argument("--head-dropout", type=float)
-    p.add_argument("--logging-steps", type=int, default=d.logging_steps, help="log the loss every N steps")
-    p.add_argument("--evals-per-epoch", type=int, default=d.evals_per_epoch,
-                   help="validation evaluations (and checkpoints) per epoch")
-    p.add_argument("--encoding", help="the data file's encoding (detected when omitted)")
-    p.add_argument("--delimiter", help="the data file's delimiter (detected when omitted)")
-    split = p.add_mutually_exclusive_group()
-    split.add_argument("--test-file", help="a separate labelled file to test on")
-    split.add_argument("--test-size", type=float, default=d.test_size)
-    p.add_argument("--val-size", type=float, default=d.val_size)
-    p.add_argument("--split-column", help="a column saying train/validation/test per row")
-    p.add_argument("--seed", type=int, default=d.seed)
-    p.add_argument("--device", choices=DEVICES, default=d.device)
-    p.add_argument("--precision", choices=PRECISIONS, default=d.precision)
-    p.add_argument("--trust-remote-code", action="store_true", help="allow a model's own Python code")
-    p.add_argument("--keep-checkpoints", action="store_true", help="keep checkpoints in the run folder")
-    p.add_argument("--resume", action="store_true", help="continue the unfinished run in --out")
-    p.add_argument("--json", action="store_true", help="one JSON object per event on stdout")
+    p = subparsers.add_parser(
+        "train", help="fine-tune a model on a data file",
+        description="Fine-tune a model on a data file and write a run folder (model, metrics, "
+                    "predictions, model card). Every setting is optional; what is left out is "
+                    "inferred from the data or takes the default shown.")
+    add_train_options(p)
+    p.add_argument("--resume", action="store_true",
+                   help="continue the unfinished run in --out with its own data and settings "
+                        "(the data file may then be left out)")
+    p.add_argument("--json", action="store_true", help="print one JSON object per event on stdout")
     p.set_defaults(func=_train)
-
-
-def config_from_args(args: argparse.Namespace) -> RunConfig:
-    """The RunConfig that ``tlstudio train`` arguments describe."""
-    config = RunConfig(
-        data_path=str(args.data), text_columns=args.text_columns, label_column=args.label_column,
-        task=args.task, test_file=args.test_file, split_column=args.split_column,
-        test_size=args.test_size, val_size=args.val_size, seed=args.seed, model=args.model,
-        trust_remote_code=args.trust_remote_code, epochs=args.epochs, batch_size=args.batch_size,
-        learning_rate=args.lr, max_length=args.max_length, optimizer=args.optimizer,
-        scheduler=args.scheduler, warmup_ratio=args.warmup, weight_decay=args.weight_decay,
-        grad_accumulation=args.grad_accum, class_weights=args.class_weights,
-        early_stopping_patience=args.patience or None, strategy=args.strategy,
-        head_dropout=args.head_dropout, device=args.device, precision=args.precision,
-        logging_steps=args.logging_steps, evals_per_epoch=args.evals_per_epoch,
-        encoding=args.encoding, delimiter=args.delimiter, output_dir=args.out,
-    )
-    if args.keep_checkpoints:
-        config.extra["keep_checkpoints"] = True
-    return config
 
 
 def _describe(event: Event) -> str | None:
@@ -153,8 +99,10 @@ def _train(args: argparse.Namespace) -> int:
     from tlstudio.core.training import run_training
 
     config = config_from_args(args)
-    if args.resume and not args.out:
+    if args.resume and not config.output_dir:
         raise RunFolderError("--resume needs --out naming the run folder to continue.")
+    if not args.resume and not config.data_path:
+        raise DataError("train needs a data file (or --resume --out DIR to continue a run).")
     config.validate()
     for path in (config.data_path, config.test_file):
         if path and not args.resume and not Path(path).is_file():

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from tlstudio import __version__
 from tlstudio.cli.insight import COMMANDS as INSIGHT_COMMANDS
@@ -24,10 +27,24 @@ class _Parser(argparse.ArgumentParser):
 
 
 OFFLINE_HELP = "never use the network (downloads are refused; local and cached models work)"
+WINDOW_HELP = """\
+the window:
+  tlstudio                      open the TL Studio window
+  tlstudio FILE                 open the window with a data file
+  tlstudio --demo               open the window with the bundled demo dataset
+  tlstudio --self-test          open the window, train the demo for a few steps, predict,
+                                and exit 0 on success
+  tlstudio --install-desktop-entry / --uninstall-desktop-entry
+                                add TL Studio to (or remove it from) the desktop menu (Linux)
+
+Run 'tlstudio COMMAND --help' for a command's options, e.g. 'tlstudio train --help'."""
+_COMMAND_WORD = re.compile(r"[A-Za-z][A-Za-z_-]*")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="tlstudio", description="Fine-tune pretrained transformers on your own CSV.")
+    parser = _Parser(prog="tlstudio", description="Fine-tune pretrained transformers on your own CSV:\n"
+                     "in a window, or headless with the commands below.",
+                     epilog=WINDOW_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"tlstudio {__version__}")
     parser.add_argument("--offline", action="store_true", help=OFFLINE_HELP)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -80,6 +97,36 @@ def _desktop_entry(install: bool) -> int:
     return 0
 
 
+def unknown_command(first: str) -> str | None:
+    """The error for a first argument that looks like a mistyped command (not a file); else None."""
+    if first in SUBCOMMANDS or first.startswith("-") or not _COMMAND_WORD.fullmatch(first):
+        return None
+    if Path(first).exists():
+        return None
+    close = difflib.get_close_matches(first, SUBCOMMANDS, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return (f"unknown command '{first}' ({hint}commands: {', '.join(SUBCOMMANDS)}; "
+            "or give a data file to open it in the window)")
+
+
+def no_display() -> str | None:
+    """Why the window can't open here (Linux without a display), before Qt aborts; else None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0]
+    if platform and platform not in ("xcb", "wayland", "wayland-egl"):
+        return None  # offscreen, minimal, vnc, eglfs, linuxfb... need no display server
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set); "
+            "on a server use the commands instead, e.g. 'tlstudio train FILE' (see 'tlstudio --help')")
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"error: {message}\n")
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if "--offline" in args_list:  # accepted before or after the subcommand
@@ -88,9 +135,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         set_offline(True)
     if not args_list or (args_list[0] not in SUBCOMMANDS and args_list[0] not in ("-h", "--help", "--version")):
+        if args_list and (problem := unknown_command(args_list[0])):
+            return _fail(problem)
         gui_args = _gui_args(args_list)
         if gui_args.install_desktop_entry or gui_args.uninstall_desktop_entry:
             return _desktop_entry(install=gui_args.install_desktop_entry)
+        if problem := no_display():
+            return _fail(problem)
         if gui_args.self_test:
             from tlstudio.selftest import run_self_test
 

@@ -39,12 +39,20 @@ class ResumePoint:
 
     def settings_text(self) -> str:
         """The run's own settings, shown on the Train page in place of the next run's."""
+        from tlstudio.core.settings.schema import (
+            default_of,
+            format_value,
+            label_of,
+            settings_fields,
+        )
+
         c = self.config
         rows = [("Model", "bundled MiniLM" if c.model == "default" else Path(c.model).name),
-                ("Data", self.data_name), ("Epochs", f"{c.epochs:g}"),
-                ("Batch size", str(c.batch_size)), ("Learning rate", f"{c.learning_rate:g}"),
-                ("Max length", str(c.max_length or "auto")), ("Strategy", c.strategy),
-                ("Device", c.device), ("Precision", c.precision)]
+                ("Data", self.data_name)]
+        for f in settings_fields("basic", "advanced"):  # every basic one, advanced ones when changed
+            value = getattr(c, f.name)
+            if f.metadata["group"] == "basic" or value != default_of(f):
+                rows.append((label_of(f), format_value(f, value)))
         return (f"Resuming {self.name} with the settings it started with:\n"
                 + "\n".join(f"{key}: {value}" for key, value in rows))
 

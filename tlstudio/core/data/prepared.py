@@ -30,6 +30,11 @@ class PreparedData:
     label_column: str
     source: str = ""
     notes: list[str] = field(default_factory=list)
+    label_columns: list[str] = field(default_factory=list)  # several: one 0/1 column per label
+
+    def __post_init__(self) -> None:
+        if not self.label_columns:
+            self.label_columns = [self.label_column]
 
     @property
     def is_pair(self) -> bool:
@@ -42,6 +47,7 @@ class PreparedData:
             "source": self.source,
             "text_columns": self.text_columns,
             "label_column": self.label_column,
+            "label_columns": self.label_columns,
             "label_names": self.label_names,
             "sizes": {name: len(split) for name, split in self.splits.items()},
         }

@@ -55,12 +55,19 @@ class Roles:
 
 
 def infer_roles(table: pa.Table | LoadedTable, *, text_columns: list[str] | None = None,
-                label_column: str | None = None, task: str | None = None) -> Roles:
-    """Infer text column(s), label column and task; every argument given overrides inference."""
+                label_column: str | None = None, task: str | None = None,
+                label_columns: list[str] | None = None) -> Roles:
+    """Infer text column(s), label column(s) and task; every argument given overrides inference.
+
+    ``label_columns`` names one label column, or several 0/1 columns (one per label) for a
+    multi-label task.
+    """
     if isinstance(table, LoadedTable):
         table = table.table
+    if label_columns and len(label_columns) == 1:
+        label_column, label_columns = label_columns[0], None
     names = table.column_names
-    for name in (text_columns or []) + ([label_column] if label_column else []):
+    for name in (text_columns or []) + ([label_column] if label_column else []) + (label_columns or []):
         if name not in names:
             raise DataError(f"There is no column named '{name}'. The columns are: {_list(names)}.")
     if task is not None and task not in TASKS:
@@ -75,6 +82,8 @@ def infer_roles(table: pa.Table | LoadedTable, *, text_columns: list[str] | None
         )
     profiles = {p.name: p for p in profile_columns(table)}
     reasons: list[str] = []
+    if label_columns:
+        return _label_columns_roles(table, profiles, text_columns, label_columns, task, reasons)
     texts = list(text_columns) if text_columns else _infer_text(profiles, label_column, reasons)
     if label_column is None:
         zero_one = _zero_one_columns(profiles, texts) if task in (None, "multilabel") else []
@@ -89,6 +98,30 @@ def infer_roles(table: pa.Table | LoadedTable, *, text_columns: list[str] | None
     column = table.column(label)
     chosen_task, separator = _infer_task(column, task, label, reasons)
     return Roles(texts, label, chosen_task, separator, [], reasons)
+
+
+def _label_columns_roles(table: pa.Table, profiles: dict[str, ColumnProfile],
+                         text_columns: list[str] | None, label_columns: list[str], task: str | None,
+                         reasons: list[str]) -> Roles:
+    """Roles for several label columns chosen by hand: one 0/1 column per label (multi-label)."""
+    if task not in (None, "multilabel"):
+        raise DataError(f"Several label columns ({_list(label_columns)}) make a multi-label task, "
+                        f"not {task}.")
+    if len(set(label_columns)) < len(label_columns):
+        raise DataError(f"A label column is named twice: {_list(label_columns)}.")
+    texts = list(text_columns) if text_columns else _infer_text(profiles, label_columns[0], reasons)
+    both = [name for name in label_columns if name in texts]
+    if both:
+        raise DataError(f"'{both[0]}' can't be both the text and a label column.")
+    for name in label_columns:
+        values = pc.filter(table.column(name), label_present_mask(table.column(name)))
+        found = {str(v).strip() for v in pc.unique(values).to_pylist()}
+        if not found <= {"0", "1"}:
+            shown = ", ".join(sorted(found)[:5])
+            raise DataError(f"Each label column of a multi-label task holds 0 or 1 per row, but "
+                            f"'{name}' holds {shown}.")
+    reasons.append(f"Label columns chosen: {_list(label_columns)} (one 0/1 column per label).")
+    return Roles(texts, label_columns[0], "multilabel", None, list(label_columns), reasons)
 
 
 def _list(names: list[str]) -> str:

@@ -139,7 +139,8 @@ def prepare_splits(loaded: LoadedTable, roles: Roles, split: SplitConfig) -> Pre
     notes.append(f"Split: {sizes}.")
     return PreparedData(task=roles.task, splits=splits, label_names=names,
                         text_columns=list(roles.text_columns),
-                        label_column=roles.label_column, source=loaded.path,
+                        label_column=roles.label_column, label_columns=list(roles.label_columns),
+                        source=loaded.path,
                         notes=list(dict.fromkeys(notes)))
 
 
@@ -212,7 +213,7 @@ def load_prepared(config: RunConfig) -> PreparedData:
     loaded = read_table(config.data_path, encoding=config.encoding,
                         delimiter=config.delimiter, has_header=config.has_header)
     roles = infer_roles(loaded, text_columns=config.text_columns,
-                        label_column=config.label_column, task=config.task)
+                        label_columns=config.label_columns, task=config.task)
     split = SplitConfig(test_size=config.test_size, val_size=config.val_size, seed=config.seed,
                         split_column=config.split_column, test_file=config.test_file)
     return prepare_splits(loaded, roles, split)

@@ -44,6 +44,17 @@ def _encode_labels(task: str, label_names: list[str], values: list[Any], separat
     return out
 
 
+def _column_labels(label_names: list[str], label_columns: list[str], header: list[str],
+                   rows: list[list[Any]]) -> list[Any]:
+    """Multi-label rows from one 0/1 column per label; None where a row's cell is not 0 or 1."""
+    index = [header.index(name) for name in label_names if name in label_columns]
+    out: list[Any] = []
+    for row in rows:
+        cells = [str(row[i] if row[i] is not None else "").strip() for i in index]
+        out.append([float(c) for c in cells] if all(c in ("0", "1") for c in cells) else None)
+    return out
+
+
 def evaluate_run(
     run_dir: str | Path, data_path: str | Path, *, observer: Observer | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -59,15 +70,21 @@ def evaluate_run(
     emit(StatusEvent(message=f"Loading the model in {run_dir.name}…"))
     predictor = Predictor.load(run_dir)
     run_config = json.loads((run_dir / CONFIG_JSON).read_text(encoding="utf-8")) if (run_dir / CONFIG_JSON).is_file() else {}
-    label_column = run_config.get("label_column") or "label"
+    label_columns = run_config.get("label_columns") or [run_config.get("label_column") or "label"]
     emit(StatusEvent(message=f"Reading {Path(data_path).name}…"))
     header, rows = read_rows(data_path)
     text_idx = predictor._input_columns(header)
-    if label_column not in header:
-        raise DataError(f"'{data_path}' has no label column '{label_column}' (it has: {', '.join(header)}).")
-    label_idx = header.index(label_column)
-    labels = _encode_labels(predictor.task, predictor.label_names, [r[label_idx] for r in rows],
-                            run_config.get("extra", {}).get("label_separator"))
+    missing = [name for name in label_columns if name not in header]
+    if missing:
+        which = "label column" if len(missing) == 1 else "label columns"
+        raise DataError(f"'{data_path}' has no {which} {', '.join(repr(m) for m in missing)} "
+                        f"(it has: {', '.join(header)}).")
+    if len(label_columns) > 1:
+        labels = _column_labels(predictor.label_names, label_columns, header, rows)
+    else:
+        label_idx = header.index(label_columns[0])
+        labels = _encode_labels(predictor.task, predictor.label_names, [r[label_idx] for r in rows],
+                                run_config.get("extra", {}).get("label_separator"))
     keep = [i for i, label in enumerate(labels) if label is not None and rows[i][text_idx[0]]]
     if not keep:
         raise DataError(f"No row of '{data_path}' has a text and a label the model knows ({', '.join(predictor.label_names)}).")

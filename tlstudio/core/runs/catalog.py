@@ -1,9 +1,8 @@
-"""Finished and unfinished runs on disk: listing, history, export, and the command that repeats one."""
+"""Finished and unfinished runs on disk: listing, history and export."""
 
 from __future__ import annotations
 
 import csv
-import shlex
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,6 @@ from tlstudio.core.runs.folder import (
     read_run_info,
     run_status,
 )
-from tlstudio.core.settings.config import RunConfig
 from tlstudio.core.system.paths import runs_dir
 
 
@@ -97,38 +95,3 @@ def export_run(run_dir: str | Path, dest: str | Path) -> Path:
         target.rmdir()
     partial.rename(target)
     return target
-
-
-_FLAGS = (
-    ("model", "--model", "default"), ("label_column", "--label-column", None), ("task", "--task", None),
-    ("epochs", "--epochs", 3.0), ("batch_size", "--batch-size", 16), ("learning_rate", "--lr", 5e-5),
-    ("max_length", "--max-length", None), ("strategy", "--strategy", "full"),
-    ("optimizer", "--optimizer", "adamw"), ("scheduler", "--scheduler", "linear"),
-    ("warmup_ratio", "--warmup", 0.1), ("weight_decay", "--weight-decay", 0.01),
-    ("grad_accumulation", "--grad-accum", 1), ("head_dropout", "--head-dropout", None),
-    ("test_file", "--test-file", None), ("test_size", "--test-size", 0.15), ("val_size", "--val-size", 0.15),
-    ("split_column", "--split-column", None), ("seed", "--seed", 42), ("device", "--device", "auto"),
-    ("precision", "--precision", "auto"), ("logging_steps", "--logging-steps", 5),
-    ("evals_per_epoch", "--evals-per-epoch", 1), ("encoding", "--encoding", None),
-    ("delimiter", "--delimiter", None),
-)
-
-
-def repeat_command(config: RunConfig) -> str:
-    """The ``tlstudio train …`` line that repeats ``config`` (defaults left out)."""
-    parts = ["tlstudio", "train", config.data_path]
-    if config.output_dir:
-        parts += ["--out", config.output_dir]
-    for column in config.text_columns or []:
-        parts += ["--text-column", column]
-    for attr, flag, default in _FLAGS:
-        value = getattr(config, attr)
-        if value is not None and value != default:
-            parts += [flag, f"{value:g}" if isinstance(value, float) else str(value)]
-    if config.early_stopping_patience != 2:
-        parts += ["--patience", str(config.early_stopping_patience or 0)]
-    if config.class_weights:
-        parts.append("--class-weights")
-    if config.trust_remote_code:
-        parts.append("--trust-remote-code")
-    return shlex.join(parts)

@@ -5,22 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from tlstudio.core.settings.config import RunConfig
-
-_HYPERPARAMETERS = (
-    ("epochs", "Epochs"), ("batch_size", "Batch size"), ("learning_rate", "Learning rate"),
-    ("max_length", "Max length (tokens)"), ("optimizer", "Optimizer"), ("scheduler", "Schedule"),
-    ("warmup_ratio", "Warm-up ratio"), ("weight_decay", "Weight decay"),
-    ("grad_accumulation", "Gradient accumulation"), ("strategy", "Transfer strategy"),
-    ("class_weights", "Class weights"), ("early_stopping_patience", "Early-stopping patience"),
-    ("head_dropout", "Head dropout"), ("seed", "Seed"),
-)
+from tlstudio.core.settings.schema import settings_rows
 
 
 def _fmt(value: Any) -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
-        return f"{value:.4f}"
+        return f"{value:.4f}"  # a metric: four decimals line the table up
     return str(value)
 
 
@@ -63,14 +55,14 @@ def render_model_card(
         "",
         f"- Source: `{data_summary.get('source') or config.data_path}`",
         f"- Text column(s): {', '.join(data_summary.get('text_columns') or [])}; "
-        f"label column: {data_summary.get('label_column', '')}",
+        f"label column(s): {', '.join(data_summary.get('label_columns') or [data_summary.get('label_column', '')])}",
         f"- Rows: train {sizes.get('train', 0)}, validation {sizes.get('validation', 0)}, test {sizes.get('test', 0)}",
     ]
     if labels:
         lines.append(f"- Labels: {', '.join(map(str, labels))}")
     lines += ["", "## Test results (beside baselines on the same split)", "", *_metrics_table(metrics), ""]
     lines += ["## Hyperparameters", "", "| setting | value |", "|---|---|"]
-    lines += [f"| {label} | {_fmt(getattr(config, key))} |" for key, label in _HYPERPARAMETERS]
+    lines += [f"| {label} | {value} |" for label, value in settings_rows(config, "basic", "advanced")]
     lines += [f"| Device / precision | {info.get('device', '')} / {info.get('precision', '')} |", ""]
     lines += [
         "## Intended use",

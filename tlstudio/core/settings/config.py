@@ -1,4 +1,11 @@
-"""Run configuration: one dataclass, JSON round-trip, versioned."""
+"""Run configuration: one dataclass that is also the settings schema, JSON round-trip, versioned.
+
+Each field declares once, in its ``metadata`` (as transformers' ``HfArgumentParser`` reads
+``TrainingArguments``), its CLI flag, help text, group and how the GUI shows it. The CLI
+options, the repeat command, the model card, the resume summary and the GUI's training
+widgets are all derived from it (see :mod:`tlstudio.core.settings.schema` and
+:mod:`tlstudio.core.settings.command`).
+"""
 
 from __future__ import annotations
 
@@ -18,54 +25,170 @@ SCHEDULERS = ("linear", "cosine", "constant")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 
+# Groups: "data" (chosen on the Data page), "model" (Model page), "basic" and "advanced"
+# (the Train page's settings), "output" (where the run goes), "internal" (never a flag).
+GROUPS = ("data", "model", "basic", "advanced", "output", "internal")
+
+
+def setting(default: Any = None, *, help: str, group: str, label: str = "",  # noqa: A002
+            flag: str | None = None, factory: Any = None, **hints: Any) -> Any:
+    """A ``dataclasses.field`` carrying the setting's declaration in its metadata.
+
+    ``hints`` describe how the setting is shown: ``kind`` (``int``, ``float``, ``rate``,
+    ``ratio``, ``bool``, ``tristate``, ``choice``, ``text``, ``list``), ``choices``,
+    ``range`` (low, high), ``step``, ``decimals``, ``none_text`` (what ``None`` means, e.g.
+    "auto"), ``none_flag`` (the CLI value that stands for ``None``, e.g. 0), ``metavar``,
+    ``widget`` (the GUI widget's objectName) and ``positional``.
+    """
+    if group not in GROUPS:
+        raise ValueError(f"unknown settings group {group!r}")
+    metadata = {"help": help, "group": group, "label": label, "flag": flag, **hints}
+    if factory is not None:
+        return field(default_factory=factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
 
 @dataclass
 class RunConfig:
-    """Everything that defines a training run; saved as ``config.json`` in the run folder.
+    """Everything that defines a training run; saved as ``run_config.json`` in the run folder.
 
     ``strategy`` is ``"full"`` (fine-tune everything), ``"frozen"`` (train the head
     only) or ``"freeze-N"`` (freeze the embeddings and the lowest N layers).
-    ``None`` for ``max_length``, ``text_columns``, ``label_column``, ``task``, ``encoding``,
+    ``None`` for ``max_length``, ``text_columns``, ``label_columns``, ``task``, ``encoding``,
     ``delimiter`` or ``has_header`` means "infer from the data".
     """
 
-    data_path: str = ""
-    encoding: str | None = None
-    delimiter: str | None = None
-    has_header: bool | None = None
-    text_columns: list[str] | None = None
-    label_column: str | None = None
-    task: str | None = None
-    test_file: str | None = None
-    split_column: str | None = None
-    test_size: float = 0.15
-    val_size: float = 0.15
-    seed: int = 42
+    data_path: str = setting(
+        "", group="data", label="Data", kind="text", positional=True, metavar="DATA",
+        help="the data file: CSV, TSV, JSONL, Parquet or Excel, with a text and a label column "
+             "(may be left out with --resume: the run folder records its data)")
+    encoding: str | None = setting(
+        group="data", label="Encoding", kind="text", none_text="detected", metavar="E",
+        help="the data file's text encoding")
+    delimiter: str | None = setting(
+        group="data", label="Delimiter", kind="text", none_text="detected", metavar="D",
+        help="the data file's field delimiter")
+    has_header: bool | None = setting(
+        group="data", label="Header row", flag="--header", kind="tristate", none_text="detected",
+        help="whether the first line holds the column names (--header) or is data (--no-header)")
+    text_columns: list[str] | None = setting(
+        group="data", label="Text column(s)", flag="--text-column", kind="list", none_text="inferred",
+        metavar="C", help="the text column; give it twice for sentence pairs")
+    label_columns: list[str] | None = setting(
+        group="data", label="Label column(s)", flag="--label-column", kind="list",
+        none_text="inferred", metavar="C",
+        help="the label column; give it once per column for multi-label data with one 0/1 "
+             "column per label")
+    task: str | None = setting(
+        group="data", label="Task", kind="choice", choices=TASKS, none_text="inferred",
+        help="what kind of answer the label is")
+    test_file: str | None = setting(
+        group="data", label="Test file", kind="text", none_text="none", metavar="FILE",
+        help="a separate labelled file to test on (then the test share is not used)")
+    split_column: str | None = setting(
+        group="data", label="Split column", kind="text", none_text="none", metavar="C",
+        help="a column saying train, validation or test for each row")
+    test_size: float = setting(
+        0.15, group="data", label="Test share", kind="ratio", range=(0.05, 0.5), step=0.05,
+        decimals=2, widget="testSizeSpin",
+        help="share of rows kept aside to measure the final model")
+    val_size: float = setting(
+        0.15, group="data", label="Validation share", kind="ratio", range=(0.05, 0.5), step=0.05,
+        decimals=2, widget="valSizeSpin",
+        help="share of rows used to watch progress during training")
+    seed: int = setting(
+        42, group="data", label="Seed", kind="int", range=(0, 2**31 - 1), widget="seedSpin",
+        help="same seed, same split and same start: makes runs comparable")
 
-    model: str = "default"
-    trust_remote_code: bool = False
+    model: str = setting(
+        "default", group="model", label="Model", kind="text", metavar="M",
+        help="'default' (the bundled model), a model folder, or a downloaded hub id")
+    trust_remote_code: bool = setting(
+        False, group="advanced", label="Allow the model's own code", kind="bool",
+        widget="trustRemoteCodeCheck",
+        help="only for a model from a source you trust: its own Python code runs on this "
+             "computer (needed only by models whose config has 'auto_map')")
 
-    epochs: float = 3.0
-    batch_size: int = 16
-    learning_rate: float = 5e-5
-    max_length: int | None = None
-    optimizer: str = "adamw"
-    scheduler: str = "linear"
-    warmup_ratio: float = 0.1
-    weight_decay: float = 0.01
-    grad_accumulation: int = 1
-    class_weights: bool = False
-    early_stopping_patience: int | None = 2
-    strategy: str = "full"
-    head_dropout: float | None = None
-    device: str = "auto"
-    precision: str = "auto"
-    logging_steps: int = 5
-    evals_per_epoch: int = 1
+    epochs: float = setting(
+        3.0, group="basic", label="Epochs", kind="float", range=(0.1, 100.0), step=1.0,
+        decimals=1, widget="epochsSpin",
+        help="how many times the model reads the whole training set; more can help, but takes "
+             "longer and may over-fit")
+    batch_size: int = setting(
+        16, group="basic", label="Batch size", kind="int", range=(1, 1024), widget="batchSizeSpin",
+        help="rows per training step; larger is faster on a GPU but needs more memory")
+    learning_rate: float = setting(
+        5e-5, group="basic", label="Learning rate", flag="--lr", kind="rate", range=(1e-7, 1.0),
+        widget="learningRateSpin",
+        help="how big each learning step is: too high and training is unstable, too low and it "
+             "learns slowly (2e-5 to 1e-4 is typical)")
+    max_length: int | None = setting(
+        group="basic", label="Max length (tokens)", kind="int", range=(8, 8192), step=32,
+        none_text="auto", widget="maxLengthSpin", metavar="N",
+        help="longest text, in tokens, the model reads; longer texts are cut (auto: a length "
+             "that covers 95% of the training rows)")
+    optimizer: str = setting(
+        "adamw", group="advanced", label="Optimizer", kind="choice", choices=OPTIMIZERS,
+        widget="optimizerCombo", help="the update rule; AdamW is the standard for transformers")
+    scheduler: str = setting(
+        "linear", group="advanced", label="Schedule", kind="choice", choices=SCHEDULERS,
+        widget="schedulerCombo", help="how the learning rate changes over the run")
+    warmup_ratio: float = setting(
+        0.1, group="advanced", label="Warm-up share", flag="--warmup", kind="ratio",
+        range=(0.0, 0.5), step=0.05, decimals=2, widget="warmupSpin",
+        help="share of the steps in which the learning rate ramps up from zero")
+    weight_decay: float = setting(
+        0.01, group="advanced", label="Weight decay", kind="float", range=(0.0, 1.0), step=0.01,
+        decimals=3, widget="weightDecaySpin",
+        help="a small pull of the weights towards zero that reduces over-fitting")
+    grad_accumulation: int = setting(
+        1, group="advanced", label="Gradient accumulation", flag="--grad-accum", kind="int",
+        range=(1, 256), widget="gradAccumulationSpin",
+        help="add up gradients over this many batches before a step: a bigger effective batch "
+             "without more memory")
+    class_weights: bool = setting(
+        False, group="advanced", label="Weight rare classes", kind="bool", widget="classWeightsCheck",
+        help="count rare classes more so the model does not ignore them")
+    early_stopping_patience: int | None = setting(
+        2, group="advanced", label="Early-stopping patience", flag="--patience", kind="int",
+        range=(0, 50), none_text="never", none_flag=0, widget="patienceSpin",
+        help="stop when the validation score has not improved for this many evaluations "
+             "(0: never stop early); the best model is kept")
+    strategy: str = setting(
+        "full", group="advanced", label="Transfer strategy", kind="text", widget="strategyCombo",
+        help="full (train every layer, best results), frozen (train only the classifier head, "
+             "fastest) or freeze-N (freeze the embeddings and the lowest N layers)")
+    head_dropout: float | None = setting(
+        group="advanced", label="Head dropout", kind="ratio", range=(0.0, 0.9), step=0.05,
+        decimals=2, none_text="model default", widget="headDropoutSpin",
+        help="randomly drop this share of the classifier head's inputs while training")
+    device: str = setting(
+        "auto", group="basic", label="Device", kind="choice", choices=DEVICES, widget="deviceCombo",
+        help="where training runs (auto: the best available); a GPU is much faster than the CPU")
+    precision: str = setting(
+        "auto", group="advanced", label="Precision", kind="choice", choices=PRECISIONS,
+        widget="precisionCombo",
+        help="number format for training; bf16 and fp16 are faster on supported hardware")
+    logging_steps: int = setting(
+        5, group="advanced", label="Log every (steps)", kind="int", range=(1, 1000),
+        widget="loggingStepsSpin",
+        help="record the training loss every this many steps (1 draws the live plot step by step)")
+    evals_per_epoch: int = setting(
+        1, group="advanced", label="Evaluations per epoch", kind="int", range=(1, 20),
+        widget="evalsPerEpochSpin",
+        help="how often per epoch to measure the validation set (each one also saves a checkpoint)")
+    keep_checkpoints: bool = setting(
+        False, group="advanced", label="Keep checkpoints", kind="bool", widget="keepCheckpointsCheck",
+        help="keep the training checkpoints in the run folder once the run is complete "
+             "(they take several times the model's size)")
 
-    output_dir: str | None = None
-    schema_version: int = SCHEMA_VERSION
-    extra: dict[str, Any] = field(default_factory=dict)
+    output_dir: str | None = setting(
+        group="output", label="Run folder", flag="--out", kind="text",
+        none_text="a new folder under the TL Studio runs folder", metavar="DIR",
+        help="the run folder to write")
+    schema_version: int = setting(SCHEMA_VERSION, group="internal", help="the settings format's version")
+    extra: dict[str, Any] = setting(group="internal", factory=dict,
+                                    help="settings from newer versions, kept as read")
 
     def validate(self) -> None:
         """Raise :class:`TrainingError` with a clear message for an invalid setting."""
@@ -86,8 +209,16 @@ class RunConfig:
              "test size must be between 0 and 1"),
             (0 <= self.val_size < 1, "validation size must be between 0 and 1"),
             (self.head_dropout is None or 0 <= self.head_dropout < 1, "head dropout must be in [0, 1)"),
+            (self.early_stopping_patience is None or self.early_stopping_patience >= 1,
+             "early-stopping patience must be at least 1 (or none)"),
+            (self.logging_steps >= 1, "logging steps must be at least 1"),
+            (self.evals_per_epoch >= 1, "evaluations per epoch must be at least 1"),
             (self.strategy_layers() is not None or self.strategy in ("full", "frozen"),
              "strategy must be full, frozen or freeze-N (N a whole number)"),
+            (self.text_columns is None or 1 <= len(self.text_columns) <= 2,
+             "choose one text column, or two for sentence pairs"),
+            (not self.label_columns or len(self.label_columns) == 1 or self.task in (None, "multilabel"),
+             "several label columns make a multi-label task"),
         ]
         for ok, message in checks:
             if not ok:
@@ -100,6 +231,11 @@ class RunConfig:
             if tail.isdigit():
                 return int(tail)
         return None
+
+    @property
+    def label_column(self) -> str | None:
+        """The first label column (the only one unless the labels are one 0/1 column each)."""
+        return self.label_columns[0] if self.label_columns else None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -116,6 +252,7 @@ class RunConfig:
                 f"This run configuration was written by a newer TL Studio (schema {version}); "
                 "please update TL Studio."
             )
+        data = _upgrade(dict(data))
         known = {f.name for f in dataclasses.fields(cls)}
         kwargs = {k: v for k, v in data.items() if k in known}
         extra = {k: v for k, v in data.items() if k not in known}
@@ -131,6 +268,18 @@ class RunConfig:
     @classmethod
     def load(cls, path: str | Path) -> RunConfig:
         return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """Older files: ``label_column`` (one name) and ``extra.keep_checkpoints``."""
+    old = data.pop("label_column", None)
+    if old and not data.get("label_columns"):
+        data["label_columns"] = [old]
+    extra = dict(data.get("extra") or {})
+    if "keep_checkpoints" in extra and "keep_checkpoints" not in data:
+        data["keep_checkpoints"] = bool(extra.pop("keep_checkpoints"))
+    data["extra"] = extra
+    return data
 
 
 PRESETS: dict[str, dict[str, Any]] = {

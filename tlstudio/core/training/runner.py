@@ -146,7 +146,8 @@ def _prepare(config: RunConfig, emit: Observer, data: PreparedData | None) -> tu
     for split in ("train", "test"):
         if len(data.splits[split]) == 0:
             raise TrainingError(f"The {split} split is empty: the file needs more labelled rows.")
-    config.task, config.text_columns, config.label_column = data.task, data.text_columns, data.label_column
+    config.task, config.text_columns = data.task, list(data.text_columns)
+    config.label_columns = list(data.label_columns)
     if info.path is None:
         emit(StatusEvent(message=f"Downloading {info.name}…"))
         info = download_model(info.name, lambda done, total: emit(
@@ -275,7 +276,7 @@ def _finish(
     from tlstudio.core.inference.predictor import Predictor
     from tlstudio.core.models.loading import quiet_libraries
     from tlstudio.core.runs import folder as runfolder
-    from tlstudio.core.runs.catalog import repeat_command
+    from tlstudio.core.settings.command import repeat_command
     from tlstudio.core.training.report import write_reports
 
     emit(StatusEvent(message="Saving the model…", phase="finishing"))
@@ -289,7 +290,7 @@ def _finish(
     predictor = Predictor.load(run_dir, trust_remote_code=config.trust_remote_code)
     meta["repeat_command"] = repeat_command(config)
     metrics = write_reports(run_dir, config, data, predictor, meta)
-    if not config.extra.get("keep_checkpoints"):
+    if not config.keep_checkpoints:
         runfolder.remove_checkpoints(run_dir)
     name = main_metric(data.task)
     value = metrics["model"].get(name)

@@ -377,8 +377,8 @@ class EvaluatePage(Page):
 
     def copy_command(self) -> str:
         """Put the ``tlstudio train …`` line that repeats this run on the clipboard."""
-        from tlstudio.core.runs.catalog import repeat_command
         from tlstudio.core.runs.folder import CONFIG_JSON
+        from tlstudio.core.settings.command import repeat_command
         from tlstudio.core.settings.config import RunConfig
 
         config = RunConfig.load(self._state.run_dir / CONFIG_JSON)

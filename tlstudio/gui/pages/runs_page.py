@@ -243,8 +243,8 @@ class RunsPage(Page):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(selected[0].run_dir)))
 
     def _on_command_clicked(self) -> None:
-        from tlstudio.core.runs.catalog import repeat_command
         from tlstudio.core.runs.folder import CONFIG_JSON
+        from tlstudio.core.settings.command import repeat_command
         from tlstudio.core.settings.config import RunConfig
 
         selected = self._selected_runs()
