@@ -75,8 +75,7 @@ class AppState(QObject):
             roles = report.roles
             config.data_path = str(report.loaded.path)
             config.text_columns = list(roles.text_columns)
-            label_columns = getattr(roles, "label_columns", None) or []
-            config.label_column = ",".join(label_columns) if len(label_columns) > 1 else roles.label_column
+            config.label_columns = list(roles.label_columns)
             config.task = roles.task
         config.test_size = self.test_size
         config.val_size = self.val_size
