@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tlstudio.core.data.prepared import PreparedData
 from tlstudio.core.evaluation.metrics import task_metrics
 
+if TYPE_CHECKING:
+    from tlstudio.core.evaluation.embeddings import SentenceEncoder
+
 MAX_FEATURES = 200_000
+MAX_EMBED_TRAIN = 4000  # rows embedded to fit the embeddings baseline: bounds its time on a CPU
+CHARACTER_SCRIPT_SHARE = 0.3  # CJK share of letters above which words are not space-separated
+
+
+@dataclass
+class Baseline:
+    """A baseline's test metrics (with ``seconds``) and its per-row test scores, for pairing."""
+
+    metrics: dict[str, Any]
+    scores: np.ndarray
 
 
 def _texts(split: Any) -> list[str]:
@@ -21,16 +37,29 @@ def _texts(split: Any) -> list[str]:
     return texts
 
 
-def _has_spaces(texts: list[str]) -> bool:
-    """False for scripts written without spaces (e.g. Chinese): word n-grams won't work there."""
+def _is_cjk(char: str) -> bool:
+    """Chinese, Japanese kana and ideographs: written without spaces between words."""
+    name = unicodedata.name(char, "")
+    return name.startswith(("CJK ", "HIRAGANA", "KATAKANA"))
+
+
+def _has_words(texts: list[str]) -> bool:
+    """False for text written without spaces (Chinese, Japanese): word n-grams won't work there.
+
+    Judged on a sample by the share of CJK letters (mixed text like "iPhone 很好用" has
+    spaces yet no words to split on) and by how many texts have a space at all.
+    """
     sample = texts[:500]
-    return sum(1 for t in sample if " " in t.strip()) >= 0.5 * max(1, len(sample))
+    letters = [c for t in sample for c in t if c.isalpha()]
+    cjk = sum(1 for c in letters if _is_cjk(c)) / max(1, len(letters))
+    spaced = sum(1 for t in sample if " " in t.strip()) >= 0.5 * max(1, len(sample))
+    return spaced and cjk < CHARACTER_SCRIPT_SHARE
 
 
 def _vectorizer(texts: list[str]) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    if _has_spaces(texts):
+    if _has_words(texts):
         return TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True, max_features=MAX_FEATURES)
     return TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, max_features=MAX_FEATURES)
 
@@ -45,7 +74,8 @@ def _majority(task: str, y_train: np.ndarray, n_test: int, n_classes: int) -> np
     return np.tile(probs, (n_test, 1))
 
 
-def _tfidf_model(task: str, x_train: Any, y_train: np.ndarray, x_test: Any, n_classes: int) -> np.ndarray:
+def _linear_model(task: str, x_train: Any, y_train: np.ndarray, x_test: Any, n_classes: int) -> np.ndarray:
+    """Logistic regression (one-vs-rest for multilabel) or ridge on any features; test scores."""
     from sklearn.linear_model import LogisticRegression, Ridge
     from sklearn.multiclass import OneVsRestClassifier
 
@@ -66,22 +96,72 @@ def _tfidf_model(task: str, x_train: Any, y_train: np.ndarray, x_test: Any, n_cl
     return probs
 
 
-def run_baselines(prepared: PreparedData) -> dict[str, Any]:
-    """Majority class (mean for regression) and TF-IDF + logistic regression (ridge) on the test split."""
+def _embedding_features(encoder: SentenceEncoder, split: Any) -> np.ndarray:
+    """Sentence vectors; for pairs [u, v, |u - v|, u * v], the usual pair features."""
+    u = encoder.encode([str(t) for t in split["text"]])
+    if "text_pair" not in split.column_names:
+        return u
+    v = encoder.encode([str(t) for t in split["text_pair"]])
+    return np.hstack([u, v, np.abs(u - v), u * v])
+
+
+def _embeddings_baseline(prepared: PreparedData, encoder: SentenceEncoder, n_classes: int) -> np.ndarray:
+    """Frozen embeddings + the same linear model as TF-IDF; training rows capped for time."""
+    train, test = prepared.splits["train"], prepared.splits["test"]
+    if len(train) > MAX_EMBED_TRAIN:
+        keep = np.random.default_rng(0).choice(len(train), MAX_EMBED_TRAIN, replace=False)
+        train = train.select(sorted(keep.tolist()))
+    y_train = np.asarray(train["label"])
+    if prepared.task in ("binary", "multiclass") and len(set(y_train.tolist())) < 2:
+        raise ValueError("one class in the sampled training rows")
+    x_train, x_test = _embedding_features(encoder, train), _embedding_features(encoder, test)
+    return _linear_model(prepared.task, x_train, y_train, x_test, n_classes)
+
+
+def _encoder(model: SentenceEncoder | str | Path | None) -> SentenceEncoder | None:
+    from tlstudio.core.evaluation.embeddings import SentenceEncoder, load_encoder
+
+    return model if isinstance(model, SentenceEncoder) else load_encoder(model)
+
+
+def fit_baselines(
+    prepared: PreparedData, *, embedding_model: SentenceEncoder | str | Path | None = None
+) -> dict[str, Baseline]:
+    """Majority, TF-IDF and (with ``embedding_model``) frozen-embeddings baselines on the test split.
+
+    ``embedding_model`` is 'default' (the bundled MiniLM), a model folder or a loaded
+    :class:`SentenceEncoder`; when it can't be loaded that baseline is left out, not an error.
+    """
     train, test = prepared.splits["train"], prepared.splits["test"]
     task, n_classes = prepared.task, max(1, len(prepared.label_names))
     y_train, y_test = np.asarray(train["label"]), np.asarray(test["label"])
-    results: dict[str, Any] = {}
-    started = time.perf_counter()
-    results["majority"] = task_metrics(task, y_test, _majority(task, y_train, len(test), n_classes))
-    results["majority"]["seconds"] = round(time.perf_counter() - started, 3)
-    started = time.perf_counter()
-    train_texts, test_texts = _texts(train), _texts(test)
+    results: dict[str, Baseline] = {}
+
+    def add(name: str, started: float, scores: np.ndarray) -> None:
+        metrics = task_metrics(task, y_test, scores)
+        metrics["seconds"] = round(time.perf_counter() - started, 3)
+        results[name] = Baseline(metrics, scores)
+
+    add("majority", time.perf_counter(), _majority(task, y_train, len(test), n_classes))
     if task != "regression" and len(set(map(str, y_train.tolist()))) < 2:
         return results  # a single class: nothing to learn
+    started = time.perf_counter()
+    train_texts, test_texts = _texts(train), _texts(test)
     vectorizer = _vectorizer(train_texts)
     x_train = vectorizer.fit_transform(train_texts)
-    scores = _tfidf_model(task, x_train, y_train, vectorizer.transform(test_texts), n_classes)
-    results["tfidf"] = task_metrics(task, y_test, scores)
-    results["tfidf"]["seconds"] = round(time.perf_counter() - started, 3)
+    add("tfidf", started, _linear_model(task, x_train, y_train, vectorizer.transform(test_texts), n_classes))
+    started = time.perf_counter()
+    encoder = _encoder(embedding_model) if embedding_model is not None else None
+    if encoder is not None:
+        try:
+            add("embeddings", started, _embeddings_baseline(prepared, encoder, n_classes))
+        except ValueError:
+            pass  # the capped sample has one class: the other baselines stand
     return results
+
+
+def run_baselines(
+    prepared: PreparedData, *, embedding_model: SentenceEncoder | str | Path | None = None
+) -> dict[str, Any]:
+    """Each baseline's test metrics (see :func:`fit_baselines`), as metrics.json stores them."""
+    return {name: b.metrics for name, b in fit_baselines(prepared, embedding_model=embedding_model).items()}
