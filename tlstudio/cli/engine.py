@@ -114,9 +114,10 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _print_summary(metrics: dict[str, Any]) -> None:
+    """Every scalar metric of the model beside the two baselines (– where one has none)."""
     model = metrics.get("model", {})
     baselines = metrics.get("baselines", {})
-    names = [k for k in model if model[k] is not None][:6]
+    names = [k for k, v in model.items() if isinstance(v, int | float) and not isinstance(v, bool)]
     sys.stdout.write(f"{'metric':<20}{'model':>10}{'tf-idf':>10}{'majority':>10}\n")
     for name in names:
         row = [model.get(name), baselines.get("tfidf", {}).get(name), baselines.get("majority", {}).get(name)]
@@ -136,26 +137,52 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
+    from tlstudio.core.inference.output import check_output_file
     from tlstudio.core.inference.predictor import Predictor
 
     if args.input and not args.output:
         raise TLStudioError("--input needs --output: the file to write the predictions to.")
     if args.output and Path(args.output).resolve() == Path(args.input or "").resolve():
         raise TLStudioError("--output must differ from --input: TL Studio never overwrites your data.")
+    if args.output:
+        check_output_file(args.output)  # before loading the model and predicting every row
     predictor = Predictor.load(args.run_dir)
+    for warning in predictor.warnings:
+        sys.stderr.write(f"warning: {warning}\n")
     if args.text is not None:
+        if predictor.needs_pair and args.pair is None:
+            sys.stderr.write(
+                f"warning: this model compares two texts ({', '.join(predictor.text_columns)}); "
+                "without --pair the second text is empty, so the prediction means little.\n")
+        elif not predictor.needs_pair and args.pair is not None:
+            sys.stderr.write("warning: this model was trained on single texts; --pair adds a "
+                             "second text it never saw in training.\n")
         prediction = predictor.predict([args.text], [args.pair] if args.pair is not None else None)[0]
         if args.json:
             sys.stdout.write(json.dumps({"label": prediction.label, "scores": prediction.scores}, ensure_ascii=False) + "\n")
         else:
-            label = ";".join(prediction.label) if isinstance(prediction.label, list) else prediction.label
-            scores = "  ".join(f"{k} {v:.4f}" for k, v in prediction.scores.items())
-            sys.stdout.write(f"{label}\t{scores}\n")
+            sys.stdout.write(_describe_prediction(predictor.task, prediction))
         return 0
     count = predictor.predict_file(args.input, args.output, escape_formulas=not args.raw)
     message = {"rows": count, "output": str(args.output)}
     sys.stdout.write((json.dumps(message) if args.json else f"{count} rows written to {args.output}") + "\n")
     return 0
+
+
+def _describe_prediction(task: str, prediction: Any) -> str:
+    """Labelled lines for a person (``--json`` is the format for scripts)."""
+    if task == "regression":
+        return f"predicted value: {prediction.label:.4f}\n"
+    ranked = sorted(prediction.scores.items(), key=lambda kv: -kv[1])
+    width = max(len(name) for name, _ in ranked)
+    rows = "".join(f"  {name:<{width}}  {p:.4f}\n" for name, p in ranked)
+    if task == "multilabel":
+        from tlstudio.core.evaluation.metrics import MULTILABEL_THRESHOLD
+
+        chosen = ", ".join(prediction.label) or "none"
+        return (f"labels: {chosen}\nprobability of each label (chosen at "
+                f"{MULTILABEL_THRESHOLD:.2f} or more):\n{rows}")
+    return f"label: {prediction.label}\nprobabilities:\n{rows}"
 
 
 def _models(args: argparse.Namespace) -> int:

@@ -14,7 +14,8 @@ import numpy as np
 from tlstudio.core.atomic import atomic_open
 from tlstudio.core.errors import DataError, ModelError
 from tlstudio.core.evaluation.metrics import MULTILABEL_THRESHOLD, scores_from_outputs
-from tlstudio.core.runs.folder import CONFIG_JSON, read_run_info
+from tlstudio.core.inference.output import check_output_file, write_error
+from tlstudio.core.runs.folder import CONFIG_JSON, read_run_info, run_status
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -38,6 +39,21 @@ def escape_cell(value: Any) -> Any:
     return value
 
 
+def tokenizable(text: Any) -> str:
+    """``text`` as a string a tokenizer accepts.
+
+    Bytes that weren't valid UTF-8 reach Python as lone surrogates (a terminal's
+    ``$'\\xff'``, a mis-encoded file); the tokenizer refuses those, so they become U+FFFD.
+    """
+    text = str(text)
+    if text.isascii():
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # surrogates that were never bytes
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _infer_task(config: Any) -> str:
     if config.problem_type == "regression" or config.num_labels == 1:
         return "regression"
@@ -58,6 +74,12 @@ class Predictor:
         id2label = model.config.id2label
         self.label_names = [] if task == "regression" else [id2label[i] for i in range(len(id2label))]
         self.batch_size: int | None = None  # set when running out of memory forced a smaller one
+        self.warnings: list[str] = []  # said once, by whoever shows the predictions
+
+    @property
+    def needs_pair(self) -> bool:
+        """Whether the model was trained on pairs of texts (it reads a second text)."""
+        return len(self.text_columns) > 1
 
     @classmethod
     def load(cls, run_dir: str | Path, device: str = "auto", *,
@@ -105,7 +127,9 @@ class Predictor:
         task = read_run_info(run_dir).get("task") or run_config.get("task") or _infer_task(model.config)
         max_length = run_config.get("max_length") or model_max_length(tokenizer)
         model.to(choose_device(device)).eval()
-        return cls(model, tokenizer, task, int(max_length), run_config.get("text_columns") or ["text"])
+        predictor = cls(model, tokenizer, task, int(max_length), run_config.get("text_columns") or ["text"])
+        predictor.warnings = _status_warnings(run_dir)
+        return predictor
 
     def predict_scores(
         self,
@@ -160,8 +184,8 @@ class Predictor:
         self, texts: list[str], pairs: list[str] | None, index: list[int], device: Any
     ) -> np.ndarray:
         batch = self.tokenizer(
-            [str(texts[i]) for i in index],
-            [str(pairs[i]) for i in index] if pairs else None,
+            [tokenizable(texts[i]) for i in index],
+            [tokenizable(pairs[i]) for i in index] if pairs else None,
             truncation=True, max_length=self.max_length, padding=True, return_tensors="pt",
         ).to(device)
         logits = self.model(**batch).logits.float().cpu().numpy()
@@ -201,7 +225,11 @@ class Predictor:
         escape_formulas: bool = True,
         batch_size: int = 32,
     ) -> int:
-        """Write the input rows plus ``prediction`` and score columns to ``output_path``; return rows."""
+        """Write the input rows plus ``prediction`` and score columns to ``output_path``; return rows.
+
+        ``output_path`` is checked before any row is predicted.
+        """
+        check_output_file(output_path)
         header, rows = read_rows(input_path)
         columns = self._input_columns(header)
         texts = [row[columns[0]] or "" for row in rows]
@@ -209,12 +237,15 @@ class Predictor:
         scores = self.predict_scores(texts, pairs, batch_size, progress)
         out_header = header + ["prediction"] + self.score_columns()
         delimiter = "\t" if str(output_path).lower().endswith(".tsv") else ","
-        with atomic_open(output_path, "w", newline="") as handle:
-            writer = csv.writer(handle, delimiter=delimiter)
-            writer.writerow(out_header)
-            for row, row_scores in zip(rows, scores, strict=True):
-                values = [row[c] for c in range(len(header))] + self.format_row(self.to_prediction(row_scores))
-                writer.writerow([escape_cell(v) for v in values] if escape_formulas else values)
+        try:
+            with atomic_open(output_path, "w", newline="") as handle:
+                writer = csv.writer(handle, delimiter=delimiter)
+                writer.writerow(out_header)
+                for row, row_scores in zip(rows, scores, strict=True):
+                    values = [row[c] for c in range(len(header))] + self.format_row(self.to_prediction(row_scores))
+                    writer.writerow([escape_cell(v) for v in values] if escape_formulas else values)
+        except OSError as exc:
+            raise write_error(output_path, exc) from exc
         return len(rows)
 
     def _input_columns(self, header: list[str]) -> list[int]:
@@ -227,6 +258,21 @@ class Predictor:
             f"The input file needs the text column(s) {', '.join(wanted)} that the model was trained on; "
             f"it has: {', '.join(header)}."
         )
+
+
+def _status_warnings(run_dir: Path) -> list[str]:
+    """A warning when ``run.json`` says the run is not finished (its model may change or be partial)."""
+    info = read_run_info(run_dir)
+    status = run_status(info) if info else "complete"  # a plain model folder has no run.json
+    if status == "running":
+        pid = info.get("pid")
+        process = f" (process {pid})" if isinstance(pid, int) else ""
+        return [f"The run in '{run_dir}' is still marked running{process}: its model may be "
+                "replaced or incomplete. Predict again once it has finished."]
+    if status not in ("complete", "unknown"):
+        return [f"The run in '{run_dir}' did not finish (it is {status}): this model may not be "
+                "the final one."]
+    return []
 
 
 def _read_run_config(run_dir: Path) -> dict[str, Any]:
