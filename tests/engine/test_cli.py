@@ -208,3 +208,31 @@ def test_evaluate_run_reports_progress_up_to_every_row(trained_run):
     report = evaluate_run(trained_run, DATA / "sentiment_120.csv", progress=lambda d, t: calls.append((d, t)))
     assert calls[-1] == (report["rows_evaluated"], report["rows_evaluated"])
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_resume_needs_only_the_run_folder(tiny_model_dir, tmp_path, capsys):
+    """An interrupted run continues from ``--resume --out DIR`` alone: the folder records its
+    data file and settings."""
+    from tlstudio.cli.engine import config_from_args
+    from tlstudio.cli.main import build_parser
+    from tlstudio.core.events import CheckpointEvent, StepEvent
+    from tlstudio.core.training import run_training
+
+    out = tmp_path / "run"
+    config = config_from_args(build_parser().parse_args(_train_args(
+        tiny_model_dir, out, "--epochs", "3", "--evals-per-epoch", "2", "--batch-size", "8")))
+    seen: list = []
+
+    def interrupt_after_a_checkpoint(event):
+        seen.append(event)
+        if isinstance(event, StepEvent) and any(isinstance(e, CheckpointEvent) for e in seen):
+            raise KeyboardInterrupt  # as Ctrl+C in the middle of training
+
+    with pytest.raises(KeyboardInterrupt):
+        run_training(config, interrupt_after_a_checkpoint)
+    assert json.loads((out / "run.json").read_text())["status"] != "complete"
+    capsys.readouterr()
+    assert main(["train", "--out", str(out), "--resume"]) == 0, capsys.readouterr().err
+    assert json.loads((out / "run.json").read_text())["status"] == "complete"
+    saved = json.loads((out / "run_config.json").read_text())
+    assert saved["data_path"] == str(DATA / "sentiment_120.csv") and saved["epochs"] == 3.0

@@ -214,3 +214,18 @@ def test_resume_refuses_a_run_whose_process_is_still_alive(tmp_path):
         other.kill()
         other.wait()
     check_target(run, resume=True)  # once that process is gone, the run can be resumed
+
+
+def test_the_model_card_formats_each_setting_by_what_it_is():
+    from tlstudio.core.runs.modelcard import render_model_card
+    from tlstudio.core.settings.config import RunConfig
+
+    config = RunConfig(learning_rate=5e-5, warmup_ratio=0.1, epochs=3.0, batch_size=16, max_length=128,
+                       early_stopping_patience=None, head_dropout=0.25)
+    card = render_model_card(config, {"task": "binary", "label_columns": ["label"]},
+                             {"model": {"accuracy": 0.91234}}, {})
+    for row in ("| Learning rate | 5e-05 |", "| Warm-up share | 0.1 |", "| Epochs | 3 |",
+                "| Batch size | 16 |", "| Max length (tokens) | 128 |", "| Early-stopping patience | never |",
+                "| Head dropout | 0.25 |", "| Weight decay | 0.01 |", "| accuracy | 0.9123 |"):
+        assert row in card, row
+    assert "0.0001" not in card
