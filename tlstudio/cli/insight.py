@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-COMMANDS = ("audit",)
+COMMANDS = ("audit", "learning-curve")
 TEXT_WIDTH = 90
 
 
@@ -22,6 +22,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     audit.add_argument("--limit", type=int, default=20, metavar="N",
                        help="suspects to print (default 20; --json prints all)")
     audit.set_defaults(func=run_audit)
+    curve = subparsers.add_parser(
+        "learning-curve", help="would more labelled rows help? (a quick model at 10-100 % of the rows)",
+        description="Train a quick model (TF-IDF + logistic regression) on 10, 25, 50 and 100 %% of "
+                    "the training rows, score each on the same held-out rows, fit a curve and say "
+                    "what doubling the rows would add, overall and per class.")
+    _data_arguments(curve)
+    curve.set_defaults(func=run_learning_curve)
 
 
 def _data_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,5 +71,23 @@ def run_audit(args: argparse.Namespace) -> int:
         out += [f"    {why}" for why in s.why]
     if len(report.suspects) > args.limit:
         out.append(f"... and {len(report.suspects) - args.limit:,} more (--limit, or --json for all).")
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def run_learning_curve(args: argparse.Namespace) -> int:
+    """Print the curve, the projected gain from doubling the rows, and the classes that gain most."""
+    from tlstudio.core.insight.learning_curve import learning_curve
+    from tlstudio.core.insight.rows import load_rows
+
+    curve = learning_curve(load_rows(args.file, text_columns=args.text_columns,
+                                     label_column=args.label_column))
+    if args.json:
+        _print_json(curve.to_dict())
+        return 0
+    out = [f"Quick model ({curve.method}), scored on the same {curve.test_rows:,} held-out rows:"]
+    out += [f"  {p.rows:>8,} training rows ({p.fraction:.0%}): accuracy {p.accuracy:.1%}"
+            + (f" (± {p.spread:.1%} over repeats)" if p.spread else "") for p in curve.points]
+    out += [curve.sentence, curve.class_sentence]
     sys.stdout.write("\n".join(out) + "\n")
     return 0
