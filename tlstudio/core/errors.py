@@ -19,3 +19,7 @@ class TrainingError(TLStudioError):
 
 class RunFolderError(TLStudioError):
     """A run folder is missing, incomplete or can't be written."""
+
+
+class JobCancelled(TLStudioError):
+    """The user (or closing the window) asked a job to stop; it stopped between two pieces."""

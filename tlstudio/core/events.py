@@ -91,6 +91,30 @@ def null_observer(event: Event) -> None:
     """An observer that ignores everything."""
 
 
+class StopFlag:
+    """A thread-safe request to stop a job (Orange's ``TaskState`` interruption flag).
+
+    Set from the GUI thread; the job function checks it between rows, batches or files.
+    """
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def stop(self) -> None:
+        self._event.set()
+
+    @property
+    def requested(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        """Raise :class:`JobCancelled` once a stop was requested."""
+        if self._event.is_set():
+            from tlstudio.core.errors import JobCancelled
+
+            raise JobCancelled("Stopped.")
+
+
 class RunControl:
     """Thread-safe pause/resume/stop requests, honoured within one optimisation step."""
 

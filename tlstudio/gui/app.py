@@ -7,6 +7,8 @@ import sys
 
 from tlstudio import __version__
 
+EXIT_WAIT_MS = 10_000  # after the window closed, for jobs it had to leave running
+
 
 def _application() -> object:
     from PySide6.QtCore import Qt
@@ -51,7 +53,14 @@ def run_app(file: str | None = None, demo: bool = False, offline: bool = False) 
         window.open_file(os.path.abspath(file))
     elif demo:
         window.open_demo()
-    return int(app.exec())  # type: ignore[attr-defined]
+    code = int(app.exec())  # type: ignore[attr-defined]
+    from tlstudio.gui.workers import wait_detached
+
+    if not wait_detached(EXIT_WAIT_MS):
+        # A job that ignored its stop request still runs: Qt would abort the process when its
+        # thread object is destroyed at exit, so leave now, with the window's exit code.
+        os._exit(code)
+    return code
 
 
 def main() -> None:

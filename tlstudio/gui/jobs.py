@@ -7,16 +7,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tlstudio.core.events import StopFlag
+
 if TYPE_CHECKING:
     from tlstudio.core.data.summary import DataSummary as InspectResult
 
 
 def inspect(path: str, *, text_columns: list[str] | None = None, label_column: str | None = None,
-            task: str | None = None) -> InspectResult:
-    """Read and inspect ``path`` with the given role overrides; compute chart data."""
+            task: str | None = None, stop: StopFlag | None = None) -> InspectResult:
+    """Read and inspect ``path`` with the given role overrides; compute chart data.
+
+    ``stop`` is checked before the file is read and once it has been inspected.
+    """
     from tlstudio.core.data.summary import inspect_summary
 
-    return inspect_summary(path, text_columns=text_columns, label_column=label_column, task=task)
+    stop = stop or StopFlag()
+    stop.check()
+    summary = inspect_summary(path, text_columns=text_columns, label_column=label_column,
+                              task=task)
+    stop.check()
+    return summary
 
 
 def list_models(extra_folders: list[str]) -> list[Any]:

@@ -317,6 +317,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         settings.settings().setValue("window/geometry", self.saveGeometry())
+        # Bounded: jobs are cancelled; one that can't stop in time is detached, not destroyed.
+        self.host.cancel_all()
         self.pages["predict"].shutdown()
         self.host.shutdown()
         self.collector.stop()  # the workers are gone: collection may run anywhere again

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from tlstudio.gui.workers import _LIVE_THREADS, describe_error
+from tlstudio.gui.workers import _LIVE_THREADS, SHUTDOWN_MS, describe_error, detach
 
 
 class PredictorWorker(QObject):
@@ -53,7 +53,7 @@ class PredictorWorker(QObject):
 
 
 class PredictorHost:
-    """Owns the predictor thread: ``start`` once, ``shutdown`` on close."""
+    """Owns the predictor thread: ``start`` once, ``shutdown`` on close (bounded wait)."""
 
     def __init__(self) -> None:
         self.thread: QThread | None = None
@@ -69,9 +69,18 @@ class PredictorHost:
             self.thread.start()
         return self.worker
 
-    def shutdown(self) -> None:
+    def shutdown(self, timeout_ms: int = SHUTDOWN_MS) -> bool:
+        """End the thread's event loop; True when it ended within ``timeout_ms``.
+
+        A request under way (loading a model, a long text) finishes first; if that takes
+        longer, the thread is detached: kept referenced until it ends, never destroyed running.
+        """
+        ended = True
         if self.thread is not None:
             self.thread.quit()
-            self.thread.wait()
+            if not self.thread.wait(timeout_ms):
+                detach(self.thread, self.worker)
+                ended = False
             self.thread = None
             self.worker = None
+        return ended

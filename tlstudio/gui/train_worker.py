@@ -53,6 +53,10 @@ class TrainWorker(QObject):
         self._resume = resume
         self._phase = "preparing"
 
+    def cancel(self) -> None:
+        """Stop after the current step (closing the window); the run folder stays complete."""
+        self._control.stop()
+
     def _observe(self, event: Event) -> None:
         phase = event_phase(event, self._phase)
         if phase != self._phase:

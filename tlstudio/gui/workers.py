@@ -2,6 +2,11 @@
 
 Workers never touch widgets: they emit signals that Qt queues to the UI thread.
 Connect them to bound methods of widgets (never to lambdas) so the slots run there.
+
+Every job can be cancelled: a worker's ``cancel()`` sets a :class:`StopFlag` that the job
+checks between rows, batches or files. Closing the window cancels every job and waits a
+bounded time; a thread that has not ended by then is *detached*: kept referenced until it
+finishes, because a ``QThread`` destroyed while it runs aborts the whole process.
 """
 
 from __future__ import annotations
@@ -11,11 +16,14 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QDeadlineTimer, QObject, QThread, Signal, Slot
 
-from tlstudio.core.errors import TLStudioError
+from tlstudio.core.errors import JobCancelled, TLStudioError
+from tlstudio.core.events import StopFlag
 
 _LIVE_THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
+_DETACHED: dict[QThread, QObject] = {}  # threads that outlived their host's shutdown
+SHUTDOWN_MS = 3_000  # the longest closing the window waits for jobs, all together
 
 
 def describe_error(exc: BaseException) -> tuple[str, str]:
@@ -29,33 +37,47 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
 
 
 class FunctionWorker(QObject):
-    """Runs ``fn(*args, **kwargs)`` once; ``succeeded(result)`` or ``failed(message, details)``.
+    """Runs ``fn(*args, **kwargs)`` once; ``succeeded(result)``, ``failed(message, details)``
+    or, after :meth:`cancel`, ``cancelled()``.
 
-    If ``fn`` accepts a ``progress`` keyword (pass ``with_progress=True``), it receives a
-    callable ``progress(done, total)`` that emits :attr:`progressed`.
+    With ``with_progress=True`` ``fn`` receives ``progress(done, total)``, which emits
+    :attr:`progressed` and stops the job (raising :class:`JobCancelled`) once cancelled; with
+    ``with_stop=True`` it receives the :class:`StopFlag` itself as ``stop``.
     """
 
     succeeded = Signal(object)
     failed = Signal(str, str)
+    cancelled = Signal()
     progressed = Signal(int, int)
     done = Signal()
 
     def __init__(self, fn: Callable[..., Any], *args: Any, with_progress: bool = False,
-                 **kwargs: Any) -> None:
+                 with_stop: bool = False, **kwargs: Any) -> None:
         super().__init__()
         self._fn = fn
         self._args = args
         self._kwargs = kwargs
+        self.stop_flag = StopFlag()
         if with_progress:
             self._kwargs["progress"] = self._report_progress
+        if with_stop:
+            self._kwargs["stop"] = self.stop_flag
+
+    def cancel(self) -> None:
+        """Ask the job to stop at its next check (safe from any thread)."""
+        self.stop_flag.stop()
 
     def _report_progress(self, done: int, total: int) -> None:
+        self.stop_flag.check()
         self.progressed.emit(int(done), int(total))
 
     @Slot()
     def run(self) -> None:
         try:
+            self.stop_flag.check()  # cancelled before the thread got to start it
             result = self._fn(*self._args, **self._kwargs)
+        except JobCancelled:
+            self.cancelled.emit()
         except BaseException as exc:  # noqa: BLE001 - every failure must reach the UI
             self.failed.emit(*describe_error(exc))
         else:
@@ -65,14 +87,26 @@ class FunctionWorker(QObject):
 
 
 class WorkerHost(QObject):
-    """Owns the threads of one window; :meth:`shutdown` waits for all of them."""
+    """Owns the threads of one window; :meth:`shutdown` cancels them and waits a bounded time.
+
+    ``start(worker, latest="evaluation")`` marks the job as the newest of its kind: an older
+    one of that kind is cancelled, and :meth:`is_current` tells a page to drop its results.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._jobs: dict[QThread, QObject] = {}
+        self._latest: dict[str, QObject] = {}
 
-    def start(self, worker: QObject, run: str = "run") -> QThread:
+    def start(self, worker: QObject, run: str = "run", *, latest: str | None = None) -> QThread:
         """Move ``worker`` to a new thread, call ``worker.<run>()`` there, clean up on ``done``."""
+        _prune_detached()
+        if latest is not None:
+            older = self._latest.get(latest)
+            if older is not None and hasattr(older, "cancel"):
+                older.cancel()
+            self._latest[latest] = worker
+            worker.setProperty("latestKind", latest)
         thread = QThread()
         thread.setObjectName(type(worker).__name__)
         worker.moveToThread(thread)
@@ -84,6 +118,11 @@ class WorkerHost(QObject):
         thread.start()
         return thread
 
+    def is_current(self, worker: QObject | None) -> bool:
+        """False for a worker started with ``latest=kind`` when a newer one of that kind was."""
+        kind = worker.property("latestKind") if worker is not None else None
+        return not kind or self._latest.get(kind) is worker
+
     @Slot()
     def _on_thread_finished(self) -> None:
         for thread in [t for t in self._jobs if t.isFinished()]:
@@ -94,16 +133,57 @@ class WorkerHost(QObject):
     def busy(self) -> bool:
         return any(t.isRunning() for t in self._jobs)
 
-    def shutdown(self, timeout_ms: int = 60_000) -> bool:
-        """Wait for every thread to end (callers ask long jobs to stop first)."""
-        ok = True
-        for thread in list(self._jobs):
+    def cancel_all(self) -> None:
+        """Ask every job to stop at its next check."""
+        for worker in self._jobs.values():
+            if hasattr(worker, "cancel"):
+                worker.cancel()
+
+    def shutdown(self, timeout_ms: int = SHUTDOWN_MS) -> bool:
+        """Cancel every job and wait at most ``timeout_ms`` in all; True when all ended.
+
+        A thread still running then is detached (see the module docstring), never dropped.
+        """
+        self.cancel_all()
+        deadline = QDeadlineTimer(timeout_ms)
+        for thread in self._jobs:
             thread.quit()
-            ok = thread.wait(timeout_ms) and ok
+        ended = True
+        for thread, worker in list(self._jobs.items()):
+            if not thread.wait(deadline):
+                detach(thread, worker)
+                ended = False
         self._jobs.clear()
-        return ok
+        self._latest.clear()
+        return ended
+
+
+def detach(thread: QThread, worker: QObject | None) -> None:
+    """Keep a still-running ``thread`` (and its worker) referenced until it has finished."""
+    _DETACHED[thread] = worker  # type: ignore[assignment]
+
+
+def _prune_detached() -> None:
+    for thread in [t for t in _DETACHED if t.isFinished()]:
+        thread.wait()
+        del _DETACHED[thread]
+
+
+def detached_threads() -> list[QThread]:
+    """Threads a shutdown left running (they end on their own; cancelled jobs soon)."""
+    _prune_detached()
+    return list(_DETACHED)
+
+
+def wait_detached(timeout_ms: int) -> bool:
+    """Wait up to ``timeout_ms`` in all for detached threads; True when none is left."""
+    deadline = QDeadlineTimer(timeout_ms)
+    for thread in list(_DETACHED):
+        thread.wait(deadline)
+    return not detached_threads()
 
 
 def running_threads() -> list[QThread]:
     """Threads started by any :class:`WorkerHost` that are still running (for tests)."""
+    _prune_detached()
     return [t for t in list(_LIVE_THREADS) if t.isRunning()]

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tlstudio.core.errors import RunFolderError
+from tlstudio.core.errors import JobCancelled, RunFolderError
+from tlstudio.core.events import StopFlag
 from tlstudio.core.runs.folder import (
     CHECKPOINTS,
     CONFIG_JSON,
@@ -81,8 +82,11 @@ def load_history(run_dir: str | Path) -> list[dict[str, Any]]:
         return [{k: (v if k == "kind" else _number(v)) for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
-def export_run(run_dir: str | Path, dest: str | Path) -> Path:
-    """Copy a run folder to ``dest`` without its checkpoints; return the copy's path."""
+def export_run(run_dir: str | Path, dest: str | Path, stop: StopFlag | None = None) -> Path:
+    """Copy a run folder to ``dest`` without its checkpoints; return the copy's path.
+
+    ``stop`` is checked between files; a stopped export leaves no partial folder behind.
+    """
     source, target = Path(run_dir), Path(dest)
     if not (source / "config.json").is_file():
         raise RunFolderError(f"'{source}' holds no trained model to export.")
@@ -90,7 +94,18 @@ def export_run(run_dir: str | Path, dest: str | Path) -> Path:
         raise RunFolderError(f"'{target}' is not empty; choose a new folder to export to.")
     partial = target.with_name(f".{target.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
-    shutil.copytree(source, partial, ignore=shutil.ignore_patterns(CHECKPOINTS, ".*.tmp"))
+
+    def copy(src: str, dst: str) -> Any:
+        if stop is not None:
+            stop.check()
+        return shutil.copy2(src, dst)
+
+    try:
+        shutil.copytree(source, partial, ignore=shutil.ignore_patterns(CHECKPOINTS, ".*.tmp"),
+                        copy_function=copy)
+    except JobCancelled:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
     if target.exists():
         target.rmdir()
     partial.rename(target)

@@ -186,7 +186,7 @@ class DataPage(Page):
         self.busy.show()
         self.status.setText(f"Reading {Path(path).name}…")
         self._set_form_enabled(False)
-        worker = FunctionWorker(jobs.inspect, path, **overrides)
+        worker = FunctionWorker(jobs.inspect, path, with_stop=True, **overrides)
         worker.succeeded.connect(self._on_inspect_succeeded)
         worker.failed.connect(self._on_inspect_failed)
         self._host.start(worker)

@@ -155,10 +155,12 @@ class EvaluatePage(Page):
         self.run_label.setText(run_files.describe_run(run_dir))
         worker = FunctionWorker(_load_evaluation, run_dir)
         worker.succeeded.connect(self._on_evaluation_loaded)
-        worker.failed.connect(self.banner.show_error)
-        self._host.start(worker)
+        worker.failed.connect(self._on_evaluation_failed)
+        self._host.start(worker, latest="evaluation")  # runs switched quickly: the last one wins
 
     def _on_evaluation_loaded(self, loaded: tuple[dict[str, Any], list[dict[str, str]]]) -> None:
+        if not self._host.is_current(self.sender()):
+            return  # another run was opened meanwhile: these are the previous run's results
         self.banner.hide()
         self._test_split = loaded
         if self._state.run_dir is not None:
@@ -166,6 +168,10 @@ class EvaluatePage(Page):
                                                           bool(loaded[0].get("stopped"))))
         if self._shown is None:
             self._show(None)
+
+    def _on_evaluation_failed(self, message: str, details: str) -> None:
+        if self._host.is_current(self.sender()):
+            self.banner.show_error(message, details)
 
     def _show(self, result: FileResult | None) -> None:
         """Fill every view with the test split (None) or ``result``: one renderer for both."""
@@ -362,7 +368,7 @@ class EvaluatePage(Page):
     def export_to(self, dest: Path) -> None:
         from tlstudio.core.runs.catalog import export_run
 
-        worker = FunctionWorker(export_run, self._state.run_dir, dest)
+        worker = FunctionWorker(export_run, self._state.run_dir, dest, with_stop=True)
         worker.succeeded.connect(self._on_export_succeeded)
         worker.failed.connect(self.banner.show_error)
         self._host.start(worker)

@@ -62,7 +62,6 @@ class ModelPage(Page):
         self._host = host
         self._models: list[Any] = []
         self._loaded = False
-        self._generation = 0  # only the newest listing is shown
         self._select_path: str | None = None  # a folder just added: select it once listed
         self._downloading = False
         self._build()
@@ -147,12 +146,10 @@ class ModelPage(Page):
         folders = [str(f) for f in (settings.last_choice("model_folders", []) or [])]
         if isinstance(settings.last_choice("model_folders", []), str):
             folders = [settings.last_choice("model_folders")]
-        self._generation += 1
         worker = FunctionWorker(jobs.list_models, folders)
-        worker.setProperty("generation", self._generation)
         worker.succeeded.connect(self._on_models_listed)
         worker.failed.connect(self.banner.show_error)
-        self._host.start(worker)
+        self._host.start(worker, latest="models")
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
@@ -168,8 +165,7 @@ class ModelPage(Page):
             self.refresh()
 
     def _on_models_listed(self, models: list[Any]) -> None:
-        sender = self.sender()
-        if sender is not None and sender.property("generation") != self._generation:
+        if not self._host.is_current(self.sender()):
             return  # an older listing finished after a newer one was asked for
         self._models = list(models)
         self.model_list.blockSignals(True)

@@ -74,7 +74,6 @@ class RunsPage(Page):
         self._resume_info: dict[str, tuple[int | None, str]] = {}  # run_dir: (step, error)
         self._listing = False  # a refresh is under way
         self._shown_once = False
-        self._generations: dict[str, int] = {}
         self._build()
         state.training_changed.connect(self._on_training_changed)
 
@@ -125,31 +124,25 @@ class RunsPage(Page):
             self._shown_once = True
             self.refresh()
 
-    def _is_stale(self, kind: str) -> bool:
-        """True when a newer request of this kind was made after the sender's."""
-        sender = self.sender()
-        return sender is not None and sender.property("generation") != self._generations[kind]
-
-    def _stamp(self, worker: FunctionWorker, kind: str) -> FunctionWorker:
-        self._generations[kind] = self._generations.get(kind, 0) + 1
-        worker.setProperty("generation", self._generations[kind])
-        return worker
+    def _is_stale(self) -> bool:
+        """True when a newer request of the sender's kind was made after it."""
+        return not self._host.is_current(self.sender())
 
     def refresh(self) -> None:
-        worker = self._stamp(FunctionWorker(_list_runs), "runs")
+        worker = FunctionWorker(_list_runs)
         worker.succeeded.connect(self._on_runs_listed)
         worker.failed.connect(self._on_runs_failed)
         self._listing = True  # Resume waits for the runs' fresh states (one may just have ended)
         self._update_resume()
-        self._host.start(worker)
+        self._host.start(worker, latest="runs")
 
     def _on_runs_failed(self, message: str, details: str) -> None:
-        if not self._is_stale("runs"):
+        if not self._is_stale():
             self._listing = False
             self.banner.show_error(message, details)
 
     def _on_runs_listed(self, listed: list[tuple[Any, int | None, str]]) -> None:
-        if self._is_stale("runs"):
+        if self._is_stale():
             return
         self._listing = False
         selected = {str(r.run_dir) for r in self._selected_runs()}
@@ -206,14 +199,13 @@ class RunsPage(Page):
     def _on_selection_changed(self) -> None:
         selected = self._selected_runs()
         self._set_selection_buttons(len(selected))
-        worker = self._stamp(FunctionWorker(_histories, [str(r.run_dir) for r in selected]),
-                             "histories")
+        worker = FunctionWorker(_histories, [str(r.run_dir) for r in selected])
         worker.succeeded.connect(self._on_histories_loaded)
         worker.failed.connect(self.banner.show_error)
-        self._host.start(worker)
+        self._host.start(worker, latest="histories")
 
     def _on_histories_loaded(self, histories: list[tuple[str, list[dict[str, Any]]]]) -> None:
-        if self._is_stale("histories"):
+        if self._is_stale():
             return
         item = self.compare_plot.getPlotItem()
         item.clear()
