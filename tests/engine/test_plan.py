@@ -1,0 +1,80 @@
+"""The run plan: updates for small sets, capped epochs for large ones, time estimates."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from tlstudio.core.training.plan import PRESETS, duration_text, plan_run
+
+MINILM = 22_700_000
+
+
+def test_small_sets_get_a_few_hundred_updates_not_a_few_epochs():
+    quick = plan_run(600, 2, "cpu", "quick", MINILM)
+    assert quick.updates >= 150 and quick.epochs > 1 and quick.batch_size == 16
+    balanced = plan_run(420, 2, "cpu", "balanced", MINILM)
+    assert balanced.updates >= 300 and balanced.epochs == 12  # 27 updates per epoch
+    assert "27 updates per epoch" in balanced.reasons[0]
+
+
+def test_tiny_sets_get_small_batches_and_at_most_twenty_epochs():
+    plan = plan_run(50, 2, "cpu", "thorough", MINILM)
+    assert plan.batch_size == 8 and plan.epochs == 20 and plan.updates == 140
+
+
+def test_more_classes_need_more_updates():
+    assert plan_run(600, 10, "cpu", "balanced", MINILM).updates > plan_run(600, 2, "cpu", "balanced", MINILM).updates
+
+
+def test_large_sets_get_few_epochs_checked_several_times_per_epoch():
+    plan = plan_run(200_000, 4, "cuda", "balanced", MINILM, val_rows=20_000)
+    assert plan.batch_size == 32 and 2 <= plan.epochs <= 3
+    assert plan.evals_per_epoch >= 3 and plan.early_stopping_patience >= 2
+    quick = plan_run(50_000, 2, "cuda", "quick", MINILM)
+    assert quick.epochs == 1 and quick.evals_per_epoch == 4
+
+
+def test_the_time_budget_cuts_epochs_on_a_cpu():
+    plan = plan_run(200_000, 2, "cpu", "balanced", MINILM, val_rows=20_000)
+    assert plan.epochs < 1 and "budget" in plan.reasons[-1]
+    assert plan.seconds == pytest.approx(PRESETS["balanced"].budget_seconds, rel=0.25)
+
+
+def test_learning_rate_and_batch_follow_model_size():
+    assert plan_run(5000, 2, "cpu", model_params=MINILM).learning_rate == 1e-4
+    assert plan_run(5000, 2, "cpu", model_params=110_000_000).learning_rate == 5e-5
+    large = plan_run(5000, 2, "cpu", model_params=335_000_000)
+    assert large.learning_rate == 2e-5 and large.batch_size == 8
+
+
+def test_time_estimate_uses_measured_throughput():
+    slow = plan_run(600, 2, "cpu", "quick", MINILM, samples_per_second=2.0)
+    fast = plan_run(600, 2, "cpu", "quick", MINILM, samples_per_second=20.0)
+    assert slow.samples_per_second == 2.0 and slow.seconds > 5 * fast.seconds
+    assert slow.updates == fast.updates >= 150  # a slow machine takes longer, not fewer updates
+    assert slow.time_text() == f"{duration_text(slow.seconds)} on this CPU"
+    assert plan_run(600, 2, "cuda:1", "quick", MINILM).time_text().endswith("on this GPU")
+
+
+def test_presets_trade_time_for_quality():
+    plans = [plan_run(3000, 2, "cpu", name, MINILM, val_rows=500) for name in ("quick", "balanced", "thorough")]
+    assert [p.updates for p in plans] == sorted(p.updates for p in plans)
+    assert plans[0].seconds < plans[1].seconds < plans[2].seconds
+
+
+def test_duration_text():
+    assert duration_text(20) == "under a minute"
+    assert duration_text(185) == "≈ 3 min"
+    assert duration_text(2 * 3600 + 600) == "≈ 2 h 10 min"
+    assert duration_text(7200) == "≈ 2 h"
+
+
+def test_plan_settings_are_valid_run_config_values():
+    from tlstudio.core.settings.config import RunConfig
+
+    plan = plan_run(1234, 3, "cpu", "thorough", MINILM)
+    config = dataclasses.replace(RunConfig(data_path="x.csv"), **plan.settings())
+    config.validate()
+    assert config.epochs == plan.epochs and plan.to_dict()["time_text"] == plan.time_text()
