@@ -94,11 +94,29 @@ def test_stop_mid_run_keeps_a_model(ready_window, qtbot):
     run_dir = Path(finished.args[0].run_dir)
     assert (run_dir / "config.json").exists()
     info = json.loads((run_dir / "run.json").read_text())
-    assert info["status"] in ("complete", "stopped")
+    assert info["status"] == "complete" and info["stopped"] is True
     qtbot.waitUntil(lambda: train.start_button.isEnabled(), timeout=60_000)
 
 
-def test_pause_and_resume(ready_window, qtbot):
+def test_pause_and_resume(ready_window, qtbot, monkeypatch):
+    """Pause holds the engine at the next step end until Resume: decided by the engine's own
+    wait, never by sleeping and hoping."""
+    import threading
+
+    from tlstudio.core.events import RunControl
+
+    entered, left = threading.Event(), threading.Event()  # the engine's paused wait
+    real_wait = RunControl.wait_while_paused
+
+    def watched_wait(self, poll: float = 0.1) -> None:
+        paused = self.paused
+        if paused:
+            entered.set()
+        real_wait(self, poll)
+        if paused:
+            left.set()
+
+    monkeypatch.setattr(RunControl, "wait_while_paused", watched_wait)
     window = ready_window
     train = window.pages["train"]
     set_quick(window, epochs=8)
@@ -107,13 +125,17 @@ def test_pause_and_resume(ready_window, qtbot):
         qtbot.waitUntil(lambda: train.curves.train_loss.size >= 1, timeout=TRAIN_TIMEOUT)
         train.pause_button.click()
         assert train.pause_button.text() == "Resume"
-        qtbot.wait(600)  # let the current step end
-        steps = train.progress.value()
-        qtbot.wait(800)
-        assert train.progress.value() == steps  # nothing moves while paused
+        assert train.status.text().startswith("Paused")
+        qtbot.waitUntil(entered.is_set, timeout=TRAIN_TIMEOUT)  # the current step has ended
+        QApplication.processEvents()  # take in every step sent before the wait
+        steps = train.curves.train_loss.size
+        assert not left.is_set()  # still held: nothing moves while paused
+        assert train.curves.train_loss.size == steps
         train.pause_button.click()
         assert train.pause_button.text() == "Pause"
+        qtbot.waitUntil(left.is_set, timeout=60_000)
     assert not finished.args[0].stopped
+    assert train.curves.train_loss.size > steps  # training went on after Resume
 
 
 def test_closing_mid_run_asks_then_stops_cleanly(ready_window, qtbot):

@@ -6,9 +6,14 @@ closed dialogs or menus; Qt objects must die in the thread that owns them, and d
 a worker deadlocks against the GUI thread (the worker waits for the GIL inside a Qt
 destructor while the GUI thread, holding the GIL, waits for that destructor's mutex).
 So automatic collection is switched off and a timer in the GUI thread collects instead
-(the approach of ``pyqtgraph.util.garbage_collector``). Libraries also call ``gc.collect()``
-themselves (accelerate does, when the Trainer starts and ends): while the window is open,
-such a call from a worker thread is skipped, and the GUI-thread timer collects soon after.
+(the approach of ``pyqtgraph.util.garbage_collector``).
+
+Explicit ``gc.collect()`` calls from a worker thread still collect, as they would in the CLI:
+the out-of-memory recovery (ours, and accelerate's ``clear_device_cache``) relies on it to
+free tensors held in reference cycles before retrying, and accelerate also collects when the
+Trainer starts. The call asks the GUI thread to collect and waits for it, up to
+:data:`WORKER_WAIT_S`; if the GUI thread is busy that long (e.g. waiting for workers while
+the window closes), the call returns 0 and the GUI-thread timer collects soon after.
 """
 
 from __future__ import annotations
@@ -16,52 +21,79 @@ from __future__ import annotations
 import gc
 import threading
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 _real_collect = gc.collect
-
-
-def _collect_in_gui_thread_only(generation: int = 2) -> int:
-    if threading.current_thread() is not threading.main_thread():
-        return 0  # the GUI thread's timer collects instead
-    return _real_collect(generation)
-
-
 INTERVAL_MS = 1000
+WORKER_WAIT_S = 5.0
+
+
+class _Request:
+    """One worker thread's collection, answered by the GUI thread."""
+
+    def __init__(self, generation: int) -> None:
+        self.generation = generation
+        self.collected = 0
+        self.done = threading.Event()
+
+
+def _collect_in_gui_thread(generation: int = 2) -> int:
+    if threading.current_thread() is threading.main_thread():
+        return _real_collect(generation)
+    collector = MainThreadCollector.current()
+    if collector is None:
+        return 0
+    request = _Request(generation)
+    try:
+        collector.collect_requested.emit(request)  # queued: answered in the GUI thread
+    except RuntimeError:  # its window was destroyed without being closed
+        return 0
+    request.done.wait(WORKER_WAIT_S)
+    return request.collected
 
 
 class MainThreadCollector(QObject):
     """Disables automatic collection until :meth:`stop`; collects from a GUI-thread timer."""
 
-    _active = 0  # windows holding automatic collection off (tests open several in turn)
+    collect_requested = Signal(object)  # a worker thread's _Request
+    _running: list[MainThreadCollector] = []  # windows holding collection (tests open several)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.setInterval(INTERVAL_MS)
         self._timer.timeout.connect(self.collect)
-        self._running = False
+        self.collect_requested.connect(self._on_collect_requested,
+                                       Qt.ConnectionType.QueuedConnection)
+
+    @classmethod
+    def current(cls) -> MainThreadCollector | None:
+        return cls._running[-1] if cls._running else None
 
     def start(self) -> None:
-        if self._running:
+        if self in MainThreadCollector._running:
             return
-        self._running = True
-        MainThreadCollector._active += 1
+        MainThreadCollector._running.append(self)
         gc.disable()
-        gc.collect = _collect_in_gui_thread_only
+        gc.collect = _collect_in_gui_thread
         self._timer.start()
 
     def stop(self) -> None:
         """Collect what is left here, in the GUI thread, then give collection back to Python."""
-        if not self._running:
+        if self not in MainThreadCollector._running:
             return
-        self._running = False
+        MainThreadCollector._running.remove(self)
         self._timer.stop()
         _real_collect()
-        MainThreadCollector._active -= 1
-        if MainThreadCollector._active == 0:
+        if not MainThreadCollector._running:
             gc.collect = _real_collect
             gc.enable()
+
+    def _on_collect_requested(self, request: _Request) -> None:
+        try:
+            request.collected = _real_collect(request.generation)
+        finally:
+            request.done.set()
 
     def collect(self) -> None:
         """The oldest generation whose threshold was crossed, as Python would; else the youngest."""
