@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 
 
 def inspect(path: str, *, text_columns: list[str] | None = None, label_column: str | None = None,
-            task: str | None = None, stop: StopFlag | None = None) -> InspectResult:
-    """Read and inspect ``path`` with the given role overrides; compute chart data.
+            task: str | None = None, label_columns: list[str] | None = None,
+            has_header: bool | None = None, stop: StopFlag | None = None) -> InspectResult:
+    """Read and inspect ``path`` with the given role and reading overrides; compute chart data.
 
     ``stop`` is checked before the file is read and once it has been inspected.
     """
@@ -24,7 +25,7 @@ def inspect(path: str, *, text_columns: list[str] | None = None, label_column: s
     stop = stop or StopFlag()
     stop.check()
     summary = inspect_summary(path, text_columns=text_columns, label_column=label_column,
-                              task=task)
+                              task=task, label_columns=label_columns, has_header=has_header)
     stop.check()
     return summary
 

@@ -26,9 +26,11 @@ class AppState(QObject):
         self.training = False
         self.training_data_path: str | None = None  # the file the running run trains on
         self.training_run_dir: str | None = None  # the run folder being resumed, if it is one
-        self.test_size = 0.15
-        self.val_size = 0.15
-        self.seed = 42
+        defaults = RunConfig()
+        self.test_size = defaults.test_size
+        self.val_size = defaults.val_size
+        self.seed = defaults.seed
+        self.has_header: bool | None = None  # chosen on the Data page; None: detected
 
     @property
     def report(self) -> Any:
@@ -76,6 +78,7 @@ class AppState(QObject):
             config.data_path = str(report.loaded.path)
             config.text_columns = list(roles.text_columns)
             config.label_columns = list(roles.label_columns)
+            config.has_header = self.has_header
             config.task = roles.task
         config.test_size = self.test_size
         config.val_size = self.val_size

@@ -1,4 +1,8 @@
-"""The training knobs: presets, the basic ones in view, the advanced ones folded away."""
+"""The training knobs: presets, the basic ones in view, the advanced ones folded away.
+
+Every widget is generated from the :class:`RunConfig` schema (its range, default, label and
+help), so the GUI cannot drift from the CLI and the saved config.
+"""
 
 from __future__ import annotations
 
@@ -20,38 +24,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tlstudio.core.settings.config import OPTIMIZERS, PRECISIONS, PRESETS, SCHEDULERS, RunConfig
+from tlstudio.core.settings.config import PRESETS, RunConfig
+from tlstudio.core.settings.schema import Field, default_of, field_of, label_of, settings_fields
 from tlstudio.gui.pages.base import named
 
-TIPS = {
-    "epochs": "How many times the model reads the whole training set. More can help, "
-              "but takes longer and may over-fit.",
-    "batch": "Rows per training step. Larger is faster on a GPU but needs more memory.",
-    "lr": "How big each learning step is. Too high and training is unstable; too low and "
-          "it learns slowly. 2e-5 to 1e-4 is typical.",
-    "maxlen": "Longest text, in tokens, the model reads; longer texts are cut. "
-              "'auto' picks a length that covers most of your rows.",
-    "device": "Where training runs. A GPU is much faster than the CPU.",
-    "optimizer": "The update rule. AdamW is the standard choice for transformers.",
-    "scheduler": "How the learning rate changes over the run.",
-    "warmup": "Share of steps where the learning rate ramps up from zero.",
-    "decay": "A small pull of the weights towards zero that reduces over-fitting.",
-    "accum": "Add up gradients over several batches before a step: a bigger effective "
-             "batch without more memory.",
-    "class_weights": "Count rare classes more so the model does not ignore them.",
-    "remote_code": "Only for a model from a source you trust: its own Python code runs on this "
-                   "computer. Needed only by models whose config has 'auto_map'.",
-    "patience": "Stop when the validation score has not improved for this many "
-                "evaluations (0 = never stop early). The best model is kept.",
-    "strategy": "Train every layer (best results), only the classifier head (fastest), "
-                "or freeze the lowest layers (in between).",
-    "freeze": "How many of the lowest layers to freeze.",
-    "dropout": "Randomly drop this share of the head's inputs while training (0 = model's default).",
-    "precision": "Number format for training. bf16/fp16 are faster on supported hardware.",
-    "logging": "Record the training loss every this many steps (1 draws the live plot "
-               "step by step).",
-    "evals": "How often per epoch to measure the validation set.",
-}
+CHOICE_TEXT = {("device", "auto"): "Automatic (best available)"}
+STRATEGY_CHOICES = (("Fine-tune everything", "full"), ("Train the head only", "frozen"),
+                    ("Freeze the lowest layers", "freeze"))
+FREEZE_TIP = "How many of the lowest layers to freeze."
+
+
+def tooltip_of(f: Field) -> str:
+    """The schema's help as a sentence."""
+    text = f.metadata["help"]
+    return text[:1].upper() + text[1:] + "."
 
 
 LADDER = (1.0, 2.0, 3.0, 5.0)
@@ -92,24 +78,70 @@ class ScientificSpinBox(QDoubleSpinBox):
         self.setValue(ladder[index])
 
 
-def _spin(name: str, tip: str, low: float, high: float, value: float, *, decimals: int = 0,
-          step: float = 1.0, special: str | None = None) -> Any:
-    spin: QSpinBox | QDoubleSpinBox = QDoubleSpinBox() if decimals else QSpinBox()
-    if decimals:
-        spin.setDecimals(decimals)
-    spin.setRange(low, high)
-    spin.setSingleStep(step)
-    spin.setValue(value)
-    if special:
-        spin.setSpecialValueText(special)
-    return named(spin, name, tooltip=tip)
+def make_widget(f: Field) -> QWidget:
+    """The widget a setting's ``kind`` asks for, with its range, default, label and tooltip."""
+    meta, kind, default = f.metadata, f.metadata["kind"], default_of(f)
+    widget: Any
+    if kind == "bool":
+        widget = QCheckBox(label_of(f))
+        widget.setChecked(bool(default))
+    elif kind == "choice":
+        widget = QComboBox()
+        for choice in meta["choices"] if f.name != "device" else ("auto",):  # devices: detected
+            widget.addItem(CHOICE_TEXT.get((f.name, choice), choice), choice)
+        widget.setCurrentIndex(widget.findData(default))
+    else:
+        widget = {"rate": ScientificSpinBox, "int": QSpinBox}.get(kind, QDoubleSpinBox)()
+        if kind in ("float", "ratio"):
+            widget.setDecimals(meta.get("decimals", 2))
+        low, high = meta["range"]
+        if meta.get("none_text"):  # the lowest value stands for None ("auto", "never")
+            low = 0
+            widget.setSpecialValueText(meta["none_text"])
+        widget.setRange(low, high)
+        widget.setSingleStep(meta.get("step", 1))
+        widget.setValue(low if default is None else default)
+    return named(widget, meta["widget"], label_of(f), tooltip_of(f))
+
+
+def widget_value(f: Field, widget: Any) -> Any:
+    """What a generated widget holds, as the setting's value."""
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QComboBox):
+        return widget.currentData()
+    value = widget.value()
+    if f.metadata.get("none_text") and value == widget.minimum():
+        return None
+    value = max(value, f.metadata["range"][0])  # e.g. max length 1..7 means 8
+    return int(value) if f.metadata["kind"] == "int" else float(value)
+
+
+def set_widget_value(f: Field, widget: Any, value: Any) -> None:
+    """Show ``value`` in a generated widget (None as its "auto"/"never" text)."""
+    widget.blockSignals(True)
+    if isinstance(widget, QCheckBox):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QComboBox):
+        widget.setCurrentIndex(max(0, widget.findData(value)))
+    else:
+        widget.setValue(widget.minimum() if value is None else value)
+    widget.blockSignals(False)
 
 
 class TrainSettings(QWidget):
-    """Widgets ⇄ the training fields of a :class:`RunConfig`."""
+    """Widgets ⇄ the training fields (groups basic and advanced) of a :class:`RunConfig`."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.widgets: dict[str, Any] = {}
+        for f in settings_fields("basic", "advanced"):
+            self.widgets[f.name] = self._strategy_widget(f) if f.name == "strategy" else make_widget(f)
+        w = self.widgets
+        self.epochs, self.batch_size, self.learning_rate = w["epochs"], w["batch_size"], w["learning_rate"]
+        self.max_length, self.device = w["max_length"], w["device"]
+        self.patience = w["early_stopping_patience"]
+        self.strategy, self.trust_remote_code = w["strategy"], w["trust_remote_code"]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         basic = QGroupBox("Training")
@@ -118,27 +150,33 @@ class TrainSettings(QWidget):
                             "Quick: one pass to see if it works. Balanced: the usual choice. "
                             "Thorough: more epochs, a gentler learning rate.")
         self.preset.addItems([*PRESETS, "Custom"])
-        self.epochs = _spin("epochsSpin", TIPS["epochs"], 0.1, 100, 3, decimals=1, step=1)
-        self.batch_size = _spin("batchSizeSpin", TIPS["batch"], 1, 1024, 16)
-        self.learning_rate = named(ScientificSpinBox(), "learningRateSpin", tooltip=TIPS["lr"])
-        self.learning_rate.setRange(1e-7, 1.0)
-        self.learning_rate.setValue(5e-5)
-        self.max_length = _spin("maxLengthSpin", TIPS["maxlen"], 0, 8192, 0, step=32,
-                                special="auto")
-        self.device = named(QComboBox(), "deviceCombo", "Device", TIPS["device"])
-        self.device.addItem("Automatic (best available)", "auto")
-        for label, widget in (("Preset", self.preset), ("Epochs", self.epochs),
-                              ("Batch size", self.batch_size),
-                              ("Learning rate", self.learning_rate),
-                              ("Max length", self.max_length), ("Device", self.device)):
-            form.addRow(label, widget)
+        form.addRow("Preset", self.preset)
+        self._add_rows(form, "basic")
         layout.addWidget(basic)
         layout.addWidget(self._advanced_box())
         self.preset.activated.connect(self._on_preset_chosen)
         for spin in (self.epochs, self.batch_size, self.learning_rate):
             spin.valueChanged.connect(self._on_knob_changed)
+        self.trust_remote_code.toggled.connect(self._on_trust_toggled)
+        self.confirm_remote_code = self._ask_remote_code  # replaceable in tests
         self.apply_preset("Balanced")
         self.restore()
+
+    def _strategy_widget(self, f: Field) -> QComboBox:
+        combo = named(QComboBox(), f.metadata["widget"], label_of(f), tooltip_of(f))
+        for text, key in STRATEGY_CHOICES:
+            combo.addItem(text, key)
+        self.freeze_layers = named(QSpinBox(), "freezeLayersSpin", "Frozen layers", FREEZE_TIP)
+        self.freeze_layers.setRange(1, 48)
+        self.freeze_layers.setValue(2)
+        return combo
+
+    def _add_rows(self, form: QFormLayout, group: str) -> None:
+        for f in settings_fields(group):
+            widget = self.widgets[f.name]
+            form.addRow("" if isinstance(widget, QCheckBox) else label_of(f), widget)
+            if f.name == "strategy":
+                form.addRow("Frozen layers", self.freeze_layers)
 
     def _advanced_box(self) -> QWidget:
         box = QWidget()
@@ -150,43 +188,7 @@ class TrainSettings(QWidget):
         toggle.setArrowType(Qt.ArrowType.RightArrow)
         toggle.setAutoRaise(True)
         inner = QGroupBox()
-        form = QFormLayout(inner)
-        self.optimizer = named(QComboBox(), "optimizerCombo", "Optimizer", TIPS["optimizer"])
-        self.optimizer.addItems(list(OPTIMIZERS))
-        self.scheduler = named(QComboBox(), "schedulerCombo", "Scheduler", TIPS["scheduler"])
-        self.scheduler.addItems(list(SCHEDULERS))
-        self.warmup = _spin("warmupSpin", TIPS["warmup"], 0, 0.5, 0.1, decimals=2, step=0.05)
-        self.weight_decay = _spin("weightDecaySpin", TIPS["decay"], 0, 1, 0.01, decimals=3,
-                                  step=0.01)
-        self.accumulation = _spin("gradAccumulationSpin", TIPS["accum"], 1, 256, 1)
-        self.class_weights = named(QCheckBox("Weight rare classes"), "classWeightsCheck",
-                                   tooltip=TIPS["class_weights"])
-        self.patience = _spin("patienceSpin", TIPS["patience"], 0, 50, 2, special="never")
-        self.strategy = named(QComboBox(), "strategyCombo", "Strategy", TIPS["strategy"])
-        self.strategy.addItem("Fine-tune everything", "full")
-        self.strategy.addItem("Train the head only", "frozen")
-        self.strategy.addItem("Freeze the lowest layers", "freeze")
-        self.freeze_layers = _spin("freezeLayersSpin", TIPS["freeze"], 1, 48, 2)
-        self.dropout = _spin("headDropoutSpin", TIPS["dropout"], 0, 0.9, 0, decimals=2,
-                             step=0.05, special="model default")
-        self.precision = named(QComboBox(), "precisionCombo", "Precision", TIPS["precision"])
-        self.precision.addItems(list(PRECISIONS))
-        self.logging_steps = _spin("loggingStepsSpin", TIPS["logging"], 1, 1000, 1)
-        self.evals = _spin("evalsPerEpochSpin", TIPS["evals"], 1, 20, 1)
-        self.trust_remote_code = named(QCheckBox("Allow the model's own code"),
-                                       "trustRemoteCodeCheck", tooltip=TIPS["remote_code"])
-        self.trust_remote_code.toggled.connect(self._on_trust_toggled)
-        self.confirm_remote_code = self._ask_remote_code  # replaceable in tests
-        for label, widget in (
-            ("Optimizer", self.optimizer), ("Scheduler", self.scheduler),
-            ("Warm-up share", self.warmup), ("Weight decay", self.weight_decay),
-            ("Gradient accumulation", self.accumulation), ("", self.class_weights),
-            ("Early-stopping patience", self.patience), ("Strategy", self.strategy),
-            ("Frozen layers", self.freeze_layers), ("Head dropout", self.dropout),
-            ("Precision", self.precision), ("Log every (steps)", self.logging_steps),
-            ("Evaluations per epoch", self.evals), ("", self.trust_remote_code),
-        ):
-            form.addRow(label, widget)
+        self._add_rows(QFormLayout(inner), "advanced")
         outer = QVBoxLayout(box)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(toggle)
@@ -217,16 +219,29 @@ class TrainSettings(QWidget):
         self.advanced_panel.setVisible(shown)
         self.advanced.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
 
+    def value_of(self, name: str) -> Any:
+        """The value the widget for setting ``name`` holds."""
+        if name == "strategy":
+            key = self.strategy.currentData()
+            return f"freeze-{self.freeze_layers.value()}" if key == "freeze" else key
+        return widget_value(field_of(name), self.widgets[name])
+
+    def set_value(self, name: str, value: Any) -> None:
+        """Show ``value`` for setting ``name``."""
+        if name == "strategy":
+            layers = RunConfig(strategy=value).strategy_layers()
+            self.strategy.setCurrentIndex(self.strategy.findData("freeze" if layers is not None else value))
+            if layers is not None:
+                self.freeze_layers.setValue(max(1, layers))
+            return
+        set_widget_value(field_of(name), self.widgets[name], value)
+
     def apply_preset(self, name: str) -> None:
         values = PRESETS.get(name)
         if values is None:
             return
-        for spin, key in ((self.epochs, "epochs"), (self.batch_size, "batch_size"),
-                          (self.learning_rate, "learning_rate")):
-            spin.blockSignals(True)
-            spin.setValue(values[key])
-            spin.blockSignals(False)
-        self.patience.setValue(values.get("early_stopping_patience") or 0)
+        for key, value in values.items():
+            self.set_value(key, value)
         self.preset.setCurrentText(name)
 
     def _on_preset_chosen(self) -> None:
@@ -240,9 +255,8 @@ class TrainSettings(QWidget):
         from tlstudio.gui import settings
 
         settings.set_last_choice("train", {
-            "preset": self.preset.currentText(), "epochs": self.epochs.value(),
-            "batch_size": self.batch_size.value(), "learning_rate": self.learning_rate.value(),
-            "max_length": self.max_length.value()})
+            "preset": self.preset.currentText(),
+            **{key: self.value_of(key) for key in ("epochs", "batch_size", "learning_rate", "max_length")}})
 
     def restore(self) -> None:
         """Bring back the choices of the last run, if any."""
@@ -252,12 +266,9 @@ class TrainSettings(QWidget):
         if not isinstance(last, dict):
             return
         try:
-            for spin, key in ((self.epochs, "epochs"), (self.batch_size, "batch_size"),
-                              (self.learning_rate, "learning_rate"),
-                              (self.max_length, "max_length")):
-                spin.blockSignals(True)
-                spin.setValue(type(spin.value())(last[key]))
-                spin.blockSignals(False)
+            for key in ("epochs", "batch_size", "learning_rate", "max_length"):
+                value = last[key]
+                self.set_value(key, None if value is None else type(self.widgets[key].value())(value))
             self.preset.setCurrentText(str(last.get("preset", "Custom")))
         except (KeyError, TypeError, ValueError):
             self.apply_preset("Balanced")
@@ -271,25 +282,8 @@ class TrainSettings(QWidget):
             self.device.addItem(f"{info.name}{memory}", info.key)
 
     def fill_config(self, config: RunConfig) -> RunConfig:
-        """Copy the widgets' values into ``config`` and return it."""
-        config.epochs = float(self.epochs.value())
-        config.batch_size = int(self.batch_size.value())
-        config.learning_rate = float(self.learning_rate.value())
-        max_length = int(self.max_length.value())
-        config.max_length = max(8, max_length) if max_length else None
-        config.device = str(self.device.currentData() or "auto")
-        config.optimizer = self.optimizer.currentText()
-        config.scheduler = self.scheduler.currentText()
-        config.warmup_ratio = float(self.warmup.value())
-        config.weight_decay = float(self.weight_decay.value())
-        config.grad_accumulation = int(self.accumulation.value())
-        config.class_weights = self.class_weights.isChecked()
-        config.early_stopping_patience = int(self.patience.value()) or None
-        strategy = self.strategy.currentData()
-        config.strategy = f"freeze-{self.freeze_layers.value()}" if strategy == "freeze" else strategy
-        config.head_dropout = float(self.dropout.value()) or None
-        config.precision = self.precision.currentText()
-        config.logging_steps = int(self.logging_steps.value())
-        config.evals_per_epoch = int(self.evals.value())
-        config.trust_remote_code = self.trust_remote_code.isChecked()
+        """Copy the widgets' values into ``config`` (every basic and advanced setting) and return it."""
+        for f in settings_fields("basic", "advanced"):
+            setattr(config, f.name, self.value_of(f.name))
+        config.device = str(config.device or "auto")
         return config

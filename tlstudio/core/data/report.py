@@ -84,9 +84,11 @@ def inspect_file(path: str | os.PathLike[str], *, text_columns: list[str] | None
                  label_column: str | None = None, task: str | None = None,
                  encoding: str | None = None, delimiter: str | None = None,
                  has_header: bool | None = None, tokenizer: Any = None,
-                 max_length: int | None = None) -> DataReport:
+                 max_length: int | None = None,
+                 label_columns: list[str] | None = None) -> DataReport:
     """Read ``path``, infer (or apply) the roles and list the problems. Raises DataError."""
     loaded = read_table(path, encoding=encoding, delimiter=delimiter, has_header=has_header)
-    roles = infer_roles(loaded, text_columns=text_columns, label_column=label_column, task=task)
+    roles = infer_roles(loaded, text_columns=text_columns, label_column=label_column, task=task,
+                        label_columns=label_columns)
     problems = find_problems(loaded, roles, tokenizer=tokenizer, max_length=max_length)
     return DataReport(loaded, roles, class_counts(loaded.table, roles), problems)

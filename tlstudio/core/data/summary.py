@@ -28,9 +28,12 @@ class DataSummary:
 
 
 def inspect_summary(path: str | Path, *, text_columns: list[str] | None = None,
-                    label_column: str | None = None, task: str | None = None) -> DataSummary:
+                    label_column: str | None = None, task: str | None = None,
+                    label_columns: list[str] | None = None,
+                    has_header: bool | None = None) -> DataSummary:
     """Read and inspect ``path`` with the given role overrides, then summarise it."""
-    report = inspect_file(path, text_columns=text_columns, label_column=label_column, task=task)
+    report = inspect_file(path, text_columns=text_columns, label_column=label_column, task=task,
+                          label_columns=label_columns, has_header=has_header)
     return summarize(report)
 
 

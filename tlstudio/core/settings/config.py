@@ -70,7 +70,7 @@ class RunConfig:
         help="the data file's field delimiter")
     has_header: bool | None = setting(
         group="data", label="Header row", flag="--header", kind="tristate", none_text="detected",
-        help="whether the first line holds the column names (--header) or is data (--no-header)")
+        help="whether the first line of the data file holds the column names")
     text_columns: list[str] | None = setting(
         group="data", label="Text column(s)", flag="--text-column", kind="list", none_text="inferred",
         metavar="C", help="the text column; give it twice for sentence pairs")

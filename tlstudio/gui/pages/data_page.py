@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHeaderView,
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -26,12 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from tlstudio.core.settings.config import TASKS
+from tlstudio.core.settings.schema import field_of, label_of
 from tlstudio.gui import jobs, plots, settings
 from tlstudio.gui.arrow_model import ArrowTableModel
 from tlstudio.gui.pages.base import Notice, Page, label, named
 from tlstudio.gui.state import AppState, file_names, same_file
+from tlstudio.gui.train_settings import make_widget, tooltip_of
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
+HEADER_CHOICES = (("Detect", None), ("Column names", True), ("Data: no header", False))
 NONE = "(none)"
 AUTO = "(infer)"
 SEVERITY_MARK = {"error": "⛔", "warning": "⚠", "info": "ℹ"}
@@ -55,6 +56,7 @@ class DataPage(Page):
         self._host = host
         self._path: str | None = None
         self._busy = False
+        self._has_header: bool | None = None  # the reading override of the inspection under way
         self._build()
         state.training_changed.connect(self._on_state_training_changed)
 
@@ -138,36 +140,38 @@ class DataPage(Page):
         self.task_combo.addItems(list(TASKS))
         for i, task in enumerate(TASKS):
             self.task_combo.setItemData(i, TASK_TIPS[task], Qt.ItemDataRole.ToolTipRole)
+        header = field_of("has_header")
+        self.header_combo = named(QComboBox(), "headerCombo", label_of(header), tooltip_of(header))
+        for text, value in HEADER_CHOICES:
+            self.header_combo.addItem(text, value)
+        self.label_list = named(QListWidget(), "labelColumnsList", "Label columns",
+                                "For multi-label data with one 0/1 column per label: tick each "
+                                "label column")
+        self.label_list.setMaximumHeight(110)
+        form.addRow(label_of(header), self.header_combo)
         form.addRow("Text column", self.text_combo)
         form.addRow("Second text", self.pair_combo)
         form.addRow("Label column", self.label_combo)
         form.addRow("Task", self.task_combo)
-        for combo in (self.text_combo, self.pair_combo, self.label_combo, self.task_combo):
+        form.addRow("Label columns", self.label_list)
+        self._label_list_row = form.rowCount() - 1
+        self._roles_form = form
+        for combo in (self.header_combo, self.text_combo, self.pair_combo, self.label_combo,
+                      self.task_combo):
             combo.activated.connect(self._on_roles_changed)
+        self.label_list.itemChanged.connect(self._on_label_columns_changed)
         return box
 
     def _split_box(self) -> QGroupBox:
         box = QGroupBox("Split")
         form = QFormLayout(box)
-        self.test_spin = named(QDoubleSpinBox(), "testSizeSpin", "Test share",
-                               "Share of rows kept aside to measure the final model")
-        self.val_spin = named(QDoubleSpinBox(), "valSizeSpin", "Validation share",
-                              "Share of rows used to watch progress during training")
-        for spin, value in ((self.test_spin, self._state.test_size),
-                            (self.val_spin, self._state.val_size)):
-            spin.setRange(0.05, 0.5)
-            spin.setSingleStep(0.05)
-            spin.setDecimals(2)
-            spin.setValue(value)
+        self.test_spin, self.val_spin, self.seed_spin = (
+            make_widget(field_of(name)) for name in ("test_size", "val_size", "seed"))
+        for spin, name in ((self.test_spin, "test_size"), (self.val_spin, "val_size"),
+                           (self.seed_spin, "seed")):
+            spin.setValue(getattr(self._state, name))
             spin.valueChanged.connect(self._on_split_changed)
-        self.seed_spin = named(QSpinBox(), "seedSpin", "Seed",
-                               "Same seed, same split: makes runs comparable")
-        self.seed_spin.setRange(0, 2**31 - 1)
-        self.seed_spin.setValue(self._state.seed)
-        self.seed_spin.valueChanged.connect(self._on_split_changed)
-        form.addRow("Test share", self.test_spin)
-        form.addRow("Validation share", self.val_spin)
-        form.addRow("Seed", self.seed_spin)
+            form.addRow(label_of(field_of(name)), spin)
         return box
 
     # ---- actions ------------------------------------------------------------------------
@@ -182,6 +186,7 @@ class DataPage(Page):
             return
         self._busy = True
         self._path = path
+        self._has_header = overrides.get("has_header")
         self.banner.hide()
         self.busy.show()
         self.status.setText(f"Reading {Path(path).name}…")
@@ -198,8 +203,24 @@ class DataPage(Page):
         texts = [self.text_combo.currentText()] + ([pair] if pair and pair != NONE else [])
         # A new label column gets its task inferred again; a task picked by hand is kept.
         task = self.task_combo.currentText() if self.sender() is self.task_combo else None
-        self.open_file(self._path, text_columns=texts, label_column=self.label_combo.currentText(),
-                       task=task)
+        roles = self._state.report.roles
+        if self.sender() is not self.label_combo and roles.multi_column_labels:
+            labels: dict[str, Any] = {"label_columns": list(roles.label_columns)}  # keep them all
+        else:
+            labels = {"label_column": self.label_combo.currentText()}
+        self.open_file(self._path, text_columns=texts, task=task,
+                       has_header=self.header_combo.currentData(), **labels)
+
+    def _on_label_columns_changed(self) -> None:
+        """Several ticked label columns: one 0/1 column per label (multi-label)."""
+        if self._path is None or self._state.report is None or self._busy:
+            return
+        ticked = [self.label_list.item(i).text() for i in range(self.label_list.count())
+                  if self.label_list.item(i).checkState() == Qt.CheckState.Checked]
+        if not ticked:
+            return
+        self.open_file(self._path, text_columns=list(self._state.report.roles.text_columns),
+                       label_columns=ticked, has_header=self.header_combo.currentData())
 
     def _on_split_changed(self) -> None:
         self._state.test_size = self.test_spin.value()
@@ -226,6 +247,7 @@ class DataPage(Page):
         self._set_form_enabled(True)
         self.next_button.setEnabled(True)
         settings.add_recent_file(str(loaded.path))
+        self._state.has_header = self._has_header
         self._state.set_inspection(result)
         self._update_training_notice()
         self.file_loaded.emit(str(loaded.path))
@@ -260,7 +282,8 @@ class DataPage(Page):
 
     # ---- filling widgets ----------------------------------------------------------------
     def _set_form_enabled(self, enabled: bool) -> None:
-        for widget in (self.text_combo, self.pair_combo, self.label_combo, self.task_combo):
+        for widget in (self.header_combo, self.text_combo, self.pair_combo, self.label_combo,
+                       self.task_combo, self.label_list):
             widget.setEnabled(enabled)
         self.open_button.setEnabled(not self._busy)
         self.demo_button.setEnabled(not self._busy)
@@ -281,6 +304,23 @@ class DataPage(Page):
                 combo.addItems(choices)
             combo.setCurrentText(str(current))
             combo.blockSignals(False)
+        self.header_combo.setCurrentIndex(self.header_combo.findData(self._has_header))
+        self._fill_label_list(columns, roles)
+
+    def _fill_label_list(self, columns: list[str], roles: Any) -> None:
+        """Offer every non-text column as a label column; shown for multi-label tasks."""
+        self.label_list.blockSignals(True)
+        self.label_list.clear()
+        for name in columns:
+            if name in roles.text_columns:
+                continue
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            ticked = name in roles.label_columns
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+            self.label_list.addItem(item)
+        self.label_list.blockSignals(False)
+        self._roles_form.setRowVisible(self._label_list_row, roles.task == "multilabel")
 
     def _fill_problems(self, problems: list[Any]) -> None:
         self.problems.clear()
