@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="suspects to print (default 20; --json prints all)")
     audit.set_defaults(func=run_audit)
     curve = subparsers.add_parser(
-        "learning-curve", help="would more labelled rows help? (a quick model at 10-100 % of the rows)",
+        "learning-curve", help="would more labelled rows help? (a quick model at 10-100 %% of the rows)",
         description="Train a quick model (TF-IDF + logistic regression) on 10, 25, 50 and 100 %% of "
                     "the training rows, score each on the same held-out rows, fit a curve and say "
                     "what doubling the rows would add, overall and per class.")
