@@ -94,3 +94,14 @@ def test_header_flag(write, capsys):
     assert report["has_header"] is True and report["rows"] == 29
     assert main(["inspect", str(path), "--json", "--no-header"]) == 0
     assert json.loads(capsys.readouterr().out)["rows"] == 30
+
+
+def test_inspect_takes_several_label_columns_for_multi_label(tmp_path, capsys):
+    path = tmp_path / "comments.csv"
+    path.write_text("comment,toxic,insult,score\n" + "".join(
+        f"comment number {i} is here,{i % 2},{(i // 2) % 2},{i}\n" for i in range(40)), encoding="utf-8")
+    assert main(["inspect", str(path), "--label-column", "toxic", "--label-column", "insult", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["label_columns"], report["task"]) == (["toxic", "insult"], "multilabel")
+    assert main(["inspect", str(path), "--label-column", "toxic", "--label-column", "score"]) == 2
+    assert "holds 0 or 1 per row" in capsys.readouterr().err

@@ -116,3 +116,12 @@ def test_any_valid_config_survives_repeat_command_and_the_real_parser(values):
         assert got == want and type(got) is type(want), f.name
         if isinstance(want, float):
             assert math.copysign(1, got) == math.copysign(1, want), f.name
+
+
+def test_an_older_run_config_with_one_label_column_and_kept_checkpoints_in_extra_still_loads():
+    old = {"data_path": "d.csv", "label_column": "sentiment", "task": "binary",
+           "extra": {"keep_checkpoints": True, "label_separator": ";"}, "schema_version": 1}
+    config = RunConfig.from_dict(old)
+    assert config.label_columns == ["sentiment"] and config.label_column == "sentiment"
+    assert config.keep_checkpoints is True and config.extra == {"label_separator": ";"}
+    assert "label_column" not in config.to_dict() and RunConfig.from_json(config.to_json()) == config

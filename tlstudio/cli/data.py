@@ -19,7 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--text-column", action="append", dest="text_columns", metavar="C",
                         help="the text column (twice for sentence pairs)")
-    parser.add_argument("--label-column", metavar="C", help="the label column")
+    parser.add_argument("--label-column", action="append", dest="label_columns", metavar="C",
+                        help="the label column (once per column for multi-label data with one "
+                             "0/1 column per label)")
     parser.add_argument("--task", choices=TASKS, help="the task (default: inferred)")
     parser.add_argument("--encoding", metavar="E", help="text encoding (default: detected)")
     parser.add_argument("--delimiter", metavar="D",
@@ -59,7 +61,7 @@ def run_inspect(args: argparse.Namespace) -> int:
         raise DataError("--max-length must be at least 8 tokens.")
     tokenizer = _tokenizer(args.model) if args.model else None
     report = inspect_file(args.file, text_columns=args.text_columns,
-                          label_column=args.label_column, task=args.task,
+                          label_columns=args.label_columns, task=args.task,
                           encoding=args.encoding, delimiter=args.delimiter,
                           has_header=args.header, tokenizer=tokenizer, max_length=args.max_length)
     if args.json:
