@@ -121,3 +121,50 @@ def test_numeric_values_skip_blanks_and_text():
 
     table = pa.table({"score": ["1.5", "", " 2 ", "high", "-3e1"]})
     assert numeric_values(table, "score").tolist() == [1.5, 2.0, -30.0]
+
+
+def test_every_label_unique_is_an_error_even_when_labels_look_like_text():
+    """Wordy labels aren't ID-like, but a class per row still trains to F1 0: refuse it."""
+    labels = [f"a long free-text answer number {i}" for i in range(N)]
+    found = _codes(pa.table({"text": _texts(), "label": labels}), _roles("multiclass"))
+    assert found["unique_labels"].severity == "error"
+    assert f"{N} different labels in {N} rows" in found["unique_labels"].message
+    few = [f"label {i % 20}" for i in range(N)]  # 3 rows per class: rare, but learnable
+    assert "unique_labels" not in _codes(pa.table({"text": _texts(), "label": few}), _roles("multiclass"))
+
+
+@pytest.mark.parametrize("count, words", [
+    (1, ["1 row has empty text; it will be left out.", "1 row repeats the text",
+         "1 row has no label (blank or NaN); it will"]),
+    (2, ["2 rows have empty text; they will be left out.", "2 rows repeat the text",
+         "2 rows have no label (blank or NaN); they will"]),
+])
+def test_counts_agree_with_their_verbs(count, words):
+    texts, labels = _texts(), ["a", "b"] * (N // 2)
+    for i in range(count):
+        texts[1 + i] = ""
+        texts[10 + i] = texts[20 + 2 * i]
+        labels[30 + i] = ""
+    messages = " ".join(p.message for p in find_problems(pa.table({"text": texts, "label": labels}),
+                                                         _roles()))
+    for phrase in words:
+        assert phrase in messages
+    rare = find_problems(pa.table({"text": _texts(), "label": ["x"] * 50 + ["y"] * 5 + ["z"] * 5}),
+                         _roles("multiclass"))
+    assert "2 classes have fewer than" in " ".join(p.message for p in rare)
+
+
+def test_regression_with_infinity_or_nan_says_so(write):
+    from tlstudio.core.data import inspect_file
+    from tlstudio.core.errors import DataError
+
+    rows = "".join(f"some words here {i},{i}.5\n" for i in range(30))
+    path = write("r.csv", "text,score\n" + rows + "a b c,inf\nd e f,-Infinity\n")
+    with pytest.raises(DataError, match=r"finite numbers in 'score', but 2 rows hold infinity or "
+                                         r"not-a-number \(such as 'inf'\), which is not allowed"):
+        inspect_file(path, task="regression")
+    texts = _texts()
+    values = [str(i / 3) for i in range(N - 1)] + ["NaN?"]
+    found = _codes(pa.table({"text": texts, "score": values}), Roles(["text"], "score", "regression"))
+    assert "1 row hold something else, such as 'NaN?'" not in found["non_numeric_target"].message
+    assert "1 row holds something else, such as 'NaN?'" in found["non_numeric_target"].message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pyarrow as pa
 import pytest
@@ -314,3 +315,24 @@ def test_a_json_line_longer_than_the_limit_is_refused(write, monkeypatch):
     rows[3] = json.dumps({"text": "word " * 300_000, "label": 1})
     with pytest.raises(DataError, match=r"line 4 is 1.4 MB long; one row can be at most 1 MB"):
         read_table(write("long.jsonl", _jsonl(rows)))
+
+
+def test_a_folder_pipe_or_device_given_as_data_says_what_it_is(tmp_path, capsys):
+    import os
+
+    from tlstudio.cli.main import main
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    cases = [(tmp_path, "is a folder, not a data file. Choose a CSV, TSV or JSON Lines file inside it."),
+             (fifo, "is a named pipe (FIFO), not a data file"),
+             ("/dev/null", "is a character device, not a data file")]
+    for path, words in cases:
+        with pytest.raises(DataError, match=re.escape(words)):
+            read_table(path)
+        for command in (["inspect", str(path)], ["train", str(path), "--out", str(tmp_path / "r")]):
+            assert main(command) == 2
+            err = capsys.readouterr().err
+            assert err.startswith("error: ") and words in err and "does not exist" not in err
+    with pytest.raises(DataError, match="was not found"):
+        read_table(tmp_path / "missing.csv")

@@ -104,9 +104,11 @@ def _train(args: argparse.Namespace) -> int:
     if not args.resume and not config.data_path:
         raise DataError("train needs a data file (or --resume --out DIR to continue a run).")
     config.validate()
+    from tlstudio.core.data.reader import check_data_path
+
     for path in (config.data_path, config.test_file):
-        if path and not args.resume and not Path(path).is_file():
-            raise DataError(f"The data file '{path}' does not exist.")
+        if path and not args.resume:
+            check_data_path(path)
     result = run_training(config, _observer(args.json), resume=args.resume)
     if not args.json and result.metrics:  # only the main process of a torchrun has them
         _print_summary(result.metrics)

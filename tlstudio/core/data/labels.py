@@ -77,3 +77,4 @@ def numeric_values(table: pa.Table, column: str) -> np.ndarray:
     values = trimmed(table.column(column))
     values = pc.filter(values, pc.match_substring_regex(values, NUMBER_RE))
     return np.asarray(pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+

@@ -10,7 +10,12 @@ import pyarrow.compute as pc
 
 from tlstudio.core.data.finding import MAX_EXAMPLES, Problem
 from tlstudio.core.data.labels import class_counts, label_mask, trimmed
-from tlstudio.core.data.profile import NUMBER_RE, filled_mask, profile_columns
+from tlstudio.core.data.profile import (
+    NUMBER_RE,
+    filled_mask,
+    non_numeric_message,
+    profile_columns,
+)
 from tlstudio.core.data.roles import Roles
 from tlstudio.core.data.table import LoadedTable
 from tlstudio.core.data.truncation import check_truncation
@@ -20,6 +25,7 @@ IMBALANCE_WARNING = 10.0
 IMBALANCE_INFO = 3.0
 MIN_ROWS = 5
 FEW_ROWS = 50
+UNIQUE_LABELS = 0.9  # share of rows with a label of their own that makes training pointless
 
 
 def _rows(mask: pa.Array | pa.ChunkedArray) -> tuple[list[int], int]:
@@ -29,7 +35,21 @@ def _rows(mask: pa.Array | pa.ChunkedArray) -> tuple[list[int], int]:
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
+    """``1 row``, ``2 rows``, ``3 classes``."""
+    if n == 1:
+        return f"{n:,} {word}"
+    return f"{n:,} {word}{'es' if word.endswith('s') else 's'}"
+
+
+def _they(n: int) -> str:
+    return "it" if n == 1 else "they"
+
+
+def _subject(n: int, word: str, verb: str) -> str:
+    """``1 row has``, ``2 rows have``: a counted noun with its verb (given in the plural)."""
+    if n != 1:
+        return f"{_plural(n, word)} {verb}"
+    return f"{_plural(n, word)} {'has' if verb == 'have' else verb + 's'}"
 
 
 def find_problems(table: pa.Table | LoadedTable, roles: Roles, *, tokenizer: Any = None,
@@ -53,12 +73,12 @@ def find_problems(table: pa.Table | LoadedTable, roles: Roles, *, tokenizer: Any
     n_usable = pc.sum(usable.cast(pa.int64())).as_py() or 0
     if n_usable < MIN_ROWS:
         problems.append(Problem("error", "too_few_rows",
-                                f"Only {_plural(n_usable, 'row')} have both text and label; at "
+                                f"Only {_subject(n_usable, 'row', 'have')} both text and label; at "
                                 f"least {MIN_ROWS} are needed (a few hundred to learn well).",
                                 count=n_usable))
     elif n_usable < FEW_ROWS:
         problems.append(Problem("warning", "few_rows",
-                                f"Only {_plural(n_usable, 'row')} have both text and label: too few "
+                                f"Only {_subject(n_usable, 'row', 'have')} both text and label: too few "
                                 "to train and measure reliably.", count=n_usable))
     usable_table = table.filter(usable)
     row_ids = pc.indices_nonzero(usable)
@@ -86,7 +106,7 @@ def _check_text(table: pa.Table, roles: Roles, problems: list[Problem]) -> pa.Ar
                                 "is empty in every row.", rows, count))
     elif count:
         problems.append(Problem("warning", "missing_text",
-                                f"{_plural(count, 'row')} have empty text; they will be left out.",
+                                f"{_subject(count, 'row', 'have')} empty text; {_they(count)} will be left out.",
                                 rows, count))
     return ok
 
@@ -99,7 +119,7 @@ def _check_labels_missing(table: pa.Table, roles: Roles, ok: pa.Array,
                                 "is empty in every row.", rows, count))
     elif count:
         problems.append(Problem("warning", "missing_label",
-                                f"{_plural(count, 'row')} have no label (blank or NaN); they will "
+                                f"{_subject(count, 'row', 'have')} no label (blank or NaN); {_they(count)} will "
                                 "be left out.", rows, count))
 
 
@@ -144,7 +164,7 @@ def _check_duplicates(table: pa.Table, row_ids: pa.Array, roles: Roles,
     ids = row_ids.to_numpy(zero_copy_only=False)
     severity = "warning" if count > 0.05 * table.num_rows else "info"
     problems.append(Problem(severity, "duplicate_text",
-                            f"{_plural(count, 'row')} repeat the text of an earlier row; duplicates "
+                            f"{_subject(count, 'row', 'repeat')} the text of an earlier row; duplicates "
                             "can leak between training and test data.",
                             ids[is_dup][:MAX_EXAMPLES].tolist(), count))
     labels = _codes(_label_key(table, roles))
@@ -156,7 +176,7 @@ def _check_duplicates(table: pa.Table, row_ids: pa.Array, roles: Roles,
         n_texts = int(has_conflict.sum())
         rows = int(conflicting.sum())
         problems.append(Problem("warning", "conflicting_labels",
-                                f"{_plural(n_texts, 'text')} appear with different labels "
+                                f"{_subject(n_texts, 'text', 'appear')} with different labels "
                                 f"({_plural(rows, 'row')}); fix or remove them.",
                                 ids[conflicting][:MAX_EXAMPLES].tolist(), rows))
 
@@ -179,6 +199,15 @@ def _check_classes(table: pa.Table, row_ids: pa.Array, roles: Roles,
                                 "in almost every row: it looks like an ID, not a label. Choose "
                                 "another label column.", count=len(counts)))
         return
+    if not roles.multi_column_labels and roles.task != "multilabel" \
+            and len(counts) >= UNIQUE_LABELS * table.num_rows:
+        problems.append(Problem("error", "unique_labels",
+                                f"{len(counts):,} different labels in {table.num_rows:,} rows of "
+                                f"'{roles.label_column}': almost every row has its own class, so "
+                                "there is nothing to learn or to test on. Choose another label "
+                                "column, or the regression task if the labels are scores.",
+                                count=len(counts)))
+        return
     if len(counts) > 100:
         problems.append(Problem("warning", "many_classes",
                                 f"{len(counts):,} classes: is '{roles.label_column}' really the "
@@ -196,7 +225,7 @@ def _check_rare_and_imbalance(table: pa.Table, row_ids: pa.Array, roles: Roles,
         local, count = _rows(pc.is_in(trimmed(table.column(roles.label_column)),
                                       value_set=pa.array(list(rare), pa.string())))
         problems.append(Problem("warning", "rare_class",
-                                f"{_plural(len(rare), 'class')} have fewer than {RARE_CLASS_ROWS} "
+                                f"{_subject(len(rare), 'class', 'have')} fewer than {RARE_CLASS_ROWS} "
                                 f"rows: {shown}. The model can't learn them reliably.",
                                 pc.take(row_ids, pa.array(local, pa.int64())).to_pylist(), count))
     most, least = max(counts.values()), min(counts.values())
@@ -235,8 +264,7 @@ def _check_regression(table: pa.Table, row_ids: pa.Array, roles: Roles,
     local, count = _rows(pc.invert(numeric))
     if count:
         problems.append(Problem("error", "non_numeric_target",
-                                f"{_plural(count, 'row')} have a non-numeric value in "
-                                f"'{roles.label_column}'; regression needs numbers.",
+                                non_numeric_message(values, roles.label_column),
                                 pc.take(row_ids, pa.array(local, pa.int64())).to_pylist(), count))
         return
     if pc.count_distinct(values).as_py() == 1:

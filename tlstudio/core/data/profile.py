@@ -102,3 +102,21 @@ def profile_columns(table: pa.Table) -> list[ColumnProfile]:
 
 def _share(mask: pa.ChunkedArray | pa.Array, total: int) -> float:
     return (pc.sum(mask.cast(pa.int64())).as_py() or 0) / total if total else 0.0
+
+
+NON_FINITE_RE = r"(?i)^\s*[-+]?(inf|infinity|nan)\s*$"
+
+
+def non_numeric_message(values: pa.ChunkedArray | pa.Array, name: str) -> str:
+    """Why ``values`` can't be regression targets, quoting the first value that isn't a number."""
+    values = pc.utf8_trim_whitespace(values.fill_null(""))
+    bad = pc.filter(values, pc.invert(pc.match_substring_regex(values, NUMBER_RE)))
+    count = len(bad)
+    example = bad[0].as_py() if count else ""
+    rows = f"{count:,} {'row holds' if count == 1 else 'rows hold'}"
+    if pc.all(pc.match_substring_regex(bad, NON_FINITE_RE)).as_py():
+        return (f"Regression needs finite numbers in '{name}', but {rows} infinity or "
+                f"not-a-number (such as '{example}'), which is not allowed. Remove those rows or "
+                "give them real values.")
+    return (f"Regression needs numbers in '{name}', but {rows} something else, such as "
+            f"'{example}'.")

@@ -43,10 +43,7 @@ def read_table(path: str | os.PathLike[str], *, encoding: str | None = None,
     message a person can act on.
     """
     file = Path(path)
-    if not file.exists():
-        raise DataError(f"File not found: {file}")
-    if not file.is_file():
-        raise DataError(f"Not a file: {file}")
+    check_data_path(file)
     before = file.stat()
     if before.st_size == 0:
         raise DataError(f"The file is empty: {file.name}")
@@ -64,6 +61,27 @@ def read_table(path: str | os.PathLike[str], *, encoding: str | None = None,
     if loaded.table.num_columns == 0:
         raise DataError(f"{file.name} has no columns.")
     return loaded
+
+
+def check_data_path(path: str | os.PathLike[str]) -> None:
+    """Raise DataError unless ``path`` is a regular file, saying what it is instead."""
+    import stat
+
+    file = Path(path)
+    try:
+        mode = file.stat().st_mode
+    except FileNotFoundError:
+        raise DataError(f"The data file '{file}' was not found.") from None
+    except OSError as exc:
+        raise DataError(f"Can't open the data file '{file}': {exc.strerror or exc}.") from None
+    if stat.S_ISREG(mode):
+        return
+    kinds = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+             (stat.S_ISSOCK, "a socket")]
+    kind = next((name for test, name in kinds if test(mode)), "not a regular file")
+    raise DataError(f"'{file}' is {kind}, not a data file. Choose a CSV, TSV or JSON Lines file"
+                    + (" inside it." if stat.S_ISDIR(mode) else "."))
 
 
 def _check_unchanged(file: Path, before: os.stat_result) -> None:

@@ -10,6 +10,7 @@ import pyarrow.compute as pc
 from tlstudio.core.data.profile import (
     ColumnProfile,
     label_present_mask,
+    non_numeric_message,
     profile_columns,
     sample_table,
 )
@@ -229,8 +230,7 @@ def _infer_task(column: pa.ChunkedArray, task: str | None, name: str,
     profile = profile_columns(pa.table({name: values}))[0]
     separator = _multilabel_separator(values)
     if task == "regression" and not profile.numeric:
-        raise DataError(f"Regression needs numbers in '{name}', but it holds text such as "
-                        f"'{values[0].as_py()}'.")
+        raise DataError(non_numeric_message(values, name))
     if task == "multilabel":
         return task, separator
     if task == "binary" and profile.distinct > 2:
