@@ -133,6 +133,7 @@ def test_killed_run_resumes_to_a_complete_folder(tiny_model_dir, tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     events = [json.loads(line) for line in resumed.stdout.splitlines()]
     steps = [e["step"] for e in events if e["kind"] == "step"]
+    assert not [e for e in events if "starts untrained" in e.get("message", "")]  # it has its head
     assert steps[0] == checkpoints[-1] + 1  # continued from the last checkpoint, did not start over
     assert 0 < killed_at - checkpoints[-1] < interval  # lost less than one checkpoint interval
     assert json.loads((out / "run.json").read_text())["status"] == "complete"

@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import prepared_for
 
-from tlstudio.core.events import CheckpointEvent, EvalEvent, FinishedEvent, StepEvent
+from tlstudio.core.events import CheckpointEvent, EvalEvent, FinishedEvent, StatusEvent, StepEvent
 from tlstudio.core.training import run_training
 
 
@@ -26,6 +26,9 @@ def test_task_trains_into_complete_run_folder(task, tiny_config):
         assert (run_dir / name).is_file(), name
     assert not (run_dir / "checkpoints").exists()
     kinds = {type(e) for e in events}
+    untrained = [e for e in events if isinstance(e, StatusEvent) and "starts untrained" in e.message]
+    # The tiny model has a 2-label head: multiclass replaces it; a regression head starts at the mean.
+    assert len(untrained) == {"binary": 0, "multiclass": 1, "multilabel": 0, "regression": 0}[task]
     assert {StepEvent, EvalEvent, CheckpointEvent, FinishedEvent} <= kinds
     assert isinstance(events[-1], FinishedEvent) and events[-1].run_dir == str(run_dir)
     if task == "regression":

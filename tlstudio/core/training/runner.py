@@ -201,8 +201,9 @@ def _run(
         head_dropout=config.head_dropout, trust_remote_code=config.trust_remote_code,
     )
     check_tokenizer_matches(model, tokenizer, info.path)
-    if new_weights:
+    if new_weights and not resume and data.task != "regression":  # resume: the checkpoint has it
         emit(StatusEvent(message=f"New classification head ({len(new_weights)} tensors) starts untrained, as expected."))
+    if new_weights:
         if data.task == "regression":
             labels = data.splits["train"]["label"]
             init_regression_head(model, sum(labels) / len(labels))
