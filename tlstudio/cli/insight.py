@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-COMMANDS = ("audit", "learning-curve")
+COMMANDS = ("audit", "learning-curve", "explain")
 TEXT_WIDTH = 90
 
 
@@ -29,6 +29,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "what doubling the rows would add, overall and per class.")
     _data_arguments(curve)
     curve.set_defaults(func=run_learning_curve)
+    explain = subparsers.add_parser(
+        "explain", help="which words pushed a trained model's decision on a text",
+        description="Show how much each word of a text pushed a trained model towards a class "
+                    "(by default the class it predicts).")
+    explain.add_argument("run", help="a finished run folder (or any text-classification model folder)")
+    explain.add_argument("--text", required=True, help="the text to explain")
+    explain.add_argument("--pair", help="the second text, for sentence-pair models")
+    explain.add_argument("--class", dest="target", metavar="C",
+                         help="the class to explain (default: the predicted one)")
+    explain.add_argument("--method", choices=("occlusion", "integrated-gradients"), default="occlusion",
+                         help="occlusion masks one word at a time (fast); integrated-gradients "
+                              "follows gradients from an empty text (default: occlusion)")
+    explain.add_argument("--json", action="store_true", help="print the result as JSON")
+    explain.set_defaults(func=run_explain)
 
 
 def _data_arguments(parser: argparse.ArgumentParser) -> None:
@@ -89,5 +103,25 @@ def run_learning_curve(args: argparse.Namespace) -> int:
     out += [f"  {p.rows:>8,} training rows ({p.fraction:.0%}): accuracy {p.accuracy:.1%}"
             + (f" (± {p.spread:.1%} over repeats)" if p.spread else "") for p in curve.points]
     out += [curve.sentence, curve.class_sentence]
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    """Print each word with its push towards the class, strongest first."""
+    from tlstudio.core.inference.predictor import Predictor
+    from tlstudio.core.insight.explain import explain
+
+    predictor = Predictor.load(args.run)
+    found = explain(predictor, args.text, pair=args.pair, target=args.target, method=args.method)
+    if args.json:
+        _print_json(found.to_dict())
+        return 0
+    out = [f"Predicted '{found.predicted}'. Explaining '{found.target}' "
+           f"(probability {found.target_probability:.1%}) with {found.method}, "
+           f"{found.seconds:.2f} s.",
+           "Words by how much they pushed towards it (negative: away from it):"]
+    width = max((len(w.word) for w in found.words), default=0)
+    out += [f"  {w.word:<{width}}  {w.score:+.4f}" for w in sorted(found.words, key=lambda w: -abs(w.score))]
     sys.stdout.write("\n".join(out) + "\n")
     return 0
