@@ -39,3 +39,25 @@ def make_tiny_model(folder: str | Path, *, extra_text: str = "", num_labels: int
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
+
+
+def make_tiny_gpt2(folder: str | Path) -> Path:
+    """Save a 1-layer random GPT-2 and a byte-level BPE tokenizer that has no padding token."""
+    from tokenizers import ByteLevelBPETokenizer
+    from transformers import GPT2Config, GPT2ForSequenceClassification, GPT2TokenizerFast
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    bpe = ByteLevelBPETokenizer()
+    corpus = [" ".join(_WORDS[i:i + 8]) for i in range(len(_WORDS))] * 5
+    bpe.train_from_iterator(corpus, vocab_size=400, min_frequency=1, special_tokens=["<|endoftext|>"])
+    end = "<|endoftext|>"
+    tokenizer = GPT2TokenizerFast(tokenizer_object=bpe._tokenizer, bos_token=end, eos_token=end,
+                                  unk_token=end)
+    tokenizer.model_max_length = 64
+    config = GPT2Config(vocab_size=len(tokenizer), n_positions=64, n_embd=32, n_layer=1, n_head=2,
+                        num_labels=2, bos_token_id=tokenizer.eos_token_id,
+                        eos_token_id=tokenizer.eos_token_id)
+    GPT2ForSequenceClassification(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder

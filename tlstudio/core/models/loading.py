@@ -99,7 +99,28 @@ def load_tokenizer(folder: str | Path, *, trust_remote_code: bool = False) -> An
     declared = model_files.config_vocab_size(config)
     if declared is not None:
         _check_sizes(tokenizer, declared, folder, "the model's embedding table in config.json")
+    _ensure_pad_token(tokenizer, folder)
     return tokenizer
+
+
+def _ensure_pad_token(tokenizer: Any, folder: Path) -> None:
+    """Batches need a padding token; GPT-style BPE tokenizers have none, so reuse EOS (or UNK).
+
+    Padding positions are masked out by the attention mask, so which token fills them doesn't
+    change what the model computes.
+    """
+    if getattr(tokenizer, "pad_token", None) is not None:
+        return
+    for name in ("eos_token", "unk_token", "bos_token"):
+        token = getattr(tokenizer, name, None)
+        if token is not None:
+            tokenizer.pad_token = token
+            return
+    raise ModelError(
+        f"The tokenizer in '{folder}' has no padding token, and no end-of-text or unknown token "
+        "to pad with, so texts of different lengths can't be batched. Add \"pad_token\" to "
+        f"'{folder / 'tokenizer_config.json'}' or use another model."
+    )
 
 
 def tokenizer_size(tokenizer: Any) -> int:
@@ -121,11 +142,17 @@ def _check_sizes(tokenizer: Any, rows: int, folder: str | Path, table: str) -> N
 
 
 def check_tokenizer_matches(model: Any, tokenizer: Any, folder: str | Path) -> None:
-    """Raise :class:`ModelError` when ``tokenizer`` makes ids past ``model``'s embedding table."""
+    """Raise :class:`ModelError` when ``tokenizer`` makes ids past ``model``'s embedding table.
+
+    A model without a pad id gets the tokenizer's: GPT-style heads find each text's last
+    token by it, and refuse batches without one.
+    """
     embeddings = model.get_input_embeddings() if hasattr(model, "get_input_embeddings") else None
     rows = getattr(embeddings, "num_embeddings", None) or getattr(model.config, "vocab_size", None)
     if isinstance(rows, int) and rows > 0:
         _check_sizes(tokenizer, rows, folder, "the model's embedding table")
+    if getattr(model.config, "pad_token_id", None) is None:
+        model.config.pad_token_id = getattr(tokenizer, "pad_token_id", None)
 
 
 def load_classifier(
@@ -241,3 +268,37 @@ def init_regression_head(model: Any, target_mean: float) -> bool:
                 module.bias.fill_(float(target_mean))
             return True
     return False
+
+
+# Files of a Trainer checkpoint that resuming reads with torch.load (training_args.bin is not read).
+_CHECKPOINT_PICKLES = ("*.pt", "*.pth", "*.bin")
+
+
+def check_checkpoint(checkpoint: str | Path) -> None:
+    """Refuse a checkpoint whose pickled state isn't plain tensors, before the Trainer loads it.
+
+    Each file is read with ``weights_only=True`` (memory-mapped when it is a zip archive, so
+    large optimizer states cost little). A refusal is one :class:`ModelError` sentence naming
+    the file, instead of PyTorch's page of advice.
+    """
+    import warnings
+    import zipfile
+
+    import torch
+
+    folder = Path(checkpoint)
+    for pattern in _CHECKPOINT_PICKLES:
+        for path in sorted(folder.glob(pattern)):
+            if path.name == "training_args.bin":
+                continue
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # e.g. "Detected pickle protocol 4"
+                    torch.load(path, map_location="cpu", weights_only=True,
+                               mmap=zipfile.is_zipfile(path))
+            except Exception as exc:  # noqa: BLE001 - any failure: the file can't be trusted
+                raise ModelError(
+                    f"The checkpoint file '{path}' was refused: it is damaged or holds Python "
+                    "objects besides tensors, which could run code when loaded. Delete the folder "
+                    f"'{folder.name}' to resume from an earlier checkpoint, or start a new run."
+                ) from exc

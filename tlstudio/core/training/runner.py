@@ -168,6 +168,7 @@ def _run(
     config: RunConfig, emit: Observer, control: RunControl, data: PreparedData | None, resume: bool, run_dir: Path
 ) -> RunResult:
     from tlstudio.core.models.loading import (
+        check_checkpoint,
         check_tokenizer_matches,
         init_regression_head,
         load_classifier,
@@ -179,6 +180,7 @@ def _run(
         saved = RunConfig.load(run_dir / CONFIG_JSON)
         config = dataclasses.replace(saved, output_dir=str(run_dir))
         runfolder.check_data_unchanged(run_dir, runfolder.read_run_info(run_dir).get("data_sha256", {}))
+        check_checkpoint(runfolder.latest_checkpoint(run_dir) or run_dir / "checkpoints")
         emit(StatusEvent(message=f"Resuming {run_dir.name} from its last checkpoint…"))
     data, info, tokenizer, fit = _prepare(config, emit, data)
     device = choose_device(config.device)
