@@ -217,6 +217,8 @@ class RunConfig:
              "strategy must be full, frozen or freeze-N (N a whole number)"),
             (self.text_columns is None or 1 <= len(self.text_columns) <= 2,
              "choose one text column, or two for sentence pairs"),
+            (self.label_columns is None or len(self.label_columns) >= 1,
+             "name at least one label column (or none to infer it)"),
             (not self.label_columns or len(self.label_columns) == 1 or self.task in (None, "multilabel"),
              "several label columns make a multi-label task"),
         ]
