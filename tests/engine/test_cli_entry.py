@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tlstudio.cli.main import main
+from tlstudio.cli.main import build_parser, main
 
 
 def _without_display() -> dict[str, str]:
@@ -60,3 +60,19 @@ def test_train_without_data_and_without_resume_is_a_clear_error(capsys):
     assert main(["train"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["error: train needs a data file (or --resume --out DIR to continue a run)."]
+
+
+def test_resume_says_which_given_settings_it_ignores(tmp_path, capsys):
+    assert main(["train", "--resume", "--out", str(tmp_path / "none"), "--epochs", "5", "--lr", "1e-4"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0] == ("warning: --resume continues the run with the settings it started with; "
+                      "ignoring --epochs, --lr")
+    assert len(err) == 2 and err[1].startswith("error: Can't resume")
+
+
+def test_every_command_has_help_that_formats(capsys):
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices
+    for name, sub in commands.items():
+        assert sub.format_help(), name  # a bare % in a help string raises here
+    assert parser.format_help()

@@ -17,7 +17,7 @@ from tlstudio.core.events import (
     StatusEvent,
     StepEvent,
 )
-from tlstudio.core.settings.command import add_train_options, config_from_args
+from tlstudio.core.settings.command import add_train_options, changed_flags, config_from_args
 
 __all__ = ["register", "config_from_args"]
 
@@ -103,6 +103,9 @@ def _train(args: argparse.Namespace) -> int:
         raise RunFolderError("--resume needs --out naming the run folder to continue.")
     if not args.resume and not config.data_path:
         raise DataError("train needs a data file (or --resume --out DIR to continue a run).")
+    if args.resume and (ignored := changed_flags(config, ignore=("output_dir",))):
+        sys.stderr.write(f"warning: --resume continues the run with the settings it started with; "
+                         f"ignoring {', '.join(ignored)}\n")
     config.validate()
     from tlstudio.core.data.reader import check_data_path
 

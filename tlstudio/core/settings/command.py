@@ -68,6 +68,13 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     return RunConfig(**values)
 
 
+def changed_flags(config: RunConfig, *, ignore: tuple[str, ...] = ()) -> list[str]:
+    """The flags whose values differ from the defaults (for "ignored with --resume")."""
+    return [flag_of(f) for f in settings_fields(*CLI_GROUPS)
+            if f.name not in ignore and not f.metadata.get("positional")
+            and getattr(config, f.name) != default_of(f)]
+
+
 def _option(flag: str, value: Any) -> list[str]:
     text = repr(value) if isinstance(value, float) else str(value)
     return [f"{flag}={text}"] if text.startswith("-") else [flag, text]
