@@ -105,3 +105,28 @@ def test_calibration_file_round_trip_and_damage(tmp_path):
     path.write_text('{"temperature": -1}')
     with pytest.raises(ModelError, match="calibration.json"):
         load_calibration(tmp_path)
+
+
+def test_calibrate_run_fits_on_the_runs_own_validation_split(keyword_model_dir, tmp_path):
+    import random
+    import shutil
+
+    from conftest import keyword_sentence, one_torch_thread, write_csv
+
+    from tlstudio.core.insight.calibrate_run import calibrate_run
+    from tlstudio.core.settings.config import RunConfig
+
+    rng = random.Random(2)
+    data = write_csv(tmp_path / "kw.csv", [(keyword_sentence(rng, i % 2), ("neg", "pos")[i % 2])
+                                           for i in range(120)])
+    run = shutil.copytree(keyword_model_dir, tmp_path / "run")
+    (run / "run_config.json").write_text(RunConfig(data_path=str(data), model="tiny", max_length=32,
+                                                   output_dir=str(run)).to_json())
+    with one_torch_thread():
+        found = calibrate_run(run)
+    assert (found.validation_rows, found.test_rows) == (18, 18)
+    cal = found.calibration
+    assert cal.temperature > 0 and set(cal.thresholds) == {"pos"} and 0 < cal.unsure_below <= 1
+    assert found.test_ece_after is not None and sum(found.test_reliability_after.counts) == 18
+    path = save_calibration(run, cal)
+    assert load_calibration(run) == cal and path.parent == run
