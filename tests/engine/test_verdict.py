@@ -144,3 +144,13 @@ def test_still_rising_and_curve_from_log_history():
     curve = validation_curve(history, "binary")
     assert curve == [0.6, 0.7] and still_rising(curve)
     assert not still_rising([0.6, 0.8, 0.7]) and not still_rising([0.8]) and not still_rising([0.7, 0.701])
+
+
+def test_too_few_test_rows_is_unclear_not_learned_nothing():
+    y = np.array([1] * 11 + [0] * 9)  # 20 test rows; majority 'positive' is right on 11
+    model = y.copy()
+    model[[0, 1, 2, 11, 12]] = 1 - model[[0, 1, 2, 11, 12]]  # 15 of 20 right
+    verdict = build_verdict("binary", y, _probs(model), {"majority": _probs(np.ones(20, dtype=int))},
+                            label_names=LABELS)
+    assert verdict["kind"] == "unclear" and verdict["baselines"]["majority"]["p_value"] > 0.05
+    assert verdict["text"].startswith("Not clearly better than always answering 'positive'")

@@ -212,11 +212,15 @@ def _is_constant(task: str, pred: np.ndarray) -> bool:
 
 
 def _sentence(kind: str, metric: str, value: float, best: dict[str, Any], majority: dict[str, Any] | None) -> str:
+    """One plain sentence for the verdict ``kind``: nothing, unclear, better, worse or tie."""
     name, margin = best["name"], abs(value - best["value"])
     if kind == "nothing":
         reference = majority or best
         return (f"No better than {reference['name']} (it learned nothing): {metric} {_fmt(value)} vs "
                 f"{_fmt(reference['value'])}.")
+    if kind == "unclear":
+        return (f"Not clearly better than {majority['name']}: {metric} {_fmt(value)} vs {_fmt(majority['value'])}, "
+                f"but the test rows are too few to rule out chance (p = {majority['p_value']:.2g}).")
     if kind == "better":
         return (f"Better than the baselines by {_fmt(margin)} {metric}: {_fmt(value)} vs "
                 f"{_fmt(best['value'])} for {name} (p = {best['p_value']:.2g}).")
@@ -276,10 +280,11 @@ def build_verdict(
     best_key = max(baselines, key=lambda k: baselines[k]["value"])
     best, majority = baselines[best_key], baselines.get("majority")
     beats = value > best["value"] and best["p_value"] < ALPHA
-    learned_nothing = _is_constant(task, model) or (
-        majority is not None and not (value > majority["value"] and majority["p_value"] < ALPHA))
+    learned_nothing = _is_constant(task, model) or (majority is not None and value <= majority["value"])
     if learned_nothing:
         kind = "nothing"
+    elif majority is not None and majority["p_value"] >= ALPHA:
+        kind = "unclear"  # better on these rows, but too few of them to rule out chance
     elif beats:
         kind = "better"
     elif value < best["value"] and best["p_value"] < ALPHA:

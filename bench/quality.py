@@ -1,0 +1,210 @@
+"""Quality with the defaults: the model beside each baseline and the verdict, per data set and size.
+
+For every labelled set in /work/shared/data (or --sets), subsampled to --sizes rows ("full" for
+all), one run with the defaults (``--settings plan`` applies ``plan_run``; ``config`` keeps
+RunConfig's defaults), then the baselines (majority, TF-IDF, frozen embeddings + LR, zero-shot
+where label names are words) on the same test rows and the verdict. With ``--grid`` it also
+trains a small grid (learning rate x updates) and reports the best grid point by *test* score:
+an oracle upper bound on what tuning could buy over the defaults.
+
+Usage: .venv/bin/python bench/quality.py --sizes 200,500 --sets uci_sentiment_sentences --no-grid
+Not a test: it reads the shared data sets and takes minutes per run on a CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import json
+import math
+import os
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+DATA = Path("/work/shared/data")
+# name: (file, text columns, label column, task)
+SETS: dict[str, tuple[str, list[str], str, str]] = {
+    "uci_sentiment_sentences": ("uci_sentiment_sentences/uci_sentiment_sentences.csv", ["text"], "label", "binary"),
+    "sms_spam": ("sms_spam/sms_spam.csv", ["text"], "label", "binary"),
+    "mr_polarity": ("mr_polarity/mr_polarity.csv", ["text"], "label", "binary"),
+    "ag_news": ("ag_news/test.csv", ["text"], "label", "multiclass"),
+    "stsb": ("stsb/train.csv", ["sentence1", "sentence2"], "score", "regression"),
+    "waimai_10k": ("waimai_10k/waimai_10k.csv", ["text"], "label", "binary"),
+}
+GRID_LR = (2e-5, 5e-5, 1e-4)
+GRID_UPDATES = (100, 300)
+
+
+def subsample(name: str, size: str, workdir: Path, seed: int = 0) -> tuple[Path, int]:
+    """The set's CSV, or a random ``size``-row sample of it written under ``workdir``."""
+    source = DATA / SETS[name][0]
+    with open(source, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], rows[1:]
+    if size != "full" and int(size) < len(body):
+        body = random.Random(seed).sample(body, int(size))
+    target = workdir / f"{name}_{size}.csv"
+    with open(target, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *body])
+    return target, len(body)
+
+
+def base_config(name: str, path: Path, out: Path, model: str) -> Any:
+    from tlstudio.core.settings.config import RunConfig
+
+    _, text_columns, label, task = SETS[name]
+    return RunConfig(data_path=str(path), text_columns=text_columns, label_columns=[label], task=task,
+                     output_dir=str(out), model=model)
+
+
+def planned(config: Any, prepared: Any) -> tuple[Any, dict[str, Any]]:
+    """The config with ``plan_run``'s settings for this data on this machine."""
+    from tlstudio.core.models.catalog import resolve_model
+    from tlstudio.core.system.device import choose_device
+    from tlstudio.core.training.plan import plan_run
+
+    info = resolve_model(config.model)
+    plan = plan_run(len(prepared.splits["train"]), max(1, len(prepared.label_names)),
+                    choose_device(config.device), "balanced", info.parameters,
+                    val_rows=len(prepared.splits["validation"]))
+    return dataclasses.replace(config, **plan.settings()), plan.to_dict()
+
+
+def validation_curve(run_dir: Path, task: str) -> list[float]:
+    """Main metric per validation pass from history.csv (bench only; the app reads it via the run API)."""
+    from tlstudio.core.evaluation.metrics import main_metric
+
+    key = f"eval_{main_metric(task)}"
+    with open(run_dir / "history.csv", encoding="utf-8", newline="") as handle:
+        return [float(r[key]) for r in csv.DictReader(handle) if r.get(key)]
+
+
+def train_and_score(config: Any, prepared: Any) -> tuple[Any, float, Path]:
+    """Train, then the model's test scores (same code path as the run's own report) and minutes."""
+    from tlstudio.core.inference.predictor import Predictor
+    from tlstudio.core.training import run_training
+    from tlstudio.core.training.report import test_report
+
+    started = time.perf_counter()
+    run_dir = run_training(config, data=prepared).run_dir
+    _, scores = test_report(Predictor.load(run_dir), prepared)
+    return scores, (time.perf_counter() - started) / 60, run_dir
+
+
+def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: Path) -> dict[str, Any]:
+    """One set at one size: default run, baselines, verdict, and the grid when asked."""
+    import numpy as np
+
+    from tlstudio.core.data import load_prepared
+    from tlstudio.core.evaluation.baselines import fit_baselines
+    from tlstudio.core.evaluation.metrics import main_metric
+    from tlstudio.core.evaluation.verdict import build_verdict
+    from tlstudio.core.evaluation.zero_shot import zero_shot
+
+    path, rows = subsample(name, size, workdir)
+    config = base_config(name, path, workdir / f"run_{name}_{size}", args.model)
+    prepared = load_prepared(config)
+    plan = None
+    if args.settings == "plan":
+        config, plan = planned(config, prepared)
+    scores, minutes, run_dir = train_and_score(config, prepared)
+    baselines = {k: b.scores for k, b in fit_baselines(prepared, embedding_model=encoder).items()}
+    shot = zero_shot(prepared, model=encoder) if encoder is not None else None
+    if shot is not None:
+        baselines["zero_shot"] = shot["scores"]
+    y = np.asarray(prepared.splits["test"]["label"])
+    context = {"validation": validation_curve(run_dir, prepared.task)}
+    if prepared.task in ("binary", "multiclass"):
+        context["train_counts"] = class_counts_from(prepared)
+    verdict = build_verdict(prepared.task, y, scores, baselines, label_names=prepared.label_names,
+                            context=context)
+    result = {"set": name, "size": size, "rows": rows, "task": prepared.task, "metric": main_metric(prepared.task),
+              "minutes": round(minutes, 2), "plan": plan, "verdict": verdict}
+    if args.grid:
+        print(f"{name} {size}: {verdict['text']} ({minutes:.1f} min); grid…", flush=True)
+        result["grid"] = grid(config, prepared, workdir / f"grid_{name}_{size}",
+                              [float(x) for x in args.grid_lr.split(",")], [int(x) for x in args.grid_updates.split(",")])
+    return result
+
+
+def class_counts_from(prepared: Any) -> dict[str, int]:
+    from collections import Counter
+
+    counts = Counter(int(v) for v in prepared.splits["train"]["label"])
+    return {name: counts.get(i, 0) for i, name in enumerate(prepared.label_names)}
+
+
+def grid(config: Any, prepared: Any, out: Path, rates: list[float], counts: list[int]) -> list[dict[str, Any]]:
+    """Learning rate x updates; each point's test main metric and minutes."""
+    from tlstudio.core.evaluation.metrics import main_metric, task_metrics
+
+    per_epoch = math.ceil(len(prepared.splits["train"]) / config.batch_size)
+    points = []
+    for lr in rates:
+        for updates in counts:
+            point = dataclasses.replace(config, learning_rate=lr, epochs=round(updates / per_epoch, 3),
+                                        early_stopping_patience=None, output_dir=str(out / f"lr{lr}_u{updates}"))
+            scores, minutes, _ = train_and_score(point, prepared)
+            value = task_metrics(prepared.task, prepared.splits["test"]["label"], scores)[main_metric(prepared.task)]
+            points.append({"lr": lr, "updates": updates, "value": value, "minutes": round(minutes, 2)})
+    return points
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    """Markdown: model [95 % CI] beside each baseline, the verdict, minutes, best grid point."""
+    lines = ["| set | rows | metric | model [95% CI] | majority | TF-IDF | embeddings | zero-shot | verdict | min | best grid |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        v, s = r["verdict"], r["verdict"]["score"]
+        cell = {k: f"{b['value']:.3f}" for k, b in v["baselines"].items()}
+        best = max(r.get("grid") or [], key=lambda p: p["value"] or -1, default=None)
+        best_text = f"{best['value']:.3f} (lr {best['lr']:g}, {best['updates']} upd)" if best else "-"
+        lines.append(f"| {r['set']} | {r['rows']} | {r['metric']} | {s['value']:.3f} [{s['ci_low']:.3f}, "
+                     f"{s['ci_high']:.3f}] | {cell.get('majority', '-')} | {cell.get('tfidf', '-')} | "
+                     f"{cell.get('embeddings', '-')} | {cell.get('zero_shot', '-')} | {v.get('kind', '-')} | "
+                     f"{r['minutes']:.1f} | {best_text} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated set names")
+    parser.add_argument("--sizes", default="200,500,1000,full", help="rows per sample; 'full' for all")
+    parser.add_argument("--settings", choices=("plan", "config"), default="plan",
+                        help="plan: plan_run's settings; config: RunConfig's fixed defaults")
+    parser.add_argument("--grid", action=argparse.BooleanOptionalAction, default=False,
+                        help="also train a learning rate x updates grid (slow)")
+    parser.add_argument("--grid-lr", default=",".join(map(str, GRID_LR)), help="grid learning rates")
+    parser.add_argument("--grid-updates", default=",".join(map(str, GRID_UPDATES)), help="grid update counts")
+    parser.add_argument("--out", type=Path, help="write every result as JSON lines here")
+    parser.add_argument("--model", default="default", help="model to fine-tune (default: the bundled one)")
+    parser.add_argument("--no-embeddings", action="store_true", help="skip the embeddings/zero-shot baselines")
+    args = parser.parse_args()
+    from tlstudio.core.evaluation.embeddings import load_encoder
+    from tlstudio.core.models.loading import quiet_libraries
+
+    quiet_libraries()
+    encoder = None if args.no_embeddings else load_encoder("default")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="tlstudio-quality-") as tmp:
+        for name in args.sets.split(","):
+            for size in args.sizes.split(","):
+                result = one(name, size, args, encoder, Path(tmp))
+                results.append(result)
+                print(f"{name} {size}: {result['verdict']['text']} ({result['minutes']:.1f} min)", flush=True)
+                for advice in result["verdict"]["advice"]:
+                    print(f"    advice {advice['id']}: {advice['text']}", flush=True)
+                if args.out:
+                    with open(args.out, "a", encoding="utf-8") as handle:
+                        handle.write(json.dumps(result, default=str) + "\n")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
