@@ -13,10 +13,24 @@ from tlstudio.core.events import (
     EvalEvent,
     Observer,
     RunControl,
+    StatusEvent,
     StepEvent,
 )
 
 _TRAIN_LOG_KEYS = ("loss", "learning_rate")
+ESTIMATE_STEPS = 5  # steps timed (after the first) before estimating the training time
+ESTIMATE_SECONDS = 20.0  # or this long, whichever comes first
+ESTIMATE_WORTH_SECONDS = 60.0  # shorter runs need no estimate
+
+
+def duration_text(seconds: float) -> str:
+    """``45 s``, ``12 min``, ``1 h 20 min``: as precise as an estimate deserves."""
+    if seconds < 90:
+        return f"{max(seconds, 1):.0f} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def eval_metrics(logs: dict[str, Any]) -> dict[str, float]:
@@ -33,22 +47,47 @@ def eval_metrics(logs: dict[str, Any]) -> dict[str, float]:
 class EventBridge(TrainerCallback):
     """Forwards the Trainer's logs, evaluations and checkpoints to an observer (main process only)."""
 
-    def __init__(self, observer: Observer, samples_per_step: int) -> None:
+    def __init__(self, observer: Observer, samples_per_step: int,
+                 clock: Any = time.perf_counter) -> None:
         self.observer = observer
         self.samples_per_step = samples_per_step
+        self.clock = clock
         self._started = 0.0
         self._first_step = 0
         self._last_time = 0.0
         self._last_step = 0
+        self._timing: tuple[int, float] | None = None  # (step, time) after the first, slow step
+        self._estimated = False
 
     def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
-        self._started = self._last_time = time.perf_counter()
+        self._started = self._last_time = self.clock()
         self._first_step = self._last_step = state.global_step
+
+    def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        """Once, a few steps in: how long training will take, from the measured step time."""
+        if self._estimated or not state.is_world_process_zero:
+            return
+        now = self.clock()
+        if self._timing is None:
+            self._timing = (state.global_step, now)  # the first step includes warm-up: not timed
+            return
+        start_step, start_time = self._timing
+        steps = state.global_step - start_step
+        if steps < ESTIMATE_STEPS and now - start_time < ESTIMATE_SECONDS:
+            return
+        self._estimated = True
+        per_step = (now - start_time) / max(steps, 1)
+        left = state.max_steps - state.global_step
+        if per_step * left >= ESTIMATE_WORTH_SECONDS:
+            self.observer(StatusEvent(message=(
+                f"Training will take about {duration_text(per_step * left)} more: "
+                f"{left:,} steps left at {per_step:.2f} s each (measured over {steps} steps); "
+                "validation passes add to that.")))
 
     def on_log(self, args: Any, state: Any, control: Any, logs: dict | None = None, **kwargs: Any) -> None:
         if not state.is_world_process_zero or not logs or "loss" not in logs:
             return
-        now = time.perf_counter()
+        now = self.clock()
         steps = state.global_step - self._last_step
         rate = steps * self.samples_per_step / max(now - self._last_time, 1e-9)
         done = state.global_step - self._first_step
