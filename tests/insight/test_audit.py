@@ -108,3 +108,26 @@ def test_cli_audit_error_is_one_line(tmp_path, capsys):
     assert main(["audit", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_audit_on_given_features_uses_them_to_judge_labels(flipped_file):
+    import numpy as np
+    from conftest import NEGATIVE, POSITIVE
+
+    path, flipped = flipped_file
+    rows = load_rows(path)
+    # two features: counts of positive and negative words, which decide the true label
+    features = np.array([[sum(w in POSITIVE for w in t.split()), sum(w in NEGATIVE for w in t.split())]
+                         for t in rows.texts], dtype=float) + 0.01
+    report = audit(rows, features=features)
+    assert report.method.startswith("sentence embeddings")
+    labelled = {s.index for s in report.suspects if LABEL in s.kinds}
+    assert set(flipped) <= labelled
+
+
+def test_embedding_features_come_from_the_sentence_model(tiny_model_dir):
+    from tlstudio.core.insight.rows import embedding_features
+
+    vectors = embedding_features(["good movie", "bad phone", "good movie"], model=str(tiny_model_dir))
+    assert vectors.shape == (3, 32)
+    assert vectors[0] == pytest.approx(vectors[2]) and vectors[0] != pytest.approx(vectors[1])

@@ -65,3 +65,14 @@ def test_the_sentence_promises_points_when_rows_still_teach_new_words(tmp_path):
     accuracies = [p.accuracy for p in curve.points]
     assert accuracies[-1] > accuracies[0] + 0.1
     assert curve.gain_if_doubled >= 0.5 and curve.sentence.startswith("Doubling the training rows")
+
+
+def test_curve_on_given_features(tmp_path):
+    from conftest import NEGATIVE, POSITIVE
+
+    rows = load_rows(write_csv(tmp_path / "s.csv", synthetic_rows(200)))
+    features = np.array([[sum(w in POSITIVE for w in t.split()), sum(w in NEGATIVE for w in t.split())]
+                         for t in rows.texts], dtype=float)
+    curve = learning_curve(rows, features=features)
+    assert curve.method == "sentence embeddings + logistic regression"
+    assert curve.points[-1].accuracy == 1.0

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from tlstudio.core.insight.rows import LabelledRows, out_of_sample_probs, vectorizer
+from tlstudio.core.insight.rows import LabelledRows, method_name, out_of_sample_probs, vectorizer
 
 LABEL = "label"
 DUPLICATE = "conflicting duplicate"
@@ -55,12 +55,13 @@ class AuditReport:
                 "suspects": [s.to_dict() for s in self.suspects]}
 
 
-def audit(rows: LabelledRows, *, probs: np.ndarray | None = None, folds: int = 5,
-          seed: int = 0) -> AuditReport:
+def audit(rows: LabelledRows, *, probs: np.ndarray | None = None, features: np.ndarray | None = None,
+          folds: int = 5, seed: int = 0) -> AuditReport:
     """Rank likely label errors, conflicting near-duplicates and outliers in ``rows``.
 
     ``probs`` are out-of-sample class probabilities (one row per data row) from any model;
-    by default TF-IDF + logistic regression with ``folds``-fold cross-validation.
+    by default logistic regression with ``folds``-fold cross-validation on TF-IDF, or on
+    ``features`` (sentence embeddings) when given; these also find the outliers.
     """
     from cleanlab.filter import find_label_issues
     from cleanlab.rank import get_label_quality_scores
@@ -68,8 +69,9 @@ def audit(rows: LabelledRows, *, probs: np.ndarray | None = None, folds: int = 5
     names = rows.label_names
     method = "given"
     if probs is None:
-        probs = out_of_sample_probs(rows.texts, rows.labels, len(names), folds=folds, seed=seed)
-        method = f"TF-IDF + logistic regression, {folds}-fold cross-validation"
+        probs = out_of_sample_probs(rows.texts, rows.labels, len(names), folds=folds, seed=seed,
+                                    features=features)
+        method = f"{method_name(features)}, {folds}-fold cross-validation"
     quality = get_label_quality_scores(rows.labels, probs)
     flagged = find_label_issues(rows.labels, probs, return_indices_ranked_by="self_confidence")
     suspects: dict[int, Suspect] = {}
@@ -87,15 +89,15 @@ def audit(rows: LabelledRows, *, probs: np.ndarray | None = None, folds: int = 5
         given, best = rows.labels[i], int(np.argmax(probs[i]))
         found.why.append(f"a model trained on the other rows gives '{names[best]}' "
                          f"{probs[i, best]:.0%} and the given '{names[given]}' {probs[i, given]:.0%}")
-    features = vectorizer(rows.texts).fit_transform(rows.texts)
-    for i, j, similarity in conflicting_duplicates(features, rows.labels):
+    tfidf = vectorizer(rows.texts).fit_transform(rows.texts)
+    for i, j, similarity in conflicting_duplicates(tfidf, rows.labels):
         for a, b in ((i, j), (j, i)):
             found = suspect(a)
             if DUPLICATE not in found.kinds:
                 found.kinds.append(DUPLICATE)
             found.why.append(f"{similarity:.0%} the same text as row {rows.row_number(b)}, "
                              f"which is labelled '{names[rows.labels[b]]}'")
-    for i, score in outliers(features, seed=seed):
+    for i, score in outliers(tfidf if features is None else features, seed=seed):
         found = suspect(i)
         found.kinds.append(OUTLIER)
         found.why.append(f"unlike the other rows (outlier score {score:.2f}; lower is stranger)")
@@ -133,8 +135,11 @@ def outliers(features: Any, *, share: float = OUTLIER_SHARE, seed: int = 0) -> l
     n, width = features.shape
     if n < 20 or width < 3:
         return []  # too few rows for "unlike the others" to mean anything
-    dense = TruncatedSVD(n_components=min(50, width - 1, n - 1), random_state=seed) \
-        .fit_transform(features)
+    if isinstance(features, np.ndarray):  # already dense vectors (sentence embeddings)
+        dense = features
+    else:
+        dense = TruncatedSVD(n_components=min(50, width - 1, n - 1), random_state=seed) \
+            .fit_transform(features)
     scores = OutOfDistribution(params={"k": min(10, n - 1)}).fit_score(features=normalize(dense),
                                                                     verbose=False)
     count = max(1, int(round(n * share)))

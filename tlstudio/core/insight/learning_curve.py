@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from tlstudio.core.errors import DataError
-from tlstudio.core.insight.rows import LabelledRows, cheap_model
+from tlstudio.core.insight.rows import LabelledRows, fit_model, method_name
 
 FRACTIONS = (0.1, 0.25, 0.5, 1.0)
 FLAT_POINTS = 0.5  # a doubling that adds less than this (in points) is "flat"
@@ -81,8 +81,12 @@ def _subsample(labels: np.ndarray, size: int, seed: int) -> np.ndarray:
 
 
 def learning_curve(rows: LabelledRows, *, fractions: tuple[float, ...] = FRACTIONS, repeats: int = 3,
-                   test_share: float = 0.2, seed: int = 0) -> LearningCurve:
-    """Accuracy and per-class F1 when training on growing shares of the rows; held-out test fixed."""
+                   test_share: float = 0.2, seed: int = 0, features: np.ndarray | None = None
+                   ) -> LearningCurve:
+    """Accuracy and per-class F1 when training on growing shares of the rows; held-out test fixed.
+
+    The model is TF-IDF + logistic regression, or logistic regression on ``features``.
+    """
     from sklearn.metrics import accuracy_score, f1_score
     from sklearn.model_selection import train_test_split
 
@@ -94,7 +98,6 @@ def learning_curve(rows: LabelledRows, *, fractions: tuple[float, ...] = FRACTIO
     stratify = rows.labels if counts[counts > 0].min() >= 2 else None
     pool, test = train_test_split(np.arange(len(rows)), test_size=test_share, random_state=seed,
                                   stratify=stratify)
-    texts = np.asarray(rows.texts, dtype=object)
     points = []
     for fraction in fractions:
         size = max(2 * np.count_nonzero(counts), int(round(fraction * len(pool))))
@@ -103,8 +106,8 @@ def learning_curve(rows: LabelledRows, *, fractions: tuple[float, ...] = FRACTIO
             part = pool[_subsample(rows.labels[pool], size, seed + r)]
             if len(np.unique(rows.labels[part])) < 2:
                 continue
-            model = cheap_model(list(texts[part]), k).fit(list(texts[part]), rows.labels[part])
-            predicted = model.predict(list(texts[test]))
+            model, inputs = fit_model(rows.texts, features, k)
+            predicted = model.fit(inputs[part], rows.labels[part]).predict(inputs[test])
             runs.append((accuracy_score(rows.labels[test], predicted),
                          f1_score(rows.labels[test], predicted, labels=range(k), average=None,
                                   zero_division=0)))
@@ -113,10 +116,10 @@ def learning_curve(rows: LabelledRows, *, fractions: tuple[float, ...] = FRACTIO
             f1 = np.mean([f for _, f in runs], axis=0)
             points.append(CurvePoint(fraction, int(min(size, len(pool))), float(accuracy.mean()),
                                      float(accuracy.std()), {names[j]: float(f1[j]) for j in range(k)}))
-    return _summarise(points, len(test), names)
+    return _summarise(points, len(test), names, method_name(features))
 
 
-def _summarise(points: list[CurvePoint], test_rows: int, names: list[str]) -> LearningCurve:
+def _summarise(points: list[CurvePoint], test_rows: int, names: list[str], method: str) -> LearningCurve:
     sizes = [p.rows for p in points]
     gain, fitted = gain_if_doubled(sizes, [p.accuracy for p in points])
     class_gain = {name: 100 * gain_if_doubled(sizes, [p.class_f1[name] for p in points])[0]
@@ -124,7 +127,7 @@ def _summarise(points: list[CurvePoint], test_rows: int, names: list[str]) -> Le
     class_gain = dict(sorted(class_gain.items(), key=lambda kv: -kv[1]))
     return LearningCurve(points, test_rows, 100 * gain, fitted,
                          _sentence(100 * gain, sizes[-1], points[-1].accuracy),
-                         class_gain, _class_sentence(class_gain))
+                         class_gain, _class_sentence(class_gain), method)
 
 
 def _points(value: float) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from tlstudio.core.errors import DataError
+from tlstudio.core.errors import DataError, ModelError
 
 CLASSIFICATION = ("binary", "multiclass")
 MAX_FEATURES = 200_000
@@ -81,12 +81,38 @@ def cheap_model(texts: list[str], n_classes: int) -> Any:
     return make_pipeline(vectorizer(texts), LogisticRegression(C=10.0, solver=solver, max_iter=1000))
 
 
+def embedding_features(texts: list[str], model: str = "default") -> np.ndarray:
+    """Frozen sentence vectors (the bundled MiniLM by default), one row per text."""
+    from tlstudio.core.evaluation.embeddings import load_encoder
+
+    encoder = load_encoder(model)
+    if encoder is None:
+        raise ModelError(f"The sentence model '{model}' can't be loaded, so embeddings aren't "
+                         "available; leave embeddings off to use TF-IDF.")
+    return encoder.encode(texts)
+
+
+def fit_model(texts: list[str], features: np.ndarray | None, n_classes: int) -> tuple[Any, Any]:
+    """(model, its inputs): TF-IDF + LR on the texts, or LR on precomputed ``features``."""
+    from sklearn.linear_model import LogisticRegression
+
+    if features is None:
+        return cheap_model(texts, n_classes), np.asarray(texts, dtype=object)
+    return LogisticRegression(max_iter=2000), np.asarray(features)
+
+
+def method_name(features: np.ndarray | None) -> str:
+    return "TF-IDF + logistic regression" if features is None else \
+        "sentence embeddings + logistic regression"
+
+
 def out_of_sample_probs(texts: list[str], labels: np.ndarray, n_classes: int, *,
-                        folds: int = 5, seed: int = 0) -> np.ndarray:
+                        folds: int = 5, seed: int = 0, features: np.ndarray | None = None) -> np.ndarray:
     """Class probabilities for every row from a model that never saw that row (k-fold).
 
-    Folds are stratified when every class has at least two rows; a class absent from a
-    fold's training part gets probability 0 there.
+    With ``features`` (e.g. :func:`embedding_features`) the model is logistic regression on
+    them instead of TF-IDF. Folds are stratified when every class has at least two rows; a
+    class absent from a fold's training part gets probability 0 there.
     """
     import warnings
 
@@ -104,8 +130,8 @@ def out_of_sample_probs(texts: list[str], labels: np.ndarray, n_classes: int, *,
         splitter = KFold(min(folds, len(labels)), shuffle=True, random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "the least populated class has only N members"
-        probs = cross_val_predict(cheap_model(texts, len(present)), texts, labels, cv=splitter,
-                                  method="predict_proba")
+        model, inputs = fit_model(texts, features, len(present))
+        probs = cross_val_predict(model, inputs, labels, cv=splitter, method="predict_proba")
     full = np.zeros((len(labels), n_classes))
     full[:, np.flatnonzero(counts > 0)] = probs
     return full
