@@ -285,6 +285,7 @@ def check_checkpoint(checkpoint: str | Path) -> None:
     import zipfile
 
     import torch
+    from transformers.trainer_pt_utils import safe_globals
 
     folder = Path(checkpoint)
     for pattern in _CHECKPOINT_PICKLES:
@@ -292,7 +293,8 @@ def check_checkpoint(checkpoint: str | Path) -> None:
             if path.name == "training_args.bin":
                 continue
             try:
-                with warnings.catch_warnings():
+                # the numpy RNG state in rng_state.pth is allowed, as the Trainer allows it
+                with warnings.catch_warnings(), safe_globals():
                     warnings.simplefilter("ignore")  # e.g. "Detected pickle protocol 4"
                     torch.load(path, map_location="cpu", weights_only=True,
                                mmap=zipfile.is_zipfile(path))
