@@ -79,6 +79,44 @@ def prepared_for(task: str, name: str = "sentiment_120.csv"):
     raise ValueError(task)
 
 
+def write_task_csv(task: str, folder: Path, name: str = "sentiment_120.csv") -> dict:
+    """Write a CSV for ``task`` (the same rows as :func:`prepared_for`) into ``folder``.
+
+    Returns the RunConfig fields that train on it: the engine reads it like a user's file.
+    """
+    if task == "binary":
+        return {"data_path": str(DATA / name)}
+    rows = sentiment_rows(name)
+    path = folder / f"{task}.csv"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        if task == "multiclass":
+            writer.writerow(["text", "source"])
+            writer.writerows([r["text"], r["source"]] for r in rows)
+            fields = {"label_columns": ["source"]}
+        elif task == "multilabel":
+            writer.writerow(["text", "positive", "imdb"])
+            writer.writerows([r["text"], r["label"], int(r["source"] == "imdb")] for r in rows)
+            fields = {"label_columns": ["positive", "imdb"]}
+        elif task == "regression":
+            writer.writerow(["text", "text_pair", "score"])
+            writer.writerows([r["text"], r["text"][::-1], float(r["label"]) * 4 + len(r["text"]) % 2]
+                             for r in rows)
+            fields = {"text_columns": ["text", "text_pair"], "label_columns": ["score"]}
+        else:
+            raise ValueError(task)
+    return {"data_path": str(path), "text_columns": fields.pop("text_columns", ["text"]), "task": task,
+            **fields}
+
+
+def for_task(config, task: str, folder: Path, name: str = "sentiment_120.csv"):
+    """``config`` set to train on a written file for ``task`` (see :func:`write_task_csv`)."""
+    for key, value in write_task_csv(task, folder, name).items():
+        setattr(config, key, value)
+    return config
+
+
 @pytest.fixture
 def tiny_config(tiny_model_dir, tmp_path):
     """A fast RunConfig on the tiny model, writing into a fresh folder."""

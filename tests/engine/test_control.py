@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 
-from conftest import prepared_for
+from conftest import DATA
 
 from tlstudio.core.events import FinishedEvent, RunControl, StepEvent
 from tlstudio.core.training import run_training
@@ -16,7 +15,15 @@ def test_pause_blocks_steps_then_stop_writes_a_stopped_complete_folder(tiny_conf
     tiny_config.epochs = 50  # far more than the test lets it run
     control = RunControl()
     steps: list[int] = []
-    first_step = threading.Event()
+    first_step, third_step, held = threading.Event(), threading.Event(), threading.Event()
+    real_wait = control.wait_while_paused
+
+    def wait_while_paused(poll: float = 0.1) -> None:
+        if control.paused:
+            held.set()  # the engine is at a step end, waiting for Resume
+        real_wait(poll)
+
+    control.wait_while_paused = wait_while_paused
 
     def observe(event):
         if isinstance(event, StepEvent):
@@ -24,20 +31,23 @@ def test_pause_blocks_steps_then_stop_writes_a_stopped_complete_folder(tiny_conf
             if len(steps) == 1:
                 control.pause()
                 first_step.set()
+            elif len(steps) == 3:
+                third_step.set()
 
     result = {}
     worker = threading.Thread(
-        target=lambda: result.update(r=run_training(tiny_config, observe, control, data=prepared_for("binary")))
+        target=lambda: result.update(r=run_training(tiny_config, observe, control))
     )
     worker.start()
-    assert first_step.wait(60)
-    time.sleep(0.8)
-    assert steps == [1] and control.paused  # paused within one optimisation step
-    control.resume()
-    while len(steps) < 3:
-        time.sleep(0.01)
-    control.stop()
-    worker.join(60)
+    try:
+        assert first_step.wait(60)
+        assert held.wait(60)  # held at the end of the step under way when Pause came
+        assert steps == [1] and control.paused  # no step logged while held
+        control.resume()
+        assert third_step.wait(60)
+    finally:
+        control.stop()
+        worker.join(60)
     assert not worker.is_alive()
     run = result["r"]
     info = json.loads((run.run_dir / "run.json").read_text())
@@ -51,7 +61,7 @@ def test_stop_before_start_still_finishes_cleanly(tiny_config):
     control = RunControl()
     control.stop()
     events = []
-    result = run_training(tiny_config, events.append, control, data=prepared_for("binary"))
+    result = run_training(tiny_config, events.append, control)
     assert result.stopped and isinstance(events[-1], FinishedEvent) and events[-1].stopped
     assert [e.step for e in events if isinstance(e, StepEvent)] == [1]
 
@@ -77,10 +87,13 @@ def test_stop_during_a_validation_pass_abandons_it_and_keeps_the_best_model(tiny
 
     monkeypatch.setattr(TaskTrainer, "prediction_step", prediction_step)
     events: list = []
-    data = prepared_for("binary", "sentiment_600.csv")
-    result = run_training(tiny_config, events.append, control, data=data)
+    tiny_config.data_path = str(DATA / "sentiment_600.csv")
+    result = run_training(tiny_config, events.append, control)
 
-    batches = -(-len(data.splits["validation"]) // (tiny_config.batch_size * 2))
+    from tlstudio.core.data import load_prepared
+
+    validation = load_prepared(tiny_config).splits["validation"]
+    batches = -(-len(validation) // (tiny_config.batch_size * 2))
     assert batches > 1 and passes == [batches, 1]  # the second pass stopped after one batch
     assert len([e for e in events if isinstance(e, EvalEvent)]) == 1
     assert "keeping the best model so far" in " ".join(e.message for e in events if isinstance(e, StatusEvent))

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import prepared_for
 
 from tlstudio.core.errors import RunFolderError, TrainingError
 from tlstudio.core.events import FailedEvent, FinishedEvent, StatusEvent, StepEvent
@@ -59,15 +58,14 @@ def _weights(run_dir: Path) -> dict[str, torch.Tensor]:
 def test_out_of_memory_halves_the_batch_keeps_the_effective_batch_and_continues(
     tiny_config, tmp_path, monkeypatch
 ):
-    data = prepared_for("binary")
     _limit_batch_rows(monkeypatch, 1000)  # the same model, with memory to spare
     ref_events: list = []
-    reference = run_training(tiny_config, ref_events.append, data=data)
+    reference = run_training(tiny_config, ref_events.append)
 
     seen = _limit_batch_rows(monkeypatch, 4)
     tiny_config.output_dir = str(tmp_path / "squeezed")
     events: list = []
-    result = run_training(tiny_config, events.append, data=data)
+    result = run_training(tiny_config, events.append)
 
     warnings = [e.message for e in events if isinstance(e, StatusEvent) and e.level == "warning"]
     memory = [w for w in warnings if w.startswith("Out of memory")]
@@ -102,7 +100,7 @@ def test_out_of_memory_with_one_example_per_step_is_a_clear_failure(tiny_config,
     _limit_batch_rows(monkeypatch, 0)
     events: list = []
     with pytest.raises(TrainingError, match="Out of memory even with 1 example per step"):
-        run_training(tiny_config, events.append, data=prepared_for("binary"))
+        run_training(tiny_config, events.append)
     assert isinstance(events[-1], FailedEvent)
     assert "Lower the max length" in events[-1].message
     run_dir = Path(tiny_config.output_dir)
@@ -129,7 +127,7 @@ def test_other_runtime_errors_are_not_mistaken_for_out_of_memory(tiny_config, mo
 
     monkeypatch.setattr(loading, "load_classifier", load)
     with pytest.raises(TrainingError, match="shapes cannot be multiplied"):
-        run_training(tiny_config, data=prepared_for("binary"))
+        run_training(tiny_config)
     assert calls == [1]  # not retried with smaller batches
 
 
@@ -154,7 +152,7 @@ def test_a_full_disk_mid_run_is_a_clear_error_and_the_folder_never_looks_complet
     _fail_on_save(monkeypatch, exc)
     events: list = []
     with pytest.raises(TrainingError) as raised:
-        run_training(tiny_config, events.append, data=prepared_for("binary"))
+        run_training(tiny_config, events.append)
     run_dir = Path(tiny_config.output_dir)
     assert str(raised.value).startswith("The disk is full")
     assert str(run_dir) in str(raised.value)
@@ -176,7 +174,7 @@ def test_a_run_without_room_on_disk_is_refused_before_training(tiny_config, monk
     monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 1000, 1000))
     events: list = []
     with pytest.raises(RunFolderError, match="Not enough disk space"):
-        run_training(tiny_config, events.append, data=prepared_for("binary"))
+        run_training(tiny_config, events.append)
     assert not any(isinstance(e, StepEvent) for e in events)
     assert not (Path(tiny_config.output_dir) / "run.json").exists()
 
@@ -197,7 +195,7 @@ def test_a_read_only_output_folder_is_refused_before_training(tiny_config, monke
     monkeypatch.setattr(Path, "write_bytes", write_bytes)
     events: list = []
     with pytest.raises(RunFolderError, match=words) as raised:
-        run_training(tiny_config, events.append, data=prepared_for("binary"))
+        run_training(tiny_config, events.append)
     assert "Choose another output folder" in str(raised.value)
     assert not any(isinstance(e, StepEvent) for e in events)
     assert not (Path(tiny_config.output_dir) / "run.json").exists()
@@ -208,7 +206,7 @@ def test_an_output_path_below_a_file_is_a_clear_error(tiny_config, tmp_path):
     blocker.write_text("user's file\n")
     tiny_config.output_dir = str(blocker / "run")
     with pytest.raises(RunFolderError, match="a file is in the way"):
-        run_training(tiny_config, data=prepared_for("binary"))
+        run_training(tiny_config)
     assert blocker.read_text() == "user's file\n"
 
 
@@ -249,6 +247,6 @@ def test_out_of_memory_outside_a_step_says_what_would_fit(tiny_config, monkeypat
 
     monkeypatch.setattr(loading, "load_classifier", load)
     with pytest.raises(TrainingError, match="Out of memory loading the model") as raised:
-        run_training(tiny_config, data=prepared_for("binary"))
+        run_training(tiny_config)
     assert "smaller model" in str(raised.value) and "frozen" in str(raised.value)
     assert read_run_info(Path(tiny_config.output_dir))["status"] == "failed"

@@ -77,7 +77,7 @@ def test_strategy_is_applied_by_the_run(tiny_config):
     tiny_config.strategy = "frozen"
     tiny_config.optimizer = "sgd"
     events = []
-    run_training(tiny_config, events.append, data=prepared_for("binary"))
+    run_training(tiny_config, events.append)
     assert any(getattr(e, "message", "").endswith("parameters (frozen).") for e in events)
 
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import prepared_for
+from conftest import for_task
 
 from tlstudio.core.events import CheckpointEvent, EvalEvent, FinishedEvent, StatusEvent, StepEvent
 from tlstudio.core.training import run_training
 
 
 @pytest.mark.parametrize("task", ["binary", "multiclass", "multilabel", "regression"])
-def test_task_trains_into_complete_run_folder(task, tiny_config):
+def test_task_trains_into_complete_run_folder(task, tiny_config, tmp_path):
     events = []
-    result = run_training(tiny_config, events.append, data=prepared_for(task))
+    result = run_training(for_task(tiny_config, task, tmp_path / "data"), events.append)
     run_dir = result.run_dir
     info = json.loads((run_dir / "run.json").read_text())
     metrics = json.loads((run_dir / "metrics.json").read_text())
@@ -49,26 +49,52 @@ def test_binary_run_folder_loads_in_pipeline(tiny_config):
 
     from tlstudio.core.inference.predictor import Predictor
 
-    result = run_training(tiny_config, data=prepared_for("binary"))
+    result = run_training(tiny_config)
     classify = pipeline("text-classification", model=str(result.run_dir), device="cpu")
     texts = ["a great movie", "the worst food, awful service"]
     predicted = Predictor.load(result.run_dir).predict(texts)
     assert [out["label"] for out in classify(texts)] == [p.label for p in predicted]
-    assert {p.label for p in predicted} <= {"negative", "positive"}
+    assert {p.label for p in predicted} <= {"0", "1"}
 
 
-def test_class_weights_and_bf16_run(tiny_config):
+def test_class_weights_and_bf16_run(tiny_config, tmp_path, monkeypatch):
+    """Inverse-frequency weights reach the loss, and the forward pass runs in bfloat16."""
+    import torch
+
+    from tlstudio.core.training.trainer import TaskTrainer
+
+    seen: dict[str, list] = {"weights": [], "dtypes": []}
+    real_loss = TaskTrainer.compute_loss
+
+    def record_dtype(module, args, output):
+        seen["dtypes"].append(output.dtype)  # the head's own output (logits leave as float32)
+
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        seen["weights"].append(self.weights)
+        if not seen["dtypes"]:
+            self.accelerator.unwrap_model(model).classifier.register_forward_hook(record_dtype)
+        return real_loss(self, model, inputs, return_outputs, num_items_in_batch)
+
+    monkeypatch.setattr(TaskTrainer, "compute_loss", compute_loss)
+    for_task(tiny_config, "multiclass", tmp_path / "data")
     tiny_config.class_weights = True
     tiny_config.precision = "bf16"
-    result = run_training(tiny_config, data=prepared_for("multiclass"))
+    result = run_training(tiny_config)
+
     assert json.loads((result.run_dir / "run.json").read_text())["precision"] == "bf16"
+    from tlstudio.core.data import load_prepared
+
+    labels = load_prepared(tiny_config).splits["train"]["label"]
+    counts = torch.bincount(torch.tensor(labels), minlength=3).float()
+    expected = len(labels) / (3 * counts)  # rarer classes weigh more
+    assert counts.unique().numel() > 1  # the classes really are unbalanced
+    assert seen["weights"] and all(torch.allclose(w, expected) for w in seen["weights"])
+    assert set(seen["dtypes"]) == {torch.bfloat16}  # autocast ran the model in bf16
 
 
 def test_no_validation_split_still_completes(tiny_config):
-    data = prepared_for("binary")
-    data.splits["train"] = data.splits["train"].select(range(len(data.splits["train"])))
-    data.splits["validation"] = data.splits["validation"].select([])
-    result = run_training(tiny_config, data=data)
+    tiny_config.val_size = 0
+    result = run_training(tiny_config)
     assert json.loads((result.run_dir / "run.json").read_text())["status"] == "complete"
 
 
@@ -79,7 +105,7 @@ def test_existing_folder_is_not_overwritten(tiny_config, tmp_path):
     out.mkdir()
     (out / "mine.txt").write_text("user file")
     with pytest.raises(RunFolderError, match="not empty"):
-        run_training(tiny_config, data=prepared_for("binary"))
+        run_training(tiny_config)
     assert (out / "mine.txt").read_text() == "user file"
 
 
@@ -95,7 +121,7 @@ def test_failure_marks_folder_failed(tiny_config, monkeypatch):
     monkeypatch.setattr(Trainer, "train", explode)
     events = []
     with pytest.raises(TrainingError, match="disk on fire"):
-        run_training(tiny_config, events.append, data=prepared_for("binary"))
+        run_training(tiny_config, events.append)
     assert isinstance(events[-1], FailedEvent) and "disk on fire" in events[-1].message
     info = json.loads((tiny_config_dir(tiny_config) / "run.json").read_text())
     assert info["status"] == "failed"

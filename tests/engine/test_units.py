@@ -63,19 +63,41 @@ def test_baselines_use_characters_for_text_without_spaces():
     assert result["tfidf"]["accuracy"] == 1.0
 
 
+METRIC_NAMES = {
+    "multiclass": {"accuracy", "f1_macro", "f1_weighted", "precision_macro", "recall_macro"},
+    "multilabel": {"f1_micro", "f1_macro", "hamming_loss", "subset_accuracy"},
+    "regression": {"mse", "mae", "r2", "pearson", "spearman"},
+}
+
+
 @pytest.mark.parametrize("task", ["multilabel", "regression", "multiclass"])
 def test_baselines_for_other_tasks(task):
+    """Each baseline scores the task's own metrics; the majority one is what it claims to be."""
     from tlstudio.core.evaluation.baselines import run_baselines
 
-    result = run_baselines(prepared_for(task))
-    assert set(result) == {"majority", "tfidf"}
+    data = prepared_for(task)
+    result = run_baselines(data)
+    assert METRIC_NAMES[task] <= result["majority"].keys() & result["tfidf"].keys()
+    train = np.array(data.splits["train"]["label"])
+    test = np.array(data.splits["test"]["label"])
+    majority = result["majority"]
+    if task == "multiclass":  # always the commonest training class
+        assert majority["accuracy"] == pytest.approx(np.mean(test == np.bincount(train).argmax()), abs=1e-6)
+        assert result["tfidf"]["accuracy"] > majority["accuracy"]
+    elif task == "regression":  # always the training mean
+        assert majority["mse"] == pytest.approx(np.mean((test - train.mean()) ** 2), abs=1e-4)
+        assert result["tfidf"]["mse"] < majority["mse"]
+    else:  # each label on or off, as in most training rows
+        predicted = (train.mean(axis=0) > 0.5).astype(float)
+        assert majority["hamming_loss"] == pytest.approx(np.mean(test != predicted), abs=1e-6)
+        assert 0 <= result["tfidf"]["f1_micro"] <= 1
 
 
 def test_predictions_keep_input_order_despite_length_sorting(tiny_config):
     from tlstudio.core.inference.predictor import Predictor
     from tlstudio.core.training import run_training
 
-    run_dir = run_training(tiny_config, data=prepared_for("binary")).run_dir
+    run_dir = run_training(tiny_config).run_dir
     predictor = Predictor.load(run_dir)
     texts = ["good", "a very very long and really terrible awful movie with bad food", "bad", "nice phone"]
     batched = predictor.predict_scores(texts, batch_size=2)
@@ -141,7 +163,7 @@ def test_runs_listing_history_export_and_repeat(tiny_config, tmp_path):
     from tlstudio.core.settings.command import repeat_command
     from tlstudio.core.training import run_training
 
-    run_dir = run_training(tiny_config, data=prepared_for("binary")).run_dir
+    run_dir = run_training(tiny_config).run_dir
     (run_dir.parent / "broken").mkdir()
     (run_dir.parent / "broken" / "run.json").write_text('{"status": "running"}')
     runs = {r.name: r for r in list_runs(run_dir.parent)}

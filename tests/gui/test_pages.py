@@ -99,7 +99,7 @@ def test_device_picker_shows_what_was_detected(window, qtbot, sentiment_csv, tin
     assert keys[0] == "auto" and "cpu" in keys
 
 
-def test_presets_fill_the_knobs_and_a_bad_setting_is_refused(window):
+def test_presets_fill_the_knobs(window):
     train = window.pages["train"]
     train.settings.apply_preset("Thorough")
     assert train.settings.epochs.value() == 6
@@ -108,6 +108,36 @@ def test_presets_fill_the_knobs_and_a_bad_setting_is_refused(window):
     config = train.settings.fill_config(window.state.base_config())
     assert config.epochs == 2 and config.max_length is None
     config.validate()
+
+
+def test_a_bad_setting_typed_in_is_refused(window, qtbot):
+    """Typing a value out of range: the box keeps its last valid value (and says so by it)."""
+    panel = window.pages["train"].settings
+    before = (panel.epochs.value(), panel.batch_size.value())
+    for spin, typed in ((panel.epochs, "0"), (panel.batch_size, "0"), (panel.max_length, "4")):
+        spin.selectAll()
+        qtbot.keyClicks(spin, typed)
+        spin.interpretText()
+    assert (panel.epochs.value(), panel.batch_size.value()) == before
+    config = panel.fill_config(window.state.base_config())
+    assert (config.epochs, config.batch_size) == before
+    assert config.max_length == 8  # 4 tokens is raised to the engine's minimum
+    config.validate()
+
+
+def test_start_refuses_an_invalid_configuration_inline(window, qtbot, sentiment_csv):
+    from tlstudio.gui.workers import running_threads
+
+    drop_file(qtbot, window, sentiment_csv)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=120_000)
+    window.state.val_size = 1.0  # no widget offers it: the engine's own check is the last line
+    train = window.pages["train"]
+    train.start_button.click()
+    assert train.banner.isVisibleTo(train)  # the page isn't on screen: no model chosen yet
+    assert train.banner.message.text() == ("Invalid setting: validation size must be between "
+                                           "0 and 1.")
+    assert not train.running and train.start_button.isEnabled()
+    assert "TrainWorker" not in [t.objectName() for t in running_threads()]
 
 
 def test_environment_dialog_lists_versions(window, qtbot):
@@ -129,9 +159,10 @@ def test_window_geometry_is_remembered(qtbot):
     qtbot.addWidget(first)
     first.show()
     qtbot.waitExposed(first)
+    first.resize(1000, 700)  # not the 1280x820 a first start gets (the test screen is 800x800)
+    qtbot.waitUntil(lambda: (first.width(), first.height()) == (1000, 700), timeout=10_000)
     first.close()
-    stored = settings.settings().value("window/geometry")
-    assert stored is not None and not stored.isEmpty()
-    second = MainWindow()  # restores from the stored geometry (the offscreen screen clamps it)
+    second = MainWindow()
     qtbot.addWidget(second)
-    assert second.width() >= second.minimumWidth()
+    assert second.width() == 1000 and abs(second.height() - 700) <= 4  # give or take a frame
+    second.close()

@@ -104,7 +104,6 @@ class MainWindow(QMainWindow):
         runs: RunsPage = self.pages["runs"]  # type: ignore[assignment]
         runs.run_opened.connect(self._on_runs_run_opened)
         runs.resume_requested.connect(self._on_runs_resume_requested)
-        # The Runs page refreshes itself when a run ends (finished, failed or stopped).
         # Text boxes would take a dropped file as text; let the drop reach the window instead.
         predict: PredictPage = self.pages["predict"]  # type: ignore[assignment]
         for editor in (predict.input, predict.pair_input, self.pages["model"].hub_edit):

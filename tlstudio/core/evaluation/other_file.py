@@ -17,8 +17,11 @@ from tlstudio.core.runs.folder import CONFIG_JSON, read_run_info
 MULTILABEL_SEPARATORS = (";", "|", ",")
 
 
-def _encode_labels(task: str, label_names: list[str], values: list[Any], separator: str | None) -> list[Any]:
-    """Labels as the model's encoding; None where a row's label is missing or unknown."""
+def _encode_labels(task: str, label_names: list[str], values: list[Any]) -> list[Any]:
+    """Labels as the model's encoding; None where a row's label is missing or unknown.
+
+    A multi-label cell is split at the first separator it contains (``;`` when it has none).
+    """
     index = {name: i for i, name in enumerate(label_names)}
     out: list[Any] = []
     for value in values:
@@ -31,7 +34,7 @@ def _encode_labels(task: str, label_names: list[str], values: list[Any], separat
             except ValueError:
                 out.append(None)
         elif task == "multilabel":
-            sep = separator or next((s for s in MULTILABEL_SEPARATORS if s in text), ";")
+            sep = next((s for s in MULTILABEL_SEPARATORS if s in text), ";")
             names = [n.strip() for n in text.split(sep) if n.strip()]
             vector = [0.0] * len(label_names)
             for name in names:
@@ -83,8 +86,7 @@ def evaluate_run(
         labels = _column_labels(predictor.label_names, label_columns, header, rows)
     else:
         label_idx = header.index(label_columns[0])
-        labels = _encode_labels(predictor.task, predictor.label_names, [r[label_idx] for r in rows],
-                                run_config.get("extra", {}).get("label_separator"))
+        labels = _encode_labels(predictor.task, predictor.label_names, [r[label_idx] for r in rows])
     keep = [i for i, label in enumerate(labels) if label is not None and rows[i][text_idx[0]]]
     if not keep:
         raise DataError(f"No row of '{data_path}' has a text and a label the model knows ({', '.join(predictor.label_names)}).")

@@ -304,22 +304,10 @@ def _free_memory(device: Any) -> None:
 
 def read_rows(path: str | Path) -> tuple[list[str], list[list[Any]]]:
     """Header and rows (strings, None for missing) of a data file, via the data layer."""
-    try:
-        from tlstudio.core.data import read_table
-    except ImportError:  # data layer not installed: plain CSV/TSV only
-        return _read_csv(Path(path))
+    from tlstudio.core.data import read_table
+
     loaded = read_table(str(path))
     table = loaded.table
     columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
     rows = [[None if c[r] is None else str(c[r]) for c in columns] for r in range(table.num_rows)]
     return list(table.column_names), rows
-
-
-def _read_csv(path: Path) -> tuple[list[str], list[list[Any]]]:
-    if not path.is_file():
-        raise DataError(f"The file '{path}' does not exist.")
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        header = next(reader, [])
-        return header, [row + [None] * (len(header) - len(row)) for row in reader]

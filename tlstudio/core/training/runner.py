@@ -64,7 +64,6 @@ def run_training(
     observer: Observer = null_observer,
     control: RunControl | None = None,
     *,
-    data: PreparedData | None = None,
     resume: bool = False,
 ) -> RunResult:
     """Fine-tune, evaluate and write a complete run folder; emits events to ``observer``.
@@ -87,7 +86,7 @@ def run_training(
                 setattr(config, attr, str(Path(value).resolve()))
         run_dir = resolve_run_dir(config, resume)
         config.output_dir = str(run_dir)
-        return _run(config, emit, control or RunControl(), data, resume, run_dir)
+        return _run(config, emit, control or RunControl(), resume, run_dir)
     except BaseException as exc:
         message = _failure_message(exc, run_dir)
         emit(FailedEvent(message=message, details=traceback.format_exc()))
@@ -130,7 +129,7 @@ def _failure_message(exc: BaseException, run_dir: Path | None) -> str:
     return f"Training failed: {type(exc).__name__}: {exc}"
 
 
-def _prepare(config: RunConfig, emit: Observer, data: PreparedData | None) -> tuple[PreparedData, Any, Any, dict]:
+def _prepare(config: RunConfig, emit: Observer) -> tuple[PreparedData, Any, Any, dict]:
     """Data, model info, tokenizer and fit report; fills the config's inferred fields."""
     from tlstudio.core.models.catalog import download_model, resolve_model
     from tlstudio.core.models.fit import model_fit
@@ -138,11 +137,10 @@ def _prepare(config: RunConfig, emit: Observer, data: PreparedData | None) -> tu
     from tlstudio.core.training.tokenize import training_texts
 
     info = resolve_model(config.model)  # first: a wrong model name fails before the data is read
-    if data is None:
-        emit(StatusEvent(message=f"Reading {config.data_path}…"))
-        from tlstudio.core.data import load_prepared
+    emit(StatusEvent(message=f"Reading {config.data_path}…"))
+    from tlstudio.core.data import load_prepared
 
-        data = load_prepared(config)
+    data = load_prepared(config)
     for split in ("train", "test"):
         if len(data.splits[split]) == 0:
             raise TrainingError(f"The {split} split is empty: the file needs more labelled rows.")
@@ -165,7 +163,7 @@ def _prepare(config: RunConfig, emit: Observer, data: PreparedData | None) -> tu
 
 
 def _run(
-    config: RunConfig, emit: Observer, control: RunControl, data: PreparedData | None, resume: bool, run_dir: Path
+    config: RunConfig, emit: Observer, control: RunControl, resume: bool, run_dir: Path
 ) -> RunResult:
     from tlstudio.core.models.loading import (
         check_checkpoint,
@@ -182,7 +180,7 @@ def _run(
         runfolder.check_data_unchanged(run_dir, runfolder.read_run_info(run_dir).get("data_sha256", {}))
         check_checkpoint(runfolder.latest_checkpoint(run_dir) or run_dir / "checkpoints")
         emit(StatusEvent(message=f"Resuming {run_dir.name} from its last checkpoint…"))
-    data, info, tokenizer, fit = _prepare(config, emit, data)
+    data, info, tokenizer, fit = _prepare(config, emit)
     device = choose_device(config.device)
     precision = choose_precision(config.precision, device)
     rank, size = world()
