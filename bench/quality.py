@@ -92,7 +92,7 @@ def train_and_score(config: Any, prepared: Any) -> tuple[Any, float, Path]:
     from tlstudio.core.training.report import test_report
 
     started = time.perf_counter()
-    run_dir = run_training(config, data=prepared).run_dir
+    run_dir = run_training(config).run_dir  # loads the same file and seed: the same splits
     _, scores = test_report(Predictor.load(run_dir), prepared)
     return scores, (time.perf_counter() - started) / 60, run_dir
 

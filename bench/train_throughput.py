@@ -128,7 +128,7 @@ def engine(config, prepared, out: Path, *, fp32: bool, epochs: float, evals: int
         if isinstance(event, EvalEvent):
             points.append((time.perf_counter() - start[0], event.metrics.get("accuracy", 0.0)))
 
-    run_training(config, observe, data=prepared)
+    run_training(config, observe)  # reads the same sample file: the same splits
     return json.loads((out / "run.json").read_text()), points
 
 

@@ -34,13 +34,11 @@ def test_tokenizer_with_nothing_to_pad_with_is_refused_by_name(gpt2_dir, tmp_pat
 
 
 def test_training_and_batch_prediction_work(gpt2_dir, tiny_config):
-    from conftest import prepared_for
-
     from tlstudio.core.inference.predictor import Predictor
     from tlstudio.core.training import run_training
 
     tiny_config.model = str(gpt2_dir)
-    result = run_training(tiny_config, data=prepared_for("binary"))
+    result = run_training(tiny_config)
     predictor = Predictor.load(result.run_dir)
     texts = ["good", "a terrible awful film and bad service"]
     together = predictor.predict_scores(texts)
