@@ -121,3 +121,28 @@ def test_the_predictor_thread_is_detached_not_waited_for_forever(qtbot, monkeypa
     assert thread.isRunning()
     release.set()
     qtbot.waitUntil(lambda: detached_threads() == [], timeout=30_000)
+
+
+def test_one_bounded_wait_covers_the_predictor_and_the_jobs(window, qtbot, monkeypatch, tmp_path):
+    from tlstudio.core.inference import predictor
+
+    release = threading.Event()
+    loading = threading.Event()
+
+    def slow_load(run_dir, *args, **kwargs):
+        loading.set()
+        release.wait(60)
+        raise predictor.ModelError("not a model")
+
+    monkeypatch.setattr(predictor.Predictor, "load", slow_load)
+    window.state.set_run(tmp_path)  # the Predict page starts loading this run's model
+    assert loading.wait(30)
+    window.host.start(FunctionWorker(release.wait, 60))  # a job that checks nothing
+    started = time.monotonic()
+    window.close()
+    took = time.monotonic() - started
+    assert took < SHUTDOWN_MS / 1000 + 1.0, f"closing waited {took:.1f} s"  # not one wait each
+    assert sorted(t.objectName() for t in detached_threads()) == ["FunctionWorker",
+                                                                  "PredictorWorker"]
+    release.set()
+    qtbot.waitUntil(lambda: detached_threads() == [], timeout=30_000)

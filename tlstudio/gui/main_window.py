@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QDeadlineTimer, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -28,7 +28,7 @@ from tlstudio.gui.pages.runs_page import RunsPage
 from tlstudio.gui.pages.train_page import TrainPage
 from tlstudio.gui.pages.welcome_page import WelcomePage
 from tlstudio.gui.state import AppState
-from tlstudio.gui.workers import FunctionWorker, WorkerHost, describe_error
+from tlstudio.gui.workers import SHUTDOWN_MS, FunctionWorker, WorkerHost, describe_error
 
 PAGES = ("welcome", "data", "model", "train", "evaluate", "predict", "runs")
 TITLES = {"welcome": "Start", "data": "Data", "model": "Model", "train": "Train",
@@ -316,10 +316,12 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         settings.settings().setValue("window/geometry", self.saveGeometry())
-        # Bounded: jobs are cancelled; one that can't stop in time is detached, not destroyed.
+        # One bounded wait for all: jobs are cancelled first; a thread that can't stop in time
+        # is detached (kept until it ends), never destroyed while it runs.
         self.host.cancel_all()
-        self.pages["predict"].shutdown()
-        self.host.shutdown()
+        deadline = QDeadlineTimer(SHUTDOWN_MS)
+        self.pages["predict"].shutdown(deadline.remainingTime())
+        self.host.shutdown(deadline.remainingTime())
         self.collector.stop()  # the workers are gone: collection may run anywhere again
         self.closed.emit()
         super().closeEvent(event)

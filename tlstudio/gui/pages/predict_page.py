@@ -29,7 +29,7 @@ from tlstudio.gui import run_files
 from tlstudio.gui.pages.base import Page, label, named
 from tlstudio.gui.predict_worker import PredictorHost
 from tlstudio.gui.state import AppState
-from tlstudio.gui.workers import FunctionWorker, WorkerHost
+from tlstudio.gui.workers import SHUTDOWN_MS, FunctionWorker, WorkerHost
 
 DEBOUNCE_MS = 300
 MAX_BARS = 10
@@ -269,6 +269,7 @@ class PredictPage(Page):
         os.replace(tmp, path)
         self.batch_status.setText(f"Saved {path}.")
 
-    def shutdown(self) -> None:
+    def shutdown(self, timeout_ms: int = SHUTDOWN_MS) -> bool:
+        """Stop the predictor thread (at most ``timeout_ms``); True when it ended in time."""
         self._debounce.stop()
-        self._predictor.shutdown()
+        return self._predictor.shutdown(timeout_ms)
