@@ -53,3 +53,41 @@ def test_switching_runs_quickly_shows_only_the_last_run(window, qtbot, tmp_path,
     from tlstudio.gui import run_files
 
     assert page.run_label.text() == run_files.describe_run(run_b, False)
+
+
+class _FakePredictor:
+    task = "binary"
+    label_names = ["neg", "pos"]
+    text_columns = ["text"]
+
+
+def test_a_file_predicted_by_the_previous_run_is_not_shown_as_the_new_one_s(
+        window, qtbot, tmp_path, monkeypatch):
+    from tlstudio.core.inference import predictor
+    from tlstudio.gui.pages import predict_page
+
+    monkeypatch.setattr(predictor.Predictor, "load", lambda run_dir, *a, **k: _FakePredictor())
+    entered, release = threading.Event(), threading.Event()
+
+    def predict_file(run_dir, source, target, progress):  # checks nothing: returns late
+        entered.set()
+        release.wait(60)
+        Path(target).write_text("text,prediction\nhi,pos\n", encoding="utf-8")
+        return 1
+
+    monkeypatch.setattr(predict_page, "_predict_file", predict_file)
+    run_a, run_b = _run(tmp_path, "run-a"), _run(tmp_path, "run-b")
+    page = window.pages["predict"]
+    window.state.set_run(run_a)
+    qtbot.waitUntil(lambda: page._loaded_run == str(run_a), timeout=30_000)
+    try:
+        page.predict_file(str(tmp_path / "texts.csv"))
+        assert entered.wait(30)
+        window.state.set_run(run_b)
+        qtbot.waitUntil(lambda: page._loaded_run == str(run_b), timeout=30_000)
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: page.batch_status.text().startswith("Stopped"), timeout=30_000)
+    assert "another model was opened" in page.batch_status.text()
+    assert not page.save_button.isEnabled() and page.batch_table.rowCount() == 0
+    assert page.load_button.isEnabled()

@@ -53,6 +53,7 @@ class PredictPage(Page):
         self._loaded_run: str | None = None
         self._request = 0
         self._batch_output: str | None = None
+        self._batch: tuple[FunctionWorker, str] | None = None  # (worker, run) predicting a file
         self._build()
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -131,6 +132,8 @@ class PredictPage(Page):
             return
         self._loaded_run = None
         self._set_ready(False)
+        if self._batch is not None:
+            self._batch[0].cancel()  # its rows would be the previous model's predictions
         self.run_label.setText(f"Loading the model from {run_dir.name}…")
         worker = self._predictor.worker
         if worker is None:
@@ -217,8 +220,28 @@ class PredictPage(Page):
         worker.progressed.connect(self._on_batch_progressed)
         worker.succeeded.connect(self._on_batch_succeeded)
         worker.failed.connect(self._on_batch_failed)
+        worker.cancelled.connect(self._on_batch_cancelled)
         self._pending_output = str(target)
-        self._host.start(worker)
+        self._batch = (worker, self._loaded_run)
+        self._host.start(worker, latest="batch-prediction")
+
+    def _end_batch(self) -> bool:
+        """Ready for the next file; False when the result is stale (drop it).
+
+        Stale: a newer file was started, or another run was opened meanwhile (these rows were
+        predicted by the previous run's model).
+        """
+        if not self._host.is_current(self.sender()):
+            return False
+        _worker, run = self._batch or (None, None)
+        self._batch = None
+        self.batch_progress.hide()
+        self.load_button.setEnabled(self._loaded_run is not None)
+        if self._state.run_dir is None or str(self._state.run_dir) != run:
+            self.batch_status.setText("Stopped: another model was opened. Load the file again "
+                                      "to predict with it.")
+            return False
+        return True
 
     def _on_batch_progressed(self, done: int, total: int) -> None:
         if total > 0:
@@ -226,18 +249,21 @@ class PredictPage(Page):
             self.batch_progress.setValue(done)
 
     def _on_batch_succeeded(self, rows: int) -> None:
-        self.batch_progress.hide()
-        self.load_button.setEnabled(True)
+        if not self._end_batch():
+            return
         self._batch_output = self._pending_output
         self.save_button.setEnabled(True)
         self.batch_status.setText(f"Predicted {rows:,} rows. Save CSV… to keep them.")
         self._show_preview(self._batch_output)
 
     def _on_batch_failed(self, message: str, details: str) -> None:
-        self.batch_progress.hide()
-        self.load_button.setEnabled(True)
+        if not self._end_batch():
+            return
         self.batch_status.setText("")
         self.banner.show_error(message, details)
+
+    def _on_batch_cancelled(self) -> None:
+        self._end_batch()
 
     def _show_preview(self, path: str, limit: int = 500) -> None:
         csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
