@@ -44,6 +44,22 @@ def test_a_checkpoint_with_python_objects_is_refused_by_name(tmp_path):
     check_checkpoint(folder)  # plain tensors are fine
 
 
+def test_a_real_trainer_checkpoint_passes(tmp_path):
+    """rng_state.pth holds numpy's RNG state, which the Trainer allows: so must the check."""
+    import random
+
+    import numpy as np
+    import torch
+
+    folder = tmp_path / "checkpoint-6"
+    folder.mkdir()
+    torch.save({"python": random.getstate(), "numpy": np.random.get_state(),
+                "cpu": torch.random.get_rng_state()}, folder / "rng_state.pth")
+    torch.save({"state": {0: {"exp_avg": torch.zeros(4)}}, "param_groups": [{"lr": 1e-4}]},
+               folder / "optimizer.pt")
+    check_checkpoint(folder)
+
+
 def test_resume_from_a_poisoned_checkpoint_is_one_error_line(tmp_path, capsys):
     from tlstudio.core.settings.config import RunConfig
 
