@@ -311,10 +311,15 @@ def test_a_json_line_longer_than_the_limit_is_refused(write, monkeypatch):
     from tlstudio.core.data import jsonguard
 
     monkeypatch.setattr(jsonguard, "MAX_LINE_BYTES", 1 << 20)
-    rows = [json.dumps({"text": f"row {i}", "label": i % 2}) for i in range(5)]
+    monkeypatch.setattr(jsonguard, "SCAN_CHUNK", 100_000)  # lines span several chunks
+    rows = [json.dumps({"text": f"row {i} " * (i * 5000), "label": i % 2}) for i in range(8)]
+    short = _jsonl(rows)
+    assert read_table(write("ok.jsonl", short + short)).num_rows == 16
     rows[3] = json.dumps({"text": "word " * 300_000, "label": 1})
     with pytest.raises(DataError, match=r"line 4 is 1.4 MB long; one row can be at most 1 MB"):
         read_table(write("long.jsonl", _jsonl(rows)))
+    with pytest.raises(DataError, match=r"line 9 is 1.4 MB long"):  # the last line, no newline
+        read_table(write("last.jsonl", short + rows[3]))
 
 
 def test_a_folder_pipe_or_device_given_as_data_says_what_it_is(tmp_path, capsys):

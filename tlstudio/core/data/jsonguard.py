@@ -15,6 +15,7 @@ from tlstudio.core.errors import DataError
 
 MAX_DEPTH = 64
 MAX_LINE_BYTES = 64 << 20
+SCAN_CHUNK = 64 << 20  # bytes per step of the line-length scan
 # A complete JSON string on one line (strings can't hold a raw newline); brackets in it don't count.
 _STRING = re.compile(rb'"(?:[^"\\\n]|\\.)*"')
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in b"[]{}\n")
@@ -49,14 +50,23 @@ def check_json_shape(data: bytes, name: str, *, per_line: bool = True) -> None:
 
 
 def _check_line_lengths(data: bytes, name: str) -> None:
+    """Refuse a line longer than MAX_LINE_BYTES (scanned in chunks: memory stays bounded)."""
     if len(data) <= MAX_LINE_BYTES:
         return
-    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
-    bounds = np.concatenate(([-1], ends, [len(data)]))
-    lengths = np.diff(bounds) - 1
-    long = np.flatnonzero(lengths > MAX_LINE_BYTES)
-    if long.size:
-        raise DataError(
-            f"{name}: line {int(long[0]) + 1:,} is {lengths[long[0]] / 2**20:,.1f} MB long; one "
-            f"row can be at most {MAX_LINE_BYTES >> 20} MB. Split or shorten it."
-        )
+    view = np.frombuffer(data, dtype=np.uint8)
+    last_end, lines = -1, 0  # the previous newline's offset, lines before it
+    for offset in range(0, len(data), SCAN_CHUNK):
+        ends = np.flatnonzero(view[offset:offset + SCAN_CHUNK] == ord("\n")) + offset
+        lengths = np.diff(np.concatenate(([last_end], ends))) - 1
+        long = np.flatnonzero(lengths > MAX_LINE_BYTES)
+        if long.size:
+            _too_long(name, lines + int(long[0]) + 1, int(lengths[long[0]]))
+        if ends.size:
+            lines, last_end = lines + ends.size, int(ends[-1])
+    if len(data) - last_end - 1 > MAX_LINE_BYTES:
+        _too_long(name, lines + 1, len(data) - last_end - 1)
+
+
+def _too_long(name: str, line: int, size: int) -> None:
+    raise DataError(f"{name}: line {line:,} is {size / 2**20:,.1f} MB long; one row can be at "
+                    f"most {MAX_LINE_BYTES >> 20} MB. Split or shorten it.")
