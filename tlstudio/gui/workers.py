@@ -98,8 +98,8 @@ class WorkerHost(QObject):
         self._jobs: dict[QThread, QObject] = {}
         self._latest: dict[str, QObject] = {}
 
-    def start(self, worker: QObject, run: str = "run", *, latest: str | None = None) -> QThread:
-        """Move ``worker`` to a new thread, call ``worker.<run>()`` there, clean up on ``done``."""
+    def start(self, worker: QObject, *, latest: str | None = None) -> QThread:
+        """Move ``worker`` to a new thread, call ``worker.run()`` there, clean up on ``done``."""
         _prune_detached()
         if latest is not None:
             older = self._latest.get(latest)
@@ -110,7 +110,7 @@ class WorkerHost(QObject):
         thread = QThread()
         thread.setObjectName(type(worker).__name__)
         worker.moveToThread(thread)
-        thread.started.connect(getattr(worker, run))
+        thread.started.connect(worker.run)  # type: ignore[attr-defined]
         worker.done.connect(thread.quit)  # type: ignore[attr-defined]
         thread.finished.connect(self._on_thread_finished)
         self._jobs[thread] = worker
