@@ -53,14 +53,23 @@ def run_app(file: str | None = None, demo: bool = False, offline: bool = False) 
         window.open_file(os.path.abspath(file))
     elif demo:
         window.open_demo()
-    code = int(app.exec())  # type: ignore[attr-defined]
+    return leave(int(app.exec()))  # type: ignore[attr-defined]
+
+
+def leave(code: int, wait_ms: int = EXIT_WAIT_MS) -> int:
+    """``code``, once the jobs the closed window had to leave running have ended.
+
+    A job that ignored its stop request for ``wait_ms`` still runs: Qt would abort the
+    process when its thread object is destroyed at exit, so the process ends here instead,
+    with ``code`` (settings are already written: each QSettings syncs when it is dropped).
+    """
     from tlstudio.gui.workers import wait_detached
 
-    if not wait_detached(EXIT_WAIT_MS):
-        # A job that ignored its stop request still runs: Qt would abort the process when its
-        # thread object is destroyed at exit, so leave now, with the window's exit code.
-        os._exit(code)
-    return code
+    if wait_detached(wait_ms):
+        return code
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main() -> None:
