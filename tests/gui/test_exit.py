@@ -10,6 +10,11 @@ import time
 
 SCRIPT = textwrap.dedent("""
     import sys, threading
+    try:
+        import resource
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort leaves no core file
+    except (ImportError, ValueError, OSError):
+        pass
     from PySide6.QtWidgets import QApplication
     from tlstudio.gui.workers import FunctionWorker, WorkerHost
     from tlstudio.gui import app as gui_app
