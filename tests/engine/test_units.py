@@ -220,7 +220,7 @@ def test_resume_refuses_a_run_whose_process_is_still_alive(tmp_path):
     import sys
 
     from tlstudio.core.errors import RunFolderError
-    from tlstudio.core.runs.folder import check_target
+    from tlstudio.core.runs.store import check_target
 
     run = tmp_path / "run"
     (run / "checkpoints" / "checkpoint-6").mkdir(parents=True)

@@ -77,3 +77,27 @@ def ready_window(window, qtbot, sentiment_csv, tiny_model_dir):
     window.show_page("train")
     set_quick(window)
     return window
+
+
+@pytest.fixture(scope="session")
+def engine_run(tiny_model_dir, tmp_path_factory, data_dir):
+    """``engine_run("binary" | "regression")``: a run folder the engine really wrote (trained
+    once per session on the tiny model), so pages read the files the app itself writes."""
+    from tlstudio.core.settings.config import RunConfig
+    from tlstudio.core.training import run_training
+
+    made: dict[str, Path] = {}
+    data = {"binary": ("sentiment_120.csv", {}),
+            "regression": ("stsb_300.csv", {"text_columns": ["sentence1", "sentence2"],
+                                            "label_column": "score", "task": "regression"})}
+
+    def train(kind: str) -> Path:
+        if kind not in made:
+            name, roles = data[kind]
+            config = RunConfig(data_path=str(data_dir / name), model=str(tiny_model_dir), epochs=1,
+                               batch_size=16, learning_rate=1e-3, max_length=32, precision="fp32",
+                               output_dir=str(tmp_path_factory.mktemp("engine") / kind), **roles)
+            made[kind] = Path(run_training(config).run_dir)
+        return made[kind]
+
+    return train

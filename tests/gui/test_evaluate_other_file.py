@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFileDialog, QPushButton
 
 from tlstudio.cli.main import main
-from tlstudio.core.runs.folder import METRICS_JSON, RUN_JSON
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -153,18 +151,21 @@ def test_a_file_without_the_label_column_is_an_inline_error(window, qtbot, tmp_p
     assert page.sources.combo.count() == 2 and page.sources.combo.currentIndex() == 1
 
 
-def test_without_baselines_the_page_says_why(window, qtbot, tmp_path, monkeypatch):
+def test_without_baselines_the_page_says_why(window, qtbot, tmp_path, monkeypatch, engine_run):
     """A report without baselines (training file gone): a note, and the cells list mistakes."""
+    import shutil
+
     from tlstudio.core.events import StatusEvent
+    from tlstudio.core.runs.store import RunFolder
     from tlstudio.gui.pages import evaluate_other
 
-    run = tmp_path / "run"
-    run.mkdir()
-    (run / METRICS_JSON).write_text(json.dumps({
-        "task": "binary", "label_names": ["neg", "pos"], "model": {"accuracy": 0.75},
-        "baselines": {"majority": {"accuracy": 0.5}}, "confusion_matrix": [[1, 1], [0, 2]]}))
-    (run / RUN_JSON).write_text(json.dumps({"status": "complete", "main_metric": "accuracy"}))
-    (run / "run_config.json").write_text(json.dumps({"data_path": "/gone/train.csv"}))
+    run = tmp_path / "run"  # an engine-written run whose training file has since gone
+    shutil.copytree(engine_run("binary"), run)
+    folder = RunFolder(run)
+    config = folder.config()
+    config.data_path = "/gone/train.csv"
+    folder.write_config(config)
+    scores = len([v for v in folder.metrics().model.values() if isinstance(v, (int, float))])
     report = {"task": "binary", "label_names": ["neg", "pos"],
               "model": {"accuracy": 0.5, "f1_macro": 0.4},
               "confusion_matrix": [[2, 3], [2, 3]],
@@ -186,7 +187,7 @@ def test_without_baselines_the_page_says_why(window, qtbot, tmp_path, monkeypatc
     window.state.set_run(run)
     window.show_page("evaluate")
     page = window.pages["evaluate"]
-    qtbot.waitUntil(lambda: page.metrics_table.rowCount() == 1, timeout=60_000)
+    qtbot.waitUntil(lambda: page.metrics_table.rowCount() == scores, timeout=60_000)
     assert "Majority baseline" in _headers(page)
     page.evaluate_file(str(tmp_path / "b.csv"))
     qtbot.waitUntil(lambda: page.sources.combo.count() == 2, timeout=60_000)
@@ -195,7 +196,7 @@ def test_without_baselines_the_page_says_why(window, qtbot, tmp_path, monkeypatc
     assert _headers(page) == ["Metric", "Your model"]
     caption = page.sources.caption.text()
     assert "No baselines" in caption and "/gone/train.csv" in caption
-    assert page.headline.text() == "accuracy on b.csv: 0.500"
+    assert page.headline.text() == "f1 macro on b.csv: 0.400"  # the task's main metric
     page.confusion.cellClicked.emit(0, 1)  # 3 wrong, 1 kept in the report
     texts = [page.cell_rows.item(i).text() for i in range(page.cell_rows.count())]
     assert texts[0] == "row 4: so so" and "1 of 3 listed" in texts[1]
@@ -204,4 +205,4 @@ def test_without_baselines_the_page_says_why(window, qtbot, tmp_path, monkeypatc
     # opening another run forgets the files evaluated for this one
     window.state.set_run(run)
     assert page.sources.combo.count() == 1
-    qtbot.waitUntil(lambda: page.metrics_table.rowCount() == 1, timeout=60_000)
+    qtbot.waitUntil(lambda: page.metrics_table.rowCount() == scores, timeout=60_000)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -54,9 +55,13 @@ def _add_train(subparsers: argparse._SubParsersAction) -> None:
                     "predictions, model card). Every setting is optional; what is left out is "
                     "inferred from the data or takes the default shown.")
     add_train_options(p)
-    p.add_argument("--resume", action="store_true",
-                   help="continue the unfinished run in --out with its own data and settings "
-                        "(the data file may then be left out)")
+    again = p.add_mutually_exclusive_group()
+    again.add_argument("--resume", action="store_true",
+                       help="continue the unfinished run in --out with its own data and settings "
+                            "(the data file may then be left out)")
+    again.add_argument("--restart", action="store_true",
+                       help="start the unfinished run in --out again from the beginning, when it "
+                            "can't be resumed (no checkpoint, or it failed); deletes what it wrote")
     p.add_argument("--json", action="store_true", help="print one JSON object per event on stdout")
     p.set_defaults(func=_train)
 
@@ -83,14 +88,34 @@ def _describe(event: Event) -> str | None:
     return None
 
 
+def _write(stream: Any, text: str) -> None:
+    """Write and flush; a closed pipe (``… | head``) silences the stream instead of failing.
+
+    The run goes on and finishes its folder: only the reader went away. The stream's file
+    descriptor is pointed at the null device so the interpreter's final flush can't fail either.
+    """
+    if getattr(stream, "_tlstudio_closed", False):
+        return
+    try:
+        stream.write(text)
+        stream.flush()
+    except (BrokenPipeError, ValueError):  # ValueError: the stream object itself was closed
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        except (OSError, ValueError):
+            pass
+        try:
+            stream._tlstudio_closed = True
+        except AttributeError:
+            pass
+
+
 def _observer(as_json: bool) -> Any:
     def observe(event: Event) -> None:
         if as_json:
-            sys.stdout.write(json.dumps(event.to_dict(), ensure_ascii=False, default=str) + "\n")
-            sys.stdout.flush()
+            _write(sys.stdout, json.dumps(event.to_dict(), ensure_ascii=False, default=str) + "\n")
         elif (line := _describe(event)) is not None:
-            sys.stderr.write(line + "\n")
-            sys.stderr.flush()
+            _write(sys.stderr, line + "\n")
 
     return observe
 
@@ -101,6 +126,8 @@ def _train(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     if args.resume and not config.output_dir:
         raise RunFolderError("--resume needs --out naming the run folder to continue.")
+    if args.restart and not config.output_dir:
+        raise RunFolderError("--restart needs --out naming the run folder to start again.")
     if not args.resume and not config.data_path:
         raise DataError("train needs a data file (or --resume --out DIR to continue a run).")
     if args.resume and (ignored := changed_flags(config, ignore=("output_dir",))):
@@ -112,7 +139,7 @@ def _train(args: argparse.Namespace) -> int:
     for path in (config.data_path, config.test_file):
         if path and not args.resume:
             check_data_path(path)
-    result = run_training(config, _observer(args.json), resume=args.resume)
+    result = run_training(config, _observer(args.json), resume=args.resume, restart=args.restart)
     if not args.json and result.metrics:  # only the main process of a torchrun has them
         _print_summary(result.metrics)
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -88,16 +87,6 @@ class TrainWorker(QObject):
             self.finished_run.emit(result)
         finally:
             self.done.emit()
-
-
-def main_metric(metrics: dict[str, Any]) -> str | None:
-    """The metric to headline: accuracy/F1 for classification, a correlation for regression."""
-    for name in ("accuracy", "f1_macro", "f1", "f1_micro", "pearson", "spearman", "r2", "mae"):
-        for key in (name, f"eval_{name}"):
-            if key in metrics:
-                return key
-    others = [k for k in metrics if "loss" not in k and isinstance(metrics[k], (int, float))]
-    return others[0] if others else None
 
 
 def duration(seconds: float) -> str:

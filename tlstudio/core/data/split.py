@@ -214,6 +214,17 @@ def load_prepared(config: RunConfig) -> PreparedData:
                         delimiter=config.delimiter, has_header=config.has_header)
     roles = infer_roles(loaded, text_columns=config.text_columns,
                         label_columns=config.label_columns, task=config.task)
+    check_trainable(loaded, roles)
     split = SplitConfig(test_size=config.test_size, val_size=config.val_size, seed=config.seed,
                         split_column=config.split_column, test_file=config.test_file)
     return prepare_splits(loaded, roles, split)
+
+
+def check_trainable(loaded: LoadedTable, roles: Roles) -> None:
+    """DataError for problems no training can get past (one class, a label that looks like an
+    ID, no usable rows): said before any model is loaded, not after epochs of training."""
+    from tlstudio.core.data.problems import find_problems
+
+    errors = [p.message for p in find_problems(loaded, roles) if p.severity == "error"]
+    if errors:
+        raise DataError(f"This data can't be trained on: {' '.join(errors)}")

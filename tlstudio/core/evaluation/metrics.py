@@ -11,12 +11,32 @@ import numpy as np
 
 MAIN_METRIC = {"binary": "f1_macro", "multiclass": "f1_macro", "multilabel": "f1_micro", "regression": "pearson"}
 MISCLASSIFIED_LIMIT = 200
+# Reports stay small with thousands of classes: a confusion matrix only up to this many
+# classes, per-class scores for this many (the most frequent), and per-row scores for the
+# likeliest TOP_K_SCORES classes only.
+MAX_REPORT_CLASSES = 50
+TOP_K_SCORES = 5
 MULTILABEL_THRESHOLD = 0.5
 
 
 def main_metric(task: str) -> str:
     """The metric a run is judged by (and early-stopped on)."""
     return MAIN_METRIC[task]
+
+
+_HEADLINE_FALLBACK = ("accuracy", "f1_macro", "f1", "f1_micro", "pearson", "spearman", "r2", "mae")
+
+
+def headline_metric(metrics: dict[str, Any], task: str | None = None) -> str | None:
+    """The key of ``metrics`` to headline: the task's :func:`main_metric` when it is there,
+    else the first familiar score (``eval_`` prefixes allowed), else any non-loss number."""
+    names = ([MAIN_METRIC[task]] if task in MAIN_METRIC else []) + list(_HEADLINE_FALLBACK)
+    for name in names:
+        for key in (name, f"eval_{name}"):
+            if key in metrics:
+                return key
+    others = [k for k in metrics if "loss" not in k and isinstance(metrics[k], (int, float))]
+    return others[0] if others else None
 
 
 def _clean(value: Any) -> float | None:
@@ -126,15 +146,20 @@ def detailed_report(
         truth, pred = np.asarray(y_true).astype(int), (scores >= MULTILABEL_THRESHOLD).astype(int)
     else:
         truth, pred = np.asarray(y_true).astype(int), scores.argmax(axis=1)
-        labels = list(range(len(label_names)))
-        report["confusion_matrix"] = confusion_matrix(truth, pred, labels=labels).tolist()
+        if len(label_names) <= MAX_REPORT_CLASSES:
+            labels = list(range(len(label_names)))
+            report["confusion_matrix"] = confusion_matrix(truth, pred, labels=labels).tolist()
     p, r, f, s = precision_recall_fscore_support(
         truth, pred, labels=list(range(len(label_names))), average=None, zero_division=0
     )
+    shown = sorted(range(len(label_names)), key=lambda i: -int(s[i]))[:MAX_REPORT_CLASSES]
     report["per_class"] = {
-        name: {"precision": _clean(p[i]), "recall": _clean(r[i]), "f1": _clean(f[i]), "support": int(s[i])}
-        for i, name in enumerate(label_names)
+        label_names[i]: {"precision": _clean(p[i]), "recall": _clean(r[i]), "f1": _clean(f[i]),
+                         "support": int(s[i])}
+        for i in sorted(shown)
     }
+    if len(label_names) > MAX_REPORT_CLASSES:
+        report["classes_shown"] = f"the {MAX_REPORT_CLASSES} most frequent of {len(label_names):,} classes"
     report["misclassified"] = _misclassified(task, label_names, truth, pred, scores, texts, rows)
     return report
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,8 @@ import numpy as np
 from tlstudio.core.errors import DataError
 from tlstudio.core.evaluation.metrics import detailed_report
 from tlstudio.core.events import Observer, StatusEvent, null_observer
-from tlstudio.core.runs.folder import CONFIG_JSON, read_run_info
+from tlstudio.core.runs.store import RunFolder
+from tlstudio.core.settings.config import RunConfig
 
 MULTILABEL_SEPARATORS = (";", "|", ",")
 
@@ -72,8 +72,9 @@ def evaluate_run(
     run_dir = Path(run_dir)
     emit(StatusEvent(message=f"Loading the model in {run_dir.name}…"))
     predictor = Predictor.load(run_dir)
-    run_config = json.loads((run_dir / CONFIG_JSON).read_text(encoding="utf-8")) if (run_dir / CONFIG_JSON).is_file() else {}
-    label_columns = run_config.get("label_columns") or [run_config.get("label_column") or "label"]
+    folder = RunFolder(run_dir)
+    run_config = folder.config() if folder.has_config() else None
+    label_columns = (run_config.label_columns if run_config else None) or ["label"]
     emit(StatusEvent(message=f"Reading {Path(data_path).name}…"))
     header, rows = read_rows(data_path)
     text_idx = predictor._input_columns(header)
@@ -99,13 +100,12 @@ def evaluate_run(
     report["rows_evaluated"] = len(keep)
     report["rows_skipped"] = len(rows) - len(keep)
     report["data_path"] = str(data_path)
-    recorded = read_run_info(run_dir).get("data_sha256", {})
-    report["baselines"] = _baselines(run_dir, run_config, recorded, texts, pairs,
+    report["baselines"] = _baselines(run_dir, run_config, folder.info().data_sha256, texts, pairs,
                                      [labels[i] for i in keep], keep)
     return report
 
 
-def _baselines(run_dir: Path, run_config: dict[str, Any], recorded: dict[str, str], texts: list[str],
+def _baselines(run_dir: Path, run_config: RunConfig | None, recorded: dict[str, str], texts: list[str],
                pairs: list[str] | None, labels: list[Any], rows: list[int]) -> dict[str, Any]:
     """Baselines trained on the run's own training split, scored on these rows.
 
@@ -118,11 +118,12 @@ def _baselines(run_dir: Path, run_config: dict[str, Any], recorded: dict[str, st
     from tlstudio.core.errors import TLStudioError
     from tlstudio.core.evaluation.baselines import run_baselines
     from tlstudio.core.runs.folder import check_data_unchanged
-    from tlstudio.core.settings.config import RunConfig
 
+    if run_config is None:
+        return {}
     try:
         check_data_unchanged(run_dir, recorded)
-        prepared = load_prepared(RunConfig.from_dict(run_config))
+        prepared = load_prepared(run_config)
     except (TLStudioError, OSError, TypeError, ValueError):
         return {}  # the training file moved or changed: the model's numbers still stand
     columns: dict[str, Any] = {"text": texts, "label": labels, "row": rows}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,12 +11,10 @@ from typing import Any
 import numpy as np
 
 from tlstudio.core.atomic import atomic_open
-from tlstudio.core.errors import DataError, ModelError
+from tlstudio.core.csvcells import escape_cell
+from tlstudio.core.errors import DataError, ModelError, RunFolderError
 from tlstudio.core.evaluation.metrics import MULTILABEL_THRESHOLD, scores_from_outputs
 from tlstudio.core.inference.output import check_output_file, write_error
-from tlstudio.core.runs.folder import CONFIG_JSON, read_run_info, run_status
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -26,17 +23,6 @@ class Prediction:
 
     label: str | list[str] | float
     scores: dict[str, float]
-
-
-def escape_cell(value: Any) -> Any:
-    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        try:
-            float(value)
-            return value  # a plain negative number is data, not a formula
-        except ValueError:
-            return "'" + value
-    return value
 
 
 def tokenizable(text: Any) -> str:
@@ -124,10 +110,14 @@ class Predictor:
         tokenizer = load_tokenizer(run_dir, trust_remote_code=trust_remote_code)
         check_tokenizer_matches(model, tokenizer, run_dir)
         run_config = _read_run_config(run_dir)
-        task = read_run_info(run_dir).get("task") or run_config.get("task") or _infer_task(model.config)
-        max_length = run_config.get("max_length") or model_max_length(tokenizer)
+        from tlstudio.core.runs.store import RunFolder
+
+        task = (RunFolder(run_dir).info().task or (run_config.task if run_config else None)
+                or _infer_task(model.config))
+        max_length = (run_config.max_length if run_config else None) or model_max_length(tokenizer)
+        text_columns = (run_config.text_columns if run_config else None) or ["text"]
         model.to(choose_device(device)).eval()
-        predictor = cls(model, tokenizer, task, int(max_length), run_config.get("text_columns") or ["text"])
+        predictor = cls(model, tokenizer, task, int(max_length), text_columns)
         predictor.warnings = _status_warnings(run_dir)
         return predictor
 
@@ -240,7 +230,7 @@ class Predictor:
         try:
             with atomic_open(output_path, "w", newline="") as handle:
                 writer = csv.writer(handle, delimiter=delimiter)
-                writer.writerow(out_header)
+                writer.writerow([escape_cell(v) for v in out_header] if escape_formulas else out_header)
                 for row, row_scores in zip(rows, scores, strict=True):
                     values = [row[c] for c in range(len(header))] + self.format_row(self.to_prediction(row_scores))
                     writer.writerow([escape_cell(v) for v in values] if escape_formulas else values)
@@ -262,11 +252,13 @@ class Predictor:
 
 def _status_warnings(run_dir: Path) -> list[str]:
     """A warning when ``run.json`` says the run is not finished (its model may change or be partial)."""
-    info = read_run_info(run_dir)
-    status = run_status(info) if info else "complete"  # a plain model folder has no run.json
+    from tlstudio.core.runs.store import RunFolder
+
+    folder = RunFolder(run_dir)
+    info = folder.info()
+    status = folder.status() if info.status != "unknown" else "complete"  # a plain model folder
     if status == "running":
-        pid = info.get("pid")
-        process = f" (process {pid})" if isinstance(pid, int) else ""
+        process = f" (process {info.pid})" if isinstance(info.pid, int) else ""
         return [f"The run in '{run_dir}' is still marked running{process}: its model may be "
                 "replaced or incomplete. Predict again once it has finished."]
     if status not in ("complete", "unknown"):
@@ -275,18 +267,17 @@ def _status_warnings(run_dir: Path) -> list[str]:
     return []
 
 
-def _read_run_config(run_dir: Path) -> dict[str, Any]:
-    path = run_dir / CONFIG_JSON
-    if not path.is_file():
-        return {}
+def _read_run_config(run_dir: Path) -> Any:
+    """The run's RunConfig, None for a plain model folder; ModelError when it is damaged."""
+    from tlstudio.core.runs.store import RunFolder
+
+    folder = RunFolder(run_dir)
+    if not folder.has_config():
+        return None
     try:
-        config = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"'{path}' can't be read as JSON ({exc}): it is damaged. Repair or "
-                         "delete it (the model still loads without it).") from exc
-    if not isinstance(config, dict):
-        raise ModelError(f"'{path}' is damaged (not a JSON object). Repair or delete it.")
-    return config
+        return folder.config()
+    except RunFolderError as exc:
+        raise ModelError(str(exc)) from exc
 
 
 def _free_memory(device: Any) -> None:

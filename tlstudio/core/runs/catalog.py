@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,14 +9,8 @@ from typing import Any
 
 from tlstudio.core.errors import JobCancelled, RunFolderError
 from tlstudio.core.events import StopFlag
-from tlstudio.core.runs.folder import (
-    CHECKPOINTS,
-    CONFIG_JSON,
-    HISTORY_CSV,
-    latest_checkpoint,
-    read_run_info,
-    run_status,
-)
+from tlstudio.core.runs.folder import CHECKPOINTS
+from tlstudio.core.runs.store import RunFolder
 from tlstudio.core.system.paths import runs_dir
 
 
@@ -35,51 +28,39 @@ class RunSummary:
     complete: bool
     status: str = ""  # running, complete, failed, or interrupted (its process is gone)
     stopped: bool = False
-    resumable: bool = False  # unfinished, with a checkpoint to continue from
+    resumable: bool = False  # RunFolder.can_resume(): unfinished, not running, has a checkpoint
 
 
 def list_runs(root: Path | None = None) -> list[RunSummary]:
     """Run folders under ``root`` (default: the TL Studio runs folder), newest first."""
     root = runs_dir() if root is None else Path(root)
     runs = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
-        info = read_run_info(folder)
-        if not info and not (folder / CONFIG_JSON).is_file():
+    for path in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+        folder = RunFolder(path)
+        if not folder.is_run():
             continue
+        info, status = folder.info(), folder.status()
         runs.append(
             RunSummary(
-                run_dir=folder,
-                name=info.get("name", folder.name),
-                created=info.get("created", ""),
-                model=info.get("model", ""),
-                task=info.get("task", ""),
-                main_metric=info.get("main_metric", ""),
-                main_metric_value=info.get("main_metric_value"),
-                complete=info.get("status") == "complete",
-                status=run_status(info),
-                stopped=bool(info.get("stopped", False)),
-                resumable=info.get("status") != "complete" and latest_checkpoint(folder) is not None,
+                run_dir=path,
+                name=info.name or path.name,
+                created=info.created,
+                model=info.model,
+                task=info.task,
+                main_metric=info.main_metric,
+                main_metric_value=info.main_metric_value,
+                complete=status == "complete",
+                status=str(status),
+                stopped=info.stopped,
+                resumable=folder.can_resume(),
             )
         )
     return sorted(runs, key=lambda r: r.created, reverse=True)
 
 
-def _number(value: str) -> Any:
-    if value == "":
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        return value
-
-
 def load_history(run_dir: str | Path) -> list[dict[str, Any]]:
-    """Rows of ``history.csv`` (``kind`` is ``train`` or ``eval``; numbers as floats, blanks as None)."""
-    path = Path(run_dir) / HISTORY_CSV
-    if not path.is_file():
-        return []
-    with open(path, encoding="utf-8", newline="") as handle:
-        return [{k: (v if k == "kind" else _number(v)) for k, v in row.items()} for row in csv.DictReader(handle)]
+    """The run's history (see :meth:`RunFolder.history`)."""
+    return RunFolder(run_dir).history()
 
 
 def export_run(run_dir: str | Path, dest: str | Path, stop: StopFlag | None = None) -> Path:

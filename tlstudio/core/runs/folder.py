@@ -1,4 +1,7 @@
-"""The run folder: an HF model folder plus our records; ``run.json`` is written last."""
+"""The run folder's files: an HF model folder plus our records; ``run.json`` is written last.
+
+Low-level helpers for :class:`tlstudio.core.runs.store.RunFolder`, the API everything else uses.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ HISTORY_CSV = "history.csv"
 PREDICTIONS_CSV = "predictions_test.csv"
 CHECKPOINTS = "checkpoints"
 PARTIAL_MODEL = ".model-partial"
+FAILED_MARKER = ".failed"  # an empty file: "failed" even when the disk was too full for run.json
 FINISHED = ("complete",)
 
 
@@ -128,30 +132,6 @@ def latest_checkpoint(run_dir: str | Path) -> Path | None:
     return max(found)[1] if found else None
 
 
-def check_target(run_dir: Path, resume: bool) -> None:
-    """Refuse to overwrite a folder with other content; for resume, require a checkpoint."""
-    if resume:
-        if not (run_dir / CONFIG_JSON).is_file():
-            raise RunFolderError(f"Can't resume: '{run_dir}' is not a TL Studio run folder.")
-        if is_complete(run_dir):
-            raise RunFolderError(f"Can't resume: the run in '{run_dir}' already finished.")
-        info = read_run_info(run_dir)
-        pid = info.get("pid")
-        if run_status(info) == "running" and isinstance(pid, int) and pid != os.getpid():
-            raise RunFolderError(
-                f"Can't resume: the run in '{run_dir}' is still running (process {pid}). "
-                "Stop it first, or wait for it to finish."
-            )
-        if latest_checkpoint(run_dir) is None:
-            raise RunFolderError(
-                f"Can't resume: '{run_dir}' has no saved checkpoint (the run stopped before its first one)."
-            )
-        return
-    if run_dir.exists() and any(run_dir.iterdir()):
-        hint = "use --resume to continue it" if (run_dir / CONFIG_JSON).is_file() else "choose an empty folder"
-        raise RunFolderError(f"The output folder '{run_dir}' is not empty: {hint}, or pick another --out.")
-
-
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _NOT_ALLOWED = {errno.EACCES, errno.EPERM, errno.EROFS}
 
@@ -225,6 +205,16 @@ def write_history(run_dir: Path, log_history: list[dict[str, Any]]) -> None:
 
 def remove_checkpoints(run_dir: Path) -> None:
     shutil.rmtree(run_dir / CHECKPOINTS, ignore_errors=True)
+
+
+def remove_partial_checkpoints(run_dir: Path) -> None:
+    """Drop checkpoint folders that never finished saving (no ``trainer_state.json``: a crash or
+    a full disk part-way), and temporary files of atomic writes."""
+    for path in (run_dir / CHECKPOINTS).glob("*"):
+        if path.is_dir() and not (path / "trainer_state.json").is_file():
+            shutil.rmtree(path, ignore_errors=True)
+    for path in run_dir.glob(".*.tmp"):
+        path.unlink(missing_ok=True)
 
 
 def remove_model_files(run_dir: Path) -> None:

@@ -7,13 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from tlstudio.core.atomic import write_json, write_text
+from tlstudio.core.atomic import write_text
 from tlstudio.core.data.prepared import PreparedData
 from tlstudio.core.evaluation.baselines import run_baselines
-from tlstudio.core.evaluation.metrics import detailed_report
+from tlstudio.core.evaluation.metrics import TOP_K_SCORES, detailed_report
 from tlstudio.core.inference.predictor import Predictor
-from tlstudio.core.runs.folder import METRICS_JSON, PREDICTIONS_CSV, write_csv
 from tlstudio.core.runs.modelcard import render_model_card
+from tlstudio.core.runs.store import RunFolder
 from tlstudio.core.settings.config import RunConfig
 
 
@@ -36,18 +36,37 @@ def _label_text(task: str, label_names: list[str], value: Any) -> str:
     return label_names[int(value)]
 
 
+def _top_k(predictor: Predictor, row_scores: np.ndarray) -> list[Any]:
+    """The prediction and the ``TOP_K_SCORES`` likeliest classes with their probabilities."""
+    order = np.argsort(-row_scores)[:TOP_K_SCORES]
+    names = predictor.label_names
+    cells: list[Any] = [names[int(order[0])]]
+    for index in order:
+        cells += [names[int(index)], round(float(row_scores[index]), 6)]
+    return cells
+
+
 def write_test_predictions(run_dir: Path, predictor: Predictor, prepared: PreparedData, scores: np.ndarray) -> None:
-    """``predictions_test.csv``: row, text(s), true label, prediction and scores."""
+    """``predictions_test.csv``: row, text(s), true label, prediction and scores.
+
+    With many classes (more than ``TOP_K_SCORES`` score columns would be) each row keeps only its
+    likeliest classes, as ``top1``/``top1_prob`` … columns, so the file grows with the rows only.
+    """
     data = prepared.splits["test"]
     pair = prepared.is_pair
-    header = ["row", "text"] + (["text_pair"] if pair else []) + ["true", "prediction"] + predictor.score_columns()
+    top_k = prepared.task == "multiclass" and len(predictor.label_names) > TOP_K_SCORES
+    scores_header = ([f"{name}{k}" for k in range(1, TOP_K_SCORES + 1) for name in ("top", "prob_top")]
+                     if top_k else predictor.score_columns())
+    header = ["row", "text"] + (["text_pair"] if pair else []) + ["true", "prediction"] + scores_header
     rows = []
     for i in range(len(data)):
         item = data[i]
         prefix = [item["row"], item["text"]] + ([item["text_pair"]] if pair else [])
         true = _label_text(prepared.task, prepared.label_names, item["label"])
-        rows.append(prefix + [true] + predictor.format_row(predictor.to_prediction(scores[i])))
-    write_csv(run_dir / PREDICTIONS_CSV, header, rows)
+        predicted = (_top_k(predictor, scores[i]) if top_k
+                     else predictor.format_row(predictor.to_prediction(scores[i])))
+        rows.append(prefix + [true] + predicted)
+    RunFolder(run_dir).write_predictions(header, rows)
 
 
 def write_reports(
@@ -57,7 +76,7 @@ def write_reports(
     metrics, scores = test_report(predictor, prepared)
     metrics["baselines"] = run_baselines(prepared)
     metrics["stopped"] = bool(info.get("stopped"))
-    write_json(run_dir / METRICS_JSON, metrics)
+    RunFolder(run_dir).write_metrics(metrics)
     write_test_predictions(run_dir, predictor, prepared, scores)
     write_text(run_dir / "README.md", render_model_card(config, prepared.summary(), metrics, info))
     return metrics

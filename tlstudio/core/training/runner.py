@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import errno
-import math
 import os
 import socket
 import traceback
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tlstudio.core.data.prepared import PreparedData
-from tlstudio.core.errors import TLStudioError, TrainingError
+from tlstudio.core.errors import RunFolderError, TLStudioError, TrainingError
 from tlstudio.core.events import (
     FailedEvent,
     FinishedEvent,
@@ -22,10 +21,10 @@ from tlstudio.core.events import (
     StatusEvent,
     null_observer,
 )
-from tlstudio.core.runs.folder import CHECKPOINTS, CONFIG_JSON
+from tlstudio.core.runs.folder import CHECKPOINTS
+from tlstudio.core.runs.store import RunFolder, RunStatus
 from tlstudio.core.settings.config import RunConfig
-
-MAX_EVAL_INTERVAL = 500  # steps: long epochs still get regular checkpoints
+from tlstudio.core.training.schedule import disk_needed, world
 
 
 @dataclass
@@ -37,26 +36,36 @@ class RunResult:
     stopped: bool = False
 
 
-def world() -> tuple[int, int]:
-    """(rank, world size) under ``torchrun``; (0, 1) otherwise."""
-    return int(os.environ.get("RANK", "0")), int(os.environ.get("WORLD_SIZE", "1"))
-
-
-def resolve_run_dir(config: RunConfig, resume: bool) -> Path:
+def resolve_run_dir(config: RunConfig) -> Path:
     """The run folder: ``config.output_dir`` or a fresh one under the runs folder."""
-    from tlstudio.core.runs.folder import check_target, default_run_dir
+    from tlstudio.core.runs.folder import default_run_dir
     from tlstudio.core.system.paths import runs_dir
 
-    rank, size = world()
+    _, size = world()
     if config.output_dir:
-        run_dir = Path(config.output_dir).expanduser().resolve()
-    elif size > 1:
+        return Path(config.output_dir).expanduser().resolve()
+    if size > 1:
         raise TrainingError("Under torchrun, name the run folder with --out so every process uses the same one.")
-    else:
-        run_dir = default_run_dir(runs_dir(), config.data_path or "data", config.model)
-    if rank == 0:
-        check_target(run_dir, resume)
-    return run_dir
+    return default_run_dir(runs_dir(), config.data_path or "data", config.model)
+
+
+def _claim(run_dir: Path, resume: bool, restart: bool) -> Any:
+    """Lock the run folder at once (a second run into it is refused), then check it may be used.
+
+    A folder holding someone else's files is refused before anything is written into it.
+    """
+    from tlstudio.core.runs.lock import lock_run_folder
+    from tlstudio.core.runs.store import check_target
+
+    if not resume and not RunFolder(run_dir).is_run():
+        check_target(run_dir, resume=False)
+    lock = lock_run_folder(run_dir)
+    try:
+        check_target(run_dir, resume, restart, locked=True)
+    except BaseException:
+        lock.release()
+        raise
+    return lock
 
 
 def run_training(
@@ -65,18 +74,21 @@ def run_training(
     control: RunControl | None = None,
     *,
     resume: bool = False,
+    restart: bool = False,
 ) -> RunResult:
     """Fine-tune, evaluate and write a complete run folder; emits events to ``observer``.
 
     With ``resume``, ``config.output_dir`` must name an unfinished run folder that has a
-    checkpoint; training continues from it with optimizer, scheduler and RNG state.
+    checkpoint; training continues from it with optimizer, scheduler and RNG state. With
+    ``restart``, an unfinished run there that can't be resumed is cleared and trained afresh.
+    The folder is locked for the whole run: a second run into it is refused.
     Raises :class:`TLStudioError` (after a :class:`FailedEvent`) when the run fails.
     """
-    from tlstudio.core.runs import folder as runfolder
-
     rank, _ = world()
     emit = observer if rank == 0 else null_observer
     run_dir: Path | None = None
+    lock = None
+    created = False
     try:
         config = dataclasses.replace(config, extra=dict(config.extra))
         config.validate()
@@ -84,21 +96,59 @@ def run_training(
             value = getattr(config, attr)
             if value and Path(value).exists():
                 setattr(config, attr, str(Path(value).resolve()))
-        run_dir = resolve_run_dir(config, resume)
+        run_dir = resolve_run_dir(config)
+        if rank == 0:
+            created = not run_dir.exists()
+            lock = _claim(run_dir, resume, restart)
         config.output_dir = str(run_dir)
         return _run(config, emit, control or RunControl(), resume, run_dir)
     except BaseException as exc:
         message = _failure_message(exc, run_dir)
-        emit(FailedEvent(message=message, details=traceback.format_exc()))
-        if run_dir is not None and rank == 0 and (run_dir / CONFIG_JSON).exists():
-            try:
-                runfolder.remove_model_files(run_dir)
-                runfolder.write_status(run_dir, "failed", error=message)
-            except OSError:
-                pass  # e.g. the disk is still full: run.json keeps saying "running", never "complete"
+        if lock is not None and run_dir is not None:
+            _record_failure(run_dir, exc, message, created)
+        try:  # after the folder is cleaned and marked: a closed stdout must not stop that
+            emit(FailedEvent(message=message, details=traceback.format_exc()))
+        except Exception:  # noqa: BLE001, S110 - the failure itself is what gets raised
+            pass
         if isinstance(exc, TLStudioError | KeyboardInterrupt):
             raise
         raise TrainingError(message) from exc
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _keeps_checkpoints(exc: BaseException, message: str) -> bool:
+    """Whether resuming could get past this failure: a full disk, a refused folder, Ctrl-C.
+
+    Other failures (the data, the model, an error inside training) would fail the same way
+    again, so their checkpoints are only disk space.
+    """
+    if isinstance(exc, OSError | KeyboardInterrupt | RunFolderError):
+        return True
+    return message.startswith(("The disk is full", "Couldn't finish writing a checkpoint",
+                               "Out of memory loading"))
+
+
+def _record_failure(run_dir: Path, exc: BaseException, message: str, created: bool) -> None:
+    """Free the disk first (partial checkpoints, weights), then mark the run failed.
+
+    A run that failed before it wrote anything leaves no folder behind when it made the folder.
+    """
+    from tlstudio.core.runs import folder as runfolder
+    from tlstudio.core.runs.lock import LOCK_FILE
+
+    folder = RunFolder(run_dir)
+    if not folder.is_run():
+        if created and [p.name for p in run_dir.iterdir()] == [LOCK_FILE]:
+            (run_dir / LOCK_FILE).unlink(missing_ok=True)
+            run_dir.rmdir()
+        return
+    runfolder.remove_partial_checkpoints(run_dir)
+    runfolder.remove_model_files(run_dir)
+    if not _keeps_checkpoints(exc, message):
+        runfolder.remove_checkpoints(run_dir)
+    folder.record_failure(message)
 
 
 _DISK_FULL_TEXT = ("No space left on device", "StorageFull", "Disk quota exceeded", "File too large")
@@ -129,6 +179,33 @@ def _failure_message(exc: BaseException, run_dir: Path | None) -> str:
     return f"Training failed: {type(exc).__name__}: {exc}"
 
 
+HUGE_CELL = 100_000  # characters: far beyond what a model reads, and heavy in every report
+
+
+def check_prepared(data: PreparedData) -> list[str]:
+    """DataError when the data can't train a classifier; warnings for reports that grow large."""
+    from tlstudio.core.errors import DataError
+    from tlstudio.core.evaluation.metrics import MAX_REPORT_CLASSES, TOP_K_SCORES
+
+    classes = len(data.label_names)
+    if data.task in ("binary", "multiclass"):
+        seen = len(set(data.splits["train"]["label"]))
+        if classes < 2 or seen < 2:
+            raise DataError("This data can't be trained on: every training row has the same label; "
+                            "a classifier needs at least two classes.")
+    warnings = []
+    if classes > MAX_REPORT_CLASSES:
+        warnings.append(
+            f"{classes:,} classes: training and evaluation take longer and need more memory. Reports "
+            f"keep per-class scores for the {MAX_REPORT_CLASSES} most frequent classes, no confusion "
+            f"matrix, and the {TOP_K_SCORES} likeliest classes per test row.")
+    longest = max((len(t) for t in data.splits["train"]["text"]), default=0)
+    if longest > HUGE_CELL:
+        warnings.append(f"A training text has {longest:,} characters: only its first tokens are read, "
+                        "and the reports repeat it in full. Check the text column.")
+    return warnings
+
+
 def _prepare(config: RunConfig, emit: Observer) -> tuple[PreparedData, Any, Any, dict]:
     """Data, model info, tokenizer and fit report; fills the config's inferred fields."""
     from tlstudio.core.models.catalog import download_model, resolve_model
@@ -144,6 +221,8 @@ def _prepare(config: RunConfig, emit: Observer) -> tuple[PreparedData, Any, Any,
     for split in ("train", "test"):
         if len(data.splits[split]) == 0:
             raise TrainingError(f"The {split} split is empty: the file needs more labelled rows.")
+    for warning in check_prepared(data):
+        emit(StatusEvent(message=warning, level="warning"))
     config.task, config.text_columns = data.task, list(data.text_columns)
     config.label_columns = list(data.label_columns)
     if info.path is None:
@@ -174,10 +253,10 @@ def _run(
     from tlstudio.core.runs import folder as runfolder
     from tlstudio.core.system.device import choose_device, choose_precision
 
+    store = RunFolder(run_dir)
     if resume:
-        saved = RunConfig.load(run_dir / CONFIG_JSON)
-        config = dataclasses.replace(saved, output_dir=str(run_dir))
-        runfolder.check_data_unchanged(run_dir, runfolder.read_run_info(run_dir).get("data_sha256", {}))
+        config = dataclasses.replace(store.config(), output_dir=str(run_dir))
+        runfolder.check_data_unchanged(run_dir, store.info().data_sha256)
         check_checkpoint(runfolder.latest_checkpoint(run_dir) or run_dir / "checkpoints")
         emit(StatusEvent(message=f"Resuming {run_dir.name} from its last checkpoint…"))
     data, info, tokenizer, fit = _prepare(config, emit)
@@ -191,10 +270,8 @@ def _run(
     if rank == 0:
         runfolder.check_writable(run_dir)
         runfolder.check_free_space(run_dir, disk_needed(info, config, resume))
-        runfolder.write_status(run_dir, "running", **meta)
-        from tlstudio.core.atomic import write_text
-
-        write_text(run_dir / CONFIG_JSON, config.to_json() + "\n")
+        store.write_status(RunStatus.RUNNING, **meta)
+        store.write_config(config)
     emit(StatusEvent(message=f"Loading {info.name}…"))
     model, new_weights = load_classifier(
         info.path, task=data.task, label_names=data.label_names,
@@ -250,8 +327,6 @@ def _memory_adjuster(config: RunConfig, run_dir: Path, meta: dict[str, Any], emi
     The run's config gets the smaller batch size and larger accumulation, so a resumed or
     repeated run starts with what fits; the examples per update stay the same.
     """
-    from tlstudio.core.atomic import write_text
-
     def adjust(per_step: int, accumulation: int) -> None:
         before = config.batch_size
         message = (
@@ -262,7 +337,7 @@ def _memory_adjuster(config: RunConfig, run_dir: Path, meta: dict[str, Any], emi
         meta.setdefault("memory_adjustments", []).append(
             {"batch_size": per_step, "grad_accumulation": accumulation, "from_batch_size": before})
         config.batch_size, config.grad_accumulation = per_step, accumulation
-        write_text(run_dir / CONFIG_JSON, config.to_json() + "\n")
+        RunFolder(run_dir).write_config(config)
         emit(StatusEvent(message=message, level="warning"))
 
     return adjust
@@ -295,31 +370,10 @@ def _finish(
         runfolder.remove_checkpoints(run_dir)
     name = main_metric(data.task)
     value = metrics["model"].get(name)
-    runfolder.write_status(run_dir, "complete", **meta, main_metric=name, main_metric_value=value,
-                           finished=runfolder.now_iso())
+    RunFolder(run_dir).write_status(RunStatus.COMPLETE, **meta, main_metric=name, main_metric_value=value,
+                                    finished=runfolder.now_iso())
     emit(FinishedEvent(run_dir=str(run_dir), metrics=metrics["model"], stopped=meta["stopped"]))
     return RunResult(run_dir, metrics, meta["stopped"])
-
-
-def disk_needed(info: Any, config: RunConfig, resume: bool) -> int:
-    """Bytes a run may write: the final model plus kept checkpoints (weights and optimizer state)."""
-    from tlstudio.core.training.setup import SAVE_TOTAL_LIMIT
-
-    weights = (info.parameters or 0) * 4 or info.size_bytes or 0
-    per_checkpoint = weights * (3 if config.optimizer in ("adamw", "adam") else 2)
-    needed = weights + SAVE_TOTAL_LIMIT * per_checkpoint
-    return int(needed * 1.1) if not resume else int(weights * 1.1)
-
-
-def steps_per_epoch(train_rows: int, config: RunConfig, world_size: int) -> int:
-    """Optimisation steps in one epoch (after gradient accumulation)."""
-    batches = math.ceil(train_rows / (config.batch_size * world_size))
-    return max(1, math.ceil(batches / config.grad_accumulation))
-
-
-def eval_interval(train_rows: int, config: RunConfig, world_size: int) -> int:
-    per_epoch = steps_per_epoch(train_rows, config, world_size)
-    return max(1, min(MAX_EVAL_INTERVAL, math.ceil(per_epoch / max(1, config.evals_per_epoch))))
 
 
 __all__ = ["RunResult", "run_training", "CHECKPOINTS"]

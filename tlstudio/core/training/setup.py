@@ -7,8 +7,7 @@ from typing import Any
 from tlstudio.core.data.prepared import PreparedData
 from tlstudio.core.events import Observer, RunControl
 from tlstudio.core.settings.config import RunConfig
-
-SAVE_TOTAL_LIMIT = 2
+from tlstudio.core.training.schedule import SAVE_TOTAL_LIMIT, eval_interval, world
 
 
 class _Collator:
@@ -37,7 +36,6 @@ def training_arguments(
 
     from tlstudio.core.evaluation.metrics import main_metric
     from tlstudio.core.training.optim import optimizer_arguments
-    from tlstudio.core.training.runner import eval_interval, world
 
     _, size = world()
     has_val = len(data.splits["validation"]) > 0
@@ -100,7 +98,6 @@ def build_trainer(
     from tlstudio.core.evaluation.metrics import trainer_metrics
     from tlstudio.core.events import StatusEvent
     from tlstudio.core.training.callbacks import ControlBridge, EventBridge
-    from tlstudio.core.training.runner import world
     from tlstudio.core.training.strategies import apply_strategy
     from tlstudio.core.training.tokenize import tokenize_splits
     from tlstudio.core.training.trainer import TaskTrainer, class_weights

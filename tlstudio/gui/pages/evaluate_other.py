@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tlstudio.gui import run_files
 from tlstudio.gui.pages.base import label, named
 from tlstudio.gui.workers import FunctionWorker
 
@@ -105,7 +104,9 @@ def describe_source(result: FileResult | None, run_dir: Path | None) -> str:
     text += ". "
     if result.metrics.get("baselines"):
         return text + "Baselines: trained on the run's training split, scored on this file."
-    data = run_files.run_data_file(run_dir) if run_dir is not None else None
+    from tlstudio.core.runs.store import RunFolder
+
+    data = RunFolder(run_dir).data_file() if run_dir is not None else None
     where = f" ({data})" if data else ""
     return text + (f"No baselines: they need the run's training file{where}, "
                    "which could not be read.")

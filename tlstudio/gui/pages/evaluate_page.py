@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tlstudio.gui import plots, run_files
+from tlstudio.gui import plots
 from tlstudio.gui.pages.base import Page, label, named
 from tlstudio.gui.pages.evaluate_other import (
     EvaluateFileWorker,
@@ -37,7 +37,6 @@ from tlstudio.gui.pages.evaluate_other import (
     file_result,
 )
 from tlstudio.gui.state import AppState
-from tlstudio.gui.train_worker import main_metric
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
 BASELINE_TITLES = {"majority": "Majority baseline", "tfidf": "TF-IDF baseline"}
@@ -152,7 +151,7 @@ class EvaluatePage(Page):
         if run_dir is None:
             self.run_label.setText("")
             return
-        self.run_label.setText(run_files.describe_run(run_dir))
+        self.run_label.setText(_describe(run_dir))
         worker = FunctionWorker(_load_evaluation, run_dir)
         worker.succeeded.connect(self._on_evaluation_loaded)
         worker.failed.connect(self._on_evaluation_failed)
@@ -164,8 +163,7 @@ class EvaluatePage(Page):
         self.banner.hide()
         self._test_split = loaded
         if self._state.run_dir is not None:
-            self.run_label.setText(run_files.describe_run(self._state.run_dir,
-                                                          bool(loaded[0].get("stopped"))))
+            self.run_label.setText(_describe(self._state.run_dir, bool(loaded[0].get("stopped"))))
         if self._shown is None:
             self._show(None)
 
@@ -205,9 +203,9 @@ class EvaluatePage(Page):
             for col, text in enumerate(values):
                 table.setItem(row, col, QTableWidgetItem(text))
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        preferred = run_files.load_run_info(self._state.run_dir).get("main_metric") if (
-            self._state.run_dir) else None
-        key = preferred if preferred in model else main_metric(model)
+        from tlstudio.core.evaluation.metrics import headline_metric
+
+        key = headline_metric(model, metrics.get("task"))
         if key is None:
             self.headline.setText("")
             return
@@ -383,17 +381,33 @@ class EvaluatePage(Page):
 
     def copy_command(self) -> str:
         """Put the ``tlstudio train …`` line that repeats this run on the clipboard."""
-        from tlstudio.core.runs.folder import CONFIG_JSON
+        from tlstudio.core.runs.store import RunFolder
         from tlstudio.core.settings.command import repeat_command
-        from tlstudio.core.settings.config import RunConfig
 
-        config = RunConfig.load(self._state.run_dir / CONFIG_JSON)
-        command = repeat_command(config)
+        command = repeat_command(RunFolder(self._state.run_dir).config())
         QGuiApplication.clipboard().setText(command)
         self.hint.setText(f"Copied: {command}")
         return command
 
 
+def _describe(run_dir: Path, stopped: bool = False) -> str:
+    from tlstudio.core.runs.store import RunFolder
+
+    return RunFolder(run_dir).describe(stopped)
+
+
 def _load_evaluation(run_dir: Path) -> tuple[dict[str, Any], list[dict[str, str]]]:
-    return run_files.load_metrics(run_dir), run_files.load_test_predictions(run_dir)
+    """The test report and the test rows, as the renderer's cells."""
+    from tlstudio.core.runs.store import RunFolder
+
+    folder = RunFolder(run_dir)
+    return folder.metrics().to_dict(), [prediction_cells(p) for p in folder.predictions()]
+
+
+def prediction_cells(prediction: Any) -> dict[str, str]:
+    """A :class:`PredictionRow` as the tables show it (row, text, true, predicted, confidence)."""
+    confidence = prediction.confidence
+    return {"row": str(prediction.row), "text": prediction.text, "true": prediction.true,
+            "predicted": prediction.prediction,
+            "confidence": "" if confidence is None else f"{confidence:g}"}
 

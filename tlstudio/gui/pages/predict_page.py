@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from tlstudio.core.system import paths
-from tlstudio.gui import run_files
 from tlstudio.gui.pages.base import Page, label, named
 from tlstudio.gui.predict_worker import PredictorHost
 from tlstudio.gui.state import AppState
@@ -147,7 +146,9 @@ class PredictPage(Page):
         self._loaded_run = run_dir
         self._facts = facts
         self.pair_input.setVisible(bool(facts.get("is_pair")))
-        data = run_files.run_data_file(run_dir)
+        from tlstudio.core.runs.store import RunFolder
+
+        data = RunFolder(run_dir).data_file()
         trained_on = f", trained on {Path(data).name}" if data else ""
         self.run_label.setText(f"Using {Path(run_dir).name} ({facts['task']}{trained_on}).")
         self._set_ready(True)

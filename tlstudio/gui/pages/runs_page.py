@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tlstudio.core.runs.resume import can_resume, resume_hint, unfinished_label
 from tlstudio.gui import plots
 from tlstudio.gui.pages.base import Page, label, named
-from tlstudio.gui.resume import can_resume, resume_hint, unfinished_label
 from tlstudio.gui.state import AppState, same_file
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
@@ -28,21 +28,19 @@ from tlstudio.gui.workers import FunctionWorker, WorkerHost
 def _list_runs() -> list[tuple[Any, int | None, str]]:
     """Each run with its checkpoint step (when resumable) and its error (when it failed)."""
     from tlstudio.core.runs.catalog import list_runs
-    from tlstudio.core.runs.folder import read_run_info
-    from tlstudio.gui.resume import checkpoint_step
+    from tlstudio.core.runs.resume import checkpoint_step
+    from tlstudio.core.runs.store import RunFolder
 
     return [(run, checkpoint_step(run.run_dir) if run.resumable else None,
-             str(read_run_info(run.run_dir).get("error") or "") if run.status == "failed" else "")
+             RunFolder(run.run_dir).info().error if run.status == "failed" else "")
             for run in list_runs()]
 
 
 def _histories(run_dirs: list[str]) -> list[tuple[str, list[dict[str, Any]]]]:
     """Each run's history; an unfinished run's comes from its latest checkpoint."""
-    from tlstudio.core.runs.catalog import load_history
-    from tlstudio.gui.resume import checkpoint_history
+    from tlstudio.core.runs.store import RunFolder
 
-    return [(run_dir, load_history(run_dir) or checkpoint_history(run_dir))
-            for run_dir in run_dirs]
+    return [(run_dir, RunFolder(run_dir).history()) for run_dir in run_dirs]
 
 
 def run_title(run: Any, step: int | None = None, resuming: bool = False) -> str:
@@ -235,13 +233,11 @@ class RunsPage(Page):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(selected[0].run_dir)))
 
     def _on_command_clicked(self) -> None:
-        from tlstudio.core.runs.folder import CONFIG_JSON
+        from tlstudio.core.runs.store import RunFolder
         from tlstudio.core.settings.command import repeat_command
-        from tlstudio.core.settings.config import RunConfig
 
         selected = self._selected_runs()
         if selected:
-            config = RunConfig.load(Path(selected[0].run_dir) / CONFIG_JSON)
-            command = repeat_command(config)
+            command = repeat_command(RunFolder(selected[0].run_dir).config())
             QGuiApplication.clipboard().setText(command)
             self.hint.setText(f"Copied: {command}")

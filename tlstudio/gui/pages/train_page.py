@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from tlstudio.core.events import RunControl
-from tlstudio.gui import jobs, plots, resume, run_files
+from tlstudio.gui import jobs, plots, resume
 from tlstudio.gui.live_curves import LiveCurves
 from tlstudio.gui.pages.base import Notice, Page, label, named
 from tlstudio.gui.state import AppState, file_names, same_file
 from tlstudio.gui.train_settings import TrainSettings
-from tlstudio.gui.train_worker import TrainWorker, duration, main_metric
+from tlstudio.gui.train_worker import TrainWorker, duration
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
 REDRAW_MS = 100
@@ -204,7 +204,9 @@ class TrainPage(Page):
         TLStudioError when the folder can't be read as a resumable run (then nothing starts).
         """
         if not self.running:
-            point = resume.load_resume_point(run_dir)
+            from tlstudio.core.runs.store import RunFolder
+
+            point = RunFolder(run_dir).resume_point()
             self._launch(point.config, point)
 
     def _launch(self, config: Any, point: resume.ResumePoint | None) -> None:
@@ -364,8 +366,10 @@ class TrainPage(Page):
     def _on_worker_finished_run(self, result: Any) -> None:
         metrics = dict(getattr(result, "metrics", {}) or {})
         flat = metrics.get("model", metrics) if isinstance(metrics.get("model"), dict) else metrics
-        preferred = run_files.load_run_info(result.run_dir).get("main_metric")
-        key = preferred if preferred in flat else main_metric(flat)
+        from tlstudio.core.evaluation.metrics import headline_metric
+        from tlstudio.core.runs.store import RunFolder
+
+        key = headline_metric(flat, RunFolder(result.run_dir).info().task or metrics.get("task"))
         headline = (f" Test {key.removeprefix('eval_').replace('_', ' ')}: {flat[key]:.3f}."
                     if key and isinstance(flat.get(key), (int, float)) else "")
         took = duration(time.monotonic() - self._started_at)

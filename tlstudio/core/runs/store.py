@@ -1,0 +1,407 @@
+"""``RunFolder``: the one reader and writer of a run folder's records.
+
+Like MLflow's ``FileStore``, every other module asks this object for a run's info, config,
+metrics, history and test predictions instead of opening ``run.json``, ``run_config.json``
+or ``metrics.json`` itself, so the layout and its quirks (escaped CSV cells, a dead process
+still marked "running") are handled once.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import os
+import sys
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from tlstudio.core.csvcells import escape_cell, unescape_cell
+from tlstudio.core.errors import RunFolderError
+from tlstudio.core.runs import folder as files
+from tlstudio.core.runs.lock import LOCK_FILE, is_locked
+from tlstudio.core.runs.resume import ResumePoint, checkpoint_history
+from tlstudio.core.settings.config import RunConfig
+
+
+class RunStatus(StrEnum):
+    """Where a run stands; ``interrupted`` is a "running" run whose process is gone."""
+
+    RUNNING = "running"
+    COMPLETE = "complete"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class RunInfo:
+    """``run.json``: what the engine records about a run (unknown keys kept in ``extra``)."""
+
+    status: str = "unknown"
+    name: str = ""
+    created: str = ""
+    updated: str = ""
+    finished: str = ""
+    model: str = ""
+    task: str = ""
+    device: str = ""
+    precision: str = ""
+    pid: int | None = None
+    host: str = ""
+    world_size: int = 1
+    stopped: bool = False
+    error: str = ""
+    main_metric: str = ""
+    main_metric_value: float | None = None
+    repeat_command: str = ""
+    data_sha256: dict[str, str] = field(default_factory=dict)
+    fit_warnings: list[str] = field(default_factory=list)
+    memory_adjustments: list[dict[str, int]] = field(default_factory=list)
+    train_seconds: float | None = None
+    train_samples_per_second: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunInfo:
+        names = {f.name for f in dataclasses.fields(cls)} - {"extra"}
+        known = {k: v for k, v in data.items() if k in names}
+        return cls(**known, extra={k: v for k, v in data.items() if k not in names})
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {k: v for k, v in dataclasses.asdict(self).items() if k != "extra"}
+        if not self.memory_adjustments:
+            del out["memory_adjustments"]
+        return {**out, **self.extra}
+
+
+@dataclass
+class Metrics:
+    """``metrics.json``: the test report the engine wrote (``model`` holds the headline scores)."""
+
+    task: str
+    label_names: list[str]
+    model: dict[str, float | None]
+    baselines: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    per_class: dict[str, dict[str, Any]] = field(default_factory=dict)
+    confusion_matrix: list[list[int]] | None = None
+    misclassified: list[dict[str, Any]] = field(default_factory=list)
+    pairs: list[list[float | None]] = field(default_factory=list)
+    stopped: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Metrics:
+        names = {f.name for f in dataclasses.fields(cls)} - {"extra"}
+        known = {k: v for k, v in data.items() if k in names}
+        known.setdefault("task", "")
+        known.setdefault("label_names", [])
+        known.setdefault("model", {})
+        return cls(**known, extra={k: v for k, v in data.items() if k not in names})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as the pages render it (the shape ``evaluate_run`` also returns)."""
+        out = {k: v for k, v in dataclasses.asdict(self).items() if k != "extra"}
+        for key in ("confusion_matrix", "pairs", "per_class", "misclassified"):
+            if not out[key]:
+                del out[key]
+        return {**out, **self.extra}
+
+
+@dataclass
+class PredictionRow:
+    """One row of ``predictions_test.csv``, by the columns the engine writes."""
+
+    row: int
+    text: str
+    true: str
+    prediction: str
+    scores: dict[str, float]
+    text_pair: str | None = None
+
+    @property
+    def confidence(self) -> float | None:
+        """The predicted class's probability (None for regression and multi-label)."""
+        return self.scores.get(f"prob_{self.prediction}")
+
+
+class RunFolder:
+    """A run folder on disk; ``RunFolder(path).info()``, ``.config()``, ``.metrics()`` …"""
+
+    def __init__(self, path: str | Path, *, locked: bool = False) -> None:
+        self.path = Path(path)
+        self.locked = locked  # this process holds the folder's lock (the run starting in it)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def __repr__(self) -> str:
+        return f"RunFolder({str(self.path)!r})"
+
+    # --- what the run is ---------------------------------------------------------------
+    def is_run(self) -> bool:
+        """Whether this folder holds TL Studio records (a finished or unfinished run)."""
+        return (self.path / files.RUN_JSON).is_file() or (self.path / files.CONFIG_JSON).is_file()
+
+    def info(self) -> RunInfo:
+        """``run.json`` (an empty RunInfo when missing or unreadable)."""
+        data = files.read_run_info(self.path)
+        return RunInfo.from_dict(data if isinstance(data, dict) else {})
+
+    def status(self) -> RunStatus:
+        """The recorded status, ``interrupted`` for a dead "running" run, ``failed`` when only
+        the failure marker could be written (the disk was full)."""
+        info = self.info()
+        if (self.path / files.FAILED_MARKER).exists() and info.status != RunStatus.COMPLETE:
+            return RunStatus.FAILED
+        status = files.run_status(info.to_dict())
+        try:
+            return RunStatus(status)
+        except ValueError:
+            return RunStatus.UNKNOWN
+
+    def is_complete(self) -> bool:
+        return self.info().status == RunStatus.COMPLETE
+
+    def has_config(self) -> bool:
+        return (self.path / files.CONFIG_JSON).is_file()
+
+    def config(self) -> RunConfig:
+        """``run_config.json`` as a RunConfig; RunFolderError naming the file when unreadable."""
+        path = self.path / files.CONFIG_JSON
+        try:
+            return RunConfig.from_json(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise RunFolderError(f"'{self.path}' is not a TL Studio run folder ({path.name} is missing).") from exc
+        except (OSError, ValueError, TypeError, AttributeError) as exc:
+            raise RunFolderError(f"'{path}' can't be read ({exc}): it is damaged. Repair or delete it "
+                                 "(the model still loads without it).") from exc
+
+    def data_file(self) -> str | None:
+        """The data file the run trained on (None when its config can't be read)."""
+        try:
+            return self.config().data_path or None
+        except RunFolderError:
+            return None
+
+    def describe(self, stopped: bool = False) -> str:
+        """One line naming the run and its data, e.g. for the Evaluate page."""
+        data = self.data_file()
+        parts = [self.name]
+        if data:
+            parts.append(f"trained on {Path(data).name}")
+        if stopped:
+            parts.append("stopped early: the best model before the stop")
+        return " · ".join(parts)
+
+    def has_model(self) -> bool:
+        return (self.path / "config.json").is_file()
+
+    # --- what the run measured -----------------------------------------------------------
+    def metrics(self) -> Metrics:
+        """``metrics.json``; RunFolderError when missing or damaged."""
+        data = files.load_json(self.path / files.METRICS_JSON)
+        if not isinstance(data, dict):
+            raise RunFolderError(f"'{self.path / files.METRICS_JSON}' is damaged (not a JSON object).")
+        return Metrics.from_dict(data)
+
+    def history(self) -> list[dict[str, Any]]:
+        """``history.csv`` rows (``kind`` train/eval, numbers as floats); else the latest
+        checkpoint's log history for an unfinished run; [] when there is neither."""
+        return _read_history(self.path / files.HISTORY_CSV) or checkpoint_history(self.path)
+
+    def predictions(self, limit: int = 200_000) -> list[PredictionRow]:
+        """The test split's predictions, formula escaping undone ([] when there are none)."""
+        path = self.path / files.PREDICTIONS_CSV
+        if not path.is_file():
+            return []
+        csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+        out: list[PredictionRow] = []
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            header = [unescape_cell(h) for h in next(reader, [])]
+            for i, cells in enumerate(reader):
+                if i >= limit:
+                    break
+                record = dict(zip(header, (unescape_cell(c) for c in cells), strict=False))
+                out.append(_prediction_row(record, i))
+        return out
+
+    # --- resuming ----------------------------------------------------------------------
+    def latest_checkpoint(self) -> Path | None:
+        return files.latest_checkpoint(self.path)
+
+    def resume_refusal(self) -> str | None:
+        """Why this run can't be resumed now (a sentence with the way out), or None."""
+        where = f"'{self.path}'"
+        if not self.has_config():
+            return f"Can't resume: {where} is not a TL Studio run folder."
+        if self.is_complete():
+            return f"Can't resume: the run in {where} already finished."
+        info = self.info()
+        if self._in_use() or (self.status() == RunStatus.RUNNING and info.pid != os.getpid()):
+            pid = f" (process {info.pid})" if info.pid else ""
+            return (f"Can't resume: the run in {where} is still running{pid}. "
+                    "Stop it first, or wait for it to finish.")
+        if self.latest_checkpoint() is None:
+            return (f"Can't resume: {where} has no saved checkpoint (the run stopped before its first "
+                    "one). Start it again from the beginning in the same folder instead.")
+        return None
+
+    def can_resume(self) -> bool:
+        return self.resume_refusal() is None
+
+    def _in_use(self) -> bool:
+        """Whether another run holds the folder's lock."""
+        return not self.locked and is_locked(self.path)
+
+    def can_restart(self) -> bool:
+        """Whether "start again" may clear this folder: an unfinished run with no checkpoint,
+        or a failed one, and no process training in it."""
+        if not self.is_run() or self.is_complete() or self._in_use():
+            return False
+        status = self.status()
+        if status == RunStatus.RUNNING:
+            return False
+        return status == RunStatus.FAILED or self.latest_checkpoint() is None
+
+    def resume_point(self) -> ResumePoint:
+        """What resuming needs (config, checkpoint step, history); RunFolderError when it can't be."""
+        checkpoint = self.latest_checkpoint()
+        if checkpoint is None:
+            raise RunFolderError(f"Can't resume: '{self.path}' has no saved checkpoint (the run stopped "
+                                 "before its first one). Start it again from the beginning instead.")
+        try:
+            config = self.config()
+        except RunFolderError as exc:
+            raise RunFolderError(f"Can't resume: {exc}") from exc
+        config.output_dir = str(self.path)
+        state = files.load_json(checkpoint / "trainer_state.json")
+        history = [entry for entry in state.get("log_history") or [] if isinstance(entry, dict)]
+        return ResumePoint(run_dir=self.path, name=self.info().name or self.name, config=config,
+                           step=int(checkpoint.name.removeprefix("checkpoint-")),
+                           total_steps=int(state.get("max_steps") or 0), history=history)
+
+    # --- writing (the engine) ------------------------------------------------------------
+    def write_status(self, status: RunStatus | str, **fields: Any) -> None:
+        """Record ``status`` (and ``fields``) in ``run.json``."""
+        files.write_status(self.path, str(RunStatus(status)), **fields)
+        if status != RunStatus.FAILED:
+            (self.path / files.FAILED_MARKER).unlink(missing_ok=True)
+
+    def record_failure(self, message: str) -> None:
+        """Mark the run failed; on a full disk, at least leave the zero-byte failure marker."""
+        try:
+            files.write_status(self.path, "failed", error=message)
+        except OSError:
+            try:  # an empty file needs no free blocks: the run still reads "failed"
+                (self.path / files.FAILED_MARKER).touch()
+            except OSError:
+                pass
+
+    def write_config(self, config: RunConfig) -> None:
+        from tlstudio.core.atomic import write_text
+
+        write_text(self.path / files.CONFIG_JSON, config.to_json() + "\n")
+
+    def write_metrics(self, metrics: dict[str, Any]) -> None:
+        from tlstudio.core.atomic import write_json
+
+        write_json(self.path / files.METRICS_JSON, metrics)
+
+    def write_predictions(self, header: list[str], rows: list[list[Any]]) -> None:
+        """``predictions_test.csv``; cells a spreadsheet would run as formulas are escaped."""
+        files.write_csv(self.path / files.PREDICTIONS_CSV, [escape_cell(h) for h in header],
+                        [[escape_cell(v) for v in row] for row in rows])
+
+    def clear(self) -> None:
+        """Empty an unfinished run's folder so a fresh run can start in it ("start again")."""
+        import shutil
+
+        if not self.can_restart():
+            raise RunFolderError(f"'{self.path}' can't be started again: it is not an unfinished run "
+                                 "without checkpoints, or a run is still training in it.")
+        for child in self.path.iterdir():
+            if child.name == LOCK_FILE:
+                continue
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+
+
+def check_target(run_dir: Path, resume: bool, restart: bool = False, *, locked: bool = False) -> None:
+    """Refuse to overwrite a folder with other content; for resume, require a checkpoint.
+
+    With ``restart``, an unfinished run that can't be resumed (no checkpoint, or failed) is
+    cleared so a fresh run starts in its place.
+    """
+    folder = RunFolder(run_dir, locked=locked)
+    if resume:
+        refusal = folder.resume_refusal()
+        if refusal:
+            if folder.can_restart() and folder.latest_checkpoint() is None:
+                refusal += " Run the same command with --restart instead of --resume to do that."
+            raise RunFolderError(refusal)
+        return
+    if restart and folder.can_restart():
+        folder.clear()
+        return
+    if run_dir.exists() and any(p.name != LOCK_FILE for p in run_dir.iterdir()):
+        if folder.can_restart():
+            hint = ("its run stopped before it could be resumed: use --restart to start it again "
+                    "from the beginning (this deletes what it wrote)")
+        elif folder.has_config() and not folder.is_complete():
+            hint = "use --resume to continue it"
+        else:
+            hint = "choose an empty folder"
+        raise RunFolderError(f"The output folder '{run_dir}' is not empty: {hint}, or pick another --out.")
+
+
+def _number(value: str) -> Any:
+    if value == "":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def _read_history(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [{k: (v if k == "kind" else _number(v)) for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value or "")
+    except ValueError:
+        return None
+
+
+def _prediction_row(record: dict[str, str], index: int) -> PredictionRow:
+    """A row by its columns; many-class files hold ``topK``/``prob_topK`` pairs, not every class."""
+    if "top1" in record:
+        found, k = {}, 1
+        while f"top{k}" in record:
+            found[f"prob_{record[f'top{k}']}"] = _float(record.get(f"prob_top{k}"))
+            k += 1
+    else:
+        found = {k: _float(v) for k, v in record.items() if k.startswith("prob_") or k == "score"}
+    scores = {k: v for k, v in found.items() if v is not None}
+    row = record.get("row", "")
+    return PredictionRow(
+        row=int(row) if row.isdigit() else index,
+        text=record.get("text", ""),
+        true=record.get("true", ""),
+        prediction=record.get("prediction", ""),
+        scores=scores,
+        text_pair=record.get("text_pair"),
+    )
+
+
+__all__ = ["Metrics", "PredictionRow", "RunFolder", "RunInfo", "RunStatus"]
