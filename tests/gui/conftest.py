@@ -89,7 +89,7 @@ def engine_run(tiny_model_dir, tmp_path_factory, data_dir):
     made: dict[str, Path] = {}
     data = {"binary": ("sentiment_120.csv", {}),
             "regression": ("stsb_300.csv", {"text_columns": ["sentence1", "sentence2"],
-                                            "label_column": "score", "task": "regression"})}
+                                            "label_columns": ["score"], "task": "regression"})}
 
     def train(kind: str) -> Path:
         if kind not in made:
