@@ -52,16 +52,16 @@ def calibrate_run(run_dir: str | Path, *, target_accuracy: float = 0.95) -> RunC
     """
     from tlstudio.core.data import load_prepared
     from tlstudio.core.inference.predictor import Predictor
-    from tlstudio.core.runs.folder import CONFIG_JSON
-    from tlstudio.core.settings.config import RunConfig
+    from tlstudio.core.runs.store import RunFolder
 
-    config_path = Path(run_dir) / CONFIG_JSON
-    if not config_path.is_file():
-        raise ModelError(f"'{run_dir}' has no {CONFIG_JSON}: calibration needs the run's own data split.")
+    folder = RunFolder(run_dir)
+    if not folder.has_config():
+        raise ModelError(f"'{run_dir}' has no saved run settings: calibration needs the run's own "
+                         "data split.")
     predictor = Predictor.load(run_dir)
     if predictor.task == "regression":
         raise ModelError("Calibration is for classification runs; this run predicts numbers.")
-    prepared = load_prepared(RunConfig.load(config_path))
+    prepared = load_prepared(folder.config())
     val_scores, val_labels = _split_scores(predictor, prepared.splits["validation"])
     if len(val_labels) < 2:
         raise ModelError("The run's validation split has fewer than two rows: nothing to fit on.")
