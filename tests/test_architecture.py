@@ -119,12 +119,8 @@ def _cycles(graph: dict[str, set[str]]) -> list[set[str]]:
     return found
 
 
-# Known, owned elsewhere: setup.py imports world()/eval_interval() back from runner.py.
-KNOWN_CYCLES = [{"tlstudio.core.training.runner", "tlstudio.core.training.setup"}]
-
-
 def test_core_modules_import_each_other_without_cycles():
     """A cycle (even through a function-local import) means two modules are really one."""
     core = [c for c in _cycles(_import_graph()) if any(m.startswith("tlstudio.core.") for m in c)]
-    assert [c for c in core if c not in KNOWN_CYCLES] == []
+    assert core == []
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [{"a", "b", "c"}]
