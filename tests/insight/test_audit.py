@@ -33,6 +33,15 @@ def test_a_suspect_carries_the_row_a_person_reads_and_a_suggestion(flipped_file)
     assert 0.0 <= first.score < 0.5
 
 
+def test_agreement_warns_when_the_cross_checking_model_is_weak(tmp_path):
+    import random
+
+    rng = random.Random(4)  # labels unrelated to the words: nothing to learn
+    rows = [(text, rng.choice(["neg", "pos"])) for text, _ in synthetic_rows(80)]
+    report = audit(load_rows(write_csv(tmp_path / "noise.csv", rows)))
+    assert report.agreement < 0.8 and "Treat them as hints" in report.agreement_sentence
+
+
 def test_the_audit_is_deterministic(flipped_file):
     path, _ = flipped_file
     assert audit(load_rows(path)).to_dict() == audit(load_rows(path)).to_dict()
@@ -96,6 +105,7 @@ def test_cli_audit_prints_suspects_and_json(flipped_file, capsys):
     assert "likely label errors" in text and text.count("row ") >= 3
     assert main(["audit", str(path), "--json"]) == 0
     data = __import__("json").loads(capsys.readouterr().out)
+    assert data["agreement"] > 0.85 and "agrees with" in text
     assert data["rows"] == 200 and data["counts"][LABEL] == len([s for s in data["suspects"]
                                                                   if LABEL in s["kinds"]])
 

@@ -83,7 +83,7 @@ def run_audit(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report.to_dict())
         return 0
-    out = [f"{report.rows:,} rows checked with {report.method}.",
+    out = [f"{report.rows:,} rows checked with {report.method}. {report.agreement_sentence}",
            f"{report.count(LABEL):,} likely label errors, {report.count(DUPLICATE):,} rows in "
            f"near-duplicate pairs with different labels, {report.count(OUTLIER):,} outliers.",
            "Row numbers count the header as row 1, as a spreadsheet does. Score: how plausible "

@@ -45,13 +45,24 @@ class AuditReport:
     rows: int
     method: str
     suspects: list[Suspect]
+    agreement: float = 0.0  # share of given labels the cross-checking model agrees with
+
+    @property
+    def agreement_sentence(self) -> str:
+        """How far to trust the suspects: a weak cross-checking model flags its own mistakes too."""
+        text = f"The cross-checking model agrees with {self.agreement:.0%} of the given labels"
+        if self.agreement < 0.8:
+            return text + ("; it is weak on this data, so many suspects may be its mistakes rather "
+                           "than wrong labels. Treat them as hints.")
+        return text + "."
 
     def count(self, kind: str) -> int:
         return sum(kind in s.kinds for s in self.suspects)
 
     def to_dict(self) -> dict[str, Any]:
         counts = {kind: self.count(kind) for kind in (LABEL, DUPLICATE, OUTLIER)}
-        return {"path": self.path, "rows": self.rows, "method": self.method, "counts": counts,
+        return {"path": self.path, "rows": self.rows, "method": self.method,
+                "agreement": round(self.agreement, 4), "counts": counts,
                 "suspects": [s.to_dict() for s in self.suspects]}
 
 
@@ -103,7 +114,8 @@ def audit(rows: LabelledRows, *, probs: np.ndarray | None = None, features: np.n
         found.why.append(f"unlike the other rows (outlier score {score:.2f}; lower is stranger)")
     kind_order = {LABEL: 0, DUPLICATE: 1, OUTLIER: 2}
     ordered = sorted(suspects.values(), key=lambda s: (kind_order[s.kinds[0]], s.score))
-    return AuditReport(rows.path, len(rows), method, ordered)
+    agreement = float(np.mean(np.argmax(probs, axis=1) == rows.labels))
+    return AuditReport(rows.path, len(rows), method, ordered, agreement)
 
 
 def conflicting_duplicates(features: Any, labels: np.ndarray, *, neighbours: int = 5,
