@@ -1,7 +1,7 @@
 """Training settings chosen from the data and the device, planned in optimiser updates.
 
-Fixed epochs fail at both ends: 3 epochs of 400 rows is ~75 updates, too few for a
-pretrained model to leave its starting point (measured below), while 3 epochs of 200,000
+Fixed epochs fail at both ends: 3 epochs of 400 rows is ~75 updates, in the middle of the
+steep early climb of the validation score (measured: the note below), while 3 epochs of 200,000
 rows is hours of CPU time for little gain after the first. So the plan is:
 
 1. **Batch size** from data size, device and model size: 16 (8 under 200 rows, so a tiny set
