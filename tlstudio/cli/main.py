@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tlstudio import __version__
+from tlstudio.cli.export import COMMANDS as EXPORT_COMMANDS
 from tlstudio.cli.insight import COMMANDS as INSIGHT_COMMANDS
 from tlstudio.cli.insight import register as register_insight
 from tlstudio.core.errors import TLStudioError
 
-SUBCOMMANDS = ("inspect", "train", "evaluate", "predict", "models", "doctor", *INSIGHT_COMMANDS)
+SUBCOMMANDS = ("inspect", "train", "evaluate", "predict", "models", "doctor", *INSIGHT_COMMANDS, *EXPORT_COMMANDS)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_data.register(sub)
     cli_engine.register(sub)
     register_insight(sub)
+    from tlstudio.cli import export as cli_export
+
+    cli_export.register(sub)
     doctor = sub.add_parser("doctor", help="check this machine: PyTorch build, GPUs, network, disk")
     doctor.add_argument("--json", action="store_true", help="print the report as JSON")
     doctor.add_argument("--no-network", action="store_true", help="skip the online check")

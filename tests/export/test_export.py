@@ -1,0 +1,162 @@
+"""``tlstudio export``: each format is checked against PyTorch; the ONNX folder runs without torch."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("onnxruntime")
+
+from tlstudio.cli.main import main  # noqa: E402
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+@pytest.fixture(scope="module")
+def trained_run(tiny_model_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("export") / "run"
+    assert main(["train", str(DATA / "sentiment_120.csv"), "--out", str(out), "--model", str(tiny_model_dir),
+                 "--epochs", "1", "--max-length", "32", "--precision", "fp32", "--lr", "1e-3"]) == 0
+    return out
+
+
+def _export(run, fmt, out, capsys):
+    capsys.readouterr()
+    assert main(["export", str(run), "--format", fmt, "--out", str(out), "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture(scope="module")
+def onnx_export(trained_run, tmp_path_factory):
+    from tlstudio.core.export import export_model
+
+    out = tmp_path_factory.mktemp("onnx") / "exported"
+    return out, export_model(trained_run, "onnx", out)
+
+
+def test_onnx_export_matches_pytorch_and_says_so_in_card_and_report(onnx_export):
+    out, report = onnx_export
+    parity = report["parity"]
+    assert parity["rows"] == 18 and parity["max_abs_diff"] <= 1e-4 and parity["label_agreement"] == 1.0
+    assert parity["accuracy_change_points"] == 0.0 and report["warnings"] == []
+    for name in ("model.onnx", "tokenizer.json", "predict.py", "export_config.json", "requirements.txt"):
+        assert (out / name).is_file(), name
+    assert json.loads((out / "export_report.json").read_text())["parity"] == parity
+    card = (out / "README.md").read_text()
+    assert f"{parity['max_abs_diff']:.2e}" in card and "rows/s (batch 32)" in card
+    speed = report["speed"]["exported"]
+    assert speed["latency_ms_batch1"] > 0 and speed["rows_per_s_batch32"] > 0
+
+
+def _torch_free_python(tmp_path: Path) -> list[str]:
+    """An interpreter that sees the standard library plus only numpy, onnxruntime and tokenizers."""
+    import numpy
+    import onnxruntime
+    import tokenizers
+
+    site = tmp_path / "site"
+    site.mkdir()
+    for module in (numpy, onnxruntime, tokenizers):
+        package = Path(module.__file__).parent
+        (site / package.name).symlink_to(package)
+        libs = package.with_name(package.name + ".libs")  # vendored shared libraries of a wheel
+        if libs.exists():
+            (site / libs.name).symlink_to(libs)
+    return [sys.executable, "-I", "-S", "-c", f"import sys, runpy; sys.path.insert(0, {str(site)!r}); "
+            "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"]
+
+
+def test_standalone_predict_needs_no_torch_and_agrees_with_tlstudio_predict(onnx_export, trained_run, tmp_path, capsys):
+    out, _ = onnx_export
+    python = _torch_free_python(tmp_path)
+    probe = tmp_path / "probe.py"
+    probe.write_text("import torch\n")
+    no_torch = subprocess.run([*python, str(probe)], capture_output=True, text=True, timeout=120)
+    assert no_torch.returncode != 0 and "No module named 'torch'" in no_torch.stderr
+    source = DATA / "sentiment_120.csv"
+    ours = tmp_path / "onnx.csv"
+    result = subprocess.run([*python, str(out / "predict.py"), "--input", str(source), "--output", str(ours)],
+                            capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": ""})
+    assert result.returncode == 0, result.stderr
+    assert "120 rows written" in result.stdout and "transformers" not in result.stderr
+    theirs = tmp_path / "torch.csv"
+    assert main(["predict", str(trained_run), "--input", str(source), "--output", str(theirs)]) == 0
+    read = lambda p: list(csv.DictReader(open(p, encoding="utf-8")))  # noqa: E731
+    a, b = read(ours), read(theirs)
+    assert len(a) == len(b) == 120
+    assert [r["prediction"] for r in a] == [r["prediction"] for r in b]
+    assert max(abs(float(x["prob_1"]) - float(y["prob_1"])) for x, y in zip(a, b, strict=True)) <= 1e-4
+    text = subprocess.run([*python, str(out / "predict.py"), "--text", "great phone"],
+                          capture_output=True, text=True, timeout=120)
+    assert text.stdout.startswith("label: ") and "probabilities:" in text.stdout
+
+
+def test_int8_export_is_quantised_and_reports_the_accuracy_change(trained_run, tmp_path, capsys):
+    import onnx
+
+    report = _export(trained_run, "onnx-int8", tmp_path / "int8", capsys)
+    folder = tmp_path / "int8"
+    assert not (folder / "model.onnx").exists()
+    ops = {node.op_type for node in onnx.load(str(folder / "model_int8.onnx")).graph.node}
+    assert ops & {"MatMulInteger", "DynamicQuantizeLinear"}, ops
+    parity = report["parity"]
+    assert isinstance(parity["accuracy_change_points"], float) and 0 <= parity["label_agreement"] <= 1
+    assert "Accuracy change" in (folder / "README.md").read_text()
+    config = json.loads((folder / "export_config.json").read_text())
+    assert config["model_file"] == "model_int8.onnx"
+
+
+def test_hf_export_is_the_same_model(trained_run, tmp_path, capsys):
+    report = _export(trained_run, "hf", tmp_path / "hf", capsys)
+    assert report["parity"]["max_abs_diff"] == 0.0
+    assert (tmp_path / "hf" / "config.json").is_file() and (tmp_path / "hf" / "EXPORT.md").is_file()
+
+
+def test_calibration_travels_with_the_export_and_its_threshold_decides(trained_run, tmp_path):
+    from tlstudio.core.export import export_model
+    from tlstudio.core.export.standalone import ExportedModel
+    from tlstudio.core.insight.calibration import Calibration, save_calibration
+
+    run = shutil.copytree(trained_run, tmp_path / "run")
+    save_calibration(run, Calibration(temperature=2.0, thresholds={"1": 0.0}))
+    export_model(run, "onnx", tmp_path / "out")
+    config = json.loads((tmp_path / "out" / "export_config.json").read_text())
+    assert config["temperature"] == 2.0 and config["thresholds"] == {"1": 0.0}
+    model = ExportedModel(tmp_path / "out")
+    scores = model.predict_scores(["bad food", "awful terrible service", "great"])
+    raw = model.predict_scores(["bad food", "awful terrible service", "great"], calibrated=False)
+    assert [model.label(row) for row in scores] == ["1", "1", "1"]  # threshold 0: always the positive
+    assert abs(scores[0][1] - 0.5) < abs(raw[0][1] - 0.5) or raw[0][1] == 0.5  # T=2 softens
+
+
+@pytest.mark.parametrize("case", ["not_empty", "no_test_predictions"])
+def test_export_problems_are_one_error_line(trained_run, tmp_path, capsys, case):
+    run, out = trained_run, tmp_path / "out"
+    if case == "not_empty":
+        out.mkdir()
+        (out / "keep.txt").write_text("mine")
+    else:
+        run = shutil.copytree(trained_run, tmp_path / "run")
+        (run / "predictions_test.csv").unlink()
+    assert main(["export", str(run), "--format", "onnx", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert ("not an empty folder" if case == "not_empty" else "predictions_test.csv") in err
+
+
+def test_missing_onnx_packages_are_named_before_any_work(trained_run, tmp_path, capsys, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "onnxruntime" else real(name, *a))
+    assert main(["export", str(trained_run), "--format", "onnx-int8", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "onnxruntime" in err and "tlstudio[export]" in err
+    assert not (tmp_path / "o").exists()

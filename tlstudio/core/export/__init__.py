@@ -1,0 +1,142 @@
+"""Ship a trained run: as a Hugging Face folder, ONNX or int8 ONNX, each checked against PyTorch."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tlstudio.core.atomic import write_json, write_text
+from tlstudio.core.errors import ModelError, RunFolderError
+
+FORMATS = ("hf", "onnx", "onnx-int8")
+FP32_TOLERANCE = 1e-4  # max abs probability difference an fp32 ONNX export may show
+INT8_WARN_POINTS = 1.0  # an int8 accuracy drop above this many points gets a warning
+REPORT_JSON = "export_report.json"
+
+Status = Callable[[str], None]
+
+
+def export_model(run_dir: str | Path, fmt: str, out: str | Path, status: Status | None = None) -> dict[str, Any]:
+    """Export ``run_dir`` as ``fmt`` to the new folder ``out``, verify it; return the report.
+
+    The report (parity on the test split, speed on this CPU, warnings) is also written to
+    ``out/export_report.json`` and the model card ``out/README.md``.
+    """
+    from tlstudio.core.export import parity
+    from tlstudio.core.export.card import render_card
+    from tlstudio.core.inference.predictor import Predictor
+    from tlstudio.core.insight.calibration import load_calibration
+
+    say = status or (lambda _message: None)
+    if fmt not in FORMATS:
+        raise ModelError(f"Unknown export format '{fmt}'; choose one of {', '.join(FORMATS)}.")
+    run_dir, out = Path(run_dir), Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise RunFolderError(f"'{out}' is not an empty folder; choose a new folder to export to.")
+    split = parity.read_test_split(run_dir)
+    if fmt != "hf":
+        from tlstudio.core.export.onnx import check_available
+
+        check_available()
+    say("loading the PyTorch model")
+    predictor = Predictor.load(run_dir, device="cpu")
+    reference = predictor.predict_scores(split.texts, split.pairs, 32)
+    torch_speed = parity.speed(lambda t, p, b: predictor.predict_scores(t, p, b), split.texts, split.pairs)
+    partial = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent if out.parent.exists() else None))
+    try:
+        if fmt == "hf":
+            exported, scorer = _export_hf(run_dir, partial, split, say)
+        else:
+            exported, scorer = _export_onnx(predictor, partial, fmt, load_calibration(run_dir), split, say)
+        say("measuring speed")
+        report = {
+            "format": fmt, "run": str(run_dir),
+            "task": predictor.task,
+            "parity": parity.compare(predictor.task, predictor.label_names, split, reference, exported),
+            "speed": {"pytorch": torch_speed,
+                      "exported": parity.speed(scorer, split.texts, split.pairs)},
+        }
+        report["speed"]["speedup_batch32"] = (report["speed"]["exported"]["rows_per_s_batch32"]
+                                              / torch_speed["rows_per_s_batch32"])
+        report["warnings"] = _warnings(fmt, report["parity"])
+        write_json(partial / REPORT_JSON, report)
+        write_text(partial / ("EXPORT.md" if fmt == "hf" else "README.md"), render_card(report))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.exists():
+            out.rmdir()
+        partial.rename(out)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    report["out"] = str(out)
+    return report
+
+
+def _export_hf(run_dir: Path, folder: Path, split: Any, say: Status) -> tuple[Any, Any]:
+    from tlstudio.core.inference.predictor import Predictor
+    from tlstudio.core.runs.catalog import export_run
+
+    say("copying the model folder")
+    folder.rmdir()
+    export_run(run_dir, folder)
+    copy = Predictor.load(folder, device="cpu")
+    say("checking the copy against the run")
+    return copy.predict_scores(split.texts, split.pairs, 32), lambda t, p, b: copy.predict_scores(t, p, b)
+
+
+def _export_onnx(predictor: Any, folder: Path, fmt: str, calibration: Any,
+                 split: Any, say: Status) -> tuple[Any, Any]:
+    from tlstudio.core.export.onnx import (
+        MODEL_FP32,
+        MODEL_INT8,
+        export_onnx,
+        quantize_int8,
+        write_bundle,
+    )
+    from tlstudio.core.export.standalone import ExportedModel
+
+    say("exporting to ONNX")
+    model_file = MODEL_INT8 if fmt == "onnx-int8" else MODEL_FP32
+    fp32 = folder / MODEL_FP32
+    export_onnx(predictor, fp32)
+    if fmt == "onnx-int8":
+        say("quantising to int8")
+        quantize_int8(fp32, folder / MODEL_INT8)
+        fp32.unlink()
+        for extra in folder.glob("*.onnx.data"):  # external weights of the fp32 model
+            extra.unlink()
+    write_bundle(predictor, folder, model_file, calibration)
+    say("checking the export against PyTorch")
+    model = ExportedModel(folder)
+    scores = model.predict_scores(split.texts, split.pairs, calibrated=False)
+    return scores, lambda t, p, b: model.predict_scores(t, p, b, calibrated=False)
+
+
+def _warnings(fmt: str, result: dict[str, Any]) -> list[str]:
+    warnings = []
+    if fmt in ("hf", "onnx") and result["max_abs_diff"] > FP32_TOLERANCE:
+        warnings.append(f"The exported model's probabilities differ from PyTorch's by up to "
+                        f"{result['max_abs_diff']:.2g} (more than {FP32_TOLERANCE:g}).")
+    change = result.get("accuracy_change_points")
+    if change is not None and change < -INT8_WARN_POINTS:
+        warnings.append(f"Test accuracy drops by {-change:.1f} points in the {fmt} export "
+                        f"(more than {INT8_WARN_POINTS:g}); consider the fp32 ONNX export.")
+    return warnings
+
+
+def summary_lines(report: dict[str, Any]) -> list[str]:
+    """What a person reads after an export: parity, accuracy change and speed, with their units."""
+    p, s = report["parity"], report["speed"]
+    lines = [f"exported {report['format']} to {report.get('out', '')}",
+             f"parity on {p['rows']} test rows: max probability difference {p['max_abs_diff']:.2e}, "
+             f"labels agree on {100 * p['label_agreement']:.1f}% of rows"]
+    if p["accuracy_change_points"] is not None:
+        lines.append(f"test accuracy {100 * p['accuracy_pytorch']:.1f}% (PyTorch) -> "
+                     f"{100 * p['accuracy_exported']:.1f}% (export): {p['accuracy_change_points']:+.1f} points")
+    for name in ("pytorch", "exported"):
+        lines.append(f"speed on this CPU, {name}: {s[name]['latency_ms_batch1']:.1f} ms per text at "
+                     f"batch 1, {s[name]['rows_per_s_batch32']:.0f} rows/s at batch 32")
+    lines.append(f"speed-up at batch 32: {s['speedup_batch32']:.2f}x")
+    return lines + [f"warning: {w}" for w in report["warnings"]]

@@ -1,0 +1,45 @@
+"""The exported folder's model card: what it is, how to run it, and how well it matches PyTorch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_USAGE = """## Use it
+
+Needs only `onnxruntime`, `tokenizers` and `numpy` (`pip install -r requirements.txt`):
+
+```
+python predict.py --text "some text"
+python predict.py --input texts.csv --output predictions.csv
+```
+"""
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f}%"
+
+
+def render_card(report: dict[str, Any]) -> str:
+    """Markdown for ``README.md`` (``EXPORT.md`` beside a Hugging Face folder's own card)."""
+    p, s = report["parity"], report["speed"]
+    change = p["accuracy_change_points"]
+    lines = [
+        f"# Exported model ({report['format']})", "",
+        f"Exported by TL Studio from the run `{report['run']}` (task: {report['task']}).", "",
+        _USAGE if report["format"] != "hf" else "",
+        f"## Checked against the PyTorch model on the {p['rows']} test rows", "",
+        "| Check | Value |", "|---|---|",
+        f"| Largest difference of a class probability | {p['max_abs_diff']:.2e} |",
+        f"| Rows whose predicted label agrees | {_pct(p['label_agreement'])} |",
+        f"| Test accuracy, PyTorch | {_pct(p['accuracy_pytorch'])} |",
+        f"| Test accuracy, export | {_pct(p['accuracy_exported'])} |",
+        f"| Accuracy change | {'n/a' if change is None else f'{change:+.1f} points'} |", "",
+        "## Speed on the exporting machine's CPU", "",
+        "| Model | ms per text (batch 1) | rows/s (batch 32) |", "|---|---|---|",
+    ]
+    for name in ("pytorch", "exported"):
+        lines.append(f"| {name} | {s[name]['latency_ms_batch1']:.1f} | {s[name]['rows_per_s_batch32']:.0f} |")
+    lines += ["", f"Speed-up at batch 32: {s['speedup_batch32']:.2f}x.", ""]
+    if report["warnings"]:
+        lines += ["## Warnings", ""] + [f"- {w}" for w in report["warnings"]] + [""]
+    return "\n".join(lines)
