@@ -92,3 +92,17 @@ def test_bundled_model_embeddings_and_zero_shot_know_sentiment():
     results = fit_baselines(prepared, embedding_model=encoder)
     assert results["embeddings"].metrics["f1_macro"] > results["majority"].metrics["f1_macro"] + 0.3
     assert zero_shot(prepared, model=encoder)["metrics"]["accuracy"] > 0.65  # measured 0.76
+
+
+def test_embeddings_baseline_caps_its_training_rows(tiny_model_dir, monkeypatch):
+    from tlstudio.core.evaluation import baselines
+    from tlstudio.core.evaluation.embeddings import SentenceEncoder
+
+    encoded: list[int] = []
+    real = SentenceEncoder.encode
+    monkeypatch.setattr(SentenceEncoder, "encode", lambda self, texts, **kw: encoded.append(len(texts)) or real(self, texts, **kw))
+    monkeypatch.setattr(baselines, "MAX_EMBED_TRAIN", 20)
+    prepared = prepared_for("binary")
+    results = baselines.fit_baselines(prepared, embedding_model=str(tiny_model_dir))
+    assert encoded == [20, len(prepared.splits["test"])]  # a capped training sample, every test row
+    assert results["embeddings"].scores.shape[0] == len(prepared.splits["test"])
