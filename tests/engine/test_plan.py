@@ -54,6 +54,7 @@ def test_time_estimate_uses_measured_throughput():
     fast = plan_run(600, 2, "cpu", "quick", MINILM, samples_per_second=20.0)
     assert slow.samples_per_second == 2.0 and slow.seconds > 5 * fast.seconds
     assert slow.updates == fast.updates >= 150  # a slow machine takes longer, not fewer updates
+    assert "Longer than the 5 min time budget" in slow.reasons[-1]
     assert slow.time_text() == f"{duration_text(slow.seconds)} on this CPU"
     assert plan_run(600, 2, "cuda:1", "quick", MINILM).time_text().endswith("on this GPU")
 

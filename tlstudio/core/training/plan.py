@@ -163,10 +163,14 @@ def plan_run(
         total_evals = max(2, int(EVAL_SHARE * rules.budget_seconds / per_pass))
     train_budget = rules.budget_seconds - _overhead(device) - total_evals * per_pass
     affordable = max(0.0, train_budget) * speed / train_rows
-    if affordable < epochs:
-        epochs = max(affordable, min_updates / per_epoch)  # quality first: never under the minimum
-        reasons.append(f"{epochs:.2g} epochs to stay near the {duration_text(rules.budget_seconds)[2:]} "
-                       f"time budget of this preset at about {speed:.0f} examples/s.")
+    budget = duration_text(rules.budget_seconds)[2:]
+    if min_updates / per_epoch <= affordable < epochs:
+        epochs = affordable
+        reasons.append(f"{epochs:.2g} epochs to stay near the {budget} time budget of this preset "
+                       f"at about {speed:.0f} examples/s.")
+    elif affordable < epochs:  # quality first: fewer than the minimum updates would learn too little
+        reasons.append(f"Longer than the {budget} time budget of this preset at about {speed:.0f} "
+                       f"examples/s: fewer updates would learn too little.")
     epochs = round(epochs, 2)
     updates = max(1, round(epochs * per_epoch))
     total_evals = min(total_evals, max(1, updates // MIN_EVAL_INTERVAL))
