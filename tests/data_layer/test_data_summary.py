@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import sentiment_rows
 
 from tlstudio.core.data import inspect_file
 from tlstudio.core.data.summary import inspect_summary, summarize
 
 
 def test_class_counts_and_text_lengths(write):
-    path = write("s.csv", sentiment_rows(40) + "one more review text here,neu\n")
+    rows = "".join(f"review number {i} was fine overall,{'pos' if i % 2 else 'neg'}\n" for i in range(40))
+    path = write("s.csv", "text,label\n" + rows + "one more review text here,neu\n")
     summary = inspect_summary(path)
-    assert summary.label_counts == [("pos", 20), ("neg", 20), ("neu", 1)]
+    assert summary.label_counts == [("neg", 20), ("pos", 20), ("neu", 1)]
     assert len(summary.text_lengths) == 41
-    assert summary.text_lengths[0] == len("review number 0 was great overall")
+    assert summary.text_lengths[0] == len("review number 0 was fine overall")
     assert summary.label_values is None
 
 
