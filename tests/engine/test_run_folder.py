@@ -201,6 +201,13 @@ def test_a_run_killed_before_its_first_checkpoint_can_be_started_again(tiny_conf
     assert folder.status() == RunStatus.COMPLETE and (run / "model.safetensors").stat().st_size > 1000
 
 
+def test_resuming_a_folder_that_is_not_a_run_leaves_nothing_behind(tiny_config, tmp_path):
+    tiny_config.output_dir = str(tmp_path / "nothing-here")
+    with pytest.raises(RunFolderError, match="not a TL Studio run folder"):
+        run_training(tiny_config, resume=True)
+    assert not (tmp_path / "nothing-here").exists()
+
+
 def test_restart_never_clears_a_finished_run_or_someone_elses_folder(tmp_path):
     done = tmp_path / "done"
     done.mkdir()

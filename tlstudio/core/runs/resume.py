@@ -92,6 +92,8 @@ def resume_hint(run: Any, step: int | None, error: str = "") -> str:
         where = f"step {step}" if step else "its last checkpoint"
         return (f"This run was {'interrupted' if status == 'interrupted' else 'stopped by an error'}."
                 f"{why} Resume continues it from {where} with its own data and settings.")
+    if status == "failed":  # a failure a resume can't get past leaves no checkpoints behind
+        return f"This run failed and has no checkpoint, so it can't be resumed: start a new run instead.{why}"
     return (f"This run stopped before its first checkpoint was saved, so it can't be resumed: "
             f"start a new run instead.{why}")
 

@@ -59,13 +59,24 @@ def _claim(run_dir: Path, resume: bool, restart: bool) -> Any:
 
     if not resume and not RunFolder(run_dir).is_run():
         check_target(run_dir, resume=False)
+    created = not run_dir.exists()
     lock = lock_run_folder(run_dir)
     try:
         check_target(run_dir, resume, restart, locked=True)
     except BaseException:
+        _drop_if_only_lock(run_dir, created)
         lock.release()
         raise
     return lock
+
+
+def _drop_if_only_lock(run_dir: Path, created: bool) -> None:
+    """Remove a folder this run created when nothing but its lock file ended up in it."""
+    from tlstudio.core.runs.lock import LOCK_FILE
+
+    if created and [p.name for p in run_dir.iterdir()] == [LOCK_FILE]:
+        (run_dir / LOCK_FILE).unlink(missing_ok=True)
+        run_dir.rmdir()
 
 
 def run_training(
@@ -136,13 +147,10 @@ def _record_failure(run_dir: Path, exc: BaseException, message: str, created: bo
     A run that failed before it wrote anything leaves no folder behind when it made the folder.
     """
     from tlstudio.core.runs import folder as runfolder
-    from tlstudio.core.runs.lock import LOCK_FILE
 
     folder = RunFolder(run_dir)
     if not folder.is_run():
-        if created and [p.name for p in run_dir.iterdir()] == [LOCK_FILE]:
-            (run_dir / LOCK_FILE).unlink(missing_ok=True)
-            run_dir.rmdir()
+        _drop_if_only_lock(run_dir, created)
         return
     runfolder.remove_partial_checkpoints(run_dir)
     runfolder.remove_model_files(run_dir)
