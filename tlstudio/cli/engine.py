@@ -141,19 +141,41 @@ def _train(args: argparse.Namespace) -> int:
             check_data_path(path)
     result = run_training(config, _observer(args.json), resume=args.resume, restart=args.restart)
     if not args.json and result.metrics:  # only the main process of a torchrun has them
-        _print_summary(result.metrics)
+        from tlstudio.core.runs.store import RunFolder
+
+        _print_summary(result.metrics, RunFolder(result.run_dir).info().verdict)
     return 0
 
 
-def _print_summary(metrics: dict[str, Any]) -> None:
-    """Every scalar metric of the model beside the two baselines (– where one has none)."""
+def _print_summary(metrics: dict[str, Any], verdict: dict[str, Any] | None = None) -> None:
+    """Every scalar metric of the model beside each baseline (– where one has none), then the verdict."""
     model = metrics.get("model", {})
     baselines = metrics.get("baselines", {})
     names = [k for k, v in model.items() if isinstance(v, int | float) and not isinstance(v, bool)]
-    sys.stdout.write(f"{'metric':<20}{'model':>10}{'tf-idf':>10}{'majority':>10}\n")
+    columns = list(dict.fromkeys(["tfidf", "majority", *baselines]))  # the two every run has, then the rest
+    sys.stdout.write(f"{'metric':<20}{'model':>10}" + "".join(f"{c:>12}" for c in columns) + "\n")
     for name in names:
-        row = [model.get(name), baselines.get("tfidf", {}).get(name), baselines.get("majority", {}).get(name)]
-        sys.stdout.write(f"{name:<20}" + "".join(f"{'–' if v is None else f'{v:.4f}':>10}" for v in row) + "\n")
+        row = [f"{_cell(model.get(name)):>10}"] + [f"{_cell(baselines.get(c, {}).get(name)):>12}" for c in columns]
+        sys.stdout.write(f"{name:<20}" + "".join(row) + "\n")
+    if verdict:
+        sys.stdout.write(_verdict_text(verdict))
+
+
+def _cell(value: Any) -> str:
+    return "–" if value is None else f"{value:.4f}"
+
+
+def _verdict_text(verdict: dict[str, Any]) -> str:
+    """The main score with its 95 % interval, each baseline with the p-value against it, the sentence."""
+    main = verdict["score"]
+    lines = [f"\n{main['name']} {main['value']:.4f} (95 % interval {main['ci_low']:.4f} to "
+             f"{main['ci_high']:.4f}, {main['rows']} test rows)"]
+    for b in verdict.get("baselines", {}).values():
+        lines.append(f"  vs {b['name']}: {b['value']:.4f} (95 % interval {b['ci_low']:.4f} to "
+                     f"{b['ci_high']:.4f}), p = {b['p_value']:.2g}")
+    lines.append(f"verdict: {verdict['text']}")
+    lines += [f"advice: {a['text']}" for a in verdict.get("advice", [])]
+    return "\n".join(lines) + "\n"
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -164,7 +186,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, default=str) + "\n")
     else:
         sys.stdout.write(f"{report['rows_evaluated']} rows evaluated ({report['rows_skipped']} skipped)\n")
-        _print_summary(report)
+        _print_summary(report, report.get("verdict"))
     return 0
 
 

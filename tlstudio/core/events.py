@@ -69,11 +69,16 @@ class CheckpointEvent(Event):
 
 @dataclass
 class FinishedEvent(Event):
-    """The run folder is complete; ``stopped`` is true when the user stopped it early."""
+    """The run folder is complete; ``stopped`` is true when the user stopped it early.
+
+    ``verdict`` is run.json's: the main score with its 95 % interval beside the baselines, the
+    p-value and one sentence (None when the run could not be judged).
+    """
 
     run_dir: str = ""
     metrics: dict[str, Any] = field(default_factory=dict)
     stopped: bool = False
+    verdict: dict[str, Any] | None = None
     kind: str = field(init=False, default="finished")
 
 

@@ -100,36 +100,40 @@ def evaluate_run(
     report["rows_evaluated"] = len(keep)
     report["rows_skipped"] = len(rows) - len(keep)
     report["data_path"] = str(data_path)
-    report["baselines"] = _baselines(run_dir, run_config, folder.info().data_sha256, texts, pairs,
-                                     [labels[i] for i in keep], keep)
+    emit(StatusEvent(message="Running the baselines on the same rows…"))
+    assessment = _assess(run_dir, run_config, folder.info().data_sha256, texts, pairs,
+                         [labels[i] for i in keep], keep, scores)
+    report["baselines"] = assessment.baselines if assessment else {}
+    if assessment is not None:
+        report["verdict"] = assessment.verdict
     return report
 
 
-def _baselines(run_dir: Path, run_config: RunConfig | None, recorded: dict[str, str], texts: list[str],
-               pairs: list[str] | None, labels: list[Any], rows: list[int]) -> dict[str, Any]:
-    """Baselines trained on the run's own training split, scored on these rows.
+def _assess(run_dir: Path, run_config: RunConfig | None, recorded: dict[str, str], texts: list[str],
+            pairs: list[str] | None, labels: list[Any], rows: list[int], scores: np.ndarray) -> Any:
+    """Baselines trained on the run's own training split, scored on these rows, and the verdict.
 
-    ``{}`` when that split can't be rebuilt: the training file moved or its bytes changed
+    None when that split can't be rebuilt: the training file moved or its bytes changed
     (``recorded`` holds the SHA-256 taken when the run began).
     """
     import datasets
 
     from tlstudio.core.data import load_prepared
     from tlstudio.core.errors import TLStudioError
-    from tlstudio.core.evaluation.baselines import run_baselines
+    from tlstudio.core.evaluation.assess import assess_run
     from tlstudio.core.runs.folder import check_data_unchanged
 
     if run_config is None:
-        return {}
+        return None
     try:
         check_data_unchanged(run_dir, recorded)
         prepared = load_prepared(run_config)
     except (TLStudioError, OSError, TypeError, ValueError):
-        return {}  # the training file moved or changed: the model's numbers still stand
+        return None  # the training file moved or changed: the model's numbers still stand
     columns: dict[str, Any] = {"text": texts, "label": labels, "row": rows}
     if pairs is not None:
         columns["text_pair"] = pairs
     train = prepared.splits["train"]
     features = datasets.Features({name: train.features[name] for name in columns})
     prepared.splits["test"] = datasets.Dataset.from_dict(columns, features=features)
-    return run_baselines(prepared)
+    return assess_run(prepared, scores, class_weights=bool(run_config.class_weights), seed=run_config.seed)

@@ -16,17 +16,31 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+BASELINE_TITLES = {"tfidf": "TF-IDF baseline", "majority": "majority baseline", "embeddings": "embeddings baseline"}
+
+
 def _metrics_table(metrics: dict[str, Any]) -> list[str]:
     model = metrics.get("model", {})
     baselines = metrics.get("baselines", {})
     names = [k for k in model if k != "seconds"]
-    lines = ["| metric | fine-tuned model | TF-IDF baseline | majority baseline |", "|---|---|---|---|"]
+    titles = [BASELINE_TITLES.get(key, f"{key} baseline") for key in baselines]
+    lines = ["| metric | fine-tuned model | " + " | ".join(titles) + " |", "|---|---|" + "---|" * len(titles)]
     for name in names:
-        lines.append(
-            f"| {name} | {_fmt(model.get(name))} | {_fmt(baselines.get('tfidf', {}).get(name))} "
-            f"| {_fmt(baselines.get('majority', {}).get(name))} |"
-        )
+        cells = [_fmt(b.get(name)) for b in baselines.values()]
+        lines.append(f"| {name} | {_fmt(model.get(name))} | " + " | ".join(cells) + " |")
     return lines
+
+
+def _verdict_lines(verdict: dict[str, Any] | None) -> list[str]:
+    """The verdict's sentence, the score's 95 % interval and the advice, as the card's summary."""
+    if not verdict:
+        return []
+    main = verdict["score"]
+    lines = [f"**Verdict:** {verdict['text']}", "",
+             f"{main['name']} {main['value']:.4f}, 95 % interval {main['ci_low']:.4f} to {main['ci_high']:.4f} "
+             f"over {main['rows']} test rows.", ""]
+    lines += [f"- {a['text']}" for a in verdict.get("advice", [])]
+    return lines + ([""] if verdict.get("advice") else [])
 
 
 def render_model_card(
@@ -60,7 +74,8 @@ def render_model_card(
     ]
     if labels:
         lines.append(f"- Labels: {', '.join(map(str, labels))}")
-    lines += ["", "## Test results (beside baselines on the same split)", "", *_metrics_table(metrics), ""]
+    lines += ["", "## Test results (beside baselines on the same split)", "", *_verdict_lines(info.get("verdict")),
+              *_metrics_table(metrics), ""]
     lines += ["## Hyperparameters", "", "| setting | value |", "|---|---|"]
     lines += [f"| {label} | {value} |" for label, value in settings_rows(config, "basic", "advanced")]
     lines += [f"| Device / precision | {info.get('device', '')} / {info.get('precision', '')} |", ""]

@@ -61,6 +61,8 @@ class RunInfo:
     memory_adjustments: list[dict[str, int]] = field(default_factory=list)
     train_seconds: float | None = None
     train_samples_per_second: float | None = None
+    verdict: dict[str, Any] | None = None  # build_verdict's: score ± CI, baselines, p-value, text, advice
+    plan: dict[str, Any] | None = None  # the preset's plan (Plan.to_dict) when it set the run's settings
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -71,8 +73,9 @@ class RunInfo:
 
     def to_dict(self) -> dict[str, Any]:
         out = {k: v for k, v in dataclasses.asdict(self).items() if k != "extra"}
-        if not self.memory_adjustments:
-            del out["memory_adjustments"]
+        for key in ("memory_adjustments", "verdict", "plan"):
+            if not out[key]:
+                del out[key]
         return {**out, **self.extra}
 
 

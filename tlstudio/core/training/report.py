@@ -9,7 +9,6 @@ import numpy as np
 
 from tlstudio.core.atomic import write_text
 from tlstudio.core.data.prepared import PreparedData
-from tlstudio.core.evaluation.baselines import run_baselines
 from tlstudio.core.evaluation.metrics import TOP_K_SCORES, detailed_report
 from tlstudio.core.inference.predictor import Predictor
 from tlstudio.core.runs.modelcard import render_model_card
@@ -70,12 +69,24 @@ def write_test_predictions(run_dir: Path, predictor: Predictor, prepared: Prepar
 
 
 def write_reports(
-    run_dir: Path, config: RunConfig, prepared: PreparedData, predictor: Predictor, info: dict[str, Any]
+    run_dir: Path, config: RunConfig, prepared: PreparedData, predictor: Predictor, info: dict[str, Any],
+    log_history: list[dict[str, Any]] | None = None, unk_share: float | None = None,
 ) -> dict[str, Any]:
-    """Write metrics.json, predictions_test.csv and README.md; return the metrics."""
+    """Write metrics.json, predictions_test.csv and README.md; return the metrics.
+
+    The verdict (score with its interval beside the baselines fitted on the same test rows)
+    goes into ``info["verdict"]`` for run.json; the same baselines go into metrics.json.
+    """
+    from tlstudio.core.evaluation.assess import assess_run
+
     metrics, scores = test_report(predictor, prepared)
-    metrics["baselines"] = run_baselines(prepared)
+    assessment = assess_run(prepared, scores, log_history=log_history or [],
+                            class_weights=bool(config.class_weights), unk_share=unk_share, seed=config.seed)
+    metrics["baselines"] = assessment.baselines
+    if assessment.zero_shot is not None:
+        metrics["zero_shot"] = assessment.zero_shot
     metrics["stopped"] = bool(info.get("stopped"))
+    info["verdict"] = assessment.verdict
     RunFolder(run_dir).write_metrics(metrics)
     write_test_predictions(run_dir, predictor, prepared, scores)
     write_text(run_dir / "README.md", render_model_card(config, prepared.summary(), metrics, info))

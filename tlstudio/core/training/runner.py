@@ -307,7 +307,8 @@ def _run(
     trainer.accelerator.wait_for_everyone()
     if rank != 0:
         return RunResult(run_dir, {}, stopped)
-    return _finish(config, data, trainer, tokenizer, run_dir, {**meta, "stopped": stopped}, emit)
+    return _finish(config, data, trainer, tokenizer, run_dir, {**meta, "stopped": stopped}, emit,
+                   unk_share=fit.get("unk_share"))
 
 
 def _train(trainer: Any, checkpoint: Path | None, emit: Observer) -> dict[str, Any]:
@@ -353,7 +354,7 @@ def _memory_adjuster(config: RunConfig, run_dir: Path, meta: dict[str, Any], emi
 
 def _finish(
     config: RunConfig, data: PreparedData, trainer: Any, tokenizer: Any, run_dir: Path,
-    meta: dict[str, Any], emit: Observer,
+    meta: dict[str, Any], emit: Observer, unk_share: float | None = None,
 ) -> RunResult:
     """Save the (best) model, evaluate on the test split, write records, mark complete."""
     from tlstudio.core.evaluation.metrics import main_metric
@@ -373,14 +374,15 @@ def _finish(
     # test predictions must be exactly what `tlstudio predict` gives for this folder.
     predictor = Predictor.load(run_dir, trust_remote_code=config.trust_remote_code)
     meta["repeat_command"] = repeat_command(config)
-    metrics = write_reports(run_dir, config, data, predictor, meta)
+    metrics = write_reports(run_dir, config, data, predictor, meta, trainer.state.log_history, unk_share)
     if not config.keep_checkpoints:
         runfolder.remove_checkpoints(run_dir)
     name = main_metric(data.task)
     value = metrics["model"].get(name)
     RunFolder(run_dir).write_status(RunStatus.COMPLETE, **meta, main_metric=name, main_metric_value=value,
                                     finished=runfolder.now_iso())
-    emit(FinishedEvent(run_dir=str(run_dir), metrics=metrics["model"], stopped=meta["stopped"]))
+    emit(FinishedEvent(run_dir=str(run_dir), metrics=metrics["model"], stopped=meta["stopped"],
+                       verdict=meta.get("verdict")))
     return RunResult(run_dir, metrics, meta["stopped"])
 
 
