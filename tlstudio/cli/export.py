@@ -27,9 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     launch.add_argument("--gpus-per-node", type=int, default=1, help="GPUs (processes) per machine (default: 1)")
     launch.add_argument("--scheduler", default="torchrun", choices=("slurm", "torchrun", "accelerate"),
                         help="which launcher the files are for (default: torchrun)")
-    launch.add_argument("--out", help="folder for the launch files (default: launch/ beside the config)")
+    launch.add_argument("--out", help="folder for the launch files (default: launch/ in the current folder)")
     launch.add_argument("--run-out", help="the run folder the launched training writes "
-                                          "(default: the config's, or DIR/run)")
+                                          "(default: run/ inside the launch folder)")
     launch.set_defaults(func=_launch)
 
 
