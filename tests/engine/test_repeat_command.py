@@ -17,7 +17,7 @@ from tlstudio.core.settings.command import repeat_command
 from tlstudio.core.settings.config import RunConfig
 from tlstudio.core.settings.schema import flag_of, settings_fields
 
-NOT_SETTINGS = {"schema_version", "extra"}  # the file format's own fields, never a flag
+NOT_SETTINGS = {"schema_version", "extra", "planned"}  # the file format's own fields, never a flag
 
 
 def _parse(command: str) -> RunConfig:
@@ -70,6 +70,7 @@ STRATEGIES = {
     "test_size": _floats(0, 1, low_open=True, high_open=True),
     "val_size": _floats(0, 1, high_open=True), "seed": st.integers(0, 2**32 - 1),
     "model": _text, "trust_remote_code": st.booleans(),
+    "preset": st.none() | st.sampled_from(["quick", "balanced", "thorough"]),
     "epochs": _floats(0, 1000, low_open=True), "batch_size": st.integers(1, 4096),
     "learning_rate": _floats(0, 1, low_open=True), "max_length": st.none() | st.integers(8, 100_000),
     "optimizer": st.sampled_from(["adamw", "adam", "rmsprop", "sgd"]),

@@ -27,7 +27,11 @@ PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 
 # Groups: "data" (chosen on the Data page), "model" (Model page), "basic" and "advanced"
 # (the Train page's settings), "output" (where the run goes), "internal" (never a flag).
-GROUPS = ("data", "model", "basic", "advanced", "output", "internal")
+GROUPS = ("data", "model", "plan", "basic", "advanced", "output", "internal")
+PLAN_PRESETS = ("quick", "balanced", "thorough")
+# The settings a preset's plan chooses (core/training/plan.py) when the user leaves them out.
+PLANNED_SETTINGS = ("epochs", "batch_size", "learning_rate", "evals_per_epoch", "early_stopping_patience",
+                    "warmup_ratio")
 
 
 def setting(default: Any = None, *, help: str, group: str, label: str = "",  # noqa: A002
@@ -109,6 +113,12 @@ class RunConfig:
         help="only for a model from a source you trust: its own Python code runs on this "
              "computer (needed only by models whose config has 'auto_map')")
 
+    preset: str | None = setting(
+        group="plan", label="Preset", kind="choice", choices=(*PLAN_PRESETS, "none"), none_flag="none",
+        none_text="none", cli_default="balanced", metavar="{quick,balanced,thorough,none}",
+        help="plan epochs, batch size, learning rate, validation and patience from the data and this "
+             "computer: quick (minutes), balanced or thorough; settings given explicitly win; none: "
+             "the defaults shown")
     epochs: float = setting(
         3.0, group="basic", label="Epochs", kind="float", range=(0.1, 100.0), step=1.0,
         decimals=1, widget="epochsSpin",
@@ -187,6 +197,8 @@ class RunConfig:
         none_text="a new folder under the TL Studio runs folder", metavar="DIR",
         help="the run folder to write")
     schema_version: int = setting(SCHEMA_VERSION, group="internal", help="the settings format's version")
+    planned: list[str] = setting(group="internal", factory=list,
+                                 help="settings the preset's plan fills in before training (those not given)")
     extra: dict[str, Any] = setting(group="internal", factory=dict,
                                     help="settings from newer versions, kept as read")
 
@@ -194,6 +206,8 @@ class RunConfig:
         """Raise :class:`TrainingError` with a clear message for an invalid setting."""
         checks = [
             (self.task is None or self.task in TASKS, f"task must be one of {', '.join(TASKS)}"),
+            (self.preset is None or self.preset in PLAN_PRESETS,
+             f"preset must be one of {', '.join(PLAN_PRESETS)}"),
             (self.optimizer in OPTIMIZERS, f"optimizer must be one of {', '.join(OPTIMIZERS)}"),
             (self.scheduler in SCHEDULERS, f"scheduler must be one of {', '.join(SCHEDULERS)}"),
             (self.device in DEVICES, f"device must be one of {', '.join(DEVICES)}"),

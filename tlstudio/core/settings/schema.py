@@ -30,6 +30,11 @@ def default_of(f: Field) -> Any:
     return f.default
 
 
+def cli_default_of(f: Field) -> Any:
+    """What the command line takes when the flag is left out (the schema default unless declared)."""
+    return f.metadata["cli_default"] if "cli_default" in f.metadata else default_of(f)
+
+
 def flag_of(f: Field) -> str:
     """The CLI flag: declared, or ``--`` plus the name with dashes."""
     return f.metadata.get("flag") or "--" + f.name.replace("_", "-")

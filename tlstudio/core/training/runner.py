@@ -260,6 +260,7 @@ def _run(
     )
     from tlstudio.core.runs import folder as runfolder
     from tlstudio.core.system.device import choose_device, choose_precision
+    from tlstudio.core.training.preset import apply_plan, plan_line, plan_record
 
     store = RunFolder(run_dir)
     if resume:
@@ -275,6 +276,10 @@ def _run(
             "precision": precision, "fit_warnings": fit["warnings"], "world_size": size,
             "pid": os.getpid(), "host": socket.gethostname(),  # so a dead run reads "interrupted"
             "data_sha256": runfolder.data_fingerprints([config.data_path, config.test_file])}
+    if not resume and (plan := apply_plan(config, data, device, info.parameters)) is not None:
+        line = plan_line(config, data, plan)
+        meta["plan"] = plan_record(config, plan, line)
+        emit(StatusEvent(message=line))
     if rank == 0:
         runfolder.check_writable(run_dir)
         runfolder.check_free_space(run_dir, disk_needed(info, config, resume))
