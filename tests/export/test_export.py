@@ -160,3 +160,26 @@ def test_missing_onnx_packages_are_named_before_any_work(trained_run, tmp_path, 
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "onnxruntime" in err and "tlstudio[export]" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_sentence_pair_regression_exports_with_the_same_scores(tiny_model_dir, tmp_path, capsys):
+    run = tmp_path / "pairs"
+    assert main(["train", str(DATA / "stsb_300.csv"), "--out", str(run), "--model", str(tiny_model_dir),
+                 "--text-column", "sentence1", "--text-column", "sentence2", "--label-column", "score",
+                 "--task", "regression", "--epochs", "1", "--max-length", "24", "--precision", "fp32"]) == 0
+    report = _export(run, "onnx", tmp_path / "out", capsys)
+    parity = report["parity"]
+    assert report["task"] == "regression" and parity["accuracy_change_points"] is None
+    assert parity["max_abs_diff"] <= 1e-4 and parity["label_agreement"] == 1.0
+    card = (tmp_path / "out" / "README.md").read_text()
+    assert "| Accuracy change | n/a |" in card
+
+
+def test_int8_warns_only_when_accuracy_drops_more_than_a_point():
+    from tlstudio.core.export import _warnings
+
+    assert _warnings("onnx-int8", {"max_abs_diff": 0.05, "accuracy_change_points": -0.5}) == []
+    [warning] = _warnings("onnx-int8", {"max_abs_diff": 0.05, "accuracy_change_points": -2.5})
+    assert "drops by 2.5 points" in warning
+    [warning] = _warnings("onnx", {"max_abs_diff": 3e-3, "accuracy_change_points": 0.0})
+    assert "differ from PyTorch's by up to 0.003" in warning
