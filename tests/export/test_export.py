@@ -183,3 +183,35 @@ def test_int8_warns_only_when_accuracy_drops_more_than_a_point():
     assert "drops by 2.5 points" in warning
     [warning] = _warnings("onnx", {"max_abs_diff": 3e-3, "accuracy_change_points": 0.0})
     assert "differ from PyTorch's by up to 0.003" in warning
+
+
+def test_long_texts_are_read_in_windows_and_counted(onnx_export, tmp_path):
+    import numpy as np
+
+    from tlstudio.core.export.standalone import ExportedModel
+
+    out, _ = onnx_export
+    model = ExportedModel(out)
+    short, long = "bad food", " ".join(["great phone", "awful service"] * 30)
+    plain = model.predict_scores([short, long])
+    model.stride = 8
+    windowed = model.predict_scores([short, long])
+    assert model.windowed_rows == 1
+    assert np.allclose(windowed[0], plain[0], atol=1e-6)  # a short text is one window: unchanged
+    model.tokenizer.enable_truncation(32, stride=8)
+    first = model.tokenizer.encode(long)
+    windows = [first, *first.overflowing]
+    model.tokenizer.enable_truncation(32)
+    assert len(windows) > 3 and all(len(w.ids) <= 32 for w in windows)
+    expected = model.scores(model._run(windows).mean(axis=0, keepdims=True))[0]
+    assert np.allclose(windowed[1], expected, atol=1e-6)
+    model.aggregate = "max"
+    expected_max = model.scores(model._run(windows).max(axis=0, keepdims=True))[0]
+    assert np.allclose(model.predict_scores([long])[0], expected_max, atol=1e-6)
+
+    source = tmp_path / "in.csv"
+    source.write_text(f"text\n{short}\n{long}\ngood\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(out / "predict.py"), "--input", str(source), "--output",
+                             str(tmp_path / "o.csv"), "--stride", "8"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "1 of 3 rows were longer than 32 tokens and were read in windows" in result.stderr

@@ -47,6 +47,9 @@ class ExportedModel:
             str(folder / (model_file or self.config["model_file"])), options,
             providers=["CPUExecutionProvider"])
         self.inputs = [i.name for i in self.session.get_inputs()]
+        self.stride: int | None = None  # set: long texts are read in windows (see window_logits)
+        self.aggregate = "mean"
+        self.windowed_rows = 0  # rows the last call read in more than one window
 
     def logits(self, texts: list[str], pairs: list[str] | None = None) -> np.ndarray:
         """Raw model outputs for one batch."""
@@ -58,9 +61,46 @@ class ExportedModel:
         feed = {name: np.asarray(arrays[name], dtype=np.int64) for name in self.inputs}
         return self.session.run(None, feed)[0]
 
+    def window_logits(self, texts: list[str], stride: int, aggregate: str = "mean",
+                      batch_size: int = 32) -> tuple[np.ndarray, int]:
+        """Logits of texts read in overlapping windows (``stride`` tokens shared); rows windowed.
+
+        A text longer than the max length is cut into windows of at most max length tokens
+        that overlap by ``stride``; its windows' logits are averaged (or their maximum taken).
+        """
+        self.tokenizer.enable_truncation(int(self.config["max_length"]), stride=stride)
+        try:
+            windows = [[e, *e.overflowing] for e in self.tokenizer.encode_batch([_clean(t) for t in texts])]
+        finally:
+            self.tokenizer.enable_truncation(int(self.config["max_length"]))
+        flat = [w for row in windows for w in row]
+        logits = []
+        for start in range(0, len(flat), batch_size):
+            logits.append(self._run(flat[start:start + batch_size]))
+        logits = np.concatenate(logits) if logits else np.zeros((0, max(1, len(self.label_names))))
+        combine = np.max if aggregate == "max" else np.mean
+        out, start = [], 0
+        for row in windows:
+            out.append(combine(logits[start:start + len(row)], axis=0))
+            start += len(row)
+        return np.asarray(out), sum(len(row) > 1 for row in windows)
+
+    def _run(self, encodings: list) -> np.ndarray:
+        """Logits for encodings of any lengths (padded here to the longest)."""
+        width = max(len(e.ids) for e in encodings)
+        pad = int(self.config["pad_token_id"])
+        arrays = {"input_ids": [e.ids + [pad] * (width - len(e.ids)) for e in encodings],
+                  "attention_mask": [e.attention_mask + [0] * (width - len(e.ids)) for e in encodings],
+                  "token_type_ids": [e.type_ids + [0] * (width - len(e.ids)) for e in encodings]}
+        feed = {name: np.asarray(arrays[name], dtype=np.int64) for name in self.inputs}
+        return self.session.run(None, feed)[0]
+
     def predict_scores(self, texts: list[str], pairs: list[str] | None = None,
                        batch_size: int = 32, calibrated: bool = True) -> np.ndarray:
         """Probabilities (or regression values) in input order; batches are length-sorted."""
+        if self.stride is not None and pairs is None:
+            logits, self.windowed_rows = self.window_logits(texts, self.stride, self.aggregate, batch_size)
+            return self.scores(logits, calibrated)
         texts = [_clean(t) for t in texts]
         pairs = [_clean(p) for p in pairs] if pairs is not None else None
         lengths = [len(t) + (len(pairs[i]) if pairs else 0) for i, t in enumerate(texts)]
@@ -179,10 +219,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", help="the .onnx file to use (default: the exported one)")
     parser.add_argument("--raw", action="store_true", help="don't escape cells spreadsheets run as formulas")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--stride", type=int, help="read texts longer than the model's max length in "
+                        "overlapping windows sharing this many tokens (default: cut them off)")
+    parser.add_argument("--aggregate", choices=("mean", "max"), default="mean",
+                        help="how the windows' scores combine (default: mean of their logits)")
     args = parser.parse_args(argv)
     if args.input and not args.output:
         parser.error("--input needs --output")
     model = ExportedModel(HERE, args.model)
+    if args.stride is not None:
+        if len(model.text_columns) > 1 or not 0 <= args.stride < int(model.config["max_length"]) // 2:
+            parser.error("--stride works on single-text models and must be below half the max length "
+                         f"({model.config['max_length']} tokens)")
+        model.stride, model.aggregate = args.stride, args.aggregate
     if args.text is not None:
         pairs = [args.pair or ""] if len(model.text_columns) > 1 or args.pair is not None else None
         row = model.predict_scores([args.text], pairs)[0]
@@ -194,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(describe(model, row))
         return 0
     count = predict_csv(model, Path(args.input), Path(args.output), raw=args.raw)
+    if args.stride is not None:
+        sys.stderr.write(f"{model.windowed_rows} of {count} rows were longer than "
+                         f"{model.config['max_length']} tokens and were read in windows\n")
     print(json.dumps({"rows": count, "output": args.output}) if args.json
           else f"{count} rows written to {args.output}")
     return 0
