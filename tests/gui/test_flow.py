@@ -25,6 +25,10 @@ def test_drop_train_evaluate_predict_export(ready_window, qtbot, tmp_path):
     assert x is not None and len(x) >= 2  # points in the loss plot
     assert (Path(result.run_dir) / "run.json").exists()
     qtbot.waitUntil(lambda: not train.running, timeout=60_000)
+    from tlstudio.core.runs.store import RunFolder
+
+    verdict = RunFolder(result.run_dir).info().verdict
+    assert verdict["text"] and verdict["text"] in train.status.text()  # the finished line says it
 
     window.show_page("evaluate")
     table = window.pages["evaluate"].metrics_table

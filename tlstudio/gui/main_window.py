@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
             self.sidebar.addItem(item)
             self.stack.addWidget(self.pages[key])
             self.pages[key].next_requested.connect(self.show_page)
+        self.pages["evaluate"].advice_chosen.connect(self._on_evaluate_advice_chosen)
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -204,6 +205,10 @@ class MainWindow(QMainWindow):
         self._update_navigation()  # a resumed run opens the Train page without data or model
         if not training and self._close_when_stopped:
             QTimer.singleShot(0, self.close)
+
+    def _on_evaluate_advice_chosen(self, advice_id: str) -> None:
+        self.pages["train"].apply_advice(advice_id)  # type: ignore[attr-defined]
+        self.show_page("train")
 
     def _on_runs_run_opened(self, run_dir: str) -> None:
         self.state.set_run(run_dir)

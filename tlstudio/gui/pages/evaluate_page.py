@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +38,7 @@ from tlstudio.gui.pages.evaluate_other import (
     file_result,
 )
 from tlstudio.gui.state import AppState
+from tlstudio.gui.verdict_panel import VerdictPanel
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
 EXPORT_FORMATS = (("Model folder", "hf"), ("ONNX", "onnx"), ("ONNX int8", "onnx-int8"))
@@ -62,6 +63,8 @@ def _fmt(value: Any) -> str:
 
 class EvaluatePage(Page):
     """How good is the model, compared with what a simple method gets?"""
+
+    advice_chosen = Signal(str)  # a verdict's one-click fix (e.g. "class_weights"): the Train page applies it
 
     def __init__(self, state: AppState, host: WorkerHost, parent: QWidget | None = None) -> None:
         super().__init__("Evaluate", "Scores on rows the model never saw (the run's test split, "
@@ -108,6 +111,9 @@ class EvaluatePage(Page):
         self.body.addWidget(self.run_label)
         self.body.addWidget(self.sources)
         self.body.addWidget(self.headline)
+        self.verdict = VerdictPanel()
+        self.verdict.advice_chosen.connect(self.advice_chosen)
+        self.body.addWidget(self.verdict)
         self.metrics_table = _table("metricsTable", "Metrics")
         self.per_class = _table("perClassTable", "Per-class metrics")
         self.confusion = named(QTableWidget(), "confusionMatrix", "Confusion matrix")
@@ -189,6 +195,7 @@ class EvaluatePage(Page):
         metrics = self._metrics
         self.sources.caption.setText(describe_source(result, self._state.run_dir))
         self._fill_metrics(metrics)
+        self.verdict.show_verdict(metrics.get("verdict"))
         self._fill_per_class(metrics.get("per_class") or {})
         self._fill_confusion(metrics.get("confusion_matrix") or [], metrics.get("label_names") or [])
         self._fill_mistakes(metrics.get("misclassified") or [])
@@ -429,7 +436,9 @@ def _load_evaluation(run_dir: Path) -> tuple[dict[str, Any], list[dict[str, str]
     from tlstudio.core.runs.store import RunFolder
 
     folder = RunFolder(run_dir)
-    return folder.metrics().to_dict(), [prediction_cells(p) for p in folder.predictions()]
+    metrics = folder.metrics().to_dict()
+    metrics.setdefault("verdict", folder.info().verdict)  # run.json holds the test split's verdict
+    return metrics, [prediction_cells(p) for p in folder.predictions()]
 
 
 def prediction_cells(prediction: Any) -> dict[str, str]:

@@ -369,9 +369,12 @@ class TrainPage(Page):
         from tlstudio.core.evaluation.metrics import headline_metric
         from tlstudio.core.runs.store import RunFolder
 
-        key = headline_metric(flat, RunFolder(result.run_dir).info().task or metrics.get("task"))
+        info = RunFolder(result.run_dir).info()
+        key = headline_metric(flat, info.task or metrics.get("task"))
         headline = (f" Test {key.removeprefix('eval_').replace('_', ' ')}: {flat[key]:.3f}."
                     if key and isinstance(flat.get(key), (int, float)) else "")
+        if info.verdict and info.verdict.get("text"):  # the score beside the baselines, in words
+            headline += f" {info.verdict['text']}"
         took = duration(time.monotonic() - self._started_at)
         if self.progress.maximum() == 0:
             self.progress.setRange(0, 1)
@@ -410,6 +413,22 @@ class TrainPage(Page):
         self._control = None
         self.stop_button.setToolTip("Stop after the current step; the best model so far is kept")
         self._set_running(False)
+
+    def apply_advice(self, advice_id: str) -> None:
+        """A verdict's one-click fix: twice the epochs of the run shown, or class weights on."""
+        if advice_id == "class_weights":
+            self.settings.set_value("class_weights", True)
+        elif advice_id == "train_longer":
+            epochs = float(self.settings.value_of("epochs"))
+            if self._state.run_dir is not None:
+                from tlstudio.core.runs.store import RunFolder
+
+                folder = RunFolder(self._state.run_dir)
+                if folder.has_config():
+                    epochs = folder.config().epochs
+            self.settings.set_value("epochs", min(100.0, epochs * 2))
+        self.settings.preset.setCurrentText("Custom")
+        self.status.setText("Settings changed as the verdict advised: press Start to train again.")
 
     def request_stop_for_close(self) -> bool:
         """Ask a running job to stop; True when something was running."""

@@ -1,0 +1,80 @@
+"""The verdict on the Evaluate page: score ± interval beside each baseline, the p-value, the
+sentence and the advice; advice that one click can act on is a button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from tlstudio.gui.pages.base import label, named
+
+# Advice whose fix is a setting on the Train page: the button's text and what it says it does.
+ACTIONS = {
+    "train_longer": ("Train longer", "Back to Train with twice the epochs"),
+    "class_weights": ("Use class weights", "Back to Train with 'Weight rare classes' ticked"),
+}
+
+
+def _interval(entry: dict[str, Any]) -> str:
+    return f"{entry['value']:.3f} (95 % interval {entry['ci_low']:.3f} to {entry['ci_high']:.3f})"
+
+
+def verdict_rows(verdict: dict[str, Any]) -> list[str]:
+    """One line for the model and one per baseline, with the p-value against it."""
+    main = verdict["score"]
+    rows = [f"Your model: {main['name'].replace('_', ' ')} {_interval(main)} on {main['rows']} test rows"]
+    for entry in (verdict.get("baselines") or {}).values():
+        rows.append(f"{entry['name'][0].upper()}{entry['name'][1:]}: {_interval(entry)}, "
+                    f"p = {entry['p_value']:.2g}")
+    return rows
+
+
+class VerdictPanel(QGroupBox):
+    """Shows a run's (or an evaluated file's) verdict; emits ``advice_chosen(id)`` for a fix."""
+
+    advice_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Verdict", parent)
+        self.setObjectName("verdictBox")
+        layout = QVBoxLayout(self)
+        self.sentence = named(label("", "big", wrap=True), "verdictLabel", "Verdict")
+        self.scores = named(label("", "hint", wrap=True), "verdictScores", "Scores beside the baselines")
+        self.advice = named(label("", wrap=True), "verdictAdvice", "Advice")
+        self.buttons = QHBoxLayout()
+        for widget in (self.sentence, self.scores, self.advice):
+            layout.addWidget(widget)
+        layout.addLayout(self.buttons)
+        self.show_verdict(None)
+
+    def show_verdict(self, verdict: dict[str, Any] | None) -> None:
+        """Fill the panel (hidden when there is no verdict, e.g. a run from an older version)."""
+        while self.buttons.count():
+            item = self.buttons.takeAt(0)
+            if (widget := item.widget()) is not None:
+                widget.setParent(None)  # gone now, not at the next event loop turn
+                widget.deleteLater()
+        self.setVisible(bool(verdict))
+        if not verdict:
+            return
+        self.sentence.setText(verdict.get("text", ""))
+        self.scores.setText("\n".join(verdict_rows(verdict)))
+        advice = verdict.get("advice") or []
+        self.advice.setText("\n".join(f"• {a['text']}" for a in advice))
+        self.advice.setVisible(bool(advice))
+        for item in advice:
+            if item["id"] in ACTIONS:
+                text, tip = ACTIONS[item["id"]]
+                button = named(QPushButton(text), f"advice_{item['id']}", text, tip)
+                button.clicked.connect(lambda _=False, key=item["id"]: self.advice_chosen.emit(key))
+                self.buttons.addWidget(button)
+        self.buttons.addStretch(1)
+
+    def button(self, advice_id: str) -> QPushButton | None:
+        """The button for ``advice_id`` (None when that advice isn't shown or has no one-click fix)."""
+        return self.findChild(QPushButton, f"advice_{advice_id}")
+
+
+__all__ = ["VerdictPanel", "ACTIONS", "verdict_rows"]
