@@ -39,7 +39,7 @@ def _record_uses(path: Path) -> list[str]:
     found = []
     for node in ast.walk(tree):
         if (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-                and any(name in node.value for name in RECORDS)):
+                and node.value in RECORDS):  # a path part; sentences may name the files
             found.append(f"{path.name}:{node.lineno}: {node.value!r}")
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tlstudio.core.runs.folder"):
             found += [f"{path.name}:{node.lineno}: imports {a.name}" for a in node.names if a.name in RECORD_NAMES]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +11,6 @@ from typing import Any
 import numpy as np
 
 from tlstudio.core.errors import ModelError
-from tlstudio.core.runs.folder import PREDICTIONS_CSV
 
 Scorer = Callable[[list[str], list[str] | None, int], np.ndarray]
 
@@ -28,16 +26,14 @@ class TestSplit:
 
 def read_test_split(run_dir: Path) -> TestSplit:
     """Texts and true labels of the run's test split, as the run wrote them."""
-    path = Path(run_dir) / PREDICTIONS_CSV
-    if not path.is_file():
-        raise ModelError(f"'{run_dir}' has no test predictions ({PREDICTIONS_CSV}), which the "
-                         "export checks the exported model against. Export a finished run.")
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    from tlstudio.core.runs.store import RunFolder
+
+    rows = RunFolder(run_dir).predictions()
     if not rows:
-        raise ModelError(f"'{path}' has no rows to check the exported model on.")
-    pairs = [r["text_pair"] for r in rows] if "text_pair" in rows[0] else None
-    return TestSplit([r["text"] for r in rows], pairs, [r["true"] for r in rows])
+        raise ModelError(f"'{run_dir}' has no test predictions (predictions_test.csv), which the "
+                         "export checks the exported model against. Export a finished run.")
+    pairs = [r.text_pair or "" for r in rows] if rows[0].text_pair is not None else None
+    return TestSplit([r.text for r in rows], pairs, [r.true for r in rows])
 
 
 def labels_of(task: str, label_names: list[str], scores: np.ndarray) -> list[Any]:

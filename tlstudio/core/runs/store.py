@@ -22,6 +22,7 @@ from tlstudio.core.errors import RunFolderError
 from tlstudio.core.runs import folder as files
 from tlstudio.core.runs.lock import LOCK_FILE, is_locked
 from tlstudio.core.runs.resume import ResumePoint, checkpoint_history
+from tlstudio.core.runs.tables import PredictionRow, prediction_row, read_history
 from tlstudio.core.settings.config import RunConfig
 
 
@@ -112,23 +113,6 @@ class Metrics:
         return {**out, **self.extra}
 
 
-@dataclass
-class PredictionRow:
-    """One row of ``predictions_test.csv``, by the columns the engine writes."""
-
-    row: int
-    text: str
-    true: str
-    prediction: str
-    scores: dict[str, float]
-    text_pair: str | None = None
-
-    @property
-    def confidence(self) -> float | None:
-        """The predicted class's probability (None for regression and multi-label)."""
-        return self.scores.get(f"prob_{self.prediction}")
-
-
 class RunFolder:
     """A run folder on disk; ``RunFolder(path).info()``, ``.config()``, ``.metrics()`` …"""
 
@@ -213,7 +197,7 @@ class RunFolder:
     def history(self) -> list[dict[str, Any]]:
         """``history.csv`` rows (``kind`` train/eval, numbers as floats); else the latest
         checkpoint's log history for an unfinished run; [] when there is neither."""
-        return _read_history(self.path / files.HISTORY_CSV) or checkpoint_history(self.path)
+        return read_history(self.path / files.HISTORY_CSV) or checkpoint_history(self.path)
 
     def predictions(self, limit: int = 200_000) -> list[PredictionRow]:
         """The test split's predictions, formula escaping undone ([] when there are none)."""
@@ -229,7 +213,7 @@ class RunFolder:
                 if i >= limit:
                     break
                 record = dict(zip(header, (unescape_cell(c) for c in cells), strict=False))
-                out.append(_prediction_row(record, i))
+                out.append(prediction_row(record, i))
         return out
 
     # --- resuming ----------------------------------------------------------------------
@@ -304,6 +288,25 @@ class RunFolder:
             except OSError:
                 pass
 
+    def write_history(self, log_history: list[dict[str, Any]]) -> None:
+        """``history.csv`` from the Trainer's log history."""
+        files.write_history(self.path, log_history)
+
+    def save_model(self, model: Any, tokenizer: Any) -> None:
+        """The trained model and tokenizer, moved into place only once fully written."""
+        files.save_model(model, tokenizer, self.path)
+
+    def remove_checkpoints(self) -> None:
+        files.remove_checkpoints(self.path)
+
+    def discard_failed(self, keep_checkpoints: bool) -> None:
+        """What a failed run can't use: half-written checkpoints, model weights, and (unless a
+        resume could get past the failure) its checkpoints. Frees disk before anything is written."""
+        files.remove_partial_checkpoints(self.path)
+        files.remove_model_files(self.path)
+        if not keep_checkpoints:
+            files.remove_checkpoints(self.path)
+
     def write_config(self, config: RunConfig) -> None:
         from tlstudio.core.atomic import write_text
 
@@ -361,50 +364,6 @@ def check_target(run_dir: Path, resume: bool, restart: bool = False, *, locked: 
         else:
             hint = "choose an empty folder"
         raise RunFolderError(f"The output folder '{run_dir}' is not empty: {hint}, or pick another --out.")
-
-
-def _number(value: str) -> Any:
-    if value == "":
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        return value
-
-
-def _read_history(path: Path) -> list[dict[str, Any]]:
-    if not path.is_file():
-        return []
-    with open(path, encoding="utf-8", newline="") as handle:
-        return [{k: (v if k == "kind" else _number(v)) for k, v in row.items()} for row in csv.DictReader(handle)]
-
-
-def _float(value: str | None) -> float | None:
-    try:
-        return float(value or "")
-    except ValueError:
-        return None
-
-
-def _prediction_row(record: dict[str, str], index: int) -> PredictionRow:
-    """A row by its columns; many-class files hold ``topK``/``prob_topK`` pairs, not every class."""
-    if "top1" in record:
-        found, k = {}, 1
-        while f"top{k}" in record:
-            found[f"prob_{record[f'top{k}']}"] = _float(record.get(f"prob_top{k}"))
-            k += 1
-    else:
-        found = {k: _float(v) for k, v in record.items() if k.startswith("prob_") or k == "score"}
-    scores = {k: v for k, v in found.items() if v is not None}
-    row = record.get("row", "")
-    return PredictionRow(
-        row=int(row) if row.isdigit() else index,
-        text=record.get("text", ""),
-        true=record.get("true", ""),
-        prediction=record.get("prediction", ""),
-        scores=scores,
-        text_pair=record.get("text_pair"),
-    )
 
 
 __all__ = ["Metrics", "PredictionRow", "RunFolder", "RunInfo", "RunStatus"]

@@ -146,16 +146,12 @@ def _record_failure(run_dir: Path, exc: BaseException, message: str, created: bo
 
     A run that failed before it wrote anything leaves no folder behind when it made the folder.
     """
-    from tlstudio.core.runs import folder as runfolder
 
     folder = RunFolder(run_dir)
     if not folder.is_run():
         _drop_if_only_lock(run_dir, created)
         return
-    runfolder.remove_partial_checkpoints(run_dir)
-    runfolder.remove_model_files(run_dir)
-    if not _keeps_checkpoints(exc, message):
-        runfolder.remove_checkpoints(run_dir)
+    folder.discard_failed(keep_checkpoints=_keeps_checkpoints(exc, message))
     folder.record_failure(message)
 
 
@@ -372,8 +368,9 @@ def _finish(
     emit(StatusEvent(message="Saving the model…", phase="finishing"))
     quiet_libraries()  # the Trainer re-enables hub progress bars when it finishes
     model = trainer.accelerator.unwrap_model(trainer.model)
-    runfolder.save_model(model, tokenizer, run_dir)
-    runfolder.write_history(run_dir, trainer.state.log_history)
+    store = RunFolder(run_dir)
+    store.save_model(model, tokenizer)
+    store.write_history(trainer.state.log_history)
     emit(StatusEvent(message="Evaluating on the test split and running baselines…"))
     # Reload from disk: the trained object may still carry the Trainer's autocast wrapper, and
     # test predictions must be exactly what `tlstudio predict` gives for this folder.
@@ -381,11 +378,11 @@ def _finish(
     meta["repeat_command"] = repeat_command(config)
     metrics = write_reports(run_dir, config, data, predictor, meta, trainer.state.log_history, unk_share)
     if not config.keep_checkpoints:
-        runfolder.remove_checkpoints(run_dir)
+        store.remove_checkpoints()
     name = main_metric(data.task)
     value = metrics["model"].get(name)
-    RunFolder(run_dir).write_status(RunStatus.COMPLETE, **meta, main_metric=name, main_metric_value=value,
-                                    finished=runfolder.now_iso())
+    store.write_status(RunStatus.COMPLETE, **meta, main_metric=name, main_metric_value=value,
+                       finished=runfolder.now_iso())
     emit(FinishedEvent(run_dir=str(run_dir), metrics=metrics["model"], stopped=meta["stopped"],
                        verdict=meta.get("verdict")))
     return RunResult(run_dir, metrics, meta["stopped"])
