@@ -11,7 +11,6 @@ from pathlib import Path
 
 from tlstudio.core.atomic import write_text
 from tlstudio.core.errors import TLStudioError
-from tlstudio.core.runs.folder import CONFIG_JSON
 
 SCHEDULERS = ("slurm", "torchrun", "accelerate")
 PORT = 29500
@@ -19,16 +18,22 @@ _ACCELERATE_PRECISION = {"fp16": "fp16", "bf16": "bf16"}
 
 
 def _load_config(path: str | Path):
+    """The RunConfig of a run folder (through RunFolder) or of a config file named directly."""
+    from tlstudio.core.runs.store import RunFolder
     from tlstudio.core.settings.config import RunConfig
 
     path = Path(path)
-    file = path / CONFIG_JSON if path.is_dir() else path
-    if not file.is_file():
-        raise TLStudioError(f"'{path}' is neither a run folder nor a {CONFIG_JSON}.")
+    if path.is_dir():
+        folder = RunFolder(path)
+        if not folder.has_config():
+            raise TLStudioError(f"'{path}' is neither a run folder nor a run_config.json.")
+        return folder.config()
+    if not path.is_file():
+        raise TLStudioError(f"'{path}' is neither a run folder nor a run_config.json.")
     try:
-        return RunConfig.load(file)
+        return RunConfig.load(path)
     except (OSError, ValueError, TypeError) as exc:
-        raise TLStudioError(f"'{file}' can't be read as a run config ({exc}).") from exc
+        raise TLStudioError(f"'{path}' can't be read as a run config ({exc}).") from exc
 
 
 def train_arguments(config_path: str | Path, run_out: str | Path) -> list[str]:
