@@ -43,3 +43,35 @@ def test_evaluate_page_shows_the_verdict_and_class_weights_is_one_click(ready_wi
     button.click()
     assert window.current_page() == "train"
     assert train.settings.value_of("class_weights") is True
+
+
+def test_one_class_data_turns_start_and_next_off_and_says_why(ready_window, qtbot, data_dir, tmp_path):
+    import shutil
+
+    from gui_helpers import load_data
+
+    window = ready_window
+    data, train = window.pages["data"], window.pages["train"]
+    assert train.start_button.isEnabled() and data.next_button.isEnabled()  # the good file first
+    one_class = tmp_path / "one_class.csv"
+    shutil.copy(data_dir / "bad" / "one_class.csv", one_class)
+    window.show_page("data")
+    load_data(qtbot, window, one_class)
+    qtbot.waitUntil(lambda: not data.next_button.isEnabled(), timeout=60_000)
+    assert "same label" in data.blocked_note.text() and data.blocked_note.isVisible()
+    assert not train.start_button.isEnabled()
+    assert "same label" in train.blocked_note.text() and "Data page" in train.blocked_note.text()
+    train.start()  # the shortcut path: still refused, nothing launched
+    assert not train.running and not window.host.busy
+
+    load_data(qtbot, window, _copy_good(data_dir, tmp_path))
+    qtbot.waitUntil(lambda: data.next_button.isEnabled(), timeout=60_000)
+    assert train.start_button.isEnabled() and not train.blocked_note.isVisible()
+
+
+def _copy_good(data_dir, tmp_path):
+    import shutil
+
+    good = tmp_path / "good.csv"
+    shutil.copy(data_dir / "sentiment_120.csv", good)
+    return good

@@ -40,6 +40,15 @@ class AppState(QObject):
     def has_data(self) -> bool:
         return self.report is not None
 
+    @property
+    def blocking_problem(self) -> Any:
+        """The data's first problem that makes training impossible (an "error"), else None.
+
+        The engine refuses such data too; the pages use this to say why before Start.
+        """
+        problems = getattr(self.report, "problems", None) or []
+        return next((p for p in problems if p.severity == "error"), None)
+
     def set_inspection(self, inspection: Any) -> None:
         self.inspection = inspection
         self.data_changed.emit()

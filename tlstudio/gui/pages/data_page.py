@@ -121,6 +121,9 @@ class DataPage(Page):
         splitter.setStretchFactor(1, 2)
         side.setMinimumWidth(300)
         self.body.addWidget(splitter)
+        self.blocked_note = named(label("", "big", wrap=True), "blockedNote", "Why the data can't be trained on")
+        self.blocked_note.hide()
+        self.body.addWidget(self.blocked_note)
         self.next_button = self.add_next_button("Next: choose a model  →", "model")
         self.next_button.setEnabled(False)
         self.demo_button.clicked.connect(self.open_demo)
@@ -245,12 +248,21 @@ class DataPage(Page):
                             f"{loaded.format.upper()}{', ' + delim if delim else ''}, "
                             f"{loaded.encoding}")
         self._set_form_enabled(True)
-        self.next_button.setEnabled(True)
         settings.add_recent_file(str(loaded.path))
         self._state.has_header = self._has_header
         self._state.set_inspection(result)
+        self._show_blocking(self._state.blocking_problem)
         self._update_training_notice()
         self.file_loaded.emit(str(loaded.path))
+
+    def _show_blocking(self, problem: Any) -> None:
+        """Next stays off while the data can't be trained on; the note says why and what to do."""
+        self.next_button.setEnabled(problem is None)
+        text = "" if problem is None else (f"Can't train on this data yet: {problem.message} Fix the file "
+                                           "and open it again, or change the columns above.")
+        self.blocked_note.setText(text)
+        self.blocked_note.setVisible(bool(text))
+        self.next_button.setToolTip(text or "Choose a model")
 
     def _on_inspect_failed(self, message: str, details: str) -> None:
         self._busy = False

@@ -59,6 +59,7 @@ class TrainPage(Page):
         self._total_steps = 0
         self._build()
         state.data_changed.connect(self._update_data_note)
+        state.data_changed.connect(self._update_start)
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self.curves.draw)
@@ -94,6 +95,8 @@ class TrainPage(Page):
         self.pause_button.setEnabled(False)
         self.stop_button.setEnabled(False)
         self.start_button.clicked.connect(self.start)
+        self.blocked_note = named(label("", wrap=True), "startBlockedNote", "Why Start is off")
+        self.blocked_note.hide()
         self.pause_button.clicked.connect(self._on_pause_clicked)
         self.stop_button.clicked.connect(self.stop)
 
@@ -139,6 +142,7 @@ class TrainPage(Page):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(6, 0, 0, 0)
         right_layout.addLayout(buttons)
+        right_layout.addWidget(self.blocked_note)
         right_layout.addWidget(self.status)
         right_layout.addWidget(self.progress)
         right_layout.addWidget(self.stats)
@@ -188,6 +192,9 @@ class TrainPage(Page):
             return
         if not self._state.has_data:
             self.banner.show_error("Open a data file first (Data page).")
+            return
+        if self._state.blocking_problem is not None:  # e.g. Ctrl+Return while Start is off
+            self._update_start()
             return
         config = self.settings.fill_config(self._state.base_config())
         try:
@@ -271,6 +278,14 @@ class TrainPage(Page):
             self.status.setText("Paused. Press Resume to continue.")
             self._log("Paused.")
 
+    def _update_start(self) -> None:
+        """Start is off while a run goes, or while the data can't be trained on (then it says why)."""
+        problem = None if self.running else self._state.blocking_problem
+        self.start_button.setEnabled(not self.running and problem is None)
+        text = "" if problem is None else f"Can't start: {problem.message} Fix it on the Data page."
+        self.blocked_note.setText(text)
+        self.blocked_note.setVisible(bool(text))
+
     def _set_running(self, running: bool) -> None:
         self.start_button.setEnabled(not running)
         self.pause_button.setEnabled(running)
@@ -290,6 +305,8 @@ class TrainPage(Page):
         self._state.set_training(running, self._run_data if running else None,
                                  str(self._resuming.run_dir) if self._resuming else None)
         self._update_data_note()
+        if not running:
+            self._update_start()
 
     def _update_data_note(self) -> None:
         """Say which file the run trains on, and which one the next Start would use."""
