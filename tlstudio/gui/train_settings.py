@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QLabel,
     QMessageBox,
     QSpinBox,
     QToolButton,
@@ -151,6 +152,11 @@ class TrainSettings(QWidget):
                             "Thorough: more epochs, a gentler learning rate.")
         self.preset.addItems([*PRESETS, "Custom"])
         form.addRow("Preset", self.preset)
+        self.preset_times = named(QLabel(""), "presetTimes", "How long each preset takes")
+        self.preset_times.setWordWrap(True)
+        self.preset_times.setProperty("role", "hint")
+        form.addRow("", self.preset_times)
+        self._plans: dict[str, dict[str, Any]] = {}  # preset name -> settings planned for this data
         self._add_rows(form, "basic")
         layout.addWidget(basic)
         layout.addWidget(self._advanced_box())
@@ -236,8 +242,27 @@ class TrainSettings(QWidget):
             return
         set_widget_value(field_of(name), self.widgets[name], value)
 
+    def set_plans(self, plans: dict[str, Any]) -> None:
+        """Presets planned for the data and model at hand (name -> :class:`Plan`), with their times.
+
+        The shown preset is applied again so its values fit the new data; empty: the fixed presets.
+        """
+        self._plans = {name: plan.settings() for name, plan in plans.items()}
+        from tlstudio.core.training.plan import duration_text
+
+        self.preset_times.setText("\n".join(
+            f"{name}: {duration_text(plan.seconds).replace('≈ ', 'about ')} on this machine"
+            for name, plan in plans.items()))
+        for i in range(self.preset.count()):
+            plan = plans.get(self.preset.itemText(i))
+            self.preset.setItemData(i, None if plan is None else (
+                f"{plan.updates} updates ({plan.epochs:g} epochs), {plan.time_text()}"),
+                Qt.ItemDataRole.ToolTipRole)
+        if self.preset.currentText() in self._plans:
+            self.apply_preset(self.preset.currentText())
+
     def apply_preset(self, name: str) -> None:
-        values = PRESETS.get(name)
+        values = self._plans.get(name) or PRESETS.get(name)
         if values is None:
             return
         for key, value in values.items():

@@ -60,6 +60,8 @@ class TrainPage(Page):
         self._build()
         state.data_changed.connect(self._update_data_note)
         state.data_changed.connect(self._update_start)
+        state.data_changed.connect(self._plan_presets)
+        state.model_changed.connect(self._plan_presets)
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self.curves.draw)
@@ -277,6 +279,24 @@ class TrainPage(Page):
             self.pause_button.setText("Resume")
             self.status.setText("Paused. Press Resume to continue.")
             self._log("Paused.")
+
+    def _plan_presets(self) -> None:
+        """Plan each preset for the data and model at hand (pure arithmetic: no torch here)."""
+        from tlstudio.core.training.plan import plan_run
+
+        report = self._state.report
+        if report is None:
+            self.settings.set_plans({})
+            return
+        rows = report.loaded.num_rows
+        train_rows = max(1, round(rows * (1 - self._state.test_size - self._state.val_size)))
+        model = self._state.model
+        params = getattr(model, "parameters", None) if model is not None else None
+        device = self.settings.value_of("device") or "auto"
+        device = "cpu" if device == "auto" else str(device)  # auto: the estimate errs on the slow side
+        self.settings.set_plans({name.capitalize(): plan_run(
+            train_rows, max(1, len(report.classes)), device, name, params,
+            val_rows=round(rows * self._state.val_size)) for name in ("quick", "balanced", "thorough")})
 
     def _update_start(self) -> None:
         """Start is off while a run goes, or while the data can't be trained on (then it says why)."""
