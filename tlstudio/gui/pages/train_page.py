@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from tlstudio.core.events import RunControl
 from tlstudio.gui import jobs, plots, resume
+from tlstudio.gui.fit_note import FitNote
 from tlstudio.gui.live_curves import LiveCurves
 from tlstudio.gui.pages.base import Notice, Page, label, named
 from tlstudio.gui.state import AppState, file_names, same_file
@@ -62,6 +63,8 @@ class TrainPage(Page):
         state.data_changed.connect(self._update_start)
         state.data_changed.connect(self._plan_presets)
         state.model_changed.connect(self._plan_presets)
+        state.data_changed.connect(self.fit_note.check)
+        state.model_changed.connect(self.fit_note.check)
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self.curves.draw)
@@ -99,6 +102,7 @@ class TrainPage(Page):
         self.start_button.clicked.connect(self.start)
         self.blocked_note = named(label("", wrap=True), "startBlockedNote", "Why Start is off")
         self.blocked_note.hide()
+        self.fit_note = FitNote(self._state, self._host)
         self.pause_button.clicked.connect(self._on_pause_clicked)
         self.stop_button.clicked.connect(self.stop)
 
@@ -145,6 +149,7 @@ class TrainPage(Page):
         right_layout.setContentsMargins(6, 0, 0, 0)
         right_layout.addLayout(buttons)
         right_layout.addWidget(self.blocked_note)
+        right_layout.addWidget(self.fit_note)
         right_layout.addWidget(self.status)
         right_layout.addWidget(self.progress)
         right_layout.addWidget(self.stats)
