@@ -106,3 +106,11 @@ def test_embeddings_baseline_caps_its_training_rows(tiny_model_dir, monkeypatch)
     results = baselines.fit_baselines(prepared, embedding_model=str(tiny_model_dir))
     assert encoded == [20, len(prepared.splits["test"])]  # a capped training sample, every test row
     assert results["embeddings"].scores.shape[0] == len(prepared.splits["test"])
+
+
+def test_tfidf_vocabulary_shrinks_as_classes_grow_so_its_weights_stay_bounded():
+    from tlstudio.core.evaluation.baselines import MAX_COEFFICIENTS, MAX_FEATURES, max_features
+
+    assert max_features(2) == MAX_FEATURES
+    assert max_features(5_000) * 5_000 <= MAX_COEFFICIENTS
+    assert max_features(10**7) >= 1_000  # never a useless vocabulary

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from tlstudio.core.evaluation.embeddings import SentenceEncoder
 
 MAX_FEATURES = 200_000
+MAX_COEFFICIENTS = 20_000_000  # features x classes of the TF-IDF model: about 160 MB of weights
 MAX_EMBED_TRAIN = 4000  # rows embedded to fit the embeddings baseline: bounds its time on a CPU
 CHARACTER_SCRIPT_SHARE = 0.3  # CJK share of letters above which words are not space-separated
 
@@ -56,12 +57,19 @@ def _has_words(texts: list[str]) -> bool:
     return spaced and cjk < CHARACTER_SCRIPT_SHARE
 
 
-def _vectorizer(texts: list[str]) -> Any:
+def max_features(n_classes: int) -> int:
+    """Vocabulary size for the TF-IDF model: fewer features as classes grow, so its weight matrix
+    stays bounded (5,000 classes x 200,000 features would be 8 GB of coefficients)."""
+    return max(1_000, min(MAX_FEATURES, MAX_COEFFICIENTS // max(1, n_classes)))
+
+
+def _vectorizer(texts: list[str], n_classes: int = 2) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    limit = max_features(n_classes)
     if _has_words(texts):
-        return TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True, max_features=MAX_FEATURES)
-    return TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, max_features=MAX_FEATURES)
+        return TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True, max_features=limit)
+    return TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, max_features=limit)
 
 
 def _majority(task: str, y_train: np.ndarray, n_test: int, n_classes: int) -> np.ndarray:
@@ -147,7 +155,7 @@ def fit_baselines(
         return results  # a single class: nothing to learn
     started = time.perf_counter()
     train_texts, test_texts = _texts(train), _texts(test)
-    vectorizer = _vectorizer(train_texts)
+    vectorizer = _vectorizer(train_texts, n_classes)
     x_train = vectorizer.fit_transform(train_texts)
     add("tfidf", started, _linear_model(task, x_train, y_train, vectorizer.transform(test_texts), n_classes))
     started = time.perf_counter()
