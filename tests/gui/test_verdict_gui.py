@@ -62,7 +62,9 @@ def test_one_class_data_turns_start_and_next_off_and_says_why(ready_window, qtbo
     assert not train.start_button.isEnabled()
     assert "same label" in train.blocked_note.text() and "Data page" in train.blocked_note.text()
     train.start()  # the shortcut path: still refused, nothing launched
-    assert not train.running and not window.host.busy
+    from tlstudio.gui.workers import running_threads
+
+    assert not train.running and "TrainWorker" not in [t.objectName() for t in running_threads()]
 
     load_data(qtbot, window, _copy_good(data_dir, tmp_path))
     qtbot.waitUntil(lambda: data.next_button.isEnabled(), timeout=60_000)
