@@ -114,3 +114,12 @@ def test_tfidf_vocabulary_shrinks_as_classes_grow_so_its_weights_stay_bounded():
     assert max_features(2) == MAX_FEATURES
     assert max_features(5_000) * 5_000 <= MAX_COEFFICIENTS
     assert max_features(10**7) >= 1_000  # never a useless vocabulary
+
+
+def test_the_encoder_is_loaded_once_per_process(tiny_model_dir):
+    from tlstudio.core.evaluation.embeddings import load_encoder
+
+    first = load_encoder(str(tiny_model_dir))
+    assert first is not None
+    assert load_encoder(str(tiny_model_dir)) is first  # every run's baselines reuse it
+    assert load_encoder(str(tiny_model_dir), max_length=32) is not first

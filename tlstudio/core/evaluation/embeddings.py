@@ -6,6 +6,7 @@ real tokens, L2-normalised, is the sentence vector it was trained to give.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,9 @@ import numpy as np
 
 MAX_LENGTH = 128  # sentence embeddings were trained on short inputs; longer costs time, not quality
 BATCH_SIZE = 64
+
+_cache: dict[tuple[str, str, int], SentenceEncoder] = {}
+_cache_lock = threading.Lock()
 
 
 class SentenceEncoder:
@@ -65,6 +69,17 @@ def load_encoder(model: str | Path | None = "default", **kwargs: Any) -> Sentenc
         info = resolve_model(str(model))
         if info.path is None:  # a hub id not downloaded: no network here
             return None
-        return SentenceEncoder(info.path, **kwargs)
+        return _cached(Path(info.path), **kwargs)
     except (TLStudioError, OSError, ValueError, ImportError):
         return None
+
+
+def _cached(folder: Path, *, device: str = "cpu", max_length: int = MAX_LENGTH) -> SentenceEncoder:
+    """One frozen encoder per folder and device for the process: loading MiniLM costs seconds,
+    every run's baselines need it, and nothing ever changes its weights."""
+    key = (str(folder.resolve()), device, max_length)
+    with _cache_lock:
+        if key not in _cache:
+            _cache.clear()  # keep one model in memory, not one per folder ever used
+            _cache[key] = SentenceEncoder(folder, device=device, max_length=max_length)
+        return _cache[key]
