@@ -30,6 +30,8 @@ from tlstudio.gui.train_worker import TrainWorker, duration
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
 REDRAW_MS = 100
+# Headlines the live ETA may replace while steps arrive (never a pause, stop or warning line).
+_LIVE_HEADLINES = ("Training…", "Training on ", "Training will take about", "Training: about")
 STOPPING_NOTE = ("Stopping after the current step (a validation pass under way finishes first)…"
                  " The best model so far is kept and tested.")
 STOPPING_EARLY_NOTE = ("Stopping as soon as training starts (after its first step)… The model "
@@ -385,6 +387,9 @@ class TrainPage(Page):
                 if self._stop_phase is None:
                     self.status.setText("Training…")
             self.progress.setValue(event.step)
+            if self._stop_phase is None and self.status.text().startswith(_LIVE_HEADLINES):
+                # the one-off estimate would go stale on screen: keep the headline live instead
+                self.status.setText(f"Training: about {duration(event.eta_seconds)} left")
             self.progress.setFormat(f"epoch {event.epoch:.2f} · step {event.step} of "
                                     f"{event.total_steps}")
         self.stats.setText(f"ETA {duration(event.eta_seconds)} · "

@@ -1,0 +1,23 @@
+"""The Train page's headline stays true while steps arrive: a one-off estimate doesn't go stale."""
+
+from __future__ import annotations
+
+from tlstudio.core.events import StepEvent
+
+
+def test_the_time_estimate_gives_way_to_the_live_eta(window):
+    train = window.pages["train"]
+    train._on_worker_status_changed("Training will take about 9 min more: 126 steps left at "
+                                    "4.46 s each (measured over 5 steps).")
+    train._on_worker_stepped(StepEvent(step=125, total_steps=132, epoch=0.95, loss=0.3,
+                                       eta_seconds=30.0))
+    assert train.status.text().startswith("Training: about")
+    assert "9 min" not in train.status.text()
+
+
+def test_a_pause_line_is_not_overwritten_by_a_late_step(window):
+    train = window.pages["train"]
+    train._on_worker_stepped(StepEvent(step=10, total_steps=40, epoch=0.5, loss=0.3, eta_seconds=70.0))
+    train._on_worker_status_changed("Paused after step 10.")
+    train._on_worker_stepped(StepEvent(step=11, total_steps=40, epoch=0.5, loss=0.3, eta_seconds=60.0))
+    assert train.status.text() == "Paused after step 10."
