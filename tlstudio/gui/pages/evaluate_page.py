@@ -43,7 +43,8 @@ from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
 EXPORT_FORMATS = (("Model folder", "hf"), ("ONNX", "onnx"), ("ONNX int8", "onnx-int8"))
 
-BASELINE_TITLES = {"majority": "Majority baseline", "tfidf": "TF-IDF baseline"}
+BASELINE_TITLES = {"majority": "Majority baseline", "tfidf": "TF-IDF baseline",
+                   "embeddings": "Embeddings baseline"}
 
 
 def _table(name: str, accessible: str) -> QTableWidget:
@@ -68,7 +69,7 @@ class EvaluatePage(Page):
 
     def __init__(self, state: AppState, host: WorkerHost, parent: QWidget | None = None) -> None:
         super().__init__("Evaluate", "Scores on rows the model never saw (the run's test split, "
-                         "or a labelled file of yours), beside two simple baselines. Click a "
+                         "or a labelled file of yours), beside simple baselines. Click a "
                          "confusion-matrix cell to see its rows.", parent)
         self._state = state
         self._host = host
