@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from conftest import prepared_for
 
@@ -50,10 +51,9 @@ def test_a_planned_run_repeats_with_the_values_the_plan_chose():
 
 
 def test_a_real_run_under_quick_prints_its_plan_and_keeps_explicit_epochs(tiny_model_dir, tmp_path, capsys):
-    from conftest import DATA
-
+    data = Path(__file__).resolve().parents[1] / "data"  # not 'from conftest': several exist
     out = tmp_path / "run"
-    argv = ["train", str(DATA / "sentiment_120.csv"), "--out", str(out), "--model", str(tiny_model_dir),
+    argv = ["train", str(data / "sentiment_120.csv"), "--out", str(out), "--model", str(tiny_model_dir),
             "--preset", "quick", "--epochs", "1", "--max-length", "32", "--precision", "fp32"]
     assert main(argv) == 0
     err = capsys.readouterr().err

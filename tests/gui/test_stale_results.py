@@ -50,9 +50,9 @@ def test_switching_runs_quickly_shows_only_the_last_run(window, qtbot, tmp_path,
     QApplication.processEvents()  # run A's result, sent before its thread ended, arrives now
     assert page.metrics_table.item(0, 1).text() == "0.9900"
     assert "0.990" in page.headline.text()
-    from tlstudio.gui import run_files
+    from tlstudio.core.runs.store import RunFolder
 
-    assert page.run_label.text() == run_files.describe_run(run_b, False)
+    assert page.run_label.text() == RunFolder(run_b).describe(False)
 
 
 class _FakePredictor:
