@@ -22,6 +22,7 @@ from tlstudio.gui import jobs, settings, theme
 from tlstudio.gui.gc_guard import MainThreadCollector
 from tlstudio.gui.pages.data_page import DataPage
 from tlstudio.gui.pages.evaluate_page import EvaluatePage
+from tlstudio.gui.pages.insight_page import InsightPage
 from tlstudio.gui.pages.model_page import ModelPage
 from tlstudio.gui.pages.predict_page import PredictPage
 from tlstudio.gui.pages.runs_page import RunsPage
@@ -30,9 +31,9 @@ from tlstudio.gui.pages.welcome_page import WelcomePage
 from tlstudio.gui.state import AppState
 from tlstudio.gui.workers import SHUTDOWN_MS, FunctionWorker, WorkerHost, describe_error
 
-PAGES = ("welcome", "data", "model", "train", "evaluate", "predict", "runs")
+PAGES = ("welcome", "data", "model", "train", "evaluate", "predict", "insight", "runs")
 TITLES = {"welcome": "Start", "data": "Data", "model": "Model", "train": "Train",
-          "evaluate": "Evaluate", "predict": "Predict", "runs": "Runs"}
+          "evaluate": "Evaluate", "predict": "Predict", "insight": "Insight", "runs": "Runs"}
 OPEN_FILTER = "Data files (*.csv *.tsv *.txt *.jsonl *.json *.parquet *.xlsx);;All files (*)"
 
 
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
             "train": TrainPage(state, host),
             "evaluate": EvaluatePage(state, host),
             "predict": PredictPage(state, host),
+            "insight": InsightPage(state, host),
             "runs": RunsPage(state, host),
         }
         self.sidebar = QListWidget()
@@ -184,7 +186,8 @@ class MainWindow(QMainWindow):
         ready = {"welcome": True, "data": True, "runs": True, "model": state.has_data,
                  # a resumed run needs neither: it trains on its own saved data and model
                  "train": (state.has_data and state.model is not None) or train.has_run,
-                 "evaluate": state.run_dir is not None, "predict": state.run_dir is not None}
+                 "evaluate": state.run_dir is not None, "predict": state.run_dir is not None,
+                 "insight": state.has_data}
         next_key = self._next_step()
         for row, key in enumerate(PAGES):
             item = self.sidebar.item(row)
