@@ -62,8 +62,8 @@ class DataPage(Page):
 
     # ---- layout -------------------------------------------------------------------------
     def _build(self) -> None:
-        self.open_button = QPushButton("Open file…")
-        self.open_button.setToolTip("Open a data file (Ctrl+O)")
+        self.open_button = named(QPushButton("Open file…"), "openButton", "Open file",
+                                 "Open a data file (Ctrl+O)")
         self.demo_button = named(QPushButton("Use demo dataset"), "demoButton",
                                  tooltip="3,000 review sentences labelled positive/negative "
                                  "(UCI, CC BY 4.0)")
@@ -85,6 +85,8 @@ class DataPage(Page):
         self.preview.horizontalHeader().setStretchLastSection(True)
         self.preview.verticalHeader().setDefaultSectionSize(22)
         self.preview.setWordWrap(False)
+        # Tab leaves the table (arrow keys move inside it): else the keyboard is trapped there.
+        self.preview.setTabKeyNavigation(False)
 
         side = QWidget()
         side_layout = QVBoxLayout(side)
@@ -102,7 +104,7 @@ class DataPage(Page):
 
         self.label_plot = plots.make_plot("labelPlot", "Labels", "", "rows")
         self.length_plot = plots.make_plot("lengthPlot", "Text length", "characters", "rows")
-        charts = QTabWidget()
+        self.charts = charts = QTabWidget()
         charts.addTab(self.label_plot, "Label distribution")
         charts.addTab(self.length_plot, "Text length")
         charts.setMinimumHeight(200)
@@ -128,6 +130,16 @@ class DataPage(Page):
         self.next_button.setEnabled(False)
         self.demo_button.clicked.connect(self.open_demo)
         self._set_form_enabled(False)
+        self._set_tab_order()
+
+    def _set_tab_order(self) -> None:
+        """Tab follows the page as it is read: files, preview, roles, split, problems, Next."""
+        chain = [self.open_button, self.demo_button, self.preview, self.header_combo,
+                 self.text_combo, self.pair_combo, self.label_combo, self.task_combo,
+                 self.label_list, self.test_spin, self.val_spin, self.seed_spin, self.problems,
+                 self.charts, self.next_button]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     def _roles_box(self) -> QGroupBox:
         box = QGroupBox("How to read it")
