@@ -24,8 +24,9 @@ from tlstudio.core.training import run_training
 
 PACKAGE = Path(tlstudio.__file__).parent
 DATA = Path(__file__).parent.parent / "data"
-RECORDS = ("run.json", "run_config.json", "metrics.json", "predictions_test.csv", "history.csv")
-RECORD_NAMES = ("RUN_JSON", "CONFIG_JSON", "METRICS_JSON", "PREDICTIONS_CSV", "HISTORY_CSV",
+RECORDS = ("run.json", "run_config.json", "metrics.json", "predictions_test.csv", "history.csv",
+           "run_notes.json")
+RECORD_NAMES = ("RUN_JSON", "CONFIG_JSON", "METRICS_JSON", "PREDICTIONS_CSV", "HISTORY_CSV", "NOTES_JSON",
                 "read_run_info", "load_json", "write_status", "write_csv")
 
 

@@ -1,4 +1,4 @@
-"""``tlstudio audit`` / ``learning-curve`` / ``explain``: look into the data and a trained model."""
+"""``tlstudio audit`` / ``learning-curve`` / ``explain`` / ``compare``: look into the data and trained models."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-COMMANDS = ("audit", "learning-curve", "explain")
+COMMANDS = ("audit", "learning-curve", "explain", "compare")
 TEXT_WIDTH = 90
 
 
@@ -43,6 +43,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                               "follows gradients from an empty text (default: occlusion)")
     explain.add_argument("--json", action="store_true", help="print the result as JSON")
     explain.set_defaults(func=run_explain)
+    compare = subparsers.add_parser(
+        "compare", help="is one run really better than another? (same test rows, a paired test)",
+        description="Score two finished runs on the same test rows with 95 % intervals, test "
+                    "whether the difference could be chance (McNemar's test; a paired bootstrap "
+                    "for regression and multi-label), and list the settings that differ and the "
+                    "rows where the runs disagree.")
+    compare.add_argument("run_a", metavar="RUN_A", help="a finished run folder")
+    compare.add_argument("run_b", metavar="RUN_B", help="another finished run folder, tested on the same rows")
+    compare.add_argument("--limit", type=int, default=20, metavar="N",
+                         help="disagreeing rows to print (default 20; --json prints all)")
+    compare.add_argument("--json", action="store_true", help="print the result as JSON")
+    compare.set_defaults(func=run_compare)
 
 
 def _data_arguments(parser: argparse.ArgumentParser) -> None:
@@ -132,5 +144,35 @@ def run_explain(args: argparse.Namespace) -> int:
            "Words by how much they pushed towards it (negative: away from it):"]
     width = max((len(w.word) for w in found.words), default=0)
     out += [f"  {w.word:<{width}}  {w.score:+.4f}" for w in sorted(found.words, key=lambda w: -abs(w.score))]
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """Print both scores with intervals, the test, the settings that differ and the disagreements."""
+    from tlstudio.core.evaluation.compare import compare_runs
+    from tlstudio.core.evaluation.verdict import METRIC_NAMES
+
+    result = compare_runs(args.run_a, args.run_b)
+    if args.json:
+        _print_json(result.to_dict())
+        return 0
+    metric = METRIC_NAMES.get(result.metric, result.metric)
+    out = [f"On the same {result.rows:,} test rows, {metric} with its 95 % interval:"]
+    out += [f"  {tag}  {s.name}: {s.value:.3f} ({s.ci_low:.3f} to {s.ci_high:.3f})"
+            for tag, s in (("A", result.a), ("B", result.b))]
+    out.append(result.sentence)
+    if result.settings:
+        out.append("Settings that differ (A → B):")
+        out += [f"  {d.label}: {d.values[0]} → {d.values[1]}" for d in result.settings]
+    else:
+        out.append("The settings are the same (a different seed or data file would show here).")
+    out.append(f"Rows where they disagree: {result.disagreeing_rows:,} (row numbers as a spreadsheet "
+               "shows the file, the header being row 1).")
+    for d in result.disagreements[: max(0, args.limit)]:
+        out.append(f"  row {d.row}: true '{d.true}', A '{d.a}', B '{d.b}'")
+        out.append(f"    \"{_short(d.text)}\"")
+    if result.disagreeing_rows > args.limit:
+        out.append(f"  ... and {result.disagreeing_rows - args.limit:,} more (--limit, or --json for all).")
     sys.stdout.write("\n".join(out) + "\n")
     return 0

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tlstudio.core.errors import JobCancelled, RunFolderError
 from tlstudio.core.events import StopFlag
-from tlstudio.core.runs.folder import CHECKPOINTS
+from tlstudio.core.runs.folder import CHECKPOINTS, model_short_name
 from tlstudio.core.runs.store import RunFolder
 from tlstudio.core.system.paths import runs_dir
 
@@ -29,6 +29,23 @@ class RunSummary:
     status: str = ""  # running, complete, failed, or interrupted (its process is gone)
     stopped: bool = False
     resumable: bool = False  # RunFolder.can_resume(): unfinished, not running, has a checkpoint
+    title: str = ""  # the name the person gave it ("" when none)
+    notes: str = ""
+    data: str = ""  # the data file's name
+    model_short: str = ""  # e.g. MiniLM-L6, for the table and names
+    ci_low: float | None = None  # the verdict's 95 % interval of the main metric
+    ci_high: float | None = None
+    baselines: dict[str, float] = field(default_factory=dict)  # baseline key: its main-metric score
+    seconds: float | None = None  # training time
+
+    @property
+    def label(self) -> str:
+        """What the run is called: the person's name for it, else the folder's."""
+        return self.title or self.name
+
+    @property
+    def best_baseline(self) -> tuple[str, float] | None:
+        return max(self.baselines.items(), key=lambda kv: kv[1]) if self.baselines else None
 
 
 def list_runs(root: Path | None = None) -> list[RunSummary]:
@@ -40,6 +57,9 @@ def list_runs(root: Path | None = None) -> list[RunSummary]:
         if not folder.is_run():
             continue
         info, status = folder.info(), folder.status()
+        verdict = info.verdict or {}
+        score = verdict.get("score") or {}
+        data = folder.data_file()
         runs.append(
             RunSummary(
                 run_dir=path,
@@ -53,6 +73,15 @@ def list_runs(root: Path | None = None) -> list[RunSummary]:
                 status=str(status),
                 stopped=info.stopped,
                 resumable=folder.can_resume(),
+                title=folder.title(),
+                notes=folder.notes(),
+                data=Path(data).name if data else "",
+                model_short=model_short_name(info.model) if info.model else "",
+                ci_low=score.get("ci_low"),
+                ci_high=score.get("ci_high"),
+                baselines={k: b["value"] for k, b in (verdict.get("baselines") or {}).items()
+                           if isinstance(b, dict) and b.get("value") is not None},
+                seconds=info.train_seconds,
             )
         )
     return sorted(runs, key=lambda r: r.created, reverse=True)

@@ -25,6 +25,7 @@ CONFIG_JSON = "run_config.json"
 METRICS_JSON = "metrics.json"
 HISTORY_CSV = "history.csv"
 PREDICTIONS_CSV = "predictions_test.csv"
+NOTES_JSON = "run_notes.json"  # the person's name and notes for the run (never the engine's)
 CHECKPOINTS = "checkpoints"
 PARTIAL_MODEL = ".model-partial"
 FAILED_MARKER = ".failed"  # an empty file: "failed" even when the disk was too full for run.json
@@ -39,10 +40,20 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:40] or "run"
 
 
+BUNDLED_SHORT_NAME = "MiniLM-L6"  # what the bundled model ("default") is called in names
+
+
+def model_short_name(spec: str) -> str:
+    """A model as a short name: ``MiniLM-L6`` for the bundled one, else a folder or hub id's last part."""
+    if not spec or spec == "default":
+        return BUNDLED_SHORT_NAME
+    return Path(spec.rstrip("/\\")).name.split(" ")[0] or spec
+
+
 def default_run_dir(root: Path, data_path: str, model_name: str) -> Path:
-    """A fresh, readable folder name: ``20260129-101500-reviews-MiniLM``."""
+    """A fresh, readable folder name: ``20260129-101500-reviews-MiniLM-L6``."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    model = _slug(Path(model_name).name.split(" ")[0])
+    model = _slug(model_short_name(model_name))
     base = f"{stamp}-{_slug(Path(data_path).stem)}-{model}"
     candidate, n = root / base, 1
     while candidate.exists():
@@ -87,6 +98,15 @@ def read_run_info(run_dir: str | Path) -> dict[str, Any]:
         return json.loads((Path(run_dir) / RUN_JSON).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def read_json_object(path: Path) -> dict[str, Any]:
+    """A JSON object from ``path`` ({} when missing, unreadable or not an object)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def run_status(info: dict[str, Any]) -> str:

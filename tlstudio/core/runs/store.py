@@ -23,6 +23,7 @@ from tlstudio.core.runs import folder as files
 from tlstudio.core.runs.lock import LOCK_FILE, is_locked
 from tlstudio.core.runs.resume import ResumePoint, checkpoint_history
 from tlstudio.core.runs.tables import PredictionRow, prediction_row, read_history
+from tlstudio.core.runs.trash import TrashedRun
 from tlstudio.core.settings.config import RunConfig
 
 
@@ -215,6 +216,44 @@ class RunFolder:
                 record = dict(zip(header, (unescape_cell(c) for c in cells), strict=False))
                 out.append(prediction_row(record, i))
         return out
+
+    # --- what the person called it and wrote about it ------------------------------------
+    def _notes_record(self) -> dict[str, str]:
+        data = files.read_json_object(self.path / files.NOTES_JSON)
+        return {k: str(data.get(k) or "") for k in ("title", "notes")}
+
+    def title(self) -> str:
+        """The name the person gave the run ("" when none: the folder's name stands)."""
+        return self._notes_record()["title"]
+
+    def notes(self) -> str:
+        return self._notes_record()["notes"]
+
+    def rename(self, title: str) -> None:
+        """Name the run (the folder keeps its name, so paths to it stay valid); "" clears it."""
+        self._write_notes(title=" ".join(title.split()))
+
+    def set_notes(self, notes: str) -> None:
+        self._write_notes(notes=notes.strip())
+
+    def _write_notes(self, **fields: str) -> None:
+        from tlstudio.core.atomic import write_json
+
+        if not self.is_run():
+            raise RunFolderError(f"'{self.path}' is not a TL Studio run folder.")
+        record = {**self._notes_record(), **fields}
+        try:
+            write_json(self.path / files.NOTES_JSON, record)
+        except OSError as exc:
+            raise RunFolderError(files.os_error_message(exc, self.path)) from exc
+
+    def move_to_trash(self) -> TrashedRun:
+        """Delete the run, undoably (see :mod:`tlstudio.core.runs.trash`); refused while it trains."""
+        from tlstudio.core.runs import trash
+
+        if self._in_use() or self.status() == RunStatus.RUNNING:
+            raise RunFolderError(f"Can't delete '{self.name}': it is still training. Stop it first.")
+        return trash.hold(self.path)
 
     # --- resuming ----------------------------------------------------------------------
     def latest_checkpoint(self) -> Path | None:
