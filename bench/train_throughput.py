@@ -5,7 +5,10 @@ achieved GFLOP/s (6 x non-embedding parameters x tokens/s).
 (c): each with its own defaults — training time until both reach the same validation
 accuracy; ratio engine/Trainer (target <= 0.6).
 
-Usage: .venv/bin/python bench/train_throughput.py [--data FILE] [--rows 1200] [--epochs 1]
+Both run on the same device (``--device``, default: the engine's choice), so a GPU machine
+compares GPU with GPU; the plain Trainer used to be pinned to the CPU.
+
+Usage: .venv/bin/python bench/train_throughput.py [--data FILE] [--rows 1200] [--epochs 1] [--device cpu|cuda]
 Not a test: numbers depend on the machine and on what else runs on it.
 """
 
@@ -68,7 +71,9 @@ class EvalClock:
         self.callback = _Callback()
 
 
-def plain_trainer(prepared, out: Path, *, max_length: int, defaults: bool, epochs: float, evals: int):
+def plain_trainer(prepared, out: Path, *, max_length: int, defaults: bool, epochs: float, evals: int,
+                  device: str = "cpu", model_path: str | None = None, precision: str = "fp32",
+                  batch_size: int = 16):
     """The straightforward Trainer script a user would write; returns (train metrics, clock)."""
     import numpy as np
     from transformers import (
@@ -81,7 +86,7 @@ def plain_trainer(prepared, out: Path, *, max_length: int, defaults: bool, epoch
 
     from tlstudio.core.models.catalog import bundled_model_path
 
-    path = str(bundled_model_path())
+    path = model_path or str(bundled_model_path())
     tokenizer = AutoTokenizer.from_pretrained(path)
     model = AutoModelForSequenceClassification.from_pretrained(path, num_labels=len(prepared.label_names))
 
@@ -91,13 +96,14 @@ def plain_trainer(prepared, out: Path, *, max_length: int, defaults: bool, epoch
         return enc
 
     data = prepared.splits.map(encode, batched=True, remove_columns=prepared.splits["train"].column_names)
-    steps_per_epoch = -(-len(data["train"]) // (8 if defaults else 16))
+    steps_per_epoch = -(-len(data["train"]) // (8 if defaults else batch_size))
     kwargs = dict(output_dir=str(out), num_train_epochs=epochs, report_to="none", disable_tqdm=True,
                   eval_strategy="steps", eval_steps=max(1, steps_per_epoch // evals), save_strategy="no",
-                  use_cpu=True)
+                  use_cpu=device == "cpu")
     if not defaults:  # identical to the engine's fp32 settings
-        kwargs.update(per_device_train_batch_size=16, per_device_eval_batch_size=32, learning_rate=5e-5,
-                      warmup_steps=0.1, weight_decay=0.01, logging_steps=5, seed=42)
+        kwargs.update(per_device_train_batch_size=batch_size, per_device_eval_batch_size=2 * batch_size,
+                      learning_rate=5e-5, warmup_steps=0.1, weight_decay=0.01, logging_steps=5, seed=42,
+                      bf16=precision == "bf16", fp16=precision == "fp16")
 
     def accuracy(prediction):
         return {"accuracy": float((np.argmax(prediction.predictions, axis=1) == prediction.label_ids).mean())}
@@ -109,7 +115,8 @@ def plain_trainer(prepared, out: Path, *, max_length: int, defaults: bool, epoch
     return trainer.train().metrics, clock
 
 
-def engine(config, prepared, out: Path, *, fp32: bool, epochs: float, evals: int, max_length: int | None):
+def engine(config, prepared, out: Path, *, fp32: bool, epochs: float, evals: int, max_length: int | None,
+           device: str = "auto", precision: str | None = None, batch_size: int | None = None):
     """The engine; returns (run.json, [(seconds, accuracy)] at each validation)."""
     import json
 
@@ -118,7 +125,10 @@ def engine(config, prepared, out: Path, *, fp32: bool, epochs: float, evals: int
 
     config.output_dir, config.epochs, config.evals_per_epoch = str(out), epochs, evals
     config.max_length, config.early_stopping_patience = max_length, None
-    config.precision = "fp32" if fp32 else "auto"
+    config.precision = precision or ("fp32" if fp32 else "auto")
+    config.device = device
+    if batch_size:
+        config.batch_size = batch_size
     points: list[tuple[float, float]] = []
     start = [0.0]
 
@@ -145,7 +155,12 @@ def main() -> None:
     parser.add_argument("--skip-defaults", action="store_true", help="only parts (a) and (b)")
     parser.add_argument("--skip-throughput", action="store_true", help="only part (c)")
     parser.add_argument("--defaults-epochs", type=float, default=2.0, help="epochs for part (c)")
+    parser.add_argument("--device", default="auto", help="cpu, cuda, ... (default: the engine's choice)")
     args = parser.parse_args()
+    from tlstudio.core.system.device import choose_device
+
+    args.device = choose_device(args.device)
+    print(f"device: {args.device}")
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from tlstudio.core.models.catalog import bundled_model_path
@@ -163,11 +178,11 @@ def main() -> None:
         return
     config, prepared = prepared_data(args.data, args.rows, work)
     info, engine_points = engine(config, prepared, work / "engine-defaults", fp32=False,
-                                 epochs=args.defaults_epochs, evals=4, max_length=None)
+                                 epochs=args.defaults_epochs, evals=4, max_length=None, device=args.device)
     print(f"engine defaults ({info['precision']}, suggested max length): "
           f"{[(round(t), round(a, 3)) for t, a in engine_points]}", flush=True)
     _, clock = plain_trainer(prepared, work / "plain-defaults", max_length=512, defaults=True,
-                             epochs=args.defaults_epochs, evals=4)
+                             epochs=args.defaults_epochs, evals=4, device=args.device)
     print(f"Trainer defaults (fp32, batch 8, max 512): {[(round(t), round(a, 3)) for t, a in clock.points]}")
     target = min(max(a for _, a in engine_points), max(a for _, a in clock.points)) - 0.005
     ours, theirs = time_to(engine_points, target), time_to(clock.points, target)
@@ -178,9 +193,9 @@ def main() -> None:
 def throughput(args, config, prepared, work: Path, params: int, tokens: int) -> None:
     """Parts (a) and (b): identical fp32 settings."""
     info, _ = engine(config, prepared, work / "engine", fp32=True, epochs=args.epochs, evals=1,
-                     max_length=args.max_length)
+                     max_length=args.max_length, device=args.device)
     plain, _ = plain_trainer(prepared, work / "plain", max_length=args.max_length, defaults=False,
-                             epochs=args.epochs, evals=1)
+                             epochs=args.epochs, evals=1, device=args.device)
     for name, seconds, rate in (("engine (a)", info["train_seconds"], info["train_samples_per_second"]),
                                 ("Trainer (b)", plain["train_runtime"], plain["train_samples_per_second"])):
         gflops = 6 * params * tokens / seconds / 1e9

@@ -256,8 +256,10 @@ def _run(
     )
     from tlstudio.core.runs import folder as runfolder
     from tlstudio.core.system.device import choose_device, choose_precision
+    from tlstudio.core.training.phases import PhaseClock
     from tlstudio.core.training.preset import apply_plan, plan_line, plan_record
 
+    clock = PhaseClock()
     store = RunFolder(run_dir)
     if resume:
         config = dataclasses.replace(store.config(), output_dir=str(run_dir))
@@ -265,6 +267,7 @@ def _run(
         check_checkpoint(runfolder.latest_checkpoint(run_dir) or run_dir / "checkpoints")
         emit(StatusEvent(message=f"Resuming {run_dir.name} from its last checkpoint…"))
     data, info, tokenizer, fit = _prepare(config, emit)
+    clock.mark("read data and tokenizer")
     device = choose_device(config.device)
     precision = choose_precision(config.precision, device)
     rank, size = world()
@@ -272,6 +275,7 @@ def _run(
             "precision": precision, "fit_warnings": fit["warnings"], "world_size": size,
             "pid": os.getpid(), "host": socket.gethostname(),  # so a dead run reads "interrupted"
             "data_sha256": runfolder.data_fingerprints([config.data_path, config.test_file])}
+    planned = set(config.planned)
     if not resume and (plan := apply_plan(config, data, device, info.parameters)) is not None:
         line = plan_line(config, data, plan)
         meta["plan"] = plan_record(config, plan, line)
@@ -293,15 +297,21 @@ def _run(
         if data.task == "regression":
             labels = data.splits["train"]["label"]
             init_regression_head(model, sum(labels) / len(labels))
+    clock.mark("load model")
+    if not resume and "batch_size" in planned and device.startswith("cuda") and size == 1:
+        _fit_batch(config, data, model, device, precision, "learning_rate" in planned, meta, emit, store)
+        clock.mark("batch probe")
     from tlstudio.core.training.setup import build_trainer
 
     on_memory_adjust = _memory_adjuster(config, run_dir, meta, emit) if rank == 0 else None
     trainer, bridge = build_trainer(config, data, model, tokenizer, device, precision, emit, control,
                                     on_memory_adjust)
+    clock.mark("tokenize")
     checkpoint = runfolder.latest_checkpoint(run_dir) if resume else None
     emit(StatusEvent(message=f"Training on {device} ({precision}), {len(data.splits['train'])} examples…",
                      phase="training"))
     train_metrics = _train(trainer, checkpoint, emit)
+    clock.mark("train")
     stopped = bridge.stopped
     meta["train_seconds"] = round(train_metrics.get("train_runtime", 0.0), 2)
     meta["train_samples_per_second"] = train_metrics.get("train_samples_per_second")
@@ -309,7 +319,20 @@ def _run(
     if rank != 0:
         return RunResult(run_dir, {}, stopped)
     return _finish(config, data, trainer, tokenizer, run_dir, {**meta, "stopped": stopped}, emit,
-                   unk_share=fit.get("unk_share"))
+                   unk_share=fit.get("unk_share"), clock=clock)
+
+
+def _fit_batch(config: RunConfig, data: PreparedData, model: Any, device: str, precision: str,
+               scale_lr: bool, meta: dict[str, Any], emit: Observer, store: RunFolder) -> None:
+    """Replace the planned batch with the largest that fits the GPU and pays (device_batch.py)."""
+    from tlstudio.core.training.device_batch import fit_batch_to_device, probe_line
+
+    emit(StatusEvent(message="Measuring the batch size this GPU trains fastest with…"))
+    probe = fit_batch_to_device(config, len(data.splits["train"]), model, device, precision,
+                                max(1, len(data.label_names)), scale_lr)
+    meta["batch_probe"] = probe.to_dict()
+    store.write_config(config)
+    emit(StatusEvent(message=probe_line(probe, config.learning_rate)))
 
 
 def _train(trainer: Any, checkpoint: Path | None, emit: Observer) -> dict[str, Any]:
@@ -355,7 +378,7 @@ def _memory_adjuster(config: RunConfig, run_dir: Path, meta: dict[str, Any], emi
 
 def _finish(
     config: RunConfig, data: PreparedData, trainer: Any, tokenizer: Any, run_dir: Path,
-    meta: dict[str, Any], emit: Observer, unk_share: float | None = None,
+    meta: dict[str, Any], emit: Observer, unk_share: float | None = None, clock: Any = None,
 ) -> RunResult:
     """Save the (best) model, evaluate on the test split, write records, mark complete."""
     from tlstudio.core.evaluation.metrics import main_metric
@@ -371,6 +394,8 @@ def _finish(
     store = RunFolder(run_dir)
     store.save_model(model, tokenizer)
     store.write_history(trainer.state.log_history)
+    if clock is not None:
+        clock.mark("save model")
     emit(StatusEvent(message="Evaluating on the test split and running baselines…"))
     # Reload from disk: the trained object may still carry the Trainer's autocast wrapper, and
     # test predictions must be exactly what `tlstudio predict` gives for this folder.
@@ -379,6 +404,9 @@ def _finish(
     metrics = write_reports(run_dir, config, data, predictor, meta, trainer.state.log_history, unk_share)
     if not config.keep_checkpoints:
         store.remove_checkpoints()
+    if clock is not None:
+        clock.mark("test split, baselines and reports")
+        meta["phases"] = clock.to_dict()
     name = main_metric(data.task)
     value = metrics["model"].get(name)
     store.write_status(RunStatus.COMPLETE, **meta, main_metric=name, main_metric_value=value,
