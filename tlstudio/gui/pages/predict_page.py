@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from tlstudio.core.system import paths
+from tlstudio.gui.explain_panel import ExplainPanel
 from tlstudio.gui.pages.base import Page, label, named
 from tlstudio.gui.predict_worker import PredictorHost
 from tlstudio.gui.state import AppState
@@ -50,6 +51,7 @@ class PredictPage(Page):
         self._host = host
         self._predictor = PredictorHost()
         self._loaded_run: str | None = None
+        self._facts: dict[str, Any] = {}
         self._request = 0
         self._batch_output: str | None = None
         self._batch: tuple[FunctionWorker, str] | None = None  # (worker, run) predicting a file
@@ -87,6 +89,8 @@ class PredictPage(Page):
         single_layout.addWidget(self.predict_button, 0, Qt.AlignmentFlag.AlignLeft)
         single_layout.addWidget(self.result)
         single_layout.addWidget(self.bars_box)
+        self.explain_panel = ExplainPanel(self._host, "predict")
+        single_layout.addWidget(self.explain_panel)
         single_layout.addStretch(1)
 
         batch = QGroupBox("A whole file")
@@ -131,6 +135,7 @@ class PredictPage(Page):
             return
         self._loaded_run = None
         self._set_ready(False)
+        self.explain_panel.clear()
         if self._batch is not None:
             self._batch[0].cancel()  # its rows would be the previous model's predictions
         self.run_label.setText(f"Loading the model from {run_dir.name}…")
@@ -183,6 +188,18 @@ class PredictPage(Page):
         else:
             self.result.setText(f"{value}  ({scores.get(str(value), 0):.0%} sure)")
         self._draw_bars(scores)
+        self._explain(value, scores)
+
+    def _explain(self, value: Any, scores: dict[str, float]) -> None:
+        """Explain the text just predicted: for the predicted class (the top one if several)."""
+        if self._loaded_run is None:
+            return
+        classes = [str(n) for n in self._facts.get("label_names") or []]
+        predicted = (max(scores, key=scores.get) if isinstance(value, list) and scores
+                     else None if isinstance(value, float) else str(value))
+        pair = self.pair_input.toPlainText() if self.pair_input.isVisible() else None
+        self.explain_panel.explain(self._loaded_run, self.input.toPlainText().strip(), classes,
+                                   predicted, pair)
 
     def _draw_bars(self, scores: dict[str, float]) -> None:
         while self.bars.count():
