@@ -67,3 +67,24 @@ def test_a_new_text_drops_the_explanation_of_the_old_one(window, qtbot, engine_r
     qtbot.waitUntil(lambda: not window.host.busy, timeout=EXPLAIN_TIMEOUT)  # every job ended
     QApplication.processEvents()  # and its result, if any, was delivered
     assert panel.shown.text == "a lovely day"
+
+
+def test_every_mistake_is_explained_for_its_prediction_and_for_its_true_class(
+        window, qtbot, engine_run):
+    window.state.set_run(str(engine_run("binary")))
+    window.show_page("evaluate")
+    page = window.pages["evaluate"]
+    table, panel = page.mistakes, page.mistake_explain
+    page.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: table.rowCount() > 1, timeout=EXPLAIN_TIMEOUT)
+    row = 1
+    rect = table.visualRect(table.model().index(row, 2))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    true, predicted = table.item(row, 1).text(), table.item(row, 2).text()
+    qtbot.waitUntil(lambda: panel.shown is not None, timeout=EXPLAIN_TIMEOUT)
+    assert panel.shown.target == predicted
+    assert panel.shown.text == table.item(row, 4).text()
+    assert _highlighted(panel) == len(panel.shown.words) > 0
+    _choose(qtbot, panel.class_combo, true)
+    qtbot.waitUntil(lambda: panel.shown.target == true, timeout=EXPLAIN_TIMEOUT)
+    assert true in panel.legend.text()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from tlstudio.gui import plots
+from tlstudio.gui.explain_panel import ExplainPanel
 from tlstudio.gui.pages.base import Page, label, named
 from tlstudio.gui.pages.evaluate_other import (
     EvaluateFileWorker,
@@ -123,6 +124,9 @@ class EvaluatePage(Page):
         self.cell_rows = named(QListWidget(), "confusionRows", "Rows in the selected cell")
         self.cell_rows.setWordWrap(True)
         self.mistakes = _table("misclassifiedTable", "Misclassified examples")
+        self.mistakes.currentCellChanged.connect(self._on_mistake_current_changed)
+        self._mistake_rows: list[dict[str, Any]] = []
+        self.mistake_explain = ExplainPanel(self._host, "mistake")
         self.scatter = plots.make_plot("scatterPlot", "Predicted vs true", "true", "predicted")
         self.residuals = plots.make_plot("residualPlot", "Residuals", "predicted − true", "rows")
 
@@ -148,7 +152,12 @@ class EvaluatePage(Page):
         regression.addWidget(self.residuals)
         self.tabs = QTabWidget()
         self.tabs.addTab(overview, "Overview")
-        self.tabs.addTab(self.mistakes, "Mistakes")
+        mistakes = QSplitter()
+        mistakes.setOrientation(mistakes.orientation().Vertical)
+        mistakes.addWidget(self.mistakes)
+        mistakes.addWidget(self.mistake_explain)
+        mistakes.setSizes([420, 220])
+        self.tabs.addTab(mistakes, "Mistakes")
         self.regression_index = self.tabs.addTab(regression, "Regression plots")
         self.body.addWidget(self.tabs, 1)
         self.next_button = self.add_next_button("Next: try it  →", "predict")
@@ -302,6 +311,9 @@ class EvaluatePage(Page):
 
     def _fill_mistakes(self, mistakes: list[dict[str, Any]]) -> None:
         ordered = sorted(mistakes, key=lambda m: -float(m.get("confidence") or 0))
+        self._mistake_rows = ordered
+        self.mistake_explain.clear("Select a row to see which words pushed the model to its "
+                                   "wrong answer.")
         columns = ["Confidence", "True", "Predicted", "Row", "Text"]
         table = self.mistakes
         table.clear()
@@ -316,6 +328,17 @@ class EvaluatePage(Page):
                 item.setToolTip(str(mistake.get("text", ""))[:2000])
                 table.setItem(row, col, item)
         table.resizeColumnsToContents()
+
+    def _on_mistake_current_changed(self, row: int, *_: int) -> None:
+        """Explain the selected mistake for the class predicted (the combo offers the true one)."""
+        if not 0 <= row < len(self._mistake_rows) or self._state.run_dir is None:
+            return
+        mistake = self._mistake_rows[row]
+        predicted = mistake.get("predicted")
+        predicted = predicted[0] if isinstance(predicted, list) and predicted else predicted
+        names = [str(n) for n in self._metrics.get("label_names") or []]
+        self.mistake_explain.explain(str(self._state.run_dir), str(mistake.get("text", "")), names,
+                                     None if predicted is None else str(predicted))
 
     def _draw_regression(self, pairs: list[list[float]]) -> None:
         data = np.asarray(pairs, dtype=float).reshape(-1, 2)
