@@ -25,8 +25,9 @@ from tlstudio.core.training import run_training
 PACKAGE = Path(tlstudio.__file__).parent
 DATA = Path(__file__).parent.parent / "data"
 RECORDS = ("run.json", "run_config.json", "metrics.json", "predictions_test.csv", "history.csv",
-           "run_notes.json")
+           "run_notes.json", "calibration.json")
 RECORD_NAMES = ("RUN_JSON", "CONFIG_JSON", "METRICS_JSON", "PREDICTIONS_CSV", "HISTORY_CSV", "NOTES_JSON",
+                "CALIBRATION_JSON",
                 "read_run_info", "load_json", "write_status", "write_csv")
 
 

@@ -213,7 +213,8 @@ def _predict(args: argparse.Namespace) -> int:
                              "second text it never saw in training.\n")
         prediction = predictor.predict([args.text], [args.pair] if args.pair is not None else None)[0]
         if args.json:
-            sys.stdout.write(json.dumps({"label": prediction.label, "scores": prediction.scores}, ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps({"label": prediction.label, "unsure": prediction.unsure,
+                                         "scores": prediction.scores}, ensure_ascii=False) + "\n")
         else:
             sys.stdout.write(_describe_prediction(predictor.task, prediction))
         return 0
@@ -236,6 +237,9 @@ def _describe_prediction(task: str, prediction: Any) -> str:
         chosen = ", ".join(prediction.label) or "none"
         return (f"labels: {chosen}\nprobability of each label (chosen at "
                 f"{MULTILABEL_THRESHOLD:.2f} or more):\n{rows}")
+    if prediction.unsure:
+        return (f"label: unsure (best guess {prediction.label}, under the run's \"don't know\" "
+                f"threshold)\nprobabilities:\n{rows}")
     return f"label: {prediction.label}\nprobabilities:\n{rows}"
 
 

@@ -43,8 +43,10 @@ def export_model(run_dir: str | Path, fmt: str, out: str | Path, status: Status 
         check_available()
     say("loading the PyTorch model")
     predictor = Predictor.load(run_dir, device="cpu")
-    reference = predictor.predict_scores(split.texts, split.pairs, 32)
-    torch_speed = parity.speed(lambda t, p, b: predictor.predict_scores(t, p, b), split.texts, split.pairs)
+    # Uncalibrated on both sides: parity checks the network; the temperature travels as a number.
+    reference = predictor.predict_scores(split.texts, split.pairs, 32, calibrated=False)
+    torch_speed = parity.speed(lambda t, p, b: predictor.predict_scores(t, p, b, calibrated=False),
+                               split.texts, split.pairs)
     partial = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent if out.parent.exists() else None))
     try:
         if fmt == "hf":
@@ -83,7 +85,8 @@ def _export_hf(run_dir: Path, folder: Path, split: Any, say: Status) -> tuple[An
     export_run(run_dir, folder)
     copy = Predictor.load(folder, device="cpu")
     say("checking the copy against the run")
-    return copy.predict_scores(split.texts, split.pairs, 32), lambda t, p, b: copy.predict_scores(t, p, b)
+    return (copy.predict_scores(split.texts, split.pairs, 32, calibrated=False),
+            lambda t, p, b: copy.predict_scores(t, p, b, calibrated=False))
 
 
 def _export_onnx(predictor: Any, folder: Path, fmt: str, calibration: Any,

@@ -6,7 +6,7 @@ import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -16,13 +16,29 @@ from tlstudio.core.errors import DataError, ModelError, RunFolderError
 from tlstudio.core.evaluation.metrics import MULTILABEL_THRESHOLD, scores_from_outputs
 from tlstudio.core.inference.output import check_output_file, write_error
 
+if TYPE_CHECKING:
+    from tlstudio.core.insight.calibration import Calibration
+
+
+UNSURE = "unsure"  # what the prediction column says under the run's "don't know" threshold
+
 
 @dataclass
 class Prediction:
-    """One prediction: a label (labels for multi-label, a number for regression) and scores."""
+    """One prediction: a label (labels for multi-label, a number for regression) and scores.
+
+    ``unsure`` is True when the top probability is under the run's "don't know" threshold;
+    ``label`` is then still the best guess, but the answer shown and written is "unsure".
+    """
 
     label: str | list[str] | float
     scores: dict[str, float]
+    unsure: bool = False
+
+    @property
+    def answer(self) -> str | list[str] | float:
+        """What a person is told: the label, or "unsure"."""
+        return UNSURE if self.unsure else self.label
 
 
 def tokenizable(text: Any) -> str:
@@ -51,7 +67,8 @@ def _infer_task(config: Any) -> str:
 class Predictor:
     """A loaded model that labels texts; use :meth:`load`."""
 
-    def __init__(self, model: Any, tokenizer: Any, task: str, max_length: int, text_columns: list[str]) -> None:
+    def __init__(self, model: Any, tokenizer: Any, task: str, max_length: int, text_columns: list[str],
+                 run_dir: str | Path | None = None) -> None:
         self.model = model
         self.tokenizer = tokenizer
         self.task = task
@@ -61,6 +78,29 @@ class Predictor:
         self.label_names = [] if task == "regression" else [id2label[i] for i in range(len(id2label))]
         self.batch_size: int | None = None  # set when running out of memory forced a smaller one
         self.warnings: list[str] = []  # said once, by whoever shows the predictions
+        self.run_dir = Path(run_dir) if run_dir is not None else None
+        self._calibration: Calibration | None = None
+        self._calibration_stamp: tuple[int, int, int] | None = None
+
+    @property
+    def calibration(self) -> Calibration | None:
+        """The run's ``calibration.json``, re-read when it changes (a saved threshold applies at once)."""
+        if self.run_dir is None:
+            return self._calibration
+        from tlstudio.core.runs.store import RunFolder
+
+        folder = RunFolder(self.run_dir)
+        stamp = folder.calibration_stamp()
+        if stamp != self._calibration_stamp:
+            self._calibration = folder.calibration() if stamp is not None else None
+            self._calibration_stamp = stamp
+        return self._calibration
+
+    @calibration.setter
+    def calibration(self, value: Calibration | None) -> None:
+        """Use ``value`` instead of the run's file (for a model folder that isn't a run)."""
+        self.run_dir = None
+        self._calibration = value
 
     @property
     def needs_pair(self) -> bool:
@@ -117,8 +157,9 @@ class Predictor:
         max_length = (run_config.max_length if run_config else None) or model_max_length(tokenizer)
         text_columns = (run_config.text_columns if run_config else None) or ["text"]
         model.to(choose_device(device)).eval()
-        predictor = cls(model, tokenizer, task, int(max_length), text_columns)
+        predictor = cls(model, tokenizer, task, int(max_length), text_columns, run_dir)
         predictor.warnings = _status_warnings(run_dir)
+        _ = predictor.calibration  # a damaged calibration.json is said now, not at the first text
         return predictor
 
     def predict_scores(
@@ -127,8 +168,26 @@ class Predictor:
         pairs: list[str] | None = None,
         batch_size: int = 32,
         progress: Callable[[int, int], None] | None = None,
+        calibrated: bool = True,
     ) -> np.ndarray:
-        """Probabilities (or regression scores) in input order; batches are length-sorted.
+        """Probabilities (or regression scores) in input order, with the run's temperature
+        unless ``calibrated`` is False."""
+        return self.probabilities(self.predict_logits(texts, pairs, batch_size, progress), calibrated)
+
+    def probabilities(self, logits: np.ndarray, calibrated: bool = True) -> np.ndarray:
+        """Model outputs to probabilities: ``softmax(logits / T)`` (sigmoid for multi-label)."""
+        calibration = self.calibration if calibrated and self.task != "regression" else None
+        temperature = calibration.temperature if calibration else 1.0
+        return scores_from_outputs(self.task, np.asarray(logits, dtype=np.float64) / temperature)
+
+    def predict_logits(
+        self,
+        texts: list[str],
+        pairs: list[str] | None = None,
+        batch_size: int = 32,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> np.ndarray:
+        """Raw model outputs (logits; regression values) in input order; batches are length-sorted.
 
         A batch that runs out of memory is retried at half the size, and the smaller size is
         kept (in :attr:`batch_size`, for later calls too); out of memory at one row is a
@@ -164,11 +223,11 @@ class Predictor:
                 start += len(index)
                 if progress:
                     progress(start, len(order))
-        width = () if self.task == "regression" else (max(1, len(self.label_names)),)
-        scores = np.zeros((len(texts), *width))
+        width = max(1, len(self.label_names)) if self.task != "regression" else 1
+        logits = np.zeros((len(texts), width))
         if chunks:
-            scores[order] = np.concatenate(chunks)
-        return scores
+            logits[order] = np.concatenate(chunks).reshape(-1, width)
+        return logits
 
     def _scores(
         self, texts: list[str], pairs: list[str] | None, index: list[int], device: Any
@@ -178,17 +237,14 @@ class Predictor:
             [tokenizable(pairs[i]) for i in index] if pairs else None,
             truncation=True, max_length=self.max_length, padding=True, return_tensors="pt",
         ).to(device)
-        logits = self.model(**batch).logits.float().cpu().numpy()
-        return scores_from_outputs(self.task, logits)
+        return self.model(**batch).logits.float().cpu().numpy()
 
     def to_prediction(self, row_scores: np.ndarray) -> Prediction:
+        """One row of :meth:`predict_scores` as a Prediction, with the run's saved thresholds."""
         if self.task == "regression":
             return Prediction(float(row_scores), {"score": float(row_scores)})
         scores = {name: float(row_scores[i]) for i, name in enumerate(self.label_names)}
-        if self.task == "multilabel":
-            chosen = [n for i, n in enumerate(self.label_names) if row_scores[i] >= MULTILABEL_THRESHOLD]
-            return Prediction(chosen, scores)
-        return Prediction(self.label_names[int(np.argmax(row_scores))], scores)
+        return decide(self.task, self.label_names, np.asarray(row_scores), self.calibration, scores)
 
     def predict(self, texts: list[str], pairs: list[str] | None = None, batch_size: int = 32) -> list[Prediction]:
         """Label each text (with its pair for sentence-pair models)."""
@@ -199,7 +255,7 @@ class Predictor:
 
     def format_row(self, prediction: Prediction) -> list[Any]:
         """``prediction`` plus the score columns, as written to CSV."""
-        label = prediction.label
+        label = prediction.answer
         if isinstance(label, list):
             label = ";".join(label)
         elif isinstance(label, float):
@@ -248,6 +304,28 @@ class Predictor:
             f"The input file needs the text column(s) {', '.join(wanted)} that the model was trained on; "
             f"it has: {', '.join(header)}."
         )
+
+
+def decide(task: str, names: list[str], row: np.ndarray, calibration: Calibration | None,
+           scores: dict[str, float]) -> Prediction:
+    """The label(s) for one row of probabilities under ``calibration``'s thresholds.
+
+    Binary: the named class wins at or above its threshold (argmax without one). Multi-label:
+    each label at or above its own threshold (0.5 without one). Single-label rows whose top
+    probability is under ``unsure_below`` are marked unsure.
+    """
+    thresholds = calibration.thresholds if calibration else {}
+    if task == "multilabel":
+        chosen = [n for i, n in enumerate(names) if row[i] >= thresholds.get(n, MULTILABEL_THRESHOLD)]
+        return Prediction(chosen, scores)
+    label = names[int(np.argmax(row))]
+    if task == "binary" and thresholds:
+        name, cut = next(iter(thresholds.items()))
+        if name in names:
+            positive = names.index(name)
+            label = name if row[positive] >= cut else names[1 - positive]
+    unsure_below = calibration.unsure_below if calibration else None
+    return Prediction(label, scores, unsure=unsure_below is not None and float(row.max()) < unsure_below)
 
 
 def _status_warnings(run_dir: Path) -> list[str]:

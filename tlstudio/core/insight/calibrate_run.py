@@ -41,7 +41,7 @@ class RunCalibration:
 
 def _split_scores(predictor: Any, split: Any) -> tuple[np.ndarray, np.ndarray]:
     pairs = list(split["text_pair"]) if "text_pair" in split.column_names else None
-    return predictor.predict_scores(list(split["text"]), pairs), np.asarray(split["label"])
+    return predictor.predict_scores(list(split["text"]), pairs, calibrated=False), np.asarray(split["label"])
 
 
 def calibrate_run(run_dir: str | Path, *, target_accuracy: float = 0.95) -> RunCalibration:

@@ -15,17 +15,14 @@ default thresholds (argmax, or 0.5 per label).
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from tlstudio.core.atomic import write_json
 from tlstudio.core.errors import ModelError
 
-CALIBRATION_JSON = "calibration.json"
 SCHEMA_VERSION = 1
 BINS = 10
 
@@ -203,25 +200,30 @@ class Calibration:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: Any) -> Calibration:
+        """From ``calibration.json``'s content; ValueError/TypeError when it is not one."""
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        calibration = cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+        if not float(calibration.temperature) > 0:
+            raise ValueError("the temperature must be above 0")
+        calibration.temperature = float(calibration.temperature)
+        calibration.thresholds = {str(k): float(v) for k, v in dict(calibration.thresholds or {}).items()}
+        if calibration.unsure_below is not None:
+            calibration.unsure_below = float(calibration.unsure_below)
+        return calibration
+
 
 def save_calibration(folder: str | Path, calibration: Calibration) -> Path:
-    """Write ``calibration.json`` into ``folder`` (atomically); return its path."""
-    path = Path(folder) / CALIBRATION_JSON
-    write_json(path, calibration.to_dict())
-    return path
+    """Write ``calibration.json`` into the run ``folder`` (through its RunFolder); return its path."""
+    from tlstudio.core.runs.store import RunFolder
+
+    return RunFolder(folder).write_calibration(calibration)
 
 
 def load_calibration(folder: str | Path) -> Calibration | None:
     """``calibration.json`` from ``folder``; None when there is none. A damaged file is a ModelError."""
-    path = Path(folder) / CALIBRATION_JSON
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        known = {k: data[k] for k in Calibration.__dataclass_fields__ if k in data}
-        calibration = Calibration(**known)
-        if not float(calibration.temperature) > 0:
-            raise ValueError("the temperature must be above 0")
-    except (OSError, ValueError, TypeError, AttributeError) as exc:
-        raise ModelError(f"'{path}' is damaged ({exc}). Delete it to predict without calibration.") from exc
-    return calibration
+    from tlstudio.core.runs.store import RunFolder
+
+    return RunFolder(folder).calibration()

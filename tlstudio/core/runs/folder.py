@@ -26,6 +26,7 @@ METRICS_JSON = "metrics.json"
 HISTORY_CSV = "history.csv"
 PREDICTIONS_CSV = "predictions_test.csv"
 NOTES_JSON = "run_notes.json"  # the person's name and notes for the run (never the engine's)
+CALIBRATION_JSON = "calibration.json"  # what prediction applies: temperature, thresholds, "unsure"
 CHECKPOINTS = "checkpoints"
 PARTIAL_MODEL = ".model-partial"
 FAILED_MARKER = ".failed"  # an empty file: "failed" even when the disk was too full for run.json

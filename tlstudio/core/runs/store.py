@@ -10,21 +10,25 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import json
 import os
 import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tlstudio.core.csvcells import escape_cell, unescape_cell
-from tlstudio.core.errors import RunFolderError
+from tlstudio.core.errors import ModelError, RunFolderError
 from tlstudio.core.runs import folder as files
 from tlstudio.core.runs.lock import LOCK_FILE, is_locked
 from tlstudio.core.runs.resume import ResumePoint, checkpoint_history
 from tlstudio.core.runs.tables import PredictionRow, prediction_row, read_history
 from tlstudio.core.runs.trash import TrashedRun
 from tlstudio.core.settings.config import RunConfig
+
+if TYPE_CHECKING:
+    from tlstudio.core.insight.calibration import Calibration
 
 
 class RunStatus(StrEnum):
@@ -195,6 +199,27 @@ class RunFolder:
             raise RunFolderError(f"'{self.path / files.METRICS_JSON}' is damaged (not a JSON object).")
         return Metrics.from_dict(data)
 
+    def calibration(self) -> Calibration | None:
+        """``calibration.json`` (None when the run has none); ModelError when it is damaged."""
+        from tlstudio.core.insight.calibration import Calibration
+
+        path = self.path / files.CALIBRATION_JSON
+        if not path.is_file():
+            return None
+        try:
+            return Calibration.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError, AttributeError) as exc:
+            raise ModelError(f"'{path}' is damaged ({exc}). Delete it to predict without "
+                             "calibration.") from exc
+
+    def calibration_stamp(self) -> tuple[int, int, int] | None:
+        """Which ``calibration.json`` is there now (None: none), to notice a new one cheaply."""
+        try:
+            found = (self.path / files.CALIBRATION_JSON).stat()
+        except OSError:
+            return None
+        return found.st_mtime_ns, found.st_ino, found.st_size
+
     def history(self) -> list[dict[str, Any]]:
         """``history.csv`` rows (``kind`` train/eval, numbers as floats); else the latest
         checkpoint's log history for an unfinished run; [] when there is neither."""
@@ -355,6 +380,14 @@ class RunFolder:
         from tlstudio.core.atomic import write_json
 
         write_json(self.path / files.METRICS_JSON, metrics)
+
+    def write_calibration(self, calibration: Calibration) -> Path:
+        """``calibration.json``, written atomically (prediction reads it on its next call)."""
+        from tlstudio.core.atomic import write_json
+
+        path = self.path / files.CALIBRATION_JSON
+        write_json(path, calibration.to_dict())
+        return path
 
     def write_predictions(self, header: list[str], rows: list[list[Any]]) -> None:
         """``predictions_test.csv``; cells a spreadsheet would run as formulas are escaped."""

@@ -185,6 +185,9 @@ class PredictPage(Page):
             self.result.setText(f"Predicted value: {value:.3f}")
         elif isinstance(value, list):
             self.result.setText("Labels: " + (", ".join(value) if value else "(none)"))
+        elif getattr(prediction, "unsure", False):
+            self.result.setText(f"Unsure: best guess {value}, only {scores.get(str(value), 0):.0%} sure "
+                                "(under this run's \"don't know\" threshold)")
         else:
             self.result.setText(f"{value}  ({scores.get(str(value), 0):.0%} sure)")
         self._draw_bars(scores)
