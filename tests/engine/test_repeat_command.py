@@ -17,7 +17,7 @@ from tlstudio.core.settings.command import repeat_command
 from tlstudio.core.settings.config import RunConfig
 from tlstudio.core.settings.schema import flag_of, settings_fields
 
-NOT_SETTINGS = {"schema_version", "extra", "planned"}  # the file format's own fields, never a flag
+NOT_SETTINGS = {"schema_version", "extra", "planned", "label_values"}  # the file format's own fields, never a flag
 
 
 def _parse(command: str) -> RunConfig:
@@ -64,6 +64,7 @@ STRATEGIES = {
     "data_path": _text, "encoding": st.none() | _text, "delimiter": st.none() | _text,
     "has_header": st.none() | st.booleans(),
     "text_columns": st.none() | st.lists(_text, min_size=1, max_size=2),
+    "class_names": st.none() | st.lists(_text, min_size=1, max_size=4),
     "label_columns": st.none() | st.lists(_text, min_size=1, max_size=4),
     "task": st.none() | st.just("multilabel"),
     "test_file": st.none() | _text, "split_column": st.none() | _text,

@@ -31,6 +31,7 @@ class AppState(QObject):
         self.val_size = defaults.val_size
         self.seed = defaults.seed
         self.has_header: bool | None = None  # chosen on the Data page; None: detected
+        self.class_names: list[str] | None = None  # named on the Data page; None: the labels
 
     @property
     def report(self) -> Any:
@@ -89,6 +90,7 @@ class AppState(QObject):
             config.label_columns = list(roles.label_columns)
             config.has_header = self.has_header
             config.task = roles.task
+            config.class_names = self.class_names
         config.test_size = self.test_size
         config.val_size = self.val_size
         config.seed = self.seed

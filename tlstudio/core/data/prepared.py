@@ -31,6 +31,7 @@ class PreparedData:
     source: str = ""
     notes: list[str] = field(default_factory=list)
     label_columns: list[str] = field(default_factory=list)  # several: one 0/1 column per label
+    label_values: list[str] = field(default_factory=list)  # the labels as written, when names replace them
 
     def __post_init__(self) -> None:
         if not self.label_columns:
@@ -49,5 +50,6 @@ class PreparedData:
             "label_column": self.label_column,
             "label_columns": self.label_columns,
             "label_names": self.label_names,
+            "label_values": self.label_values,
             "sizes": {name: len(split) for name, split in self.splits.items()},
         }

@@ -217,7 +217,9 @@ def load_prepared(config: RunConfig) -> PreparedData:
     check_trainable(loaded, roles)
     split = SplitConfig(test_size=config.test_size, val_size=config.val_size, seed=config.seed,
                         split_column=config.split_column, test_file=config.test_file)
-    return prepare_splits(loaded, roles, split)
+    from tlstudio.core.data.class_names import name_classes
+
+    return name_classes(prepare_splits(loaded, roles, split), config.class_names, config.data_path)
 
 
 def check_trainable(loaded: LoadedTable, roles: Roles) -> None:

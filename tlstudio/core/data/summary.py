@@ -25,6 +25,9 @@ class DataSummary:
     label_counts: list[tuple[str, int]] = field(default_factory=list)  # most frequent first
     label_values: np.ndarray | None = None  # regression targets
     text_lengths: np.ndarray = field(default_factory=lambda: np.zeros(0))  # in characters
+    class_labels: list[str] = field(default_factory=list)  # every class, in the model's order
+    class_names: list[str] | None = None  # from a classes.txt beside the file, when it fits
+    class_names_note: str = ""  # why a classes.txt beside the file was not used
 
 
 def inspect_summary(path: str | Path, *, text_columns: list[str] | None = None,
@@ -48,6 +51,7 @@ def summarize(report: DataReport) -> DataSummary:
     lengths = np.asarray(pc.utf8_length(text).to_numpy(zero_copy_only=False), dtype=float)
     result.text_lengths = lengths[~np.isnan(lengths)]
     label_columns = roles.label_columns or []
+    _name_classes(result)
     if roles.task == "regression":
         values = pc.cast(table[roles.label_column], pa.float64(), safe=False)
         arr = np.asarray(values.to_numpy(zero_copy_only=False), dtype=float)
@@ -66,3 +70,22 @@ def summarize(report: DataReport) -> DataSummary:
         pairs = [(str(c["values"]), int(c["counts"])) for c in counts if c["values"] is not None]
         result.label_counts = sorted(pairs, key=lambda p: -p[1])[:MAX_BARS]
     return result
+
+
+def _name_classes(result: DataSummary) -> None:
+    """The classes in label order and, when a classes.txt beside the file fits them, its names."""
+    from tlstudio.core.data.class_names import check_class_names, classes_file, read_class_names
+    from tlstudio.core.data.labels import label_names
+    from tlstudio.core.errors import DataError
+
+    report = result.report
+    result.class_labels = label_names(report.loaded.table, report.roles)
+    if not result.class_labels:
+        return
+    try:
+        names = read_class_names(report.loaded.path)
+        if names is not None:
+            result.class_names = check_class_names(names, result.class_labels,
+                                                   f"'{classes_file(report.loaded.path).name}'")
+    except DataError as exc:
+        result.class_names_note = str(exc)

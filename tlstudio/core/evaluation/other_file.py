@@ -17,12 +17,16 @@ from tlstudio.core.settings.config import RunConfig
 MULTILABEL_SEPARATORS = (";", "|", ",")
 
 
-def _encode_labels(task: str, label_names: list[str], values: list[Any]) -> list[Any]:
+def _encode_labels(task: str, label_names: list[str], values: list[Any],
+                   label_values: list[str] | None = None) -> list[Any]:
     """Labels as the model's encoding; None where a row's label is missing or unknown.
 
-    A multi-label cell is split at the first separator it contains (``;`` when it has none).
+    A label is a class name or, for named classes, the value the training data wrote for it
+    (``label_values``, in class order). A multi-label cell is split at the first separator it
+    contains (``;`` when it has none).
     """
-    index = {name: i for i, name in enumerate(label_names)}
+    index = {str(value): i for i, value in enumerate(label_values or [])}
+    index.update({name: i for i, name in enumerate(label_names)})
     out: list[Any] = []
     for value in values:
         text = "" if value is None else str(value).strip()
@@ -75,6 +79,7 @@ def evaluate_run(
     folder = RunFolder(run_dir)
     run_config = folder.config() if folder.has_config() else None
     label_columns = (run_config.label_columns if run_config else None) or ["label"]
+    written = run_config.label_values if run_config else []  # the training file's codes, if classes are named
     emit(StatusEvent(message=f"Reading {Path(data_path).name}…"))
     header, rows = read_rows(data_path)
     text_idx = predictor._input_columns(header)
@@ -84,10 +89,10 @@ def evaluate_run(
         raise DataError(f"'{data_path}' has no {which} {', '.join(repr(m) for m in missing)} "
                         f"(it has: {', '.join(header)}).")
     if len(label_columns) > 1:
-        labels = _column_labels(predictor.label_names, label_columns, header, rows)
+        labels = _column_labels(written or predictor.label_names, label_columns, header, rows)
     else:
         label_idx = header.index(label_columns[0])
-        labels = _encode_labels(predictor.task, predictor.label_names, [r[label_idx] for r in rows])
+        labels = _encode_labels(predictor.task, predictor.label_names, [r[label_idx] for r in rows], written)
     keep = [i for i, label in enumerate(labels) if label is not None and rows[i][text_idx[0]]]
     if not keep:
         raise DataError(f"No row of '{data_path}' has a text and a label the model knows ({', '.join(predictor.label_names)}).")

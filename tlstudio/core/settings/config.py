@@ -83,6 +83,11 @@ class RunConfig:
         none_text="inferred", metavar="C",
         help="the label column; give it once per column for multi-label data with one 0/1 "
              "column per label")
+    class_names: list[str] | None = setting(
+        group="data", label="Class names", flag="--class-name", kind="list",
+        none_text="the labels as written (or a classes.txt beside the data file)", metavar="NAME",
+        help="a name for each class, given once per class in label order (numbers in numeric order), "
+             "for labels written as codes such as 0/1; the model and its reports show these names")
     task: str | None = setting(
         group="data", label="Task", kind="choice", choices=TASKS, none_text="inferred",
         help="what kind of answer the label is")
@@ -199,6 +204,9 @@ class RunConfig:
     schema_version: int = setting(SCHEMA_VERSION, group="internal", help="the settings format's version")
     planned: list[str] = setting(group="internal", factory=list,
                                  help="settings the preset's plan fills in before training (those not given)")
+    label_values: list[str] = setting(group="internal", factory=list,
+                                      help="the labels as the data file writes them, in class order, "
+                                           "when class names stand for them")
     extra: dict[str, Any] = setting(group="internal", factory=dict,
                                     help="settings from newer versions, kept as read")
 
@@ -231,6 +239,8 @@ class RunConfig:
              "strategy must be full, frozen or freeze-N (N a whole number)"),
             (self.text_columns is None or 1 <= len(self.text_columns) <= 2,
              "choose one text column, or two for sentence pairs"),
+            (self.class_names is None or len(self.class_names) >= 1,
+             "give at least one class name (or none to use the labels)"),
             (self.label_columns is None or len(self.label_columns) >= 1,
              "name at least one label column (or none to infer it)"),
             (not self.label_columns or len(self.label_columns) == 1 or self.task in (None, "multilabel"),

@@ -229,6 +229,8 @@ def _prepare(config: RunConfig, emit: Observer) -> tuple[PreparedData, Any, Any,
         emit(StatusEvent(message=warning, level="warning"))
     config.task, config.text_columns = data.task, list(data.text_columns)
     config.label_columns = list(data.label_columns)
+    if data.label_values:  # named classes (given, or from classes.txt): the run records both
+        config.class_names, config.label_values = list(data.label_names), list(data.label_values)
     if info.path is None:
         emit(StatusEvent(message=f"Downloading {info.name}…"))
         info = download_model(info.name, lambda done, total: emit(

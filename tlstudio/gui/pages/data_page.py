@@ -27,6 +27,7 @@ from tlstudio.core.settings.config import TASKS
 from tlstudio.core.settings.schema import field_of, label_of
 from tlstudio.gui import jobs, plots, settings
 from tlstudio.gui.arrow_model import ArrowTableModel
+from tlstudio.gui.class_names import ClassNamesBox
 from tlstudio.gui.pages.base import Notice, Page, label, named
 from tlstudio.gui.state import AppState, file_names, same_file
 from tlstudio.gui.train_settings import make_widget, tooltip_of
@@ -92,6 +93,9 @@ class DataPage(Page):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self._roles_box())
+        self.class_names_box = ClassNamesBox()
+        self.class_names_box.names_changed.connect(self._on_class_names_changed)
+        side_layout.addWidget(self.class_names_box)
         side_layout.addWidget(self._split_box())
         problems_box = QGroupBox("Problems")
         problems_layout = QVBoxLayout(problems_box)
@@ -237,6 +241,11 @@ class DataPage(Page):
         self.open_file(self._path, text_columns=list(self._state.report.roles.text_columns),
                        label_columns=ticked, has_header=self.header_combo.currentData())
 
+    def _on_class_names_changed(self) -> None:
+        self._state.class_names = self.class_names_box.names
+        if self._state.inspection is not None:
+            self._draw_charts(self._state.inspection)
+
     def _on_split_changed(self) -> None:
         self._state.test_size = self.test_spin.value()
         self._state.val_size = self.val_spin.value()
@@ -263,6 +272,7 @@ class DataPage(Page):
         settings.add_recent_file(str(loaded.path))
         self._state.has_header = self._has_header
         self._state.set_inspection(result)
+        self.class_names_box.set_classes(result.class_labels, result.class_names, result.class_names_note)
         self._show_blocking(self._state.blocking_problem)
         self._update_training_notice()
         self.file_loaded.emit(str(loaded.path))
@@ -375,7 +385,7 @@ class DataPage(Page):
             plots.histogram(self.label_plot, result.label_values, color_index=0)
             self.label_plot.getPlotItem().setTitle("Label values")
         else:
-            names = [name for name, _ in result.label_counts]
+            names = [self.class_names_box.shown_name(name) for name, _ in result.label_counts]
             plots.bar_chart(self.label_plot, names, [count for _, count in result.label_counts])
             self.label_plot.getPlotItem().setTitle("Labels")
         plots.histogram(self.length_plot, result.text_lengths)
