@@ -32,7 +32,8 @@ def test_every_training_setting_survives_the_widgets(qtbot):
         scheduler="cosine", warmup_ratio=0.2, weight_decay=0.05, grad_accumulation=4,
         class_weights=True, early_stopping_patience=None, strategy="freeze-3", head_dropout=0.3,
         device="cpu", precision="fp32", logging_steps=1, evals_per_epoch=3, keep_checkpoints=True,
-        trust_remote_code=True)
+        trust_remote_code=True, lora_rank=4, lora_alpha=8, lora_targets="query,key",
+        long_texts="chunks-max")
     panel.device.addItem("CPU", "cpu")  # detected devices are added at run time
     fields = settings_fields("basic", "advanced")
     assert all(getattr(changed, f.name) != default_of(f) for f in fields)
@@ -73,3 +74,16 @@ def test_header_choice_and_several_label_columns_reach_the_run_config(window, qt
     config = window.state.base_config()
     assert config.has_header is True and "--header" in repeat_command(config)
     assert config.label_columns == ["toxic", "insult"]  # the header choice kept both label columns
+
+
+def test_lora_is_a_strategy_choice_and_its_settings_reach_the_config(qtbot):
+    panel = TrainSettings()
+    qtbot.addWidget(panel)
+    panel.strategy.setCurrentIndex(panel.strategy.findData("lora"))
+    rank = panel.findChild(QWidget, "loraRankSpin")
+    rank.setValue(16)
+    targets = panel.findChild(QWidget, "loraTargetsEdit")
+    assert targets.placeholderText() == "by architecture"
+    qtbot.keyClicks(targets, "query, value")
+    config = panel.fill_config(RunConfig())
+    assert (config.strategy, config.lora_rank, config.lora_targets) == ("lora", 16, "query, value")

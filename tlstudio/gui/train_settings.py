@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QSpinBox,
     QToolButton,
@@ -31,7 +32,7 @@ from tlstudio.gui.pages.base import named
 
 CHOICE_TEXT = {("device", "auto"): "Automatic (best available)"}
 STRATEGY_CHOICES = (("Fine-tune everything", "full"), ("Train the head only", "frozen"),
-                    ("Freeze the lowest layers", "freeze"))
+                    ("Freeze the lowest layers", "freeze"), ("LoRA adapters (large models)", "lora"))
 FREEZE_TIP = "How many of the lowest layers to freeze."
 
 
@@ -91,6 +92,9 @@ def make_widget(f: Field) -> QWidget:
         for choice in meta["choices"] if f.name != "device" else ("auto",):  # devices: detected
             widget.addItem(CHOICE_TEXT.get((f.name, choice), choice), choice)
         widget.setCurrentIndex(widget.findData(default))
+    elif kind == "text":
+        widget = QLineEdit(default or "")
+        widget.setPlaceholderText(meta.get("none_text") or "")
     else:
         widget = {"rate": ScientificSpinBox, "int": QSpinBox}.get(kind, QDoubleSpinBox)()
         if kind in ("float", "ratio"):
@@ -111,6 +115,8 @@ def widget_value(f: Field, widget: Any) -> Any:
         return widget.isChecked()
     if isinstance(widget, QComboBox):
         return widget.currentData()
+    if isinstance(widget, QLineEdit):
+        return widget.text().strip() or None
     value = widget.value()
     if f.metadata.get("none_text") and value == widget.minimum():
         return None
@@ -125,6 +131,8 @@ def set_widget_value(f: Field, widget: Any, value: Any) -> None:
         widget.setChecked(bool(value))
     elif isinstance(widget, QComboBox):
         widget.setCurrentIndex(max(0, widget.findData(value)))
+    elif isinstance(widget, QLineEdit):
+        widget.setText(value or "")
     else:
         widget.setValue(widget.minimum() if value is None else value)
     widget.blockSignals(False)

@@ -24,6 +24,7 @@ OPTIMIZERS = ("adamw", "adam", "rmsprop", "sgd")
 SCHEDULERS = ("linear", "cosine", "constant")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+LONG_TEXTS = ("truncate", "chunks-mean", "chunks-max", "auto")
 
 # Groups: "data" (chosen on the Data page), "model" (Model page), "basic" and "advanced"
 # (the Train page's settings), "output" (where the run goes), "internal" (never a flag).
@@ -57,7 +58,7 @@ class RunConfig:
     """Everything that defines a training run; saved as ``run_config.json`` in the run folder.
 
     ``strategy`` is ``"full"`` (fine-tune everything), ``"frozen"`` (train the head
-    only) or ``"freeze-N"`` (freeze the embeddings and the lowest N layers).
+    only), ``"freeze-N"`` (freeze the embeddings and the lowest N layers) or ``"lora"``.
     ``None`` for ``max_length``, ``text_columns``, ``label_columns``, ``task``, ``encoding``,
     ``delimiter`` or ``has_header`` means "infer from the data".
     """
@@ -142,6 +143,12 @@ class RunConfig:
         none_text="auto", widget="maxLengthSpin", metavar="N",
         help="longest text, in tokens, the model reads; longer texts are cut (auto: a length "
              "that covers 95% of the training rows)")
+    long_texts: str = setting(
+        "truncate", group="advanced", label="Texts longer than the max length", kind="choice",
+        choices=LONG_TEXTS, widget="longTextsCombo",
+        help="truncate (read only the start), chunks-mean (read every part in overlapping windows "
+             "and average what they say), chunks-max (a label wins when any part says so) or auto "
+             "(chunks when many rows are long, the aggregation that scores best on validation)")
     optimizer: str = setting(
         "adamw", group="advanced", label="Optimizer", kind="choice", choices=OPTIMIZERS,
         widget="optimizerCombo", help="the update rule; AdamW is the standard for transformers")
@@ -172,7 +179,21 @@ class RunConfig:
     strategy: str = setting(
         "full", group="advanced", label="Transfer strategy", kind="text", widget="strategyCombo",
         help="full (train every layer, best results), frozen (train only the classifier head, "
-             "fastest) or freeze-N (freeze the embeddings and the lowest N layers)")
+             "fastest), freeze-N (freeze the embeddings and the lowest N layers) or lora (train small "
+             "low-rank adapters and the head: far less memory for large models; merged into the "
+             "model when saved)")
+    lora_rank: int = setting(
+        8, group="advanced", label="LoRA rank", kind="int", range=(1, 256), widget="loraRankSpin",
+        help="LoRA only: the size of each adapter; larger learns more and trains more parameters")
+    lora_alpha: int = setting(
+        16, group="advanced", label="LoRA alpha", kind="int", range=(1, 1024), widget="loraAlphaSpin",
+        help="LoRA only: how strongly the adapters change the model (alpha / rank scales them; "
+             "twice the rank is usual)")
+    lora_targets: str | None = setting(
+        group="advanced", label="LoRA target layers", kind="text", none_text="by architecture",
+        widget="loraTargetsEdit", metavar="NAMES",
+        help="LoRA only: comma-separated names of the layers to adapt (by architecture: query,value "
+             "for BERT-like models)")
     head_dropout: float | None = setting(
         group="advanced", label="Head dropout", kind="ratio", range=(0.0, 0.9), step=0.05,
         decimals=2, none_text="model default", widget="headDropoutSpin",
@@ -218,6 +239,7 @@ class RunConfig:
              f"preset must be one of {', '.join(PLAN_PRESETS)}"),
             (self.optimizer in OPTIMIZERS, f"optimizer must be one of {', '.join(OPTIMIZERS)}"),
             (self.scheduler in SCHEDULERS, f"scheduler must be one of {', '.join(SCHEDULERS)}"),
+            (self.long_texts in LONG_TEXTS, f"long texts must be one of {', '.join(LONG_TEXTS)}"),
             (self.device in DEVICES, f"device must be one of {', '.join(DEVICES)}"),
             (self.precision in PRECISIONS, f"precision must be one of {', '.join(PRECISIONS)}"),
             (self.epochs > 0, "epochs must be positive"),
@@ -235,8 +257,9 @@ class RunConfig:
              "early-stopping patience must be at least 1 (or none)"),
             (self.logging_steps >= 1, "logging steps must be at least 1"),
             (self.evals_per_epoch >= 1, "evaluations per epoch must be at least 1"),
-            (self.strategy_layers() is not None or self.strategy in ("full", "frozen"),
-             "strategy must be full, frozen or freeze-N (N a whole number)"),
+            (self.strategy_layers() is not None or self.strategy in ("full", "frozen", "lora"),
+             "strategy must be full, frozen, freeze-N (N a whole number) or lora"),
+            (self.lora_rank >= 1 and self.lora_alpha >= 1, "LoRA rank and alpha must be at least 1"),
             (self.text_columns is None or 1 <= len(self.text_columns) <= 2,
              "choose one text column, or two for sentence pairs"),
             (self.class_names is None or len(self.class_names) >= 1,

@@ -392,7 +392,9 @@ def _finish(
 
     emit(StatusEvent(message="Saving the model…", phase="finishing"))
     quiet_libraries()  # the Trainer re-enables hub progress bars when it finishes
-    model = trainer.accelerator.unwrap_model(trainer.model)
+    from tlstudio.core.training.lora import merged
+
+    model = merged(trainer.accelerator.unwrap_model(trainer.model))  # LoRA: adapters into the weights
     store = RunFolder(run_dir)
     store.save_model(model, tokenizer)
     store.write_history(trainer.state.log_history)

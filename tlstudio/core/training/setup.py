@@ -103,8 +103,14 @@ def build_trainer(
     from tlstudio.core.training.tokenize import tokenize_splits
     from tlstudio.core.training.trainer import TaskTrainer, class_weights
 
-    trainable, total = apply_strategy(model, config.strategy)
-    emit(StatusEvent(message=f"Training {trainable / 1e6:.1f} M of {total / 1e6:.1f} M parameters ({config.strategy})."))
+    if config.strategy == "lora":
+        from tlstudio.core.training.lora import apply_lora
+
+        model, trainable, total, chosen = apply_lora(model, config)
+        emit(StatusEvent(message=chosen + "."))
+    else:
+        trainable, total = apply_strategy(model, config.strategy)
+    emit(StatusEvent(message=f"Training {trainable / 1e6:.2f} M of {total / 1e6:.1f} M parameters ({config.strategy})."))
     emit(StatusEvent(message="Tokenizing…"))
     tokenized = tokenize_splits(data, tokenizer, config.max_length)
     args, optimizer_override = training_arguments(config, data, device, precision, config.output_dir or ".")
