@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
-from conftest import DATA, prepared_for
+from conftest import prepared_for
 
 from tlstudio.core.errors import TrainingError
 from tlstudio.core.events import RunControl, StatusEvent, null_observer
 from tlstudio.core.models.loading import load_classifier, load_tokenizer
 from tlstudio.core.settings.config import RunConfig
 from tlstudio.core.training.lora import apply_lora, lora_targets
+
+DATA = Path(__file__).parent.parent / "data"
 
 
 def _model(tiny_model_dir):
