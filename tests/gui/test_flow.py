@@ -47,7 +47,7 @@ def test_drop_train_evaluate_predict_export(ready_window, qtbot, tmp_path):
 
     export_dir = tmp_path / "exported"
     evaluate = window.pages["evaluate"]
-    evaluate.export_to(export_dir)
+    evaluate.export_panel.export_to(export_dir)
     qtbot.waitUntil(lambda: (export_dir / "config.json").exists(), timeout=120_000)
     assert not (export_dir / "checkpoints").exists()
     from transformers import pipeline

@@ -17,6 +17,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="hf: the model folder; onnx: fp32 ONNX with a standalone predict.py; "
                              "onnx-int8: the same, quantised to int8 (default: onnx)")
     export.add_argument("--out", required=True, help="a new (or empty) folder to write the export to")
+    export.add_argument("--include-data-path", action="store_true",
+                        help="keep the data file's full path in a model folder's card and settings "
+                             "(default: its name only, so the folder can be shared)")
+    export.add_argument("--include-test-predictions", action="store_true",
+                        help="keep predictions_test.csv and the misclassified test texts in a model "
+                             "folder (default: left out, they hold your test rows)")
     export.add_argument("--json", action="store_true", help="print the export report as JSON")
     export.set_defaults(func=_export)
 
@@ -37,7 +43,9 @@ def _export(args: argparse.Namespace) -> int:
     from tlstudio.core.export import export_model, summary_lines
 
     report = export_model(args.run_dir, args.format, args.out,
-                          status=None if args.json else lambda m: sys.stderr.write(m + "\n"))
+                          status=None if args.json else lambda m: sys.stderr.write(m + "\n"),
+                          include_data_path=args.include_data_path,
+                          include_predictions=args.include_test_predictions)
     if args.json:
         sys.stdout.write(json.dumps(report, indent=2) + "\n")
     else:

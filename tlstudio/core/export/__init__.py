@@ -10,6 +10,7 @@ from typing import Any
 
 from tlstudio.core.atomic import write_json, write_text
 from tlstudio.core.errors import ModelError, RunFolderError
+from tlstudio.core.events import StopFlag
 
 FORMATS = ("hf", "onnx", "onnx-int8")
 FP32_TOLERANCE = 1e-4  # max abs probability difference an fp32 ONNX export may show
@@ -19,18 +20,27 @@ REPORT_JSON = "export_report.json"
 Status = Callable[[str], None]
 
 
-def export_model(run_dir: str | Path, fmt: str, out: str | Path, status: Status | None = None) -> dict[str, Any]:
+def export_model(run_dir: str | Path, fmt: str, out: str | Path, status: Status | None = None, *,
+                 stop: StopFlag | None = None, include_data_path: bool = False,
+                 include_predictions: bool = False) -> dict[str, Any]:
     """Export ``run_dir`` as ``fmt`` to the new folder ``out``, verify it; return the report.
 
     The report (parity on the test split, speed on this CPU, warnings) is also written to
-    ``out/export_report.json`` and the model card ``out/README.md``.
+    ``out/export_report.json`` and the model card ``out/README.md``. ``stop`` is checked
+    between steps (a stopped export leaves nothing behind); the ``include_*`` flags keep the
+    data file's path and the test rows in a model-folder export (see ``export_run``).
     """
     from tlstudio.core.export import parity
     from tlstudio.core.export.card import render_card
     from tlstudio.core.inference.predictor import Predictor
     from tlstudio.core.insight.calibration import load_calibration
 
-    say = status or (lambda _message: None)
+    def say(message: str) -> None:
+        if stop is not None:
+            stop.check()
+        if status is not None:
+            status(message)
+
     if fmt not in FORMATS:
         raise ModelError(f"Unknown export format '{fmt}'; choose one of {', '.join(FORMATS)}.")
     run_dir, out = Path(run_dir), Path(out)
@@ -50,7 +60,9 @@ def export_model(run_dir: str | Path, fmt: str, out: str | Path, status: Status 
     partial = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent if out.parent.exists() else None))
     try:
         if fmt == "hf":
-            exported, scorer = _export_hf(run_dir, partial, split, say)
+            exported, scorer = _export_hf(run_dir, partial, split, say, stop=stop,
+                                          include_data_path=include_data_path,
+                                          include_predictions=include_predictions)
         else:
             exported, scorer = _export_onnx(predictor, partial, fmt, load_calibration(run_dir), split, say)
         say("measuring speed")
@@ -76,13 +88,13 @@ def export_model(run_dir: str | Path, fmt: str, out: str | Path, status: Status 
     return report
 
 
-def _export_hf(run_dir: Path, folder: Path, split: Any, say: Status) -> tuple[Any, Any]:
+def _export_hf(run_dir: Path, folder: Path, split: Any, say: Status, **copy: Any) -> tuple[Any, Any]:
     from tlstudio.core.inference.predictor import Predictor
     from tlstudio.core.runs.catalog import export_run
 
     say("copying the model folder")
     folder.rmdir()
-    export_run(run_dir, folder)
+    export_run(run_dir, folder, **copy)
     copy = Predictor.load(folder, device="cpu")
     say("checking the copy against the run")
     return (copy.predict_scores(split.texts, split.pairs, 32, calibrated=False),

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tlstudio.core.errors import JobCancelled, RunFolderError
+from tlstudio.core.atomic import write_json, write_text
+from tlstudio.core.errors import RunFolderError
 from tlstudio.core.events import StopFlag
-from tlstudio.core.runs.folder import CHECKPOINTS, model_short_name
+from tlstudio.core.runs.folder import (
+    CHECKPOINTS,
+    CONFIG_JSON,
+    METRICS_JSON,
+    PREDICTIONS_CSV,
+    RUN_JSON,
+    load_json,
+    model_short_name,
+)
+from tlstudio.core.runs.lock import LOCK_FILE
 from tlstudio.core.runs.store import RunFolder
 from tlstudio.core.system.paths import runs_dir
 
@@ -92,9 +103,13 @@ def load_history(run_dir: str | Path) -> list[dict[str, Any]]:
     return RunFolder(run_dir).history()
 
 
-def export_run(run_dir: str | Path, dest: str | Path, stop: StopFlag | None = None) -> Path:
+def export_run(run_dir: str | Path, dest: str | Path, stop: StopFlag | None = None, *,
+               include_data_path: bool = False, include_predictions: bool = False) -> Path:
     """Copy a run folder to ``dest`` without its checkpoints; return the copy's path.
 
+    A copy is made to be shared, so by default it names the data file only by its name (not
+    where it lies on this computer) and leaves out the test rows' texts
+    (``predictions_test.csv`` and the misclassified examples); the two flags keep them.
     ``stop`` is checked between files; a stopped export leaves no partial folder behind.
     """
     source, target = Path(run_dir), Path(dest)
@@ -110,13 +125,51 @@ def export_run(run_dir: str | Path, dest: str | Path, stop: StopFlag | None = No
             stop.check()
         return shutil.copy2(src, dst)
 
+    skipped = [CHECKPOINTS, ".*.tmp", LOCK_FILE] + ([] if include_predictions else [PREDICTIONS_CSV])
     try:
-        shutil.copytree(source, partial, ignore=shutil.ignore_patterns(CHECKPOINTS, ".*.tmp"),
-                        copy_function=copy)
-    except JobCancelled:
+        shutil.copytree(source, partial, ignore=shutil.ignore_patterns(*skipped), copy_function=copy)
+        if not include_data_path:
+            _forget_data_paths(partial, _data_paths(source))
+        if not include_predictions:
+            _forget_test_texts(partial)
+    except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
     if target.exists():
         target.rmdir()
     partial.rename(target)
     return target
+
+
+def _data_paths(run_dir: Path) -> list[str]:
+    """The data files' paths as the run recorded them (absolute and as given)."""
+    try:
+        config = RunFolder(run_dir).config()
+    except RunFolderError:
+        return []
+    paths = [p for p in (config.data_path, config.test_file) if p]
+    paths += [str(Path(p).resolve()) for p in paths]
+    return sorted(set(paths), key=len, reverse=True)  # the longest first: no partial replacement
+
+
+def _forget_data_paths(folder: Path, paths: list[str]) -> None:
+    """Name each data file by its name only in the copy's records and model card."""
+    for name in (RUN_JSON, CONFIG_JSON, "README.md"):
+        record = folder / name
+        if not record.is_file():
+            continue
+        text = original = record.read_text(encoding="utf-8")
+        for path in paths:
+            for form in (path, json.dumps(path)[1:-1]):  # as written, and as JSON escapes it
+                text = text.replace(form, Path(path).name)
+        if text != original:
+            write_text(record, text)
+
+
+def _forget_test_texts(folder: Path) -> None:
+    """Drop the misclassified test rows (their texts) from the copy's test report."""
+    record = folder / METRICS_JSON
+    if record.is_file():
+        report = load_json(record)
+        if isinstance(report, dict) and report.pop("misclassified", None) is not None:
+            write_json(record, report)

@@ -14,8 +14,6 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QFileDialog,
     QGroupBox,
     QHeaderView,
     QListWidget,
@@ -30,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from tlstudio.gui import plots
 from tlstudio.gui.explain_panel import ExplainPanel
+from tlstudio.gui.export_panel import ExportPanel
 from tlstudio.gui.pages.base import Page, label, named
 from tlstudio.gui.pages.evaluate_other import (
     EvaluateFileWorker,
@@ -41,8 +40,6 @@ from tlstudio.gui.pages.evaluate_other import (
 from tlstudio.gui.state import AppState
 from tlstudio.gui.verdict_panel import VerdictPanel
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
-
-EXPORT_FORMATS = (("Model folder", "hf"), ("ONNX", "onnx"), ("ONNX int8", "onnx-int8"))
 
 BASELINE_TITLES = {"majority": "Majority baseline", "tfidf": "TF-IDF baseline",
                    "embeddings": "Embeddings baseline"}
@@ -83,24 +80,13 @@ class EvaluatePage(Page):
         state.run_changed.connect(self.reload)
 
     def _build(self) -> None:
-        self.export_button = named(QPushButton("Save model folder…"), "exportButton",
-                                   "Export model", "Copy the trained model to a folder of your "
-                                   "choice; transformers' pipeline() loads it (Ctrl+E)")
-        self.export_format = named(QComboBox(), "exportFormatCombo", "Export format",
-                                   "What to save: the model folder, or an ONNX model (full "
-                                   "precision or int8, smaller and faster) that runs without "
-                                   "PyTorch, checked against this model on the test rows")
-        for text, fmt in EXPORT_FORMATS:
-            self.export_format.addItem(text, fmt)
         self.open_folder_button = named(QPushButton("Open run folder"), "openRunFolderButton")
         self.copy_command_button = named(QPushButton("Copy as command"), "copyCommandButton",
                                          tooltip="Copy the 'tlstudio train …' line that repeats "
                                          "this run without the window, e.g. on a bigger machine")
-        self.header_actions.addWidget(self.export_format)
-        for button in (self.export_button, self.open_folder_button, self.copy_command_button):
+        for button in (self.open_folder_button, self.copy_command_button):
             self.header_actions.addWidget(button)
             button.setEnabled(False)
-        self.export_button.clicked.connect(self.export_model)
         self.open_folder_button.clicked.connect(self._on_open_folder_clicked)
         self.copy_command_button.clicked.connect(self.copy_command)
 
@@ -159,6 +145,8 @@ class EvaluatePage(Page):
         mistakes.setSizes([420, 220])
         self.tabs.addTab(mistakes, "Mistakes")
         self.regression_index = self.tabs.addTab(regression, "Regression plots")
+        self.export_panel = ExportPanel(self._state, self._host)
+        self.export_index = self.tabs.addTab(self.export_panel, "Export")
         self.body.addWidget(self.tabs, 1)
         self.next_button = self.add_next_button("Next: try it  →", "predict")
         self.next_button.setEnabled(False)
@@ -166,9 +154,9 @@ class EvaluatePage(Page):
     # ---- loading ------------------------------------------------------------------------
     def reload(self) -> None:
         run_dir = self._state.run_dir
-        for button in (self.export_button, self.export_format, self.open_folder_button,
-                       self.copy_command_button, self.next_button):
+        for button in (self.open_folder_button, self.copy_command_button, self.next_button):
             button.setEnabled(run_dir is not None)
+        self.export_panel.set_run_available(run_dir is not None)
         self.sources.button.setEnabled(run_dir is not None and self._evaluating is None)
         self._shown = None
         self._test_split = ({}, [])
@@ -396,43 +384,9 @@ class EvaluatePage(Page):
 
     # ---- export -------------------------------------------------------------------------
     def export_model(self) -> None:
-        """Ask for a destination and copy the clean model folder there (in a worker)."""
-        run_dir = self._state.run_dir
-        if run_dir is None:
-            return
-        fmt = self.export_format.currentData()
-        dest = QFileDialog.getExistingDirectory(self, "Save the model folder in…")
-        if dest:
-            suffix = "" if fmt == "hf" else f"-{fmt}"
-            self.export_to(Path(dest) / f"{run_dir.name}{suffix}", fmt)
-
-    def export_to(self, dest: Path, fmt: str = "hf") -> None:
-        """Export the run's model to ``dest``: a plain copy, or ONNX checked against PyTorch."""
-        if fmt == "hf":
-            from tlstudio.core.runs.catalog import export_run
-
-            worker = FunctionWorker(export_run, self._state.run_dir, dest, with_stop=True)
-            worker.succeeded.connect(self._on_export_succeeded)
-        else:
-            from tlstudio.core.export import export_model
-
-            worker = FunctionWorker(export_model, self._state.run_dir, fmt, dest)
-            worker.succeeded.connect(self._on_checked_export_succeeded)
-            self.headline.setText("Exporting and checking the exported model on the test rows…")
-        worker.failed.connect(self.banner.show_error)
-        self._host.start(worker)
-
-    def _on_checked_export_succeeded(self, report: Any) -> None:
-        from tlstudio.core.export import summary_lines
-
-        lines = summary_lines(report)
-        lines[0] = (f"Model saved to {report['out']}; predict.py there labels texts with only "
-                    "onnxruntime, tokenizers and numpy installed.")
-        self.headline.setText("\n".join(lines))
-
-    def _on_export_succeeded(self, path: Any) -> None:
-        self.headline.setText(f"Model saved to {path}. Load it with "
-                              f"pipeline('text-classification', model='{path}').")
+        """Show the Export tab and ask where to save the model (Ctrl+E)."""
+        self.tabs.setCurrentIndex(self.export_index)
+        self.export_panel.export_model()
 
     def _on_open_folder_clicked(self) -> None:
         if self._state.run_dir is not None:
