@@ -18,7 +18,7 @@ Targets (issue 12, on an H200 with 7,000 rows): engine/Trainer >= 1.0; MiniLM de
 fixed overhead (wall time minus training steps) <= 10 s.
 
 Usage: .venv/bin/python bench/gpu.py --data FILE.csv [--rows 7000] [--models minilm,bert-base]
-       [--device cuda] [--preset balanced] [--identical-batch 128]
+       [--device cuda] [--preset balanced] [--identical-batch 128] [--train-args '--epochs 1']
 Not a test: numbers depend on the machine and on what else runs on it.
 """
 
@@ -99,10 +99,11 @@ def mean_tokens(texts: list[str], folder: str, max_length: int) -> float:
     return sum(lengths) / max(1, len(lengths))
 
 
-def defaults_run(sample: Path, folder: str, out: Path, device: str, preset: str) -> tuple[dict, float]:
+def defaults_run(sample: Path, folder: str, out: Path, device: str, preset: str,
+                 extra: list[str]) -> tuple[dict, float]:
     """``tlstudio train`` with the defaults in a fresh process; (run.json, wall seconds)."""
     command = [sys.executable, "-c", "import sys; from tlstudio.cli.main import main; sys.exit(main())", "train", str(sample), "--model", folder,
-               "--out", str(out), "--device", device, "--preset", preset]
+               "--out", str(out), "--device", device, "--preset", preset, *extra]
     started = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
     wall = time.perf_counter() - started
@@ -124,6 +125,8 @@ def main() -> None:
     parser.add_argument("--max-length", type=int, default=128, help="length for the identical-settings part")
     parser.add_argument("--identical-batch", type=int, default=16)
     parser.add_argument("--identical-epochs", type=float, default=1.0)
+    parser.add_argument("--train-args", default="", help="extra 'tlstudio train' options for part 1, "
+                        "e.g. '--epochs 1' for a quick check of this script")
     args = parser.parse_args()
     import torch
 
@@ -145,7 +148,8 @@ def main() -> None:
 
         params = non_embedding_parameters(AutoModelForSequenceClassification.from_pretrained(folder, num_labels=2))
         print(f"\n== {model}: {params / 1e6:.1f} M non-embedding parameters", flush=True)
-        info, wall = defaults_run(sample, folder, work / f"{model}-defaults", device, args.preset)
+        info, wall = defaults_run(sample, folder, work / f"{model}-defaults", device, args.preset,
+                                  args.train_args.split())
         rate = info.get("train_samples_per_second") or 0.0
         length = json.loads((work / f"{model}-defaults" / "run_config.json").read_text()).get("max_length") or 128
         tokens = mean_tokens(texts, folder, length)
@@ -153,7 +157,7 @@ def main() -> None:
         phases = info.get("phases", {})
         fixed = wall - phases.get("train", 0.0)
         probe = info.get("batch_probe") or {}
-        print(f"defaults: {rate:,.0f} samples/s, MFU {mfu:.1%} ({tokens:.0f} tokens/row at max {length}), "
+        print(f"defaults: {rate:,.1f} samples/s, MFU {mfu:.1%} ({tokens:.0f} tokens/row at max {length}), "
               f"batch {probe.get('batch_size', 'planned')}, test accuracy {test_accuracy(work / f'{model}-defaults')}",
               flush=True)
         print(f"  probe: {probe}" if probe else "  probe: none (the CPU keeps the planned batch)")
@@ -168,8 +172,8 @@ def main() -> None:
         theirs, _ = plain_trainer(prepared, work / f"{model}-plain", defaults=False, model_path=folder,
                                   precision=precision, batch_size=args.identical_batch, **same)
         a, b = ours["train_samples_per_second"], theirs["train_samples_per_second"]
-        print(f"identical ({precision}, batch {args.identical_batch}, max {args.max_length}): engine {a:,.0f} "
-              f"samples/s, Trainer {b:,.0f}; ratio {a / b:.2f} (target >= 1.0)", flush=True)
+        print(f"identical ({precision}, batch {args.identical_batch}, max {args.max_length}): engine {a:,.1f} "
+              f"samples/s, Trainer {b:,.1f}; ratio {a / b:.2f} (target >= 1.0)", flush=True)
 
 
 if __name__ == "__main__":
