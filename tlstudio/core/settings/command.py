@@ -133,3 +133,13 @@ def repeat_command(config: RunConfig) -> str:
     if data.startswith("-"):
         parts += ["--", data]
     return shlex.join(parts)
+
+
+def fresh_run_command(config: RunConfig) -> str:
+    """The ``tlstudio train …`` line that trains ``config`` again, into a new run folder.
+
+    The run's own folder is left out: it holds a finished run, so the engine would refuse it.
+    """
+    from dataclasses import replace
+
+    return repeat_command(replace(config, output_dir=None))

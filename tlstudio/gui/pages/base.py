@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -114,6 +114,7 @@ class Page(QWidget):
     """A page with a header; subclasses fill :attr:`body`."""
 
     next_requested = Signal(str)
+    NOTE_MS = 4_000  # how long a passing note ("Copied: …") replaces the hint line
 
     def __init__(self, title: str, hint: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,6 +126,11 @@ class Page(QWidget):
         self.header_actions = header
         outer.addLayout(header)
         self.hint = label(hint, "hint", wrap=True)
+        self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._hint_text = hint
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.timeout.connect(self._on_note_timer_timeout)
         outer.addWidget(self.hint)
         self.banner = ErrorBanner()
         outer.addWidget(self.banner)
@@ -134,6 +140,20 @@ class Page(QWidget):
         self.footer.addStretch(1)
         outer.addLayout(self.footer)
         self.next_button: QPushButton | None = None
+
+    def set_hint(self, text: str) -> None:
+        """Change the page's lasting hint line (a passing note gives way to it)."""
+        self._hint_text = text
+        if not self._note_timer.isActive():
+            self.hint.setText(text)
+
+    def show_note(self, text: str) -> None:
+        """Show ``text`` in the hint line for a few seconds, then the hint again."""
+        self.hint.setText(text)
+        self._note_timer.start(self.NOTE_MS)
+
+    def _on_note_timer_timeout(self) -> None:
+        self.hint.setText(self._hint_text)
 
     def add_next_button(self, text: str, target: str) -> QPushButton:
         button = QPushButton(text)

@@ -82,8 +82,9 @@ class EvaluatePage(Page):
     def _build(self) -> None:
         self.open_folder_button = named(QPushButton("Open run folder"), "openRunFolderButton")
         self.copy_command_button = named(QPushButton("Copy as command"), "copyCommandButton",
-                                         tooltip="Copy the 'tlstudio train …' line that repeats "
-                                         "this run without the window, e.g. on a bigger machine")
+                                         tooltip="Copy the 'tlstudio train …' line that trains "
+                                         "this run again into a new folder, without the window "
+                                         "(e.g. on a bigger machine)")
         for button in (self.open_folder_button, self.copy_command_button):
             self.header_actions.addWidget(button)
             button.setEnabled(False)
@@ -393,13 +394,14 @@ class EvaluatePage(Page):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._state.run_dir)))
 
     def copy_command(self) -> str:
-        """Put the ``tlstudio train …`` line that repeats this run on the clipboard."""
+        """Put the ``tlstudio train …`` line that trains this run again (into a new folder) on
+        the clipboard."""
         from tlstudio.core.runs.store import RunFolder
-        from tlstudio.core.settings.command import repeat_command
+        from tlstudio.core.settings.command import fresh_run_command
 
-        command = repeat_command(RunFolder(self._state.run_dir).config())
+        command = fresh_run_command(RunFolder(self._state.run_dir).config())
         QGuiApplication.clipboard().setText(command)
-        self.hint.setText(f"Copied: {command}")
+        self.show_note(f"Copied: {command}")
         return command
 
 

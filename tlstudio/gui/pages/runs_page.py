@@ -234,10 +234,10 @@ class RunsPage(Page):
 
     def _on_command_clicked(self) -> None:
         from tlstudio.core.runs.store import RunFolder
-        from tlstudio.core.settings.command import repeat_command
+        from tlstudio.core.settings.command import fresh_run_command
 
         selected = self._selected_runs()
         if selected:
-            command = repeat_command(RunFolder(selected[0].run_dir).config())
+            command = fresh_run_command(RunFolder(selected[0].run_dir).config())
             QGuiApplication.clipboard().setText(command)
-            self.hint.setText(f"Copied: {command}")
+            self.show_note(f"Copied: {command}")
