@@ -67,16 +67,16 @@ def hold_validation(monkeypatch, gate: Gate) -> None:
 
 
 def hold_test_evaluation(monkeypatch, gate: Gate) -> None:
-    """The final test-split evaluation waits at the gate (in Predictor.predict_scores)."""
+    """The final evaluation (calibration, then the test split) waits at the gate (in Predictor.predict_logits)."""
     from tlstudio.core.inference.predictor import Predictor
 
-    real = Predictor.predict_scores
+    real = Predictor.predict_logits
 
     def gated(self, *args, **kwargs):
         gate.wait_here()
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(Predictor, "predict_scores", gated)
+    monkeypatch.setattr(Predictor, "predict_logits", gated)
 
 
 def last_step(train) -> int:

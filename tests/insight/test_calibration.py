@@ -113,7 +113,8 @@ def test_calibrate_run_fits_on_the_runs_own_validation_split(keyword_model_dir, 
 
     from conftest import keyword_sentence, one_torch_thread, write_csv
 
-    from tlstudio.core.insight.calibrate_run import calibrate_run
+    from tlstudio.core.insight.calibrate_run import calibrate_run, save_report
+    from tlstudio.core.runs.store import RunFolder
     from tlstudio.core.settings.config import RunConfig
 
     rng = random.Random(2)
@@ -122,11 +123,17 @@ def test_calibrate_run_fits_on_the_runs_own_validation_split(keyword_model_dir, 
     run = shutil.copytree(keyword_model_dir, tmp_path / "run")
     (run / "run_config.json").write_text(RunConfig(data_path=str(data), model="tiny", max_length=32,
                                                    output_dir=str(run)).to_json())
+    RunFolder(run).write_metrics({"task": "binary", "label_names": ["neg", "pos"], "model": {"accuracy": 1.0}})
+    save_calibration(run, Calibration(thresholds={"pos": 0.3}, unsure_below=0.6))
     with one_torch_thread():
         found = calibrate_run(run)
     assert (found.validation_rows, found.test_rows) == (18, 18)
-    cal = found.calibration
-    assert cal.temperature > 0 and set(cal.thresholds) == {"pos"} and 0 < cal.unsure_below <= 1
-    assert found.test_ece_after is not None and sum(found.test_reliability_after.counts) == 18
-    path = save_calibration(run, cal)
-    assert load_calibration(run) == cal and path.parent == run
+    assert found.temperature > 0 and set(found.suggested_thresholds) == {"pos"}
+    assert 0 < found.suggested_unsure_below <= 1
+    assert found.ece_after <= found.ece_before and sum(found.reliability_after.counts) == 18
+    saved = save_report(run, found)
+    assert saved == load_calibration(run)
+    # a new fit keeps the person's thresholds; the report lands in metrics.json beside the scores
+    assert (saved.temperature, saved.thresholds, saved.unsure_below) == (found.temperature, {"pos": 0.3}, 0.6)
+    metrics = RunFolder(run).metrics()
+    assert metrics.calibration["ece_after"] == found.ece_after and metrics.model == {"accuracy": 1.0}

@@ -7,7 +7,9 @@ import json
 import sys
 from typing import Any
 
-COMMANDS = ("audit", "learning-curve", "explain", "compare")
+from tlstudio.cli.calibrate import register as register_calibrate
+
+COMMANDS = ("audit", "learning-curve", "explain", "compare", "calibrate")
 TEXT_WIDTH = 90
 
 
@@ -55,6 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          help="disagreeing rows to print (default 20; --json prints all)")
     compare.add_argument("--json", action="store_true", help="print the result as JSON")
     compare.set_defaults(func=run_compare)
+    register_calibrate(subparsers)
 
 
 def _data_arguments(parser: argparse.ArgumentParser) -> None:

@@ -60,6 +60,16 @@ def reliability(probs: np.ndarray, labels: np.ndarray, bins: int = BINS) -> Reli
     return Reliability(edges.tolist(), conf, acc, counts, float(ece))
 
 
+def reliability_of(task: str, probs: np.ndarray, labels: np.ndarray) -> Reliability:
+    """Reliability of single-label top-class confidence, or of every (row, label) decision for
+    multi-label (each label is a yes/no question with its own probability)."""
+    probs, labels = np.asarray(probs, dtype=float), np.asarray(labels)
+    if task == "multilabel":
+        flat = probs.reshape(-1)
+        return reliability(np.stack([1 - flat, flat], axis=1), labels.reshape(-1).astype(int))
+    return reliability(probs, labels.astype(int))
+
+
 def logits_from_scores(task: str, scores: np.ndarray) -> np.ndarray:
     """Logits recovered from probabilities (what ``Predictor.predict_scores`` returns).
 
@@ -115,11 +125,7 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray, task: str = "multicl
     temperature = float(np.exp(found.x))
 
     def ece(t: float) -> float:
-        probs = scaled_probs(task, logits, t)
-        if task == "multilabel":  # each label a binary decision
-            flat = probs.reshape(-1)
-            return reliability(np.stack([1 - flat, flat], axis=1), labels.reshape(-1).astype(int)).ece
-        return reliability(probs, labels).ece
+        return reliability_of(task, scaled_probs(task, logits, t), labels).ece
 
     return TemperatureFit(temperature, ece(1.0), ece(temperature),
                           _nll(task, logits, labels, 1.0), _nll(task, logits, labels, temperature))

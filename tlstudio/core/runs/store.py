@@ -98,6 +98,7 @@ class Metrics:
     misclassified: list[dict[str, Any]] = field(default_factory=list)
     pairs: list[list[float | None]] = field(default_factory=list)
     stopped: bool = False
+    calibration: dict[str, Any] | None = None  # CalibrationReport.to_dict: test ECE before/after, tables
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -112,7 +113,7 @@ class Metrics:
     def to_dict(self) -> dict[str, Any]:
         """The report as the pages render it (the shape ``evaluate_run`` also returns)."""
         out = {k: v for k, v in dataclasses.asdict(self).items() if k != "extra"}
-        for key in ("confusion_matrix", "pairs", "per_class", "misclassified"):
+        for key in ("confusion_matrix", "pairs", "per_class", "misclassified", "calibration"):
             if not out[key]:
                 del out[key]
         return {**out, **self.extra}
@@ -388,6 +389,12 @@ class RunFolder:
         path = self.path / files.CALIBRATION_JSON
         write_json(path, calibration.to_dict())
         return path
+
+    def write_calibration_report(self, report: dict[str, Any]) -> None:
+        """Put a new calibration report into ``metrics.json`` (the rest of it unchanged)."""
+        metrics = self.metrics()
+        metrics.calibration = report
+        self.write_metrics(metrics.to_dict())
 
     def write_predictions(self, header: list[str], rows: list[list[Any]]) -> None:
         """``predictions_test.csv``; cells a spreadsheet would run as formulas are escaped."""

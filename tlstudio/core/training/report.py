@@ -16,12 +16,19 @@ from tlstudio.core.runs.store import RunFolder
 from tlstudio.core.settings.config import RunConfig
 
 
-def test_report(predictor: Predictor, prepared: PreparedData, split: str = "test") -> tuple[dict[str, Any], np.ndarray]:
-    """Metrics on a split with the same code path as ``tlstudio predict``; also the raw scores."""
+def test_report(predictor: Predictor, prepared: PreparedData, split: str = "test",
+                logits: np.ndarray | None = None) -> tuple[dict[str, Any], np.ndarray]:
+    """Metrics on a split with the same code path as ``tlstudio predict``; also the scores.
+
+    ``logits``: the split's raw outputs when already computed (turned into probabilities exactly
+    as ``predict_scores`` does, with the run's calibration).
+    """
     data = prepared.splits[split]
     texts = list(data["text"])
     pairs = list(data["text_pair"]) if prepared.is_pair else None
-    scores = predictor.predict_scores(texts, pairs, batch_size=64)
+    if logits is None:
+        logits = predictor.predict_logits(texts, pairs, batch_size=64)
+    scores = predictor.probabilities(logits)
     y_true = np.asarray(data["label"])
     report = detailed_report(prepared.task, prepared.label_names, y_true, scores, texts, list(data["row"]))
     return report, scores
@@ -71,6 +78,7 @@ def write_test_predictions(run_dir: Path, predictor: Predictor, prepared: Prepar
 def write_reports(
     run_dir: Path, config: RunConfig, prepared: PreparedData, predictor: Predictor, info: dict[str, Any],
     log_history: list[dict[str, Any]] | None = None, unk_share: float | None = None,
+    test_logits: np.ndarray | None = None, calibration: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write metrics.json, predictions_test.csv and README.md; return the metrics.
 
@@ -79,7 +87,9 @@ def write_reports(
     """
     from tlstudio.core.evaluation.assess import assess_run
 
-    metrics, scores = test_report(predictor, prepared)
+    metrics, scores = test_report(predictor, prepared, logits=test_logits)
+    if calibration is not None:
+        metrics["calibration"] = calibration
     assessment = assess_run(prepared, scores, log_history=log_history or [],
                             class_weights=bool(config.class_weights), unk_share=unk_share, seed=config.seed)
     metrics["baselines"] = assessment.baselines

@@ -405,7 +405,9 @@ def _finish(
     # test predictions must be exactly what `tlstudio predict` gives for this folder.
     predictor = Predictor.load(run_dir, trust_remote_code=config.trust_remote_code)
     meta["repeat_command"] = repeat_command(config)
-    metrics = write_reports(run_dir, config, data, predictor, meta, trainer.state.log_history, unk_share)
+    test_logits, calibration = _calibrate(predictor, data, store, emit)
+    metrics = write_reports(run_dir, config, data, predictor, meta, trainer.state.log_history, unk_share,
+                            test_logits=test_logits, calibration=calibration)
     if not config.keep_checkpoints:
         store.remove_checkpoints()
     if clock is not None:
@@ -418,6 +420,24 @@ def _finish(
     emit(FinishedEvent(run_dir=str(run_dir), metrics=metrics["model"], stopped=meta["stopped"],
                        verdict=meta.get("verdict")))
     return RunResult(run_dir, metrics, meta["stopped"])
+
+
+def _calibrate(predictor: Any, data: PreparedData, store: RunFolder,
+               emit: Observer) -> tuple[Any, dict[str, Any] | None]:
+    """Fit the temperature on validation and save it with the model (before the test report, so
+    test probabilities are the calibrated ones ``tlstudio predict`` gives); the test logits too."""
+    from tlstudio.core.errors import ModelError
+    from tlstudio.core.insight.calibrate_run import report_for
+
+    if data.task == "regression" or len(data.splits["validation"]) < 2:
+        return None, None
+    try:  # part of "Evaluating on the test split": the validation split is predicted too
+        report, test_logits = report_for(predictor, data)
+    except ModelError as exc:
+        emit(StatusEvent(message=f"Probabilities not calibrated: {exc}", level="warning"))
+        return None, None
+    store.write_calibration(report.calibration())
+    return test_logits, report.to_dict()
 
 
 __all__ = ["RunResult", "run_training", "CHECKPOINTS"]
