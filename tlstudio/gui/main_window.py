@@ -104,6 +104,9 @@ class MainWindow(QMainWindow):
         welcome: WelcomePage = self.pages["welcome"]  # type: ignore[assignment]
         welcome.demo_requested.connect(self.open_demo)
         welcome.open_requested.connect(self.open_dialog)
+        insight: InsightPage = self.pages["insight"]  # type: ignore[assignment]
+        insight.open_requested.connect(self._on_insight_open_requested)
+        insight.train_requested.connect(self._on_insight_train_requested)
         runs: RunsPage = self.pages["runs"]  # type: ignore[assignment]
         runs.run_opened.connect(self._on_runs_run_opened)
         runs.resume_requested.connect(self._on_runs_resume_requested)
@@ -212,6 +215,14 @@ class MainWindow(QMainWindow):
     def _on_evaluate_advice_chosen(self, advice_id: str) -> None:
         self.pages["train"].apply_advice(advice_id)  # type: ignore[attr-defined]
         self.show_page("train")
+
+    def _on_insight_open_requested(self, path: str, roles: dict[str, Any]) -> None:
+        self.show_page("data")
+        self.pages["data"].open_file(path, **roles)  # type: ignore[attr-defined]
+
+    def _on_insight_train_requested(self) -> None:
+        self.show_page("train")
+        self.pages["train"].start()  # type: ignore[attr-defined]
 
     def _on_runs_run_opened(self, run_dir: str) -> None:
         self.state.set_run(run_dir)
