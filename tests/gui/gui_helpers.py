@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import random
 from pathlib import Path
 
 
@@ -55,3 +57,50 @@ def set_quick(win, epochs: float = 2.0) -> None:
     settings.learning_rate.setValue(1e-3)
     settings.max_length.setValue(32)
     settings.device.setCurrentIndex(settings.device.findData("auto"))
+
+
+POSITIVE = "good great excellent love nice best wonderful superb fine happy".split()
+NEGATIVE = "bad terrible awful hate poor worst horrible dreadful sad broken".split()
+FILLER = "the food service phone movie place was really very it this and so".split()
+
+
+def flipped_csv(path, n: int = 200, flips: int = 10) -> list[int]:
+    """A CSV whose label follows its sentiment words, ``flips`` labels flipped; their file rows."""
+    rng = random.Random(0)
+    rows = []
+    for i in range(n):
+        words = rng.sample(POSITIVE if i % 2 else NEGATIVE, 2) + rng.sample(FILLER, 4)
+        rng.shuffle(words)
+        rows.append([" ".join(words), "pos" if i % 2 else "neg"])
+    flipped = sorted(random.Random(1).sample(range(n), flips))
+    for i in flipped:
+        rows[i][1] = "neg" if rows[i][1] == "pos" else "pos"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label"])
+        writer.writerows(rows)
+    return [i + 2 for i in flipped]  # the header is row 1
+
+
+class GapMeter:
+    """The longest wait, in ms, between ticks of a 10 ms timer: how long the event loop froze."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QElapsedTimer, QTimer
+
+        self.longest = 0
+        self._clock = QElapsedTimer()
+        self._timer = QTimer()
+        self._timer.setInterval(10)
+        self._timer.timeout.connect(self._on_tick)
+
+    def __enter__(self) -> GapMeter:
+        self._clock.start()
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._timer.stop()
+
+    def _on_tick(self) -> None:
+        self.longest = max(self.longest, self._clock.restart())

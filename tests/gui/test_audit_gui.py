@@ -3,33 +3,11 @@
 from __future__ import annotations
 
 import csv
-import random
 
-from gui_helpers import load_data, pick_model, set_quick
+from gui_helpers import flipped_csv, load_data, pick_model, set_quick
 from PySide6.QtCore import Qt
 
 AUDIT_TIMEOUT = 120_000
-POSITIVE = "good great excellent love nice best wonderful superb fine happy".split()
-NEGATIVE = "bad terrible awful hate poor worst horrible dreadful sad broken".split()
-FILLER = "the food service phone movie place was really very it this and so".split()
-
-
-def flipped_csv(path, n: int = 200, flips: int = 10) -> list[int]:
-    """A CSV whose label follows its sentiment words, ``flips`` labels flipped; their file rows."""
-    rng = random.Random(0)
-    rows = []
-    for i in range(n):
-        words = rng.sample(POSITIVE if i % 2 else NEGATIVE, 2) + rng.sample(FILLER, 4)
-        rng.shuffle(words)
-        rows.append([" ".join(words), "pos" if i % 2 else "neg"])
-    flipped = sorted(random.Random(1).sample(range(n), flips))
-    for i in flipped:
-        rows[i][1] = "neg" if rows[i][1] == "pos" else "pos"
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["text", "label"])
-        writer.writerows(rows)
-    return [i + 2 for i in flipped]  # the header is row 1
 
 
 def _audit(window, qtbot, path):

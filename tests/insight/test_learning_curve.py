@@ -76,3 +76,16 @@ def test_curve_on_given_features(tmp_path):
     curve = learning_curve(rows, features=features)
     assert curve.method == "sentence embeddings + logistic regression"
     assert curve.points[-1].accuracy == 1.0
+
+
+def test_the_fitted_curve_follows_an_exact_power_law_and_extends_past_the_rows():
+    from tlstudio.core.insight.learning_curve import CurvePoint, _summarise
+
+    rows = [100, 250, 500, 1000]
+    scores = power_law(np.array(rows) / 1000, 0.1, 0.5, 0.9).tolist()
+    points = [CurvePoint(r / 1000, r, s, 0.0, {"a": s}) for r, s in zip(rows, scores, strict=True)]
+    curve = _summarise(points, 50, ["a"], "quick")
+    assert np.allclose(curve.curve_at(np.array(rows)), scores, atol=1e-3)
+    doubled = curve.curve_at(np.array([2000]))[0]
+    assert doubled - scores[-1] == pytest.approx(curve.gain_if_doubled / 100, abs=1e-3)
+    assert json.loads(json.dumps(curve.to_dict()))["params"] == curve.params

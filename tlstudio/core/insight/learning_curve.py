@@ -40,9 +40,16 @@ class LearningCurve:
     class_gain: dict[str, float] = field(default_factory=dict)  # points of F1 if doubled, largest first
     class_sentence: str = ""
     method: str = "TF-IDF + logistic regression"
+    params: list[float] | None = None  # the fitted power law of accuracy (see :meth:`curve_at`)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def curve_at(self, rows: np.ndarray) -> np.ndarray | None:
+        """The fitted curve's accuracy at ``rows`` training rows (None when no curve fitted)."""
+        if self.params is None or not self.points:
+            return None
+        return power_law(np.asarray(rows, dtype=float) / self.points[-1].rows, *self.params)
 
 
 def power_law(n: np.ndarray, a: float, b: float, c: float) -> np.ndarray:
@@ -50,22 +57,30 @@ def power_law(n: np.ndarray, a: float, b: float, c: float) -> np.ndarray:
     return c - a * np.power(n, -b)
 
 
-def gain_if_doubled(rows: list[int], scores: list[float]) -> tuple[float, bool]:
-    """Score gain (same unit as ``scores``) from doubling the largest ``rows``; True if the law fitted."""
+def fit_power_law(rows: list[int], scores: list[float]) -> tuple[float, float, float] | None:
+    """``(a, b, c)`` of :func:`power_law` over ``rows`` scaled by the largest; None if it won't fit."""
     from scipy.optimize import curve_fit
 
     n, y = np.asarray(rows, dtype=float), np.asarray(scores, dtype=float)
-    top = n[-1]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            params, _ = curve_fit(power_law, n / top, y, p0=(0.1, 0.5, min(1.0, y.max() + 0.01)),
+            params, _ = curve_fit(power_law, n / n[-1], y, p0=(0.1, 0.5, min(1.0, y.max() + 0.01)),
                                   bounds=([0.0, 0.01, 0.0], [np.inf, 3.0, 1.0]), maxfev=20000)
+    except (RuntimeError, ValueError):
+        return None
+    return float(params[0]), float(params[1]), float(params[2])
+
+
+def gain_if_doubled(rows: list[int], scores: list[float]) -> tuple[float, bool]:
+    """Score gain (same unit as ``scores``) from doubling the largest ``rows``; True if the law fitted."""
+    params = fit_power_law(rows, scores)
+    if params is not None:
         gain = float(power_law(np.array([2.0]), *params)[0] - power_law(np.array([1.0]), *params)[0])
         return max(0.0, gain), True
-    except (RuntimeError, ValueError):
-        # the last doubling's gain, the only slope the points still give
-        return max(0.0, float(y[-1] - np.interp(top / 2, n, y))), False
+    # the last doubling's gain, the only slope the points still give
+    n, y = np.asarray(rows, dtype=float), np.asarray(scores, dtype=float)
+    return max(0.0, float(y[-1] - np.interp(n[-1] / 2, n, y))), False
 
 
 def _subsample(labels: np.ndarray, size: int, seed: int) -> np.ndarray:
@@ -122,12 +137,14 @@ def learning_curve(rows: LabelledRows, *, fractions: tuple[float, ...] = FRACTIO
 def _summarise(points: list[CurvePoint], test_rows: int, names: list[str], method: str) -> LearningCurve:
     sizes = [p.rows for p in points]
     gain, fitted = gain_if_doubled(sizes, [p.accuracy for p in points])
+    params = fit_power_law(sizes, [p.accuracy for p in points]) if fitted else None
     class_gain = {name: 100 * gain_if_doubled(sizes, [p.class_f1[name] for p in points])[0]
                   for name in names}
     class_gain = dict(sorted(class_gain.items(), key=lambda kv: -kv[1]))
     return LearningCurve(points, test_rows, 100 * gain, fitted,
                          _sentence(100 * gain, sizes[-1], points[-1].accuracy),
-                         class_gain, _class_sentence(class_gain), method)
+                         class_gain, _class_sentence(class_gain), method,
+                         None if params is None else list(params))
 
 
 def _points(value: float) -> str:

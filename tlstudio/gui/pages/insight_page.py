@@ -12,6 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from tlstudio.gui.audit_tab import AuditTab
+from tlstudio.gui.curve_tab import CurveTab
 from tlstudio.gui.pages.base import Page, named
 from tlstudio.gui.state import AppState, same_file
 from tlstudio.gui.workers import WorkerHost
@@ -34,6 +35,8 @@ class InsightPage(Page):
         self.audit = AuditTab(state, host)
         self.audit.retrain_requested.connect(self._on_audit_retrain_requested)
         self.add_tab(self.audit, "Label audit")
+        self.curve = CurveTab(state, host)
+        self.add_tab(self.curve, "Learning curve")
         state.data_changed.connect(self._on_state_data_changed)
 
     def add_tab(self, widget: QWidget, title: str) -> int:
