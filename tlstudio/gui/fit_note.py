@@ -25,6 +25,7 @@ class FitNote(QLabel):
         self.setObjectName("fitNote")
         self.setAccessibleName("How well the model fits the data")
         self.setWordWrap(True)
+        self.setProperty("role", "warning")  # drawn as a warning box by the theme
         self._state, self._host = state, host
         self.hide()
 
@@ -43,5 +44,6 @@ class FitNote(QLabel):
     def _on_checked(self, messages: list[str]) -> None:
         if not self._host.is_current(self.sender()):
             return  # the data or the model changed meanwhile
-        self.setText("\n".join(f"⚠ {m}" for m in messages))
+        bullet = "•  " if len(messages) > 1 else ""  # no emoji: it is an empty box without an emoji font
+        self.setText("\n".join(f"{bullet}{m}" for m in messages))
         self.setVisible(bool(messages))

@@ -1,4 +1,8 @@
-"""The Train page's live curves: numpy buffers pushed to pyqtgraph on a timer."""
+"""The Train page's live curves: numpy buffers pushed to pyqtgraph on a timer.
+
+Legends are drawn in each plot's title row (never over the curves), and a new run starts
+from empty plots: no curve, legend entry or point of the previous run is left.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,19 @@ from typing import Any
 
 import pyqtgraph as pg
 
+from tlstudio.core.evaluation.format import metric_name
 from tlstudio.gui import plots
+
+LOSS_WAITING = "The training loss appears here as the model learns."
+METRIC_WAITING = "Validation scores appear here after each evaluation."
+LOSS_LEGEND = (("train loss", 0, False), ("smoothed", 0, False), ("validation loss", 1, True))
+
+
+def _placeholder(item: Any, text: str) -> pg.TextItem:
+    note = pg.TextItem(text, color="#8a9099", anchor=(0.5, 0.5))
+    note.setPos(0.5, 0.5)
+    item.addItem(note, ignoreBounds=True)
+    return note
 
 
 class LiveCurves:
@@ -18,27 +34,32 @@ class LiveCurves:
         self.smooth_weight = 0.9
         self._ema = 0.0
         self.metrics: dict[str, plots.Series] = {}
+        self.loss_plot = loss_plot
         loss_item = loss_plot.getPlotItem()
-        plots.add_legend(loss_plot, (-10, 10))
-        self.raw_curve = loss_item.plot(pen=plots.pen(0, 1, alpha=70), name="train loss")
-        self.smooth_curve = loss_item.plot(pen=plots.pen(0, 2.5), name="train loss (smoothed)")
+        self._loss_title = loss_item.titleLabel.text or "Loss"
+        plots.set_legend(loss_plot, self._loss_title, LOSS_LEGEND)
+        self.raw_curve = loss_item.plot(pen=plots.pen(0, 1, alpha=70))
+        self.smooth_curve = loss_item.plot(pen=plots.pen(0, 2.5))
         self.val_curve = loss_item.plot(pen=plots.pen(1, 2), symbol="o", symbolSize=7,
-                                        symbolBrush=plots.PALETTE[1], name="validation loss")
+                                        symbolBrush=plots.PALETTE[1])
         self.metric_plot = metric_plot
         self.metric_item = metric_plot.getPlotItem()
-        self.metric_legend: Any = None  # created with the first metric: no empty box before
+        self._metric_title = self.metric_item.titleLabel.text or "Validation score"
         self.metric_curves: dict[str, Any] = {}
         self.lr_curve = lr_plot.getPlotItem().plot(pen=plots.pen(2, 2))
-        self.placeholder = pg.TextItem("The training loss appears here as the model learns.",
-                                       color="#8a9099", anchor=(0.5, 0.5))
-        self.placeholder.setPos(0.5, 0.5)
-        loss_item.addItem(self.placeholder, ignoreBounds=True)
+        self.placeholder = _placeholder(loss_item, LOSS_WAITING)
+        self.metric_placeholder = _placeholder(self.metric_item, METRIC_WAITING)
         self.dirty = False
 
     def clear(self) -> None:
-        for series in (self.train_loss, self.val_loss, self.lr, self.smoothed,
-                       *self.metrics.values()):
+        """Empty every plot for a new run: buffers, metric curves and their legend entries."""
+        for series in (self.train_loss, self.val_loss, self.lr, self.smoothed):
             series.clear()
+        for curve in self.metric_curves.values():
+            self.metric_item.removeItem(curve)
+        self.metrics.clear()
+        self.metric_curves.clear()
+        plots.set_legend(self.metric_plot, self._metric_title, [])
         self._ema = 0.0
         self.dirty = True
 
@@ -56,13 +77,13 @@ class LiveCurves:
 
     def add_metric(self, name: str, epoch: float, value: float) -> None:
         if name not in self.metrics:
-            if self.metric_legend is None:
-                self.metric_legend = plots.add_legend(self.metric_plot, (-10, -10))
+            index = len(self.metric_curves) + 3
             self.metrics[name] = plots.Series(64)
             self.metric_curves[name] = self.metric_item.plot(
-                pen=plots.pen(len(self.metric_curves) + 3, 2), symbol="o", symbolSize=7,
-                symbolBrush=plots.PALETTE[(len(self.metric_curves) + 3) % len(plots.PALETTE)],
-                name=name.removeprefix("eval_"))
+                pen=plots.pen(index, 2), symbol="o", symbolSize=7,
+                symbolBrush=plots.PALETTE[index % len(plots.PALETTE)])
+            plots.set_legend(self.metric_plot, self._metric_title,
+                             [(metric_name(n), i + 3, True) for i, n in enumerate(self.metric_curves)])
         self.metrics[name].append(epoch, value)
         self.dirty = True  # an evaluation can come after the last drawn step
 
@@ -76,11 +97,16 @@ class LiveCurves:
         self.smooth_curve.setData(*self.smoothed.view())
         self.val_curve.setData(*self.val_loss.view())
         self.lr_curve.setData(*self.lr.view())
-        low, high = 0.0, 1.0
+        low, high, points = 0.0, 1.0, 0
         for name, series in self.metrics.items():
             x, y = series.view()
             self.metric_curves[name].setData(x, y)
+            points += len(y)
             if len(y):
                 low, high = min(low, float(y.min())), max(high, float(y.max()))
-        if self.metrics:
+        self.metric_placeholder.setVisible(points == 0)
+        if not points:
+            self.metric_item.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)  # the note in view
+        else:
             self.metric_item.setYRange(low, high, padding=0.05)
+            self.metric_item.enableAutoRange(axis="x")

@@ -64,8 +64,7 @@ class MainWindow(QMainWindow):
         self.state.run_changed.connect(self._update_navigation)
         self.state.training_changed.connect(self._on_state_training_changed)
         self._update_navigation()
-        first_run = not settings.recent_files()
-        self.show_page("welcome" if first_run else "data")
+        self.show_page("welcome")  # the Start page lists the recent files: no empty Data page
 
     # ---- construction -------------------------------------------------------------------
     def _build_pages(self) -> None:
@@ -107,6 +106,7 @@ class MainWindow(QMainWindow):
         insight: InsightPage = self.pages["insight"]  # type: ignore[assignment]
         insight.open_requested.connect(self._on_insight_open_requested)
         insight.train_requested.connect(self._on_insight_train_requested)
+        welcome.recent_requested.connect(self.open_file)
         runs: RunsPage = self.pages["runs"]  # type: ignore[assignment]
         runs.run_opened.connect(self._on_runs_run_opened)
         runs.resume_requested.connect(self._on_runs_resume_requested)

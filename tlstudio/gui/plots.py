@@ -69,6 +69,25 @@ def add_legend(widget: pg.PlotWidget, offset: tuple[int, int]) -> pg.LegendItem:
     return widget.getPlotItem().addLegend(offset=offset, brush=QColor(plot_colors().legend))
 
 
+def legend_html(title: str, entries: Sequence[tuple[str, int, bool]]) -> str:
+    """A title line that is also the legend: ``(name, colour index, dotted)`` per entry.
+
+    The legend sits above the plot, in the title's row, so it never covers a curve. Swatches
+    are a dash (a line) or a bullet (points), glyphs every font has.
+    """
+    parts = [f"<b>{title}</b>"] if title else []
+    for name, index, dotted in entries:
+        mark = "&#8226;" if dotted else "&#8212;"  # bullet / em dash: no emoji font needed
+        parts.append(f'<span style="color:{PALETTE[index % len(PALETTE)]}; font-weight:700">{mark}</span>'
+                     f"&nbsp;{name}")
+    return "&nbsp;&nbsp;&nbsp;".join(parts)
+
+
+def set_legend(widget: pg.PlotWidget, title: str, entries: Sequence[tuple[str, int, bool]]) -> None:
+    """Show ``title`` and the legend ``entries`` above the plot (see :func:`legend_html`)."""
+    widget.getPlotItem().setTitle(legend_html(title, entries), size="9pt")
+
+
 def make_plot(name: str, title: str, x_label: str, y_label: str) -> pg.PlotWidget:
     """A PlotWidget with readable, prefix-free axes, in the colours of the palette in use."""
     configure()

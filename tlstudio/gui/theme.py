@@ -55,6 +55,10 @@ def style_sheet() -> str:
                                        else ("#fff6e5", "#f0d29a", "#6b4700"))
     info_bg, info_border, info_text = (("#1e2d40", "#2f5582", "#cfe2f8") if dark
                                        else ("#eaf2fc", "#b9d3f3", "#1d4f86"))
+    # Keyboard focus on a blue button: a ring in the page's text colour, which stands out from
+    # both the blue fill and the page around it (the native ring is a faint blue on blue).
+    focus = "#ffffff" if dark else "#111111"
+    disabled_bg, disabled_text = ("#34465e", "#8fa3bd") if dark else ("#9bb8dc", "#eef3fa")
     return f"""
     QListWidget#sidebar {{ background: {side_bg}; border: none; padding-top: 8px;
                            font-size: 11pt; outline: 0; }}
@@ -66,7 +70,10 @@ def style_sheet() -> str:
     QLabel[role="big"] {{ font-size: 13pt; font-weight: 600; }}
     QPushButton[role="primary"] {{ background: {ACCENT}; color: white; border: none;
                                    padding: 6px 16px; border-radius: 5px; font-weight: 600; }}
-    QPushButton[role="primary"]:disabled {{ background: #9bb8dc; }}
+    QPushButton[role="primary"]:disabled {{ background: {disabled_bg}; color: {disabled_text}; }}
+    QPushButton[role="primary"]:focus {{ border: 2px solid {focus}; padding: 4px 14px; }}
+    QLabel#fitNote {{ background: {warn_bg}; border: 1px solid {warn_border}; border-radius: 5px;
+                      color: {warn_text}; padding: 6px 10px; }}
     QFrame[role="error"] {{ background: #fdecea; border: 1px solid #f5c2c0; border-radius: 5px; }}
     QFrame[role="error"] QLabel {{ color: #8a1c14; }}
     QFrame[role="warning"] {{ background: {warn_bg}; border: 1px solid {warn_border};

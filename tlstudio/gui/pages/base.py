@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tlstudio.gui import marks
+
 
 def label(text: str = "", role: str | None = None, wrap: bool = False) -> QLabel:
     widget = QLabel(text)
@@ -71,16 +73,17 @@ class Notice(QFrame):
     Several messages are listed one per line; the same message is shown once.
     """
 
-    MARKS = {"warning": "⚠", "info": "ℹ"}
-
     def __init__(self, name: str, accessible: str, role: str = "warning",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setProperty("role", role)
         named(self, name, accessible)
-        self._mark = self.MARKS.get(role, "•")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
+        self.mark = QLabel()  # drawn, not an emoji: empty boxes where no emoji font is installed
+        self.mark.setObjectName(f"{name}Mark")
+        self.mark.setPixmap(marks.pixmap(role if role in marks.KINDS else "info"))
+        layout.addWidget(self.mark, 0, Qt.AlignmentFlag.AlignTop)
         self.text = named(label(wrap=True), f"{name}Text", accessible)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.text, 1)
@@ -103,7 +106,8 @@ class Notice(QFrame):
         self._refresh()
 
     def _refresh(self) -> None:
-        text = "\n".join(f"{self._mark}  {m}" for m in self.messages)
+        bullet = "•  " if len(self.messages) > 1 else ""
+        text = "\n".join(f"{bullet}{m}" for m in self.messages)
         self.text.setText(text)
         self.text.setAccessibleDescription(text)
         self.setAccessibleDescription(text)

@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 
 from tlstudio.core.settings.config import TASKS
 from tlstudio.core.settings.schema import field_of, label_of
-from tlstudio.gui import jobs, plots, settings
+from tlstudio.gui import jobs, marks, plots, settings
 from tlstudio.gui.arrow_model import ArrowTableModel
 from tlstudio.gui.class_names import ClassNamesBox
+from tlstudio.gui.empty_state import EmptyState
 from tlstudio.gui.pages.base import Notice, Page, label, named
 from tlstudio.gui.state import AppState, file_names, same_file
 from tlstudio.gui.train_settings import make_widget, tooltip_of
@@ -36,7 +37,6 @@ from tlstudio.gui.workers import FunctionWorker, WorkerHost
 HEADER_CHOICES = (("Detect", None), ("Column names", True), ("Data: no header", False))
 NONE = "(none)"
 AUTO = "(infer)"
-SEVERITY_MARK = {"error": "⛔", "warning": "⚠", "info": "ℹ"}
 TASK_TIPS = {
     "binary": "Two classes, e.g. positive / negative.",
     "multiclass": "One of several classes per row.",
@@ -117,7 +117,9 @@ class DataPage(Page):
 
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.preview)
-        left.addWidget(charts)
+        self.charts_area = EmptyState(charts, "Open or drop a file: how many rows each label has and how "
+                                      "long the texts are show here.", "dataChartsEmpty")
+        left.addWidget(self.charts_area)
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 2)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -157,6 +159,8 @@ class DataPage(Page):
         self.task_combo = named(QComboBox(), "taskCombo", "Task",
                                 "What kind of answer the label is")
         self.task_combo.addItems(list(TASKS))
+        self.task_combo.setPlaceholderText("read from the file")  # nothing chosen before a file is read
+        self.task_combo.setCurrentIndex(-1)
         for i, task in enumerate(TASKS):
             self.task_combo.setItemData(i, TASK_TIPS[task], Qt.ItemDataRole.ToolTipRole)
         header = field_of("has_header")
@@ -263,6 +267,7 @@ class DataPage(Page):
         self._fill_roles(report)
         self._fill_problems(report.problems if hasattr(report, "problems") else [])
         self._draw_charts(result)
+        self.charts_area.set_empty(False)
         delim = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}.get(
             loaded.delimiter or "", loaded.delimiter or "")
         self.status.setText(f"{Path(loaded.path).name}: {loaded.num_rows:,} rows, "
@@ -359,15 +364,15 @@ class DataPage(Page):
     def _fill_problems(self, problems: list[Any]) -> None:
         self.problems.clear()
         if not problems:
-            item = QListWidgetItem("✓ No problems found.")
+            item = QListWidgetItem(marks.icon("ok"), "No problems found.")
             self.problems.addItem(item)
             return
         order = {"error": 0, "warning": 1, "info": 2}
         for problem in sorted(problems, key=lambda p: order.get(p.severity, 3)):
             rows = list(problem.rows)
             suffix = f"  ({len(rows)} row{'s' if len(rows) != 1 else ''})" if rows else ""
-            item = QListWidgetItem(f"{SEVERITY_MARK.get(problem.severity, '•')} "
-                                   f"{problem.message}{suffix}")
+            kind = problem.severity if problem.severity in marks.KINDS else "info"
+            item = QListWidgetItem(marks.icon(kind), f"{problem.message}{suffix}")
             item.setData(Qt.ItemDataRole.UserRole, rows)
             item.setToolTip(f"{problem.severity}: {problem.code}")
             self.problems.addItem(item)

@@ -1,0 +1,46 @@
+"""Issue 13 items 9 and 14: the validation plot shows each evaluation as it arrives, a new run
+starts from empty plots, and legends sit above the plots, never on the curves."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+
+from tlstudio.core.events import EvalEvent, StepEvent
+from tlstudio.gui.live_curves import METRIC_WAITING
+
+
+def _metric_points(train) -> dict[str, int]:
+    return {name: len(curve.getData()[0] if curve.getData()[0] is not None else [])
+            for name, curve in train.curves.metric_curves.items()}
+
+
+def _legend(plot) -> str:
+    return plot.getPlotItem().titleLabel.text
+
+
+def test_validation_scores_show_as_they_arrive_and_a_new_run_starts_empty(window, qtbot):
+    train = window.pages["train"]
+    curves = train.curves
+    curves.draw()
+    assert curves.metric_placeholder.isVisible() and curves.metric_placeholder.textItem.toPlainText() == METRIC_WAITING
+    for step, epoch, score in ((3, 0.33, 0.55), (6, 0.67, 0.61)):  # several evaluations in one epoch
+        train._on_worker_stepped(StepEvent(step=step, total_steps=9, epoch=epoch, loss=0.6, eta_seconds=5.0))
+        train._on_worker_evaluated(EvalEvent(step=step, epoch=epoch, metrics={
+            "eval_loss": 0.6, "accuracy": score, "f1_macro": score - 0.05}))
+        curves.draw()  # what the page's redraw timer does while a run trains
+        n = step // 3  # point by point, long before the epoch ends
+        assert _metric_points(train) == {"accuracy": n, "f1_macro": n}
+    assert not curves.metric_placeholder.isVisible()
+    assert "Accuracy" in _legend(train.metric_plot) and "F1 macro" in _legend(train.metric_plot)
+    assert "validation loss" in _legend(train.loss_plot)
+    for plot in (train.loss_plot, train.metric_plot):  # no legend box inside the plot area
+        assert not [i for i in plot.scene().items() if isinstance(i, pg.LegendItem)]
+
+    curves.clear()  # what Start does for the next run
+    curves.draw()
+    assert curves.metric_placeholder.isVisible()
+    assert _metric_points(train) == {}
+    assert not train.metric_plot.getPlotItem().listDataItems()
+    assert "Accuracy" not in _legend(train.metric_plot)
+    x, _ = curves.val_curve.getData()
+    assert x is None or len(x) == 0
