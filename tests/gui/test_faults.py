@@ -130,8 +130,8 @@ def test_stop_during_validation_stops_after_it(ready_window, qtbot, monkeypatch,
     assert "stopped early" in run_label and "sentiment.csv" in run_label
     window.show_page("runs")
     runs = window.pages["runs"].runs_list
-    qtbot.waitUntil(lambda: runs.count() == 1, timeout=60_000)
-    assert "stopped early" in runs.item(0).text()
+    qtbot.waitUntil(lambda: runs.rowCount() == 1, timeout=60_000)
+    assert "stopped early" in runs.row_text(0)
 
 
 def test_stop_during_final_evaluation_finishes_it(ready_window, qtbot, monkeypatch, gate):

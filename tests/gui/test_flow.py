@@ -62,8 +62,8 @@ def test_drop_train_evaluate_predict_export(ready_window, qtbot, tmp_path):
     # the run shows up on the Runs page and reopens
     window.show_page("runs")
     runs = window.pages["runs"]
-    qtbot.waitUntil(lambda: runs.runs_list.count() == 1, timeout=120_000)
-    runs.runs_list.setCurrentRow(0)
+    qtbot.waitUntil(lambda: runs.runs_list.rowCount() == 1, timeout=120_000)
+    runs.runs_list.selectRow(0)
     runs.open_button.click()
     assert window.current_page() == "evaluate"
 

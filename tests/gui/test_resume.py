@@ -51,7 +51,7 @@ def wait_listed(qtbot, window, count: int):
     window.show_page("runs")
     runs = window.pages["runs"]
     runs.refresh()
-    qtbot.waitUntil(lambda: runs.runs_list.count() == count, timeout=60_000)
+    qtbot.waitUntil(lambda: runs.runs_list.rowCount() == count, timeout=60_000)
     return runs
 
 
@@ -60,10 +60,10 @@ def test_an_interrupted_run_resumes_on_the_train_page_and_finishes(window, qtbot
     run_dir, checkpoint = interrupted_run(tiny_model_dir, sentiment_csv)
 
     runs = wait_listed(qtbot, window, 1)
-    assert f"interrupted — can resume from step {checkpoint}" in runs.runs_list.item(0).text()
+    assert f"interrupted — can resume from step {checkpoint}" in runs.runs_list.row_text(0)
     assert not runs.resume_button.isEnabled()  # nothing selected yet
     assert runs.resume_button.accessibleName()
-    runs.runs_list.setCurrentRow(0)
+    runs.runs_list.selectRow(0)
     assert runs.resume_button.isEnabled()
     assert runs.resume_note.isVisible() and f"step {checkpoint}" in runs.resume_note.text()
     compare = runs.compare_plot.getPlotItem()  # its loss so far, read from the checkpoint
@@ -108,10 +108,10 @@ def test_an_interrupted_run_resumes_on_the_train_page_and_finishes(window, qtbot
     assert train.settings.isVisible() and not train.resumed_settings.isVisible()
 
     runs = wait_listed(qtbot, window, 1)
-    qtbot.waitUntil(lambda: "no score" not in runs.runs_list.item(0).text(), timeout=60_000)
-    assert "resum" not in runs.runs_list.item(0).text()  # complete, with its test score
-    assert "interrupted" not in runs.runs_list.item(0).text()
-    runs.runs_list.setCurrentRow(0)
+    qtbot.waitUntil(lambda: "no score" not in runs.runs_list.row_text(0), timeout=60_000)
+    assert "resum" not in runs.runs_list.row_text(0)  # complete, with its test score
+    assert "interrupted" not in runs.runs_list.row_text(0)
+    runs.runs_list.selectRow(0)
     assert not runs.resume_button.isEnabled() and not runs.resume_note.isVisible()
     qtbot.waitUntil(lambda: [len(c.getData()[0]) for c in compare.listDataItems()] == [len(x)],
                     timeout=60_000)  # the whole run's curve now, from its history.csv
@@ -152,11 +152,11 @@ def test_a_run_without_a_checkpoint_says_it_cannot_be_resumed(window, qtbot, tin
                sentiment_csv, tiny_model_dir)
 
     runs = wait_listed(qtbot, window, 2)
-    texts = [runs.runs_list.item(i).text() for i in range(2)]
+    texts = [runs.runs_list.row_text(i) for i in range(2)]
     assert "interrupted — can't resume: no checkpoint yet" in texts[0]  # newest first
     assert "failed — can't resume: no checkpoint yet" in texts[1]
     for row in (0, 1):
-        runs.runs_list.setCurrentRow(row)
+        runs.runs_list.selectRow(row)
         assert not runs.resume_button.isEnabled()
         assert runs.resume_note.isVisible()
         assert "can't be resumed" in runs.resume_note.text()
@@ -184,8 +184,8 @@ def test_an_engine_refusal_is_an_inline_error_and_the_run_stays_resumable(
         json.dumps({"global_step": 6, "max_steps": 48, "log_history": history}), encoding="utf-8")
 
     runs = wait_listed(qtbot, window, 1)
-    assert "failed — can resume from step 6" in runs.runs_list.item(0).text()
-    runs.runs_list.setCurrentRow(0)
+    assert "failed — can resume from step 6" in runs.runs_list.row_text(0)
+    runs.runs_list.selectRow(0)
     train = window.pages["train"]
     runs.resume_button.click()
     assert window.current_page() == "train"
@@ -197,7 +197,7 @@ def test_an_engine_refusal_is_an_inline_error_and_the_run_stays_resumable(
     assert window.state.run_dir is None  # a failed resume is not a run to evaluate
 
     runs = wait_listed(qtbot, window, 1)
-    runs.runs_list.setCurrentRow(0)
+    runs.runs_list.selectRow(0)
     qtbot.waitUntil(lambda: runs.resume_button.isEnabled(), timeout=60_000)  # still resumable
     assert "moved_away.csv" in runs.resume_note.text()  # the failure's reason, from run.json
 
@@ -211,7 +211,7 @@ def test_a_run_folder_that_cannot_be_read_is_refused_on_the_runs_page(window, qt
     (run_dir / "checkpoints" / "checkpoint-3").mkdir(parents=True)
     (run_dir / "checkpoints" / "checkpoint-3" / "trainer_state.json").write_text("{not json")
     runs = wait_listed(qtbot, window, 1)
-    runs.runs_list.setCurrentRow(0)
+    runs.runs_list.selectRow(0)
     runs.resume_button.click()
     assert runs.banner.isVisible() and "trainer_state.json" in runs.banner.message.text()
     assert not window.pages["train"].running and window.current_page() == "runs"
@@ -220,7 +220,7 @@ def test_a_run_folder_that_cannot_be_read_is_refused_on_the_runs_page(window, qt
 def test_pause_and_stop_work_on_a_resumed_run(window, qtbot, tiny_model_dir, sentiment_csv):
     run_dir, checkpoint = interrupted_run(tiny_model_dir, sentiment_csv, "to-stop")
     runs = wait_listed(qtbot, window, 1)
-    runs.runs_list.setCurrentRow(0)
+    runs.runs_list.selectRow(0)
     qtbot.waitUntil(runs.resume_button.isEnabled, timeout=60_000)
     train = window.pages["train"]
     new_steps: list[int] = []

@@ -269,5 +269,52 @@ def compare_many(run_dirs: list[str | Path], *, seed: int = 0,
     return out
 
 
-__all__ = ["Disagreement", "RunComparison", "RunScore", "SettingDifference", "compare_many",
-           "compare_runs", "first_row_number", "settings_differences"]
+@dataclass
+class RunColumn:
+    """One run in a side-by-side view: its recorded score, interval, best baseline and curves."""
+
+    run_dir: str
+    name: str
+    metric: str
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    baseline: str = ""  # the best baseline in words
+    baseline_value: float | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class SideBySide:
+    """Two or more runs: columns, the settings that differ, each later run against the first."""
+
+    runs: list[RunColumn]
+    settings: list[SettingDifference]
+    comparisons: list[RunComparison | str]
+
+
+def _column(folder: RunFolder) -> RunColumn:
+    info = folder.info()
+    found = info.verdict or {}
+    score = found.get("score") or {}
+    baselines = {k: b for k, b in (found.get("baselines") or {}).items()
+                 if isinstance(b, dict) and b.get("value") is not None}
+    best = max(baselines.values(), key=lambda b: b["value"]) if baselines else {}
+    return RunColumn(str(folder.path), _display_name(folder), score.get("name") or info.main_metric,
+                     score.get("value", info.main_metric_value), score.get("ci_low"), score.get("ci_high"),
+                     best.get("name", ""), best.get("value"), folder.history())
+
+
+def side_by_side(run_dirs: list[str | Path], *, seed: int = 0,
+                 n_resamples: int = verdict.N_RESAMPLES) -> SideBySide:
+    """What the Runs page shows for the selected runs (any number; tests need two finished ones)."""
+    folders = [RunFolder(d) for d in run_dirs]
+    configs = [_config(f) for f in folders if f.has_config()]
+    finished = [str(f.path) for f in folders if f.is_complete()]
+    return SideBySide([_column(f) for f in folders],
+                      settings_differences(configs) if len(configs) > 1 else [],
+                      compare_many(finished, seed=seed, n_resamples=n_resamples) if len(finished) > 1 else [])
+
+
+__all__ = ["Disagreement", "RunColumn", "RunComparison", "RunScore", "SettingDifference", "SideBySide",
+           "compare_many", "compare_runs", "first_row_number", "settings_differences", "side_by_side"]

@@ -1,59 +1,60 @@
-"""Runs page: past runs with their key metric, overlaid loss curves, reopen or resume a run."""
+"""Runs page: every run in a sortable table; rename, annotate, delete (with Undo), open, resume,
+and compare two or more side by side (``gui/runs_compare.py``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
+    QFrame,
     QHBoxLayout,
-    QListWidget,
-    QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from tlstudio.core.runs.resume import can_resume, resume_hint, unfinished_label
-from tlstudio.gui import plots
+from tlstudio.core.runs.resume import can_resume, resume_hint
 from tlstudio.gui.pages.base import Page, label, named
+from tlstudio.gui.runs_compare import ComparePanel
+from tlstudio.gui.runs_table import NAME, RUN_DIR, STARTED, RunsTable, status_text
 from tlstudio.gui.state import AppState, same_file
-from tlstudio.gui.workers import FunctionWorker, WorkerHost
+from tlstudio.gui.workers import FunctionWorker, WorkerHost, describe_error
 
 
-def _list_runs() -> list[tuple[Any, int | None, str]]:
-    """Each run with its checkpoint step (when resumable) and its error (when it failed)."""
+def _list_runs(release_leftovers: bool = False) -> list[tuple[Any, int | None, str]]:
+    """Each run with its checkpoint step (when resumable) and its error (when it failed).
+
+    ``release_leftovers``: runs deleted when the app last closed go to the system trash first.
+    """
+    from tlstudio.core.runs import trash
     from tlstudio.core.runs.catalog import list_runs
     from tlstudio.core.runs.resume import checkpoint_step
     from tlstudio.core.runs.store import RunFolder
+    from tlstudio.core.system.paths import runs_dir
 
+    if release_leftovers:
+        trash.release_leftovers(runs_dir())
     return [(run, checkpoint_step(run.run_dir) if run.resumable else None,
              RunFolder(run.run_dir).info().error if run.status == "failed" else "")
             for run in list_runs()]
 
 
-def _histories(run_dirs: list[str]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Each run's history; an unfinished run's comes from its latest checkpoint."""
-    from tlstudio.core.runs.store import RunFolder
+def _side_by_side(run_dirs: list[str]) -> Any:
+    from tlstudio.core.evaluation.compare import side_by_side
 
-    return [(run_dir, RunFolder(run_dir).history()) for run_dir in run_dirs]
+    return side_by_side(run_dirs)
 
 
-def run_title(run: Any, step: int | None = None, resuming: bool = False) -> str:
-    """One line per run: name, metric, model, date (and whether an unfinished one can resume)."""
-    metric = (f"{run.main_metric} {run.main_metric_value:.3f}"
-              if run.main_metric and run.main_metric_value is not None else "no score")
-    status = "" if run.complete else f" · {unfinished_label(run, step)}"
-    if resuming:
-        status = " · resuming now (Train page)"
-    if run.complete and getattr(run, "stopped", False):
-        status = " · stopped early"
-    created = (run.created or "")[:16].replace("T", " ")
-    return f"{run.name}\n{metric} · {run.model} · {created}{status}"
+def _release(held: list[Any]) -> None:
+    from tlstudio.core.runs import trash
+
+    for item in held:
+        trash.release(item)
 
 
 class RunsPage(Page):
@@ -63,71 +64,127 @@ class RunsPage(Page):
     resume_requested = Signal(str)  # an interrupted or failed run folder, to continue training
 
     def __init__(self, state: AppState, host: WorkerHost, parent: QWidget | None = None) -> None:
-        super().__init__("Runs", "Select two or more runs to compare their loss curves. "
-                         "Open a run to evaluate it or predict with it; resume one that was "
-                         "interrupted.", parent)
+        super().__init__("Runs", "Every run you trained. Select two or more to compare them; open one "
+                         "to evaluate it or predict with it; rename (F2), annotate or delete one "
+                         "(Undo brings it back); resume one that was interrupted.", parent)
         self._state = state
         self._host = host
-        self._runs: list[Any] = []
+        self._runs: dict[str, Any] = {}  # run_dir: RunSummary
         self._resume_info: dict[str, tuple[int | None, str]] = {}  # run_dir: (step, error)
         self._listing = False  # a refresh is under way
         self._shown_once = False
+        self._filling = False  # the table is being filled: its edits are not renames
+        self._held: list[Any] = []  # deleted runs that Undo can still bring back
         self._build()
         state.training_changed.connect(self._on_training_changed)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._on_app_about_to_quit)
 
+    # --- building -------------------------------------------------------------------------
     def _build(self) -> None:
-        self.runs_list = named(QListWidget(), "runsList", "Past runs")
-        self.runs_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.runs_list = named(RunsTable(), "runsList", "Past runs")
+        self.runs_list.setSortingEnabled(True)
+        self.runs_list.sortByColumn(STARTED, Qt.SortOrder.DescendingOrder)
         self.runs_list.itemSelectionChanged.connect(self._on_selection_changed)
-        self.runs_list.itemDoubleClicked.connect(self._on_item_double_clicked)
+        self.runs_list.itemChanged.connect(self._on_item_changed)
+        self.runs_list.doubleClicked.connect(self._on_table_double_clicked)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.runs_list, 1)
+        top_layout.addLayout(self._build_buttons())
+        top_layout.addWidget(self._build_undo_bar())
+        self.resume_note = named(label("", "hint", wrap=True), "resumeNote", "Resume status")
+        self.resume_note.hide()
+        top_layout.addWidget(self.resume_note)
+        self.empty = named(label("No runs yet: train a model and it appears here.", "hint"), "runsEmpty")
+        top_layout.addWidget(self.empty)
+        self.compare = ComparePanel()
+        self.compare_plot = self.compare.loss_plot
+        self.compare.tabs.addTab(self._build_notes(), "Notes")
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(self.compare)
+        splitter.setSizes([300, 360])
+        splitter.setChildrenCollapsible(False)
+        self.body.addWidget(splitter, 1)
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.runs_list)
+        delete.activated.connect(self._on_delete_clicked)
+        self._set_selection_buttons(0)
+
+    def _build_buttons(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
         self.open_button = named(QPushButton("Open run"), "openRunButton",
                                  tooltip="Evaluate or predict with the selected run")
-        self.folder_button = QPushButton("Show folder")
-        self.command_button = QPushButton("Copy as command")
         self.resume_button = named(QPushButton("Resume"), "resumeRunButton", "Resume run",
                                    "Continue the selected interrupted run from its last "
                                    "checkpoint, with its own data and settings")
-        refresh = QPushButton("Refresh")
-        for button in (self.open_button, self.resume_button, self.folder_button,
-                       self.command_button, refresh):
+        self.rename_button = named(QPushButton("Rename"), "renameRunButton", "Rename run",
+                                   "Give the selected run a name of your own (F2)")
+        self.delete_button = named(QPushButton("Delete"), "deleteRunButton", "Delete runs",
+                                   "Move the selected runs to the trash (Undo brings them back)")
+        self.folder_button = named(QPushButton("Show folder"), "showRunFolderButton")
+        self.command_button = named(QPushButton("Copy as command"), "copyRunCommandButton")
+        refresh = named(QPushButton("Refresh"), "refreshRunsButton")
+        for button in (self.open_button, self.resume_button, self.rename_button, self.delete_button,
+                       self.folder_button, self.command_button, refresh):
             buttons.addWidget(button)
+        buttons.addStretch(1)
         self.open_button.clicked.connect(self._on_open_clicked)
         self.resume_button.clicked.connect(self._on_resume_clicked)
+        self.rename_button.clicked.connect(self._on_rename_clicked)
+        self.delete_button.clicked.connect(self._on_delete_clicked)
         self.folder_button.clicked.connect(self._on_folder_clicked)
         self.command_button.clicked.connect(self._on_command_clicked)
         refresh.clicked.connect(self.refresh)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.runs_list, 1)
-        left_layout.addLayout(buttons)
-        self.resume_note = named(label("", "hint", wrap=True), "resumeNote", "Resume status")
-        self.resume_note.hide()
-        left_layout.addWidget(self.resume_note)
-        self.empty = label("No runs yet: train a model and it appears here.", "hint")
-        left_layout.addWidget(self.empty)
-        self.compare_plot = plots.make_plot("compareLossPlot", "Training loss", "step", "loss")
-        self.compare_plot.getPlotItem().addLegend()
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.compare_plot)
-        splitter.setSizes([420, 700])
-        self.body.addWidget(splitter, 1)
-        self._set_selection_buttons(0)
+        return buttons
 
+    def _build_notes(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        self.notes_edit = named(QPlainTextEdit(), "runNotes", "Notes on the selected run")
+        self.notes_edit.setPlaceholderText("Select one run to write what you tried and what you saw.")
+        self.notes_edit.setTabChangesFocus(True)
+        self.notes_edit.textChanged.connect(self._on_notes_text_changed)
+        layout.addWidget(self.notes_edit, 1)
+        self.save_notes_button = named(QPushButton("Save notes"), "saveNotesButton")
+        self.save_notes_button.clicked.connect(self._on_save_notes_clicked)
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.save_notes_button)
+        save_row.addStretch(1)
+        layout.addLayout(save_row)
+        return box
+
+    def _build_undo_bar(self) -> QFrame:
+        self.undo_bar = named(QFrame(), "undoDeleteBar", "Deleted runs")
+        self.undo_bar.setProperty("role", "info")
+        layout = QHBoxLayout(self.undo_bar)
+        layout.setContentsMargins(10, 4, 10, 4)
+        self.undo_text = named(label("", wrap=True), "undoDeleteText", "Deleted runs")
+        layout.addWidget(self.undo_text, 1)
+        self.undo_button = named(QPushButton("Undo"), "undoDeleteButton", "Undo delete")
+        self.undo_button.clicked.connect(self._on_undo_clicked)
+        layout.addWidget(self.undo_button)
+        dismiss = named(QPushButton("Dismiss"), "dismissUndoButton")
+        dismiss.clicked.connect(self._release_held)
+        layout.addWidget(dismiss)
+        self.undo_bar.hide()
+        return self.undo_bar
+
+    # --- listing ----------------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
-            self.refresh()
+            self.refresh(release_leftovers=True)
 
     def _is_stale(self) -> bool:
         """True when a newer request of the sender's kind was made after it."""
         return not self._host.is_current(self.sender())
 
-    def refresh(self) -> None:
-        worker = FunctionWorker(_list_runs)
+    def refresh(self, release_leftovers: bool = False) -> None:
+        worker = FunctionWorker(_list_runs, release_leftovers is True and not self._held)
         worker.succeeded.connect(self._on_runs_listed)
         worker.failed.connect(self._on_runs_failed)
         self._listing = True  # Resume waits for the runs' fresh states (one may just have ended)
@@ -143,31 +200,45 @@ class RunsPage(Page):
         if self._is_stale():
             return
         self._listing = False
-        selected = {str(r.run_dir) for r in self._selected_runs()}
-        self._runs = [run for run, _step, _error in listed]
+        selected = [str(r.run_dir) for r in self._selected_runs()]
+        self._runs = {str(run.run_dir): run for run, _step, _error in listed}
         self._resume_info = {str(run.run_dir): (step, error) for run, step, error in listed}
-        self.runs_list.blockSignals(True)
-        self.runs_list.clear()
-        for run in self._runs:
-            item = QListWidgetItem(run_title(run, self._resume_info[str(run.run_dir)][0],
-                                             self._being_resumed(run)))
-            item.setToolTip(str(run.run_dir))
-            self.runs_list.addItem(item)
-            item.setSelected(str(run.run_dir) in selected)
-        self.runs_list.blockSignals(False)
+        self._fill_table(selected)
         self.empty.setVisible(not self._runs)
         if self._selected_runs():  # a run may have moved on (resumed, finished): redraw its curve
             self._on_selection_changed()
         else:
             self._set_selection_buttons(0)
+            self.compare.clear()
+
+    def _fill_table(self, selected: list[str]) -> None:
+        table = self.runs_list
+        self._filling = True
+        table.blockSignals(True)
+        table.fill([(run, status_text(run, self._resume_info[d][0], self._being_resumed(run)))
+                    for d, run in self._runs.items()])
+        model, flags = table.selectionModel(), QItemSelectionModel.SelectionFlag
+        model.clearSelection()
+        for run_dir in selected:
+            row = table.row_of(run_dir)
+            if row >= 0:
+                model.select(table.model().index(row, 0), flags.Select | flags.Rows)
+        table.blockSignals(False)
+        self._filling = False
 
     def _selected_runs(self) -> list[Any]:
-        return [self._runs[self.runs_list.row(item)] for item in self.runs_list.selectedItems()]
+        table = self.runs_list
+        dirs = [table.run_dir(row) for row in table.selected_rows()]
+        return [self._runs[d] for d in dirs if d in self._runs]
 
+    # --- selection --------------------------------------------------------------------------
     def _set_selection_buttons(self, count: int) -> None:
         self.open_button.setEnabled(count == 1)
         self.folder_button.setEnabled(count == 1)
         self.command_button.setEnabled(count == 1)
+        self.rename_button.setEnabled(count == 1)
+        self.delete_button.setEnabled(count >= 1)
+        self.notes_edit.setEnabled(count == 1)
         self._update_resume()
 
     def _being_resumed(self, run: Any) -> bool:
@@ -195,26 +266,148 @@ class RunsPage(Page):
         self.refresh()
 
     def _on_selection_changed(self) -> None:
+        """Cheap here (the table's own state); the comparison is computed in a worker."""
         selected = self._selected_runs()
         self._set_selection_buttons(len(selected))
-        worker = FunctionWorker(_histories, [str(r.run_dir) for r in selected])
-        worker.succeeded.connect(self._on_histories_loaded)
-        worker.failed.connect(self.banner.show_error)
+        self._show_notes(selected[0] if len(selected) == 1 else None)
+        if not selected:
+            self.compare.clear()
+            return
+        self.compare.show_loading(len(selected))
+        worker = FunctionWorker(_side_by_side, [str(r.run_dir) for r in selected])
+        worker.succeeded.connect(self._on_comparison_loaded)
+        worker.failed.connect(self._on_comparison_failed)
         self._host.start(worker, latest="histories")
 
-    def _on_histories_loaded(self, histories: list[tuple[str, list[dict[str, Any]]]]) -> None:
-        if self._is_stale():
-            return
-        item = self.compare_plot.getPlotItem()
-        item.clear()
-        for index, (run_dir, rows) in enumerate(histories):
-            train = [(r.get("step"), r.get("loss")) for r in rows
-                     if r.get("kind") == "train" and r.get("loss") is not None]
-            if train:
-                x, y = zip(*train, strict=True)
-                item.plot(list(x), list(y), pen=plots.pen(index, 2), name=Path(run_dir).name)
+    def _on_comparison_loaded(self, side: Any) -> None:
+        if not self._is_stale():
+            self.compare.show_result(side)
 
-    def _on_item_double_clicked(self, _item: QListWidgetItem) -> None:
+    def _on_comparison_failed(self, message: str, details: str) -> None:
+        if not self._is_stale():
+            self.compare.clear()
+            self.banner.show_error(message, details)
+
+    # --- name and notes ---------------------------------------------------------------------
+    def _on_rename_clicked(self) -> None:
+        rows = self.runs_list.selected_rows()
+        if len(rows) == 1:
+            self.runs_list.setFocus()
+            self.runs_list.editItem(self.runs_list.item(rows[0], NAME))
+
+    def _on_item_changed(self, item: QTableWidgetItem) -> None:
+        """The Name cell was edited: that is the run's new name ("" or the folder's: no name)."""
+        if self._filling or item.column() != NAME:
+            return
+        run = self._runs.get(str(item.data(RUN_DIR)))
+        if run is None:
+            return
+        title = " ".join(item.text().split())
+        title = "" if title == run.name else title
+        if title == run.title:
+            return
+        if self._write(lambda folder: folder.rename(title), run):
+            run.title = title
+        self._fill_table([str(r.run_dir) for r in self._selected_runs()])
+
+    def _show_notes(self, run: Any | None) -> None:
+        self.notes_edit.blockSignals(True)
+        self.notes_edit.setPlainText(run.notes if run is not None else "")
+        self.notes_edit.blockSignals(False)
+        self.save_notes_button.setEnabled(False)
+        self.save_notes_button.setText("Save notes")
+
+    def _on_notes_text_changed(self) -> None:
+        selected = self._selected_runs()
+        changed = len(selected) == 1 and self.notes_edit.toPlainText().strip() != selected[0].notes
+        self.save_notes_button.setEnabled(changed)
+        self.save_notes_button.setText("Save notes")
+
+    def _on_save_notes_clicked(self) -> None:
+        selected = self._selected_runs()
+        if len(selected) != 1:
+            return
+        run, text = selected[0], self.notes_edit.toPlainText().strip()
+        if self._write(lambda folder: folder.set_notes(text), run):
+            run.notes = text
+            self.save_notes_button.setEnabled(False)
+            self.save_notes_button.setText("Notes saved")
+            self._fill_table([str(run.run_dir)])
+
+    def _write(self, action: Any, run: Any) -> bool:
+        """A small write through RunFolder (a few bytes of JSON); its error shown inline."""
+        from tlstudio.core.errors import TLStudioError
+        from tlstudio.core.runs.store import RunFolder
+
+        try:
+            action(RunFolder(run.run_dir))
+        except (TLStudioError, OSError) as exc:
+            self.banner.show_error(*describe_error(exc))
+            return False
+        return True
+
+    # --- delete and undo ----------------------------------------------------------------------
+    def _on_delete_clicked(self) -> None:
+        from tlstudio.core.errors import RunFolderError
+        from tlstudio.core.runs.store import RunFolder
+
+        selected = self._selected_runs()
+        if not selected:
+            return
+        self._release_held()  # the previous deletion can no longer be undone
+        held, refused = [], []
+        for run in selected:
+            try:
+                held.append(RunFolder(run.run_dir).move_to_trash())  # a rename: instant
+            except RunFolderError as exc:
+                refused.append(str(exc))
+        for item in held:
+            self._runs.pop(str(item.original), None)
+        self._held = held
+        self.runs_list.clearSelection()
+        self._fill_table([])
+        self.empty.setVisible(not self._runs)
+        if refused:
+            self.banner.show_error(" ".join(refused))
+        if held:
+            names = [run.label for run in selected if str(run.run_dir) in {str(h.original) for h in held}]
+            what = f"'{names[0]}'" if len(names) == 1 else f"{len(names)} runs"
+            self.undo_text.setText(f"Deleted {what}: it goes to the system trash, where it can still "
+                                   "be restored." if len(names) == 1 else
+                                   f"Deleted {what}: they go to the system trash, where they can still "
+                                   "be restored.")
+            self.undo_bar.show()
+            self.undo_button.setFocus()
+
+    def _on_undo_clicked(self) -> None:
+        from tlstudio.core.errors import RunFolderError
+        from tlstudio.core.runs import trash
+
+        held, self._held = self._held, []
+        self.undo_bar.hide()
+        failed = []
+        for item in held:
+            try:
+                trash.restore(item)
+            except RunFolderError as exc:
+                failed.append(str(exc))
+        if failed:
+            self.banner.show_error(" ".join(failed))
+        self.refresh()
+
+    def _release_held(self) -> None:
+        """Undo is no longer offered: the deleted runs go on to the system trash (in a worker)."""
+        self.undo_bar.hide()
+        held, self._held = self._held, []
+        if held:
+            self._host.start(FunctionWorker(_release, held))
+
+    def _on_app_about_to_quit(self) -> None:
+        held, self._held = self._held, []
+        _release(held)
+
+    # --- opening ------------------------------------------------------------------------------
+    def _on_table_double_clicked(self, _index: Any) -> None:
         self._on_open_clicked()
 
     def _on_open_clicked(self) -> None:
@@ -241,3 +434,6 @@ class RunsPage(Page):
             command = fresh_run_command(RunFolder(selected[0].run_dir).config())
             QGuiApplication.clipboard().setText(command)
             self.show_note(f"Copied: {command}")
+
+
+__all__ = ["RunsPage"]

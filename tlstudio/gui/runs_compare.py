@@ -1,0 +1,210 @@
+"""The Runs page's comparison: curves, scores, settings that differ and disagreeing rows, side by side.
+
+A view over :func:`tlstudio.core.evaluation.compare.side_by_side` (computed in a worker); the
+same comparison ``tlstudio compare`` prints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tlstudio.gui import plots
+from tlstudio.gui.pages.base import label, named
+from tlstudio.gui.runs_table import METRIC_WORDS, run_colour
+
+NO_SELECTION = ("Select a run in the table to see its curves; select two or more (Ctrl+click) to "
+                "compare them: curves, scores, the settings that differ and whether the difference "
+                "is significant on the same test rows.")
+MAX_ROWS_SHOWN = 200  # disagreeing rows listed here; `tlstudio compare --json` has them all
+
+
+def _table(name: str, accessible: str, headers: list[str], widths: tuple[int, ...] = ()) -> QTableWidget:
+    """A read-only table; columns sized once (sizing to contents costs a pass over every row)."""
+    table = named(QTableWidget(0, len(headers)), name, accessible)
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.setWordWrap(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.horizontalHeader().setStretchLastSection(True)
+    for column, width in enumerate(widths):
+        table.setColumnWidth(column, width)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            table.setItem(r, c, item)
+
+
+def _short(name: str, width: int = 28) -> str:
+    """A legend entry short enough not to cover the curves (the table has the full name)."""
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+def _number(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def _interval(low: float | None, high: float | None) -> str:
+    return "" if low is None or high is None else f" ({low:.3f}–{high:.3f})"
+
+
+class ComparePanel(QWidget):
+    """Curves of the selected runs and, for two or more, what differs and whether it matters."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.verdict = named(label("", "headline", wrap=True), "compareVerdict", "Comparison result")
+        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.verdict)
+        self.tabs = named(QTabWidget(), "compareTabs", "Comparison")
+        layout.addWidget(self.tabs, 1)
+        self.curves = QStackedWidget()
+        self.hint = named(label(NO_SELECTION, "hint", wrap=True), "compareHint", "Comparison hint")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.curves.addWidget(self.hint)
+        plots_box = QWidget()
+        row = QHBoxLayout(plots_box)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.loss_plot = plots.make_plot("compareLossPlot", "Training loss", "step", "loss")
+        self.eval_plot = plots.make_plot("compareEvalPlot", "Validation score", "step", "score")
+        # legends where curves rarely go: loss falls (bottom left is free), scores rise (top left)
+        for plot, offset in ((self.loss_plot, (10, -10)), (self.eval_plot, (10, 10))):
+            plots.add_legend(plot, offset)
+            row.addWidget(plot)
+        self.curves.addWidget(plots_box)
+        self.tabs.addTab(self.curves, "Curves")
+        self.scores = _table("compareScores", "Scores of the selected runs",
+                             ["Run", "Score (95 % interval)", "Best baseline", "Against the first run"],
+                             (230, 210, 230))
+        self.tabs.addTab(self.scores, "Scores")
+        self.settings = _table("compareSettings", "Settings that differ", ["Setting"], (180,))
+        self.tabs.addTab(self.settings, "Settings")
+        self.rows = _table("compareRows", "Rows where the runs disagree", ["Row", "Text", "True", "A", "B"],
+                           (60, 400, 100, 180))
+        self.tabs.addTab(self.rows, "Disagreements")
+        self.clear()
+
+    def clear(self, hint: str = NO_SELECTION) -> None:
+        """Nothing to compare: the hint where the curves go, empty tables."""
+        self._shown = None
+        for plot in (self.loss_plot, self.eval_plot):
+            plot.getPlotItem().clear()
+        self.hint.setText(hint)
+        self.curves.setCurrentWidget(self.hint)
+        self.verdict.setText("")
+        self.verdict.hide()
+        for table in (self.scores, self.settings, self.rows):
+            table.setRowCount(0)
+
+    def show_loading(self, count: int) -> None:
+        self.verdict.setText(f"Comparing {count} runs…" if count > 1 else "Loading the run…")
+        self.verdict.show()
+
+    def show_result(self, side: Any) -> None:
+        """Draw a :class:`SideBySide`: the curves now, the tables on the next turn of the event
+        loop, so neither step holds the window for long."""
+        self._shown = side
+        self._draw_curves(side.runs)
+        QTimer.singleShot(0, self, lambda: self._fill_tables(side))
+
+    def _fill_tables(self, side: Any) -> None:
+        if side is not self._shown:
+            return  # a newer selection came meanwhile
+        _fill(self.scores, self._score_rows(side))
+        names = [run.name for run in side.runs]
+        self.settings.setColumnCount(1 + len(names))
+        self.settings.setHorizontalHeaderLabels(["Setting", *[_short(n, 24) for n in names]])
+        _fill(self.settings, [[d.label, *d.values] for d in side.settings]
+              or [["No setting differs", *[""] * len(names)]] if len(names) > 1 else [])
+        first = next((c for c in side.comparisons if not isinstance(c, str)), None)
+        for column, run in ((3, first.a if first else None), (4, first.b if first else None)):
+            header = QTableWidgetItem(_short(run.name, 24) if run else "AB"[column - 3])
+            header.setToolTip(run.name if run else "")
+            self.rows.setHorizontalHeaderItem(column, header)
+        _fill(self.rows, [[str(d.row), d.text, d.true, d.a, d.b]
+                          for d in (first.disagreements[:MAX_ROWS_SHOWN] if first else [])])
+        self.verdict.setText(self._verdict_text(side))
+        self.verdict.setVisible(bool(self.verdict.text()))
+
+    @staticmethod
+    def _verdict_text(side: Any) -> str:
+        if len(side.runs) < 2:
+            return ""
+        lines = [c if isinstance(c, str) else c.sentence for c in side.comparisons]
+        if not side.comparisons:
+            lines.append("Significance needs two finished runs: the others have no test predictions yet.")
+        return "\n".join(lines)
+
+    @staticmethod
+    def _score_rows(side: Any) -> list[list[str]]:
+        against = {c.b.run_dir: c for c in side.comparisons if not isinstance(c, str)}
+        refused = [c for c in side.comparisons if isinstance(c, str)]
+        rows = []
+        for i, run in enumerate(side.runs):
+            metric = METRIC_WORDS.get(run.metric, (run.metric or "").replace("_", " "))
+            score = f"{metric} {_number(run.value)}{_interval(run.ci_low, run.ci_high)}" if run.value is not None \
+                else "no score"
+            baseline = f"{run.baseline} {_number(run.baseline_value)}" if run.baseline else "–"
+            found = against.get(run.run_dir)
+            if i == 0:
+                versus = "(the first run)" if len(side.runs) > 1 else ""
+            elif found is not None:
+                diff = found.b.value - found.a.value
+                versus = (f"{diff:+.3f}, p = {found.p_value:.2g} "
+                          f"({'significant' if found.significant else 'could be chance'})")
+            else:
+                versus = "not comparable" + (" (see above)" if refused else "")
+            rows.append([run.name, score, baseline, versus])
+        return rows
+
+    def _draw_curves(self, runs: list[Any]) -> None:
+        loss, score = self.loss_plot.getPlotItem(), self.eval_plot.getPlotItem()
+        loss.clear()
+        score.clear()
+        used: dict[str, int] = {}
+        drawn = 0
+        for run in runs:
+            colour = run_colour(run.run_dir)
+            style = Qt.PenStyle.DashLine if used.get(colour) else Qt.PenStyle.SolidLine  # a shared colour
+            used[colour] = used.get(colour, 0) + 1
+            pen = plots.pg.mkPen(colour, width=2, style=style)
+            train = [(r["step"], r["loss"]) for r in run.history
+                     if r.get("kind") == "train" and r.get("loss") is not None and r.get("step") is not None]
+            key = f"eval_{run.metric}"
+            evals = [(r["step"], r[key]) for r in run.history
+                     if r.get("kind") == "eval" and r.get(key) is not None and r.get("step") is not None]
+            for item, points in ((loss, train), (score, evals)):
+                if points:
+                    x, y = zip(*points, strict=True)
+                    item.plot(list(x), list(y), pen=pen, symbol="o" if len(points) < 3 else None,
+                              symbolBrush=colour, symbolSize=6, name=_short(run.name))
+                    drawn += 1
+        metric = next((METRIC_WORDS.get(r.metric, r.metric) for r in runs if r.metric), "score")
+        self.eval_plot.getPlotItem().setTitle(f"Validation {metric}")
+        if drawn:
+            self.curves.setCurrentIndex(1)
+        else:
+            self.hint.setText("No training curve yet: the selected runs logged no steps.")
+            self.curves.setCurrentWidget(self.hint)

@@ -1,0 +1,166 @@
+"""The Runs page's table: one sortable row per run, its name editable, its colour its own."""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+from tlstudio.core.runs.resume import unfinished_label
+from tlstudio.gui.plots import PALETTE
+
+COLUMNS = ("Name", "Data", "Model", "Score (95 % interval)", "Best baseline", "Started", "Took", "Status")
+NAME, DATA, MODEL, SCORE, BASELINE, STARTED, TOOK, STATUS = range(len(COLUMNS))
+RUN_DIR = Qt.ItemDataRole.UserRole
+SORT_KEY = Qt.ItemDataRole.UserRole + 1
+METRIC_WORDS = {"f1_macro": "macro F1", "f1_micro": "micro F1", "pearson": "Pearson"}
+BASELINE_WORDS = {"majority": "majority", "tfidf": "TF-IDF", "embeddings": "embeddings", "zero_shot": "zero-shot"}
+
+
+def colour_index(run_dir: str) -> int:
+    """A run's colour in every plot and in the table: fixed by its folder's name, never by the selection."""
+    return zlib.crc32(str(run_dir).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].encode()) % len(PALETTE)
+
+
+def run_colour(run_dir: str) -> str:
+    return PALETTE[colour_index(run_dir)]
+
+
+def status_text(run: Any, step: int | None = None, resuming: bool = False) -> str:
+    """complete / stopped early / resuming now / what an unfinished run can do."""
+    if resuming:
+        return "resuming now (Train page)"
+    if run.complete:
+        return "stopped early" if getattr(run, "stopped", False) else "complete"
+    return unfinished_label(run, step)
+
+
+def score_text(run: Any) -> str:
+    """The main score and its interval, short: ``0.833 (0.733–0.933)`` (the metric in the tooltip)."""
+    if not run.main_metric or run.main_metric_value is None:
+        return "no score"
+    text = f"{run.main_metric_value:.3f}"
+    if run.ci_low is not None and run.ci_high is not None:
+        text += f" ({run.ci_low:.3f}–{run.ci_high:.3f})"
+    return text
+
+
+def score_tooltip(run: Any) -> str:
+    if not run.main_metric or run.main_metric_value is None:
+        return "No test score: the run did not finish."
+    metric = METRIC_WORDS.get(run.main_metric, run.main_metric.replace("_", " "))
+    text = f"{metric} {run.main_metric_value:.3f} on the test rows"
+    if run.ci_low is not None and run.ci_high is not None:
+        text += f"; 95 % interval {run.ci_low:.3f} to {run.ci_high:.3f}"
+    return text
+
+
+def baseline_text(run: Any) -> str:
+    best = run.best_baseline
+    return f"{BASELINE_WORDS.get(best[0], best[0])} {best[1]:.3f}" if best else "–"
+
+
+def duration_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+class SortableItem(QTableWidgetItem):
+    """A cell that sorts by its key (numbers as numbers, missing values last), not by its text."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:  # noqa: D105 - Qt API
+        mine, theirs = self.data(SORT_KEY), other.data(SORT_KEY)
+        if mine is None or theirs is None:
+            return theirs is None and mine is not None
+        if isinstance(mine, str) or isinstance(theirs, str):
+            return str(mine).lower() < str(theirs).lower()
+        return mine < theirs
+
+
+def _swatch(colour: str) -> QPixmap:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(QColor(colour))
+    return pixmap
+
+
+class RunsTable(QTableWidget):
+    """Runs as rows; the Name cell (editable) holds the run folder under ``RUN_DIR``."""
+
+    def __init__(self) -> None:
+        super().__init__(0, len(COLUMNS))
+        self.setHorizontalHeaderLabels(list(COLUMNS))
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)  # F2; Rename button too
+        self.setWordWrap(False)
+        self.setTabKeyNavigation(False)  # Tab leaves the table (keyboard users reach the buttons)
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # a few dozen rows
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSortIndicatorShown(True)
+        self.setColumnWidth(NAME, 200)
+        self.horizontalHeaderItem(SCORE).setToolTip("The main test score (macro F1 for classes, micro F1 "
+                                                    "for several labels, Pearson for numbers) with its "
+                                                    "95 % interval")
+        self.horizontalHeaderItem(BASELINE).setToolTip("The best simple method scored on the same test rows")
+
+    def fill(self, rows: list[tuple[Any, str]]) -> None:
+        """``rows``: (RunSummary, status text); the sort order and selection are the caller's."""
+        sorting = self.isSortingEnabled()
+        self.setSortingEnabled(False)
+        self.setRowCount(len(rows))
+        for row, (run, status) in enumerate(rows):
+            created = (run.created or "")[:16].replace("T", " ")
+            cells = [
+                (run.label, run.label.lower()),
+                (run.data or "–", run.data.lower() or None),
+                (run.model_short or run.model or "–", (run.model_short or run.model).lower() or None),
+                (score_text(run), run.main_metric_value),
+                (baseline_text(run), run.best_baseline[1] if run.best_baseline else None),
+                (created or "–", run.created or None),
+                (duration_text(run.seconds), run.seconds),
+                (status, status),
+            ]
+            for column, (text, key) in enumerate(cells):
+                item = SortableItem(text)
+                item.setData(SORT_KEY, key)
+                tip = score_tooltip(run) if column == SCORE else text
+                item.setToolTip(tip if column else f"{run.label}\n{run.run_dir}"
+                                + (f"\n\n{run.notes}" if run.notes else ""))
+                flags = item.flags() & ~Qt.ItemFlag.ItemIsEditable
+                item.setFlags(flags | Qt.ItemFlag.ItemIsEditable if column == NAME else flags)
+                self.setItem(row, column, item)
+            name = self.item(row, NAME)
+            name.setData(RUN_DIR, str(run.run_dir))
+            name.setIcon(_swatch(run_colour(str(run.run_dir))))
+        self.setSortingEnabled(sorting)
+
+    def run_dir(self, row: int) -> str:
+        return str(self.item(row, NAME).data(RUN_DIR))
+
+    def row_of(self, run_dir: str) -> int:
+        for row in range(self.rowCount()):
+            if self.run_dir(row) == run_dir:
+                return row
+        return -1
+
+    def count(self) -> int:
+        """How many runs are listed."""
+        return self.rowCount()
+
+    def row_text(self, row: int) -> str:
+        """The row's cells as one line (what a screen reader would say)."""
+        return " · ".join(self.item(row, c).text() for c in range(self.columnCount()))
+
+    def selected_rows(self) -> list[int]:
+        return sorted({index.row() for index in self.selectionModel().selectedRows()})
