@@ -103,3 +103,13 @@ def test_cli_refuses_an_unfinished_run(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert main(["compare", str(run_a), str(tmp_path / "empty")]) == 2
     assert "no test predictions" in capsys.readouterr().err
+
+
+def test_an_unsure_answer_counts_as_the_likeliest_class(tmp_path):
+    true, a, b = paired_predictions(10, 2, 2, 1)
+    run_a = write_run(tmp_path / "a", true, a)
+    first_pos = b.index("pos")  # written with prob_pos 0.9: "unsure" stands for 'pos' here
+    b_unsure = ["unsure" if i == first_pos else p for i, p in enumerate(b)]
+    run_b = write_run(tmp_path / "b", true, b_unsure)
+    assert compare_runs(run_a, run_b, n_resamples=50).p_value == compare_runs(
+        run_a, write_run(tmp_path / "c", true, b), n_resamples=50).p_value

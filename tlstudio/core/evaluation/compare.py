@@ -149,6 +149,18 @@ def _encode(task: str, values: list[str], names: list[str]) -> np.ndarray:
     return np.asarray([index[v] for v in values], dtype=int)
 
 
+def _answer(task: str, row: PredictionRow, names: list[str]) -> str:
+    """The row's class: its prediction, or its likeliest class when the run answered "unsure"."""
+    if task in ("regression", "multilabel") or row.prediction in names:
+        return row.prediction
+    probs = {k.removeprefix("prob_"): v for k, v in row.scores.items() if k.startswith("prob_")}
+    best = max((n for n in probs if n in names), key=probs.__getitem__, default=None)
+    if best is None:
+        raise RunFolderError(f"Test row {row.row} holds the answer '{row.prediction}', which is no class "
+                             "of the run: its predictions can't be scored.")
+    return best
+
+
 def _label_names(task: str, folders: list[RunFolder], rows: list[PredictionRow],
                  others: list[PredictionRow]) -> list[str]:
     """Every class either run knows, in the first run's order (absent classes still count)."""
@@ -161,7 +173,7 @@ def _label_names(task: str, folders: list[RunFolder], rows: list[PredictionRow],
     if task == "multilabel":
         found = {p for r in rows + others for v in (r.true, r.prediction) for p in v.split(";") if p}
     else:
-        found = {v for r in rows + others for v in (r.true, r.prediction)}
+        found = {r.true for r in rows + others}
     return names + sorted(found - set(names))
 
 
@@ -227,8 +239,8 @@ def compare_runs(run_a: str | Path, run_b: str | Path, *, seed: int = 0,
     task = task_a or task_b or "multiclass"
     names = _label_names(task, [a, b], rows_a, rows_b)
     y = _encode(task, [r.true for r in rows_a], names)
-    pred_a = _encode(task, [r.prediction for r in rows_a], names)
-    pred_b = _encode(task, [r.prediction for r in rows_b], names)
+    pred_a = _encode(task, [_answer(task, r, names) for r in rows_a], names)
+    pred_b = _encode(task, [_answer(task, r, names) for r in rows_b], names)
     n_classes = max(1, len(names))
     scores = []
     for i, (folder, pred) in enumerate(((a, pred_a), (b, pred_b))):
