@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from tlstudio.gui import plots
 from tlstudio.gui.pages.base import label, named
-from tlstudio.gui.runs_table import METRIC_WORDS, run_colour
+from tlstudio.gui.runs_table import METRIC_WORDS, colour_index, run_colour
 
 NO_SELECTION = ("Select a run in the table to see its curves; select two or more (Ctrl+click) to "
                 "compare them: curves, scores, the settings that differ and whether the difference "
@@ -85,13 +85,16 @@ class ComparePanel(QWidget):
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.curves.addWidget(self.hint)
         plots_box = QWidget()
-        row = QHBoxLayout(plots_box)
-        row.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(plots_box)
+        column.setContentsMargins(0, 0, 0, 0)
+        # one legend above both plots (a wrapping label): never over a curve, never widening a plot
+        self.legend = named(label("", wrap=True), "compareLegend", "Which colour is which run")
+        column.addWidget(self.legend)
+        row = QHBoxLayout()
+        column.addLayout(row, 1)
         self.loss_plot = plots.make_plot("compareLossPlot", "Training loss", "step", "loss")
         self.eval_plot = plots.make_plot("compareEvalPlot", "Validation score", "step", "score")
-        # legends where curves rarely go: loss falls (bottom left is free), scores rise (top left)
-        for plot, offset in ((self.loss_plot, (10, -10)), (self.eval_plot, (10, 10))):
-            plots.add_legend(plot, offset)
+        for plot in (self.loss_plot, self.eval_plot):  # legends go in the titles, never over a curve
             row.addWidget(plot)
         self.curves.addWidget(plots_box)
         self.tabs.addTab(self.curves, "Curves")
@@ -185,6 +188,7 @@ class ComparePanel(QWidget):
         score.clear()
         used: dict[str, int] = {}
         drawn = 0
+        legend: list[tuple[str, int, bool]] = []
         for run in runs:
             colour = run_colour(run.run_dir)
             style = Qt.PenStyle.DashLine if used.get(colour) else Qt.PenStyle.SolidLine  # a shared colour
@@ -201,8 +205,11 @@ class ComparePanel(QWidget):
                     item.plot(list(x), list(y), pen=pen, symbol="o" if len(points) < 3 else None,
                               symbolBrush=colour, symbolSize=6, name=_short(run.name))
                     drawn += 1
+            if train or evals:
+                legend.append((_short(run.name, 40), colour_index(run.run_dir), False))
         metric = next((METRIC_WORDS.get(r.metric, r.metric) for r in runs if r.metric), "score")
         self.eval_plot.getPlotItem().setTitle(f"Validation {metric}")
+        self.legend.setText(plots.legend_html("", legend))
         if drawn:
             self.curves.setCurrentIndex(1)
         else:
