@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
                  # a resumed run needs neither: it trains on its own saved data and model
                  "train": (state.has_data and state.model is not None) or train.has_run,
                  "evaluate": state.run_dir is not None, "predict": state.run_dir is not None,
-                 "insight": state.has_data}
+                 "insight": state.has_data or state.run_dir is not None}  # "How sure" needs only a run
         next_key = self._next_step()
         for row, key in enumerate(PAGES):
             item = self.sidebar.item(row)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 from tlstudio.gui.audit_tab import AuditTab
 from tlstudio.gui.curve_tab import CurveTab
 from tlstudio.gui.pages.base import Page, named
+from tlstudio.gui.pages.calibration_view import CalibrationView
 from tlstudio.gui.state import AppState, same_file
 from tlstudio.gui.workers import WorkerHost
 
@@ -26,7 +27,7 @@ class InsightPage(Page):
 
     def __init__(self, state: AppState, host: WorkerHost, parent: QWidget | None = None) -> None:
         super().__init__("Insight", "What your data and model say beyond the scores: labels "
-                         "that look wrong, and whether more labelled rows would help.", parent)
+                         "that look wrong, whether more labelled rows would help, and how sure the model is.", parent)
         self._state = state
         self._host = host
         self._retrain_on: str | None = None  # a corrected copy being opened to train on
@@ -37,6 +38,8 @@ class InsightPage(Page):
         self.add_tab(self.audit, "Label audit")
         self.curve = CurveTab(state, host)
         self.add_tab(self.curve, "Learning curve")
+        self.calibration = CalibrationView(state, host)
+        self.add_tab(self.calibration, "How sure")
         state.data_changed.connect(self._on_state_data_changed)
 
     def add_tab(self, widget: QWidget, title: str) -> int:
