@@ -31,3 +31,46 @@ def test_tab_from_open_reaches_the_roles_the_split_and_next(window, qtbot, senti
     assert positions == sorted(positions)
     names = " ".join(w.objectName() or type(w).__name__ for w in seen)
     assert seen.count(data.preview) == 1, names
+
+
+def test_split_shares_show_percent_and_rows_and_a_test_file_or_split_column_reach_the_run(
+        window, qtbot, sentiment_csv, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    load_data(qtbot, window, sentiment_csv)
+    data = window.pages["data"]
+    assert data.test_spin.text() == "15 %"
+    assert data.split.test_rows.text() == "≈ 18 rows"  # 15 % of 120 usable rows
+    qtbot.keyClick(data.test_spin, Qt.Key.Key_Up)
+    assert data.test_spin.text() == "20 %" and data.split.test_rows.text() == "≈ 24 rows"
+    assert window.state.base_config().test_size == 0.2
+    test_file = tmp_path / "held_out.csv"
+    test_file.write_text(sentiment_csv.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(test_file), ""))
+    qtbot.mouseClick(data.split.test_file_button, Qt.MouseButton.LeftButton)
+    assert window.state.base_config().test_file == str(test_file)
+    assert not data.test_spin.isEnabled() and "held_out.csv" in data.split.test_file_label.text()
+    qtbot.mouseClick(data.split.test_file_clear, Qt.MouseButton.LeftButton)
+    assert window.state.base_config().test_file is None and data.test_spin.isEnabled()
+    combo = data.split.split_column
+    assert combo.findText("source") > 0  # the columns that are neither text nor label
+    combo.setCurrentIndex(combo.findText("source"))
+    combo.activated.emit(combo.currentIndex())
+    assert window.state.base_config().split_column == "source"
+    assert "source" in data.split.val_rows.text()
+
+
+def test_preview_rows_are_numbered_as_a_spreadsheet_shows_them(window, qtbot, tmp_path):
+    path = tmp_path / "gaps.csv"
+    rows = [f"a fine text number {i},{'ab'[i % 2]}" for i in range(60)] + [
+        f"a fine text number {i % 6},{'ab'[i % 6 % 2]}" for i in range(29)]  # 29 repeats
+    path.write_text("text,label\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    load_data(qtbot, window, path)
+    data = window.pages["data"]
+    assert data.model.headerData(0, Qt.Orientation.Vertical) == "2"  # the header is row 1
+    assert "header is row 1" in data.model.headerData(0, Qt.Orientation.Vertical,
+                                                      Qt.ItemDataRole.ToolTipRole)
+    texts = [data.problems.item(i).text() for i in range(data.problems.count())]
+    repeat = next(t for t in texts if "repeat" in t)
+    assert "29 rows repeat" in repeat  # the count and the rows it highlights agree
+    assert repeat.endswith("(click to highlight the first 20 of these 29 rows)")

@@ -21,10 +21,15 @@ class ArrowTableModel(QAbstractTableModel):
         self._table = table
         self._cache: dict[int, list[list[Any]]] = {}
         self._highlight: set[int] = set()
+        self._first_row = 0  # the number shown beside data row 0
+        self._row_meaning = ""
 
-    def set_table(self, table: Any) -> None:
+    def set_table(self, table: Any, first_row: int = 0, row_meaning: str = "") -> None:
+        """Show ``table``; row headers count from ``first_row`` (``row_meaning`` says how)."""
         self.beginResetModel()
         self._table = table
+        self._first_row = first_row
+        self._row_meaning = row_meaning
         self._cache.clear()
         self._highlight.clear()
         self.endResetModel()
@@ -74,8 +79,12 @@ class ArrowTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or self._table is None:
+        if self._table is None:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Vertical:
+            return self._row_meaning or None
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
             return self._table.column_names[section]
-        return str(section)
+        return str(section + self._first_row)

@@ -30,6 +30,8 @@ class AppState(QObject):
         self.test_size = defaults.test_size
         self.val_size = defaults.val_size
         self.seed = defaults.seed
+        self.test_file: str | None = None  # a separate test file chosen on the Data page
+        self.split_column: str | None = None  # a column saying train/validation/test per row
         self.has_header: bool | None = None  # chosen on the Data page; None: detected
         self.class_names: list[str] | None = None  # named on the Data page; None: the labels
 
@@ -94,6 +96,8 @@ class AppState(QObject):
         config.test_size = self.test_size
         config.val_size = self.val_size
         config.seed = self.seed
+        config.test_file = self.test_file
+        config.split_column = self.split_column
         if self.model is not None:
             config.model = "default" if self.model.source == "bundled" else (
                 self.model.path or self.model.name)

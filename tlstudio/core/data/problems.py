@@ -19,6 +19,7 @@ from tlstudio.core.data.profile import (
 from tlstudio.core.data.roles import Roles
 from tlstudio.core.data.table import LoadedTable
 from tlstudio.core.data.truncation import check_truncation
+from tlstudio.core.wording import count as count_of
 
 RARE_CLASS_ROWS = 10
 IMBALANCE_WARNING = 10.0
@@ -36,9 +37,7 @@ def _rows(mask: pa.Array | pa.ChunkedArray) -> tuple[list[int], int]:
 
 def _plural(n: int, word: str) -> str:
     """``1 row``, ``2 rows``, ``3 classes``."""
-    if n == 1:
-        return f"{n:,} {word}"
-    return f"{n:,} {word}{'es' if word.endswith('s') else 's'}"
+    return count_of(n, word)
 
 
 def _they(n: int) -> str:

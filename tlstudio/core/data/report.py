@@ -10,6 +10,7 @@ from tlstudio.core.data.labels import class_counts
 from tlstudio.core.data.problems import Problem, find_problems
 from tlstudio.core.data.reader import read_table
 from tlstudio.core.data.roles import Roles, infer_roles
+from tlstudio.core.data.rownumbers import numbers_of
 from tlstudio.core.data.table import LoadedTable
 
 _DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe", " ": "space"}
@@ -74,9 +75,12 @@ class DataReport:
         lines += [f"  note: {n}" for n in loaded.notes]
         if not self.problems:
             lines.append("No problems found.")
+        numbers = numbers_of(loaded)
         for p in self.problems:
-            example = f" (rows {', '.join(map(str, p.rows[:5]))})" if p.rows else ""
+            example = f" (rows {', '.join(str(numbers.of(r)) for r in p.rows[:5])})" if p.rows else ""
             lines.append(f"  {p.severity}: {p.message}{example}")
+        if any(p.rows for p in self.problems):
+            lines.append(f"  {numbers.meaning}")
         return "\n".join(lines)
 
 

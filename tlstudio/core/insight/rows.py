@@ -38,6 +38,7 @@ def load_rows(path: str | os.PathLike[str], *, text_columns: list[str] | None = 
               label_column: str | None = None) -> LabelledRows:
     """Read a binary or multiclass file through the data layer, keeping every usable row."""
     from tlstudio.core.data import SplitConfig, infer_roles, prepare_splits, read_table
+    from tlstudio.core.data.rownumbers import numbers_of
 
     loaded = read_table(str(path))
     roles = infer_roles(loaded, text_columns=text_columns, label_column=label_column)
@@ -49,7 +50,7 @@ def load_rows(path: str | os.PathLike[str], *, text_columns: list[str] | None = 
     texts = [str(t) for t in rows["text"]]
     if prepared.is_pair:
         texts = [f"{a} [SEP] {b}" for a, b in zip(texts, rows["text_pair"], strict=True)]
-    first = 2 if loaded.has_header and loaded.format in ("csv", "tsv", "excel") else 1
+    first = numbers_of(loaded).first
     return LabelledRows(str(path), texts, np.asarray(rows["label"], dtype=int),
                         list(prepared.label_names), np.asarray(rows["row"], dtype=int), first,
                         roles.label_column)

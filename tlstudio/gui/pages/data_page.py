@@ -25,13 +25,15 @@ from PySide6.QtWidgets import (
 
 from tlstudio.core.settings.config import TASKS
 from tlstudio.core.settings.schema import field_of, label_of
+from tlstudio.core.wording import count
 from tlstudio.gui import jobs, marks, plots, settings
 from tlstudio.gui.arrow_model import ArrowTableModel
 from tlstudio.gui.class_names import ClassNamesBox
+from tlstudio.gui.data_split import SplitPanel, usable_rows
 from tlstudio.gui.empty_state import EmptyState
 from tlstudio.gui.pages.base import Notice, Page, label, named
 from tlstudio.gui.state import AppState, file_names, same_file
-from tlstudio.gui.train_settings import make_widget, tooltip_of
+from tlstudio.gui.train_settings import tooltip_of
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
 HEADER_CHOICES = (("Detect", None), ("Column names", True), ("Data: no header", False))
@@ -96,7 +98,14 @@ class DataPage(Page):
         self.class_names_box = ClassNamesBox()
         self.class_names_box.names_changed.connect(self._on_class_names_changed)
         side_layout.addWidget(self.class_names_box)
-        side_layout.addWidget(self._split_box())
+        self.split = SplitPanel()
+        self.test_spin, self.val_spin, self.seed_spin = (
+            self.split.test_spin, self.split.val_spin, self.split.seed_spin)
+        for spin, name in ((self.test_spin, "test_size"), (self.val_spin, "val_size"),
+                           (self.seed_spin, "seed")):
+            spin.setValue(getattr(self._state, name))
+        self.split.changed.connect(self._on_split_changed)
+        side_layout.addWidget(self.split)
         problems_box = QGroupBox("Problems")
         problems_layout = QVBoxLayout(problems_box)
         self.problems = named(QListWidget(), "problemsList", "Problems",
@@ -142,7 +151,9 @@ class DataPage(Page):
         """Tab follows the page as it is read: files, preview, roles, split, problems, Next."""
         chain = [self.open_button, self.demo_button, self.preview, self.header_combo,
                  self.text_combo, self.pair_combo, self.label_combo, self.task_combo,
-                 self.label_list, self.test_spin, self.val_spin, self.seed_spin, self.problems,
+                 self.label_list, self.test_spin, self.val_spin, self.seed_spin,
+                 self.split.test_file_button, self.split.test_file_clear, self.split.split_column,
+                 self.problems,
                  self.charts, self.next_button]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
@@ -183,18 +194,6 @@ class DataPage(Page):
                       self.task_combo):
             combo.activated.connect(self._on_roles_changed)
         self.label_list.itemChanged.connect(self._on_label_columns_changed)
-        return box
-
-    def _split_box(self) -> QGroupBox:
-        box = QGroupBox("Split")
-        form = QFormLayout(box)
-        self.test_spin, self.val_spin, self.seed_spin = (
-            make_widget(field_of(name)) for name in ("test_size", "val_size", "seed"))
-        for spin, name in ((self.test_spin, "test_size"), (self.val_spin, "val_size"),
-                           (self.seed_spin, "seed")):
-            spin.setValue(getattr(self._state, name))
-            spin.valueChanged.connect(self._on_split_changed)
-            form.addRow(label_of(field_of(name)), spin)
         return box
 
     # ---- actions ------------------------------------------------------------------------
@@ -254,18 +253,27 @@ class DataPage(Page):
         self._state.test_size = self.test_spin.value()
         self._state.val_size = self.val_spin.value()
         self._state.seed = self.seed_spin.value()
+        self._state.test_file = self.split.test_file
+        self._state.split_column = self.split.chosen_split_column
 
     def _on_inspect_succeeded(self, result: jobs.InspectResult) -> None:
         self._busy = False
         self.busy.hide()
         report = result.report
         loaded = report.loaded
-        self.model.set_table(loaded.table)
+        from tlstudio.core.data.rownumbers import numbers_of
+
+        numbers = numbers_of(loaded)
+        self.model.set_table(loaded.table, numbers.first, numbers.meaning)
         self.preview.resizeColumnsToContents()
         for column in range(self.model.columnCount()):
             self.preview.setColumnWidth(column, min(self.preview.columnWidth(column), 420))
         self._fill_roles(report)
         self._fill_problems(report.problems if hasattr(report, "problems") else [])
+        roles = report.roles
+        self.split.set_columns([c for c in loaded.column_names
+                                if c not in roles.text_columns and c not in roles.label_columns])
+        self.split.set_usable_rows(usable_rows(report))
         self._draw_charts(result)
         self.charts_area.set_empty(False)
         delim = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}.get(
@@ -276,6 +284,7 @@ class DataPage(Page):
         self._set_form_enabled(True)
         settings.add_recent_file(str(loaded.path))
         self._state.has_header = self._has_header
+        self._on_split_changed()
         self._state.set_inspection(result)
         self.class_names_box.set_classes(result.class_labels, result.class_names, result.class_names_note)
         self._show_blocking(self._state.blocking_problem)
@@ -370,7 +379,7 @@ class DataPage(Page):
         order = {"error": 0, "warning": 1, "info": 2}
         for problem in sorted(problems, key=lambda p: order.get(p.severity, 3)):
             rows = list(problem.rows)
-            suffix = f"  ({len(rows)} row{'s' if len(rows) != 1 else ''})" if rows else ""
+            suffix = _rows_hint(len(rows), problem.count)
             kind = problem.severity if problem.severity in marks.KINDS else "info"
             item = QListWidgetItem(marks.icon(kind), f"{problem.message}{suffix}")
             item.setData(Qt.ItemDataRole.UserRole, rows)
@@ -394,3 +403,12 @@ class DataPage(Page):
             plots.bar_chart(self.label_plot, names, [count for _, count in result.label_counts])
             self.label_plot.getPlotItem().setTitle("Labels")
         plots.histogram(self.length_plot, result.text_lengths)
+
+
+def _rows_hint(shown: int, total: int) -> str:
+    """What clicking a problem highlights: all its rows, or the first examples of them."""
+    if not shown:
+        return ""
+    if total > shown:
+        return f"  (click to highlight the first {shown} of these {count(total, 'row')})"
+    return f"  (click to highlight {'it' if shown == 1 else 'them'})"
