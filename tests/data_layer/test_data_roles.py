@@ -111,3 +111,17 @@ def test_regression_on_text_labels_is_refused():
 def test_single_column_file_is_refused_with_advice():
     with pytest.raises(DataError, match="single column.*label column"):
         infer_roles(pa.table({"column_1": _texts()}))
+
+
+def test_no_label_found_names_the_option_for_the_cli_and_keeps_the_file_for_a_window(tmp_path):
+    from tlstudio.core.data import inspect_file
+    from tlstudio.core.errors import RolesNotFound
+
+    path = tmp_path / "blank.csv"
+    path.write_text("text,label\n" + "".join(f"some words number {i},\n" for i in range(30)),
+                    encoding="utf-8")
+    with pytest.raises(RolesNotFound) as caught:
+        inspect_file(path)
+    assert caught.value.role == "label"
+    assert "--label-column" in str(caught.value) and "--" not in caught.value.reason
+    assert caught.value.loaded.column_names == ["text", "label"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gui_helpers import load_data
+from gui_helpers import drop_file, load_data
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -74,3 +74,67 @@ def test_preview_rows_are_numbered_as_a_spreadsheet_shows_them(window, qtbot, tm
     repeat = next(t for t in texts if "repeat" in t)
     assert "29 rows repeat" in repeat  # the count and the rows it highlights agree
     assert repeat.endswith("(click to highlight the first 20 of these 29 rows)")
+
+
+def _drop_files(win, paths) -> None:
+    """Drop several files at once onto the window."""
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    enter = QDragEnterEvent(win.rect().center(), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(win, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(win.rect().center()), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(win, drop)
+
+
+def _big_csv(path, rows: int):
+    lines = "".join(f"review number {i} was {'good' if i % 2 else 'bad'} overall,"
+                    f"{'pos' if i % 2 else 'neg'}\n" for i in range(rows))
+    path.write_text("text,label\n" + lines, encoding="utf-8")
+    return path
+
+
+def test_the_latest_drop_wins_over_a_file_still_being_read(window, qtbot, tmp_path, sentiment_csv):
+    big = _big_csv(tmp_path / "big.csv", 100_000)
+    drop_file(qtbot, window, big)
+    drop_file(qtbot, window, sentiment_csv)  # while big.csv is still being read
+    qtbot.waitUntil(lambda: window.state.has_data and not window.host.busy, timeout=120_000)
+    assert window.state.data_path == str(sentiment_csv)
+    assert "sentiment.csv" in window.pages["data"].status.text()
+
+
+def test_a_two_file_drop_says_which_file_is_used(window, qtbot, tmp_path, sentiment_csv):
+    other = _big_csv(tmp_path / "other.csv", 100)
+    _drop_files(window, [sentiment_csv, other])
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=120_000)
+    notice = window.pages["data"].drop_notice
+    assert notice.isVisible()
+    assert "opened sentiment.csv" in notice.text.text() and "other.csv" in notice.text.text()
+    assert window.state.data_path == str(sentiment_csv)
+
+
+def test_no_text_column_found_shows_the_new_columns_to_pick_from(window, qtbot, tmp_path,
+                                                                 sentiment_csv):
+    load_data(qtbot, window, sentiment_csv)
+    numbers = tmp_path / "numbers.csv"
+    numbers.write_text("x,y\n" + "".join(f"{i * 7 % 101},{i % 2}\n" for i in range(80)),
+                       encoding="utf-8")
+    drop_file(qtbot, window, numbers)
+    data = window.pages["data"]
+    qtbot.waitUntil(lambda: not window.state.has_data and not data._busy, timeout=120_000)
+    assert not data.banner.isVisible()
+    shown = data.blocked_note.text() + data.problems.item(0).text() + data.status.text()
+    assert "--" not in shown and "text column" in shown
+    assert [data.text_combo.itemText(i) for i in range(data.text_combo.count())] == ["x", "y"]
+    assert data.model.headerData(0, Qt.Orientation.Horizontal) == "x"  # the new file, not the old
+    assert not data.next_button.isEnabled()
+    data.text_combo.setCurrentIndex(0)
+    data.text_combo.activated.emit(0)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=120_000)
+    assert window.state.report.roles.text_columns == ["x"]
+    assert window.state.data_path == str(numbers)

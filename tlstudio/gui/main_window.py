@@ -269,7 +269,8 @@ class MainWindow(QMainWindow):
         files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if files:
             event.acceptProposedAction()
-            self.open_file(files[0])
+            self.show_page("data")
+            self.pages["data"].open_files(files)
         else:
             event.ignore()
 

@@ -12,6 +12,7 @@ from tlstudio.core.data.reader import read_table
 from tlstudio.core.data.roles import Roles, infer_roles
 from tlstudio.core.data.rownumbers import numbers_of
 from tlstudio.core.data.table import LoadedTable
+from tlstudio.core.errors import RolesNotFound
 
 _DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe", " ": "space"}
 
@@ -92,7 +93,11 @@ def inspect_file(path: str | os.PathLike[str], *, text_columns: list[str] | None
                  label_columns: list[str] | None = None) -> DataReport:
     """Read ``path``, infer (or apply) the roles and list the problems. Raises DataError."""
     loaded = read_table(path, encoding=encoding, delimiter=delimiter, has_header=has_header)
-    roles = infer_roles(loaded, text_columns=text_columns, label_column=label_column, task=task,
-                        label_columns=label_columns)
+    try:
+        roles = infer_roles(loaded, text_columns=text_columns, label_column=label_column, task=task,
+                            label_columns=label_columns)
+    except RolesNotFound as exc:
+        exc.loaded = loaded  # the caller can show the columns to pick the roles from
+        raise
     problems = find_problems(loaded, roles, tokenizer=tokenizer, max_length=max_length)
     return DataReport(loaded, roles, class_counts(loaded.table, roles), problems)

@@ -15,7 +15,7 @@ from tlstudio.core.data.profile import (
     sample_table,
 )
 from tlstudio.core.data.table import LoadedTable
-from tlstudio.core.errors import DataError
+from tlstudio.core.errors import DataError, RolesNotFound
 from tlstudio.core.settings.config import TASKS
 
 PAIR_NAMES = [("sentence1", "sentence2"), ("text_a", "text_b"), ("text1", "text2"),
@@ -155,10 +155,8 @@ def _infer_text(profiles: dict[str, ColumnProfile], label: str | None,
     candidates = sorted((p for p in profiles.values() if p.text_like and p.name != label),
                         key=lambda p: p.mean_length, reverse=True)
     if not candidates:
-        raise DataError(
-            "No column looks like free text (several words per row, mostly different rows). "
-            "Name the text column with --text-column or pick it in the Data panel."
-        )
+        raise RolesNotFound("text", "No column looks like free text (several words per row, "
+                            "mostly different rows).", "--text-column")
     first = candidates[0]
     if len(candidates) > 1:
         second = candidates[1]
@@ -213,10 +211,8 @@ def _infer_label(profiles: dict[str, ColumnProfile], texts: list[str], reasons: 
         if score is not None:
             scored.append((score, -p.distinct, p.name))
     if not scored or max(scored)[0] < 1.5:
-        raise DataError(
-            "No column looks like a label (a few repeated values, or a numeric score). "
-            "Name it with --label-column or pick it in the Data panel."
-        )
+        raise RolesNotFound("label", "No column looks like a label (a few repeated values, or a "
+                            "numeric score).", "--label-column")
     best = max(scored)[2]
     reasons.append(f"Label column: {best} (by its values).")
     return best

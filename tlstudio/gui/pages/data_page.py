@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from tlstudio.core.settings.config import TASKS
 from tlstudio.core.settings.schema import field_of, label_of
 from tlstudio.core.wording import count
-from tlstudio.gui import jobs, marks, plots, settings
+from tlstudio.gui import data_jobs, jobs, marks, plots, settings
 from tlstudio.gui.arrow_model import ArrowTableModel
 from tlstudio.gui.class_names import ClassNamesBox
 from tlstudio.gui.data_split import SplitPanel, usable_rows
@@ -39,6 +39,7 @@ from tlstudio.gui.workers import FunctionWorker, WorkerHost
 HEADER_CHOICES = (("Detect", None), ("Column names", True), ("Data: no header", False))
 NONE = "(none)"
 AUTO = "(infer)"
+INSPECTION = "data-inspection"  # the WorkerHost kind: the latest file opened wins
 TASK_TIPS = {
     "binary": "Two classes, e.g. positive / negative.",
     "multiclass": "One of several classes per row.",
@@ -60,6 +61,7 @@ class DataPage(Page):
         self._path: str | None = None
         self._busy = False
         self._has_header: bool | None = None  # the reading override of the inspection under way
+        self._roles_needed: data_jobs.RolesNeeded | None = None  # read, but a role must be picked
         self._build()
         state.training_changed.connect(self._on_state_training_changed)
 
@@ -123,6 +125,8 @@ class DataPage(Page):
         charts.setMinimumHeight(200)
         self.training_notice = Notice("dataTrainingNotice", "Training in progress", role="info")
         self.body.addWidget(self.training_notice)
+        self.drop_notice = Notice("dataDropNotice", "Which dropped file is open", role="info")
+        self.body.addWidget(self.drop_notice)
 
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.preview)
@@ -202,10 +206,25 @@ class DataPage(Page):
 
         self.open_file(str(resource_path("samples", "uci_sentiment_sentences.csv")))
 
-    def open_file(self, path: str, **overrides: Any) -> None:
-        """Inspect ``path`` in a worker; the page fills in when it is done."""
-        if self._busy:
+    def open_files(self, paths: list[str]) -> None:
+        """Open the first of several dropped files, and say which one and why."""
+        if not paths:
             return
+        self.open_file(paths[0])
+        if len(paths) > 1:
+            others = ", ".join(Path(p).name for p in paths[1:4]) + (" …" if len(paths) > 4 else "")
+            self.drop_notice.set_message(
+                f"{len(paths)} files were dropped: opened {Path(paths[0]).name}, the first one "
+                f"(one data file at a time; not opened: {others}). To test on another file, "
+                "choose it as the Test file under Split.")
+
+    def open_file(self, path: str, **overrides: Any) -> None:
+        """Inspect ``path`` in a worker; the page fills in when it is done.
+
+        The latest request wins: a file still being read when another is opened is dropped.
+        """
+        if path != self._path:
+            self.drop_notice.clear()
         self._busy = True
         self._path = path
         self._has_header = overrides.get("has_header")
@@ -213,23 +232,26 @@ class DataPage(Page):
         self.busy.show()
         self.status.setText(f"Reading {Path(path).name}…")
         self._set_form_enabled(False)
-        worker = FunctionWorker(jobs.inspect, path, with_stop=True, **overrides)
+        worker = FunctionWorker(data_jobs.inspect, path, with_stop=True, **overrides)
         worker.succeeded.connect(self._on_inspect_succeeded)
         worker.failed.connect(self._on_inspect_failed)
-        self._host.start(worker)
+        worker.cancelled.connect(self._on_inspect_cancelled)
+        self._host.start(worker, latest=INSPECTION)
 
     def _on_roles_changed(self) -> None:
-        if self._path is None or self._state.report is None:
+        needed = self._roles_needed
+        if self._path is None or (self._state.report is None and needed is None):
             return
         pair = self.pair_combo.currentText()
-        texts = [self.text_combo.currentText()] + ([pair] if pair and pair != NONE else [])
+        text = self.text_combo.currentText()
+        texts = ([text] + ([pair] if pair and pair != NONE else [])) if text else None
         # A new label column gets its task inferred again; a task picked by hand is kept.
         task = self.task_combo.currentText() if self.sender() is self.task_combo else None
-        roles = self._state.report.roles
-        if self.sender() is not self.label_combo and roles.multi_column_labels:
+        roles = None if needed is not None else self._state.report.roles
+        if roles is not None and self.sender() is not self.label_combo and roles.multi_column_labels:
             labels: dict[str, Any] = {"label_columns": list(roles.label_columns)}  # keep them all
         else:
-            labels = {"label_column": self.label_combo.currentText()}
+            labels = {"label_column": self.label_combo.currentText() or None}
         self.open_file(self._path, text_columns=texts, task=task,
                        has_header=self.header_combo.currentData(), **labels)
 
@@ -256,18 +278,22 @@ class DataPage(Page):
         self._state.test_file = self.split.test_file
         self._state.split_column = self.split.chosen_split_column
 
-    def _on_inspect_succeeded(self, result: jobs.InspectResult) -> None:
+    def _on_inspect_succeeded(self, result: Any) -> None:
+        if not self._host.is_current(self.sender()):
+            return  # a file opened since then wins
         self._busy = False
         self.busy.hide()
+        if isinstance(result, data_jobs.RolesNeeded):
+            self._show_roles_needed(result)
+            return
+        self._roles_needed = None
         report = result.report
         loaded = report.loaded
         from tlstudio.core.data.rownumbers import numbers_of
 
         numbers = numbers_of(loaded)
         self.model.set_table(loaded.table, numbers.first, numbers.meaning)
-        self.preview.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            self.preview.setColumnWidth(column, min(self.preview.columnWidth(column), 420))
+        self._fit_columns()
         self._fill_roles(report)
         self._fill_problems(report.problems if hasattr(report, "problems") else [])
         roles = report.roles
@@ -300,7 +326,53 @@ class DataPage(Page):
         self.blocked_note.setVisible(bool(text))
         self.next_button.setToolTip(text or "Choose a model")
 
+    def _show_roles_needed(self, needed: data_jobs.RolesNeeded) -> None:
+        """The file was read but a role can't be guessed: show its columns and ask for that role."""
+        from tlstudio.core.data.rownumbers import numbers_of
+
+        self._roles_needed = needed
+        loaded = needed.loaded
+        numbers = numbers_of(loaded)
+        self.model.set_table(loaded.table, numbers.first, numbers.meaning)
+        self._fit_columns()
+        columns = list(loaded.column_names)
+        chosen = {"text": (needed.overrides.get("text_columns") or [None])[0],
+                  "label": needed.overrides.get("label_column")}
+        for combo, role in ((self.text_combo, "text"), (self.label_combo, "label")):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(columns)
+            combo.setPlaceholderText(f"choose the {role} column")
+            combo.setCurrentIndex(columns.index(chosen[role]) if chosen[role] in columns else -1)
+            combo.blockSignals(False)
+        self.pair_combo.clear()
+        self.pair_combo.addItems([NONE, *columns])
+        self.header_combo.setCurrentIndex(self.header_combo.findData(self._has_header))
+        self._roles_form.setRowVisible(self._label_list_row, False)
+        self.problems.clear()
+        self._set_form_enabled(True)
+        what = "text column (the words to classify)" if needed.role == "text" else (
+            "label column (the answer the model should learn)")
+        message = (f"{needed.reason} Pick the {what} under 'How to read it' on the right; the "
+                   "preview shows this file's columns.")
+        self.status.setText(f"{Path(loaded.path).name}: {loaded.num_rows:,} rows: choose the "
+                            f"{needed.role} column.")
+        self.problems.addItem(QListWidgetItem(marks.icon("error"), message))
+        self.blocked_note.setText(f"Can't train on this file yet: {message}")
+        self.blocked_note.show()
+        self.next_button.setEnabled(False)
+        self.next_button.setToolTip(self.blocked_note.text())
+        self._state.set_inspection(None)  # the file shown is not usable yet; Next must not use the old one
+        (self.text_combo if needed.role == "text" else self.label_combo).setFocus()
+
+    def _on_inspect_cancelled(self) -> None:
+        if self._host.is_current(self.sender()):  # closing the window: nothing newer is coming
+            self._busy = False
+            self.busy.hide()
+
     def _on_inspect_failed(self, message: str, details: str) -> None:
+        if not self._host.is_current(self.sender()):
+            return
         self._busy = False
         self.busy.hide()
         self.status.setText("Could not read that file." if self._state.report is None
@@ -333,8 +405,11 @@ class DataPage(Page):
         for widget in (self.header_combo, self.text_combo, self.pair_combo, self.label_combo,
                        self.task_combo, self.label_list):
             widget.setEnabled(enabled)
-        self.open_button.setEnabled(not self._busy)
-        self.demo_button.setEnabled(not self._busy)
+
+    def _fit_columns(self) -> None:
+        self.preview.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            self.preview.setColumnWidth(column, min(self.preview.columnWidth(column), 420))
 
     def _fill_roles(self, report: Any) -> None:
         columns = list(report.loaded.column_names)
