@@ -85,7 +85,12 @@ def test_notes_are_saved_for_the_selected_run(window, qtbot, runs):
     _click_row(qtbot, page, runs["b"])
     assert page.notes_edit.isEnabled() and not page.save_notes_button.isEnabled()
     qtbot.mouseClick(page.notes_edit.viewport(), Qt.MouseButton.LeftButton)
-    qtbot.keyClicks(page.notes_edit, "lr 1e-3 is too high: loss flat")
+    qtbot.keyClicks(page.notes_edit, "lr 1e-3 is too high: loss flatt")
+    qtbot.keyClick(page.notes_edit, Qt.Key.Key_Backspace)
+    qtbot.keyClick(page.notes_edit, Qt.Key.Key_Left)
+    qtbot.keyClick(page.notes_edit, Qt.Key.Key_Delete)  # edits the notes; never deletes the run
+    qtbot.keyClicks(page.notes_edit, "t")
+    assert runs["b"].is_dir() and not page.undo_bar.isVisible()
     qtbot.mouseClick(page.save_notes_button, Qt.MouseButton.LeftButton)
     assert RunFolder(runs["b"]).notes() == "lr 1e-3 is too high: loss flat"
     assert page.save_notes_button.text() == "Notes saved"

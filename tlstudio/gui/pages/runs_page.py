@@ -110,6 +110,7 @@ class RunsPage(Page):
         splitter.setChildrenCollapsible(False)
         self.body.addWidget(splitter, 1)
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.runs_list)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)  # never while typing a name or notes
         delete.activated.connect(self._on_delete_clicked)
         self._set_selection_buttons(0)
 
