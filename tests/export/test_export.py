@@ -125,15 +125,19 @@ def test_calibration_travels_with_the_export_and_its_threshold_decides(trained_r
     from tlstudio.core.insight.calibration import Calibration, save_calibration
 
     run = shutil.copytree(trained_run, tmp_path / "run")
-    save_calibration(run, Calibration(temperature=2.0, thresholds={"1": 0.0}))
+    save_calibration(run, Calibration(temperature=2.0, thresholds={"1": 0.0}, unsure_below=0.99))
     export_model(run, "onnx", tmp_path / "out")
     config = json.loads((tmp_path / "out" / "export_config.json").read_text())
-    assert config["temperature"] == 2.0 and config["thresholds"] == {"1": 0.0}
+    assert config["temperature"] == 2.0 and config["thresholds"] == {"1": 0.0} and config["unsure_below"] == 0.99
     model = ExportedModel(tmp_path / "out")
     scores = model.predict_scores(["bad food", "awful terrible service", "great"])
     raw = model.predict_scores(["bad food", "awful terrible service", "great"], calibrated=False)
     assert [model.label(row) for row in scores] == ["1", "1", "1"]  # threshold 0: always the positive
     assert abs(scores[0][1] - 0.5) < abs(raw[0][1] - 0.5) or raw[0][1] == 0.5  # T=2 softens
+    # under the "don't know" threshold the written answer is "unsure", as tlstudio predict writes it
+    assert [model.row_values(row)[0] for row in scores] == [
+        "unsure" if row.max() < 0.99 else "1" for row in scores]
+    assert any(model.is_unsure(row) for row in scores)
 
 
 @pytest.mark.parametrize("case", ["not_empty", "no_test_predictions"])

@@ -99,6 +99,7 @@ def write_bundle(predictor: Any, folder: Path, model_file: str, calibration: Any
         "padding_side": getattr(tokenizer, "padding_side", "right"),
         "temperature": float(calibration.temperature) if calibration else 1.0,
         "thresholds": dict(calibration.thresholds) if calibration else {},
+        "unsure_below": calibration.unsure_below if calibration else None,
     })
     shutil.copyfile(Path(__file__).with_name("standalone.py"), folder / "predict.py")
     (folder / "requirements.txt").write_text("onnxruntime\ntokenizers\nnumpy\n", encoding="utf-8")

@@ -36,6 +36,7 @@ class ExportedModel:
         self.text_columns = self.config["text_columns"]
         self.temperature = float(self.config.get("temperature") or 1.0)
         self.thresholds = self.config.get("thresholds") or {}
+        self.unsure_below = self.config.get("unsure_below")  # "don't know" under this top probability
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(int(self.config["max_length"]))
         self.tokenizer.enable_padding(pad_id=int(self.config["pad_token_id"]),
@@ -141,8 +142,13 @@ class ExportedModel:
     def score_columns(self) -> list[str]:
         return ["score"] if self.task == "regression" else [f"prob_{n}" for n in self.label_names]
 
+    def is_unsure(self, row: np.ndarray) -> bool:
+        """Whether a single-label row's top probability is under the saved "don't know" threshold."""
+        return (self.unsure_below is not None and self.task in ("binary", "multiclass")
+                and float(np.max(row)) < float(self.unsure_below))
+
     def row_values(self, row: np.ndarray) -> list:
-        label = self.label(row)
+        label = "unsure" if self.is_unsure(row) else self.label(row)
         if isinstance(label, list):
             label = ";".join(label)
         elif isinstance(label, float):
@@ -206,6 +212,8 @@ def describe(model: ExportedModel, row: np.ndarray) -> str:
     lines = "".join(f"  {name:<{width}}  {p:.4f}\n" for name, p in ranked)
     if model.task == "multilabel":
         return f"labels: {', '.join(label) or 'none'}\nprobability of each label:\n{lines}"
+    if model.is_unsure(row):
+        return f"label: unsure (best guess {label}, under the \"don't know\" threshold)\nprobabilities:\n{lines}"
     return f"label: {label}\nprobabilities:\n{lines}"
 
 
