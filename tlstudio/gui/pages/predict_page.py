@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from tlstudio.core.system import paths
+from tlstudio.gui.batch_table import fill_batch_table
 from tlstudio.gui.explain_panel import ExplainPanel
 from tlstudio.gui.pages.base import Page, label, named
 from tlstudio.gui.predict_worker import PredictorHost
@@ -112,7 +112,6 @@ class PredictPage(Page):
                                   "as the training data; every row gets a prediction and a "
                                   "score per class.", "hint", wrap=True)
         self.batch_table = named(QTableWidget(), "predictTable", "Predicted rows")
-        self.batch_table.horizontalHeader().setStretchLastSection(True)
         batch_layout.addLayout(buttons)
         batch_layout.addWidget(self.batch_progress)
         batch_layout.addWidget(self.batch_status)
@@ -292,14 +291,7 @@ class PredictPage(Page):
             reader = csv.reader(handle)
             header = next(reader, [])
             rows = [row for _, row in zip(range(limit), reader, strict=False)]
-        table = self.batch_table
-        table.clear()
-        table.setColumnCount(len(header))
-        table.setHorizontalHeaderLabels(header)
-        table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                table.setItem(r, c, QTableWidgetItem(value[:300]))
+        fill_batch_table(self.batch_table, header, rows)
 
     def _on_save_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save predictions", "predictions.csv",
