@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFileDialog, QPushButton
 
 from tlstudio.cli.main import main
+from tlstudio.core.evaluation.format import metric_name
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -36,7 +37,7 @@ def _headers(page) -> list[str]:
 
 
 def _fmt(value) -> str:
-    return "" if value is None else f"{value:.4f}"
+    return "" if value is None else f"{value:.3f}"
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,7 @@ def test_evaluate_on_another_file_then_back_to_the_test_split(ready_window, qtbo
     assert " on new_reviews.csv: " in page.headline.text()
     shown = _metrics_column(page, 1)
     numbers = {k: v for k, v in expected["model"].items() if isinstance(v, float)}
-    assert shown == {k.replace("_", " "): _fmt(v) for k, v in numbers.items()}
+    assert shown == {metric_name(k): _fmt(v) for k, v in numbers.items()}
     assert expected["baselines"], "the training file is still there: baselines are computed"
     headers = _headers(page)
     assert headers[:2] == ["Metric", "Your model"] and "TF-IDF baseline" in headers
@@ -196,7 +197,7 @@ def test_without_baselines_the_page_says_why(window, qtbot, tmp_path, monkeypatc
     assert _headers(page) == ["Metric", "Your model"]
     caption = page.sources.caption.text()
     assert "No baselines" in caption and "/gone/train.csv" in caption
-    assert page.headline.text() == "f1 macro on b.csv: 0.400"  # the task's main metric
+    assert page.headline.text() == "macro F1 on b.csv: 0.400"  # the task's main metric
     page.confusion.cellClicked.emit(0, 1)  # 3 wrong, 1 kept in the report
     texts = [page.cell_rows.item(i).text() for i in range(page.cell_rows.count())]
     assert texts[0] == "row 4: so so" and "1 of 3 listed" in texts[1]

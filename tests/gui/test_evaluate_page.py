@@ -15,9 +15,9 @@ def test_confusion_cell_lists_its_rows(window, qtbot, engine_run):
     numbers = [k for k, v in metrics.model.items() if isinstance(v, (int, float))]
     qtbot.waitUntil(lambda: page.metrics_table.rowCount() == len(numbers), timeout=60_000)
     first = numbers[0]
-    assert page.metrics_table.item(0, 1).text() == f"{metrics.model[first]:.4f}"
+    assert page.metrics_table.item(0, 1).text() == f"{metrics.model[first]:.3f}"
     assert page.metrics_table.columnCount() == 2 + len(metrics.baselines)
-    assert f"f1 macro: {metrics.model['f1_macro']:.3f}" in page.headline.text()
+    assert f"macro F1: {metrics.model['f1_macro']:.3f}" in page.headline.text()
     # every cell counts the test rows the predictions file lists for it
     names = metrics.label_names
     for r, true in enumerate(names):

@@ -31,7 +31,7 @@ def test_validation_scores_show_as_they_arrive_and_a_new_run_starts_empty(window
         n = step // 3  # point by point, long before the epoch ends
         assert _metric_points(train) == {"accuracy": n, "f1_macro": n}
     assert not curves.metric_placeholder.isVisible()
-    assert "Accuracy" in _legend(train.metric_plot) and "F1 macro" in _legend(train.metric_plot)
+    assert "accuracy" in _legend(train.metric_plot) and "macro F1" in _legend(train.metric_plot)
     assert "validation loss" in _legend(train.loss_plot)
     for plot in (train.loss_plot, train.metric_plot):  # no legend box inside the plot area
         assert not [i for i in plot.scene().items() if isinstance(i, pg.LegendItem)]
@@ -41,6 +41,6 @@ def test_validation_scores_show_as_they_arrive_and_a_new_run_starts_empty(window
     assert curves.metric_placeholder.isVisible()
     assert _metric_points(train) == {}
     assert not train.metric_plot.getPlotItem().listDataItems()
-    assert "Accuracy" not in _legend(train.metric_plot)
+    assert "accuracy" not in _legend(train.metric_plot)
     x, _ = curves.val_curve.getData()
     assert x is None or len(x) == 0

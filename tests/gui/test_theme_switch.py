@@ -144,7 +144,7 @@ def test_plots_recolour_in_place_when_the_scheme_switches_and_keep_their_data(
     qtbot.wait(50)
     for view in views:
         assert_in_scheme(view, old_foreground=system_foreground)
-    assert "Accuracy" in train.metric_plot.getPlotItem().titleLabel.text  # the legend, above the plot
+    assert "accuracy" in train.metric_plot.getPlotItem().titleLabel.text  # the legend, above the plot
     after = _data(window)
     x, y = after["metricPlot"]  # the two scores were added after the switch
     assert list(x) == [1, 2] and list(y) == [0.71, 0.83]

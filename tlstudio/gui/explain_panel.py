@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from tlstudio.core.evaluation import format as fmt
 from tlstudio.core.events import StopFlag
 from tlstudio.gui.pages.base import label, named
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
@@ -195,7 +196,7 @@ class ExplainPanel(QWidget):
         self.legend.setText(legend_html(explanation.target))
         meaning = METHOD_MEANING[explanation.method].format(target=explanation.target)
         self.summary.setText(f"{top_words_sentence(explanation)}. Here {meaning}.")
-        probability = (f" (probability {explanation.target_probability:.0%})"
+        probability = (f" (probability {fmt.probability(explanation.target_probability)})"
                        if explanation.target != "score" else "")
         self.status.setText(f"Explaining '{explanation.target}'{probability}; took "
                             f"{explanation.seconds:.2f} s.")

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from tlstudio.core.evaluation import format as fmt
 from tlstudio.gui.pages.base import label, named
 
 # Advice whose fix is a setting on the Train page: the button's text and what it says it does.
@@ -18,13 +19,14 @@ ACTIONS = {
 
 
 def _interval(entry: dict[str, Any]) -> str:
-    return f"{entry['value']:.3f} (95 % interval {entry['ci_low']:.3f} to {entry['ci_high']:.3f})"
+    return (f"{fmt.score(entry['value'])} (95 % interval {fmt.score(entry['ci_low'])} to "
+            f"{fmt.score(entry['ci_high'])})")
 
 
 def verdict_rows(verdict: dict[str, Any]) -> list[str]:
     """One line for the model and one per baseline, with the p-value against it."""
     main = verdict["score"]
-    rows = [f"Your model: {main['name'].replace('_', ' ')} {_interval(main)} on {main['rows']} test rows"]
+    rows = [f"Your model: {fmt.metric_name(main['name'])} {_interval(main)} on {main['rows']} test rows"]
     for entry in (verdict.get("baselines") or {}).values():
         rows.append(f"{entry['name'][0].upper()}{entry['name'][1:]}: {_interval(entry)}, "
                     f"p = {entry['p_value']:.2g}")

@@ -2,7 +2,7 @@
 
 Scores (accuracy, F1, correlations, losses) have 3 decimals; probabilities are whole percents
 (one decimal under 1 % and over 99 %, so 0.996 never reads as a certain 100 %); metric keys
-read as words ("f1_macro" is "F1 macro").
+read as words ("f1_macro" is "macro F1", as the verdict says it).
 """
 
 from __future__ import annotations
@@ -11,21 +11,20 @@ import math
 from typing import Any
 
 METRIC_NAMES = {
-    "accuracy": "Accuracy", "f1": "F1", "f1_macro": "F1 macro", "f1_micro": "F1 micro",
-    "f1_weighted": "F1 weighted", "precision": "Precision", "recall": "Recall",
-    "hamming_loss": "Hamming loss", "subset_accuracy": "Exact-match accuracy",
-    "mse": "MSE", "mae": "MAE", "rmse": "RMSE", "r2": "R²", "pearson": "Pearson r",
-    "spearman": "Spearman ρ", "loss": "Loss", "roc_auc": "ROC AUC", "ece": "ECE",
+    "accuracy": "accuracy", "f1": "F1", "f1_macro": "macro F1", "f1_micro": "micro F1",
+    "f1_weighted": "weighted F1", "precision": "precision", "recall": "recall",
+    "hamming_loss": "Hamming loss", "subset_accuracy": "exact-match accuracy",
+    "mse": "MSE", "mae": "MAE", "rmse": "RMSE", "r2": "R²", "pearson": "Pearson correlation",
+    "spearman": "Spearman correlation", "loss": "loss", "roc_auc": "ROC AUC", "ece": "ECE",
 }
 
 
 def metric_name(key: str) -> str:
-    """A metric key as a person reads it: "eval_f1_macro" is "F1 macro"."""
+    """A metric key as a person reads it, mid-sentence: "eval_f1_macro" is "macro F1"."""
     key = key.removeprefix("eval_").removeprefix("test_")
     if key in METRIC_NAMES:
         return METRIC_NAMES[key]
-    words = key.replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
+    return key.replace("_", " ").strip()
 
 
 def score(value: Any) -> str:
@@ -50,5 +49,5 @@ def probability(value: Any) -> str:
 
 
 def metric(key: str, value: Any) -> str:
-    """``key`` and its value as one phrase: "F1 macro 0.384"."""
+    """``key`` and its value as one phrase: "macro F1 0.384"."""
     return f"{metric_name(key)} {score(value)}"

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from tlstudio.core.evaluation.format import metric_name
 from tlstudio.core.evaluation.metrics import MULTILABEL_THRESHOLD, main_metric
 
 ALPHA = 0.05
@@ -30,7 +31,7 @@ FEW_ROWS_PER_CLASS = 100
 IMBALANCED_SHARE = 0.25  # smallest class below this share of the largest: imbalanced
 UNKNOWN_TOKENS = 0.10  # share of tokens the model does not know: it does not know the language
 
-METRIC_NAMES = {"f1_macro": "macro F1", "f1_micro": "micro F1", "pearson": "Pearson correlation"}
+METRIC_NAMES = {key: metric_name(key) for key in ("f1_macro", "f1_micro", "pearson")}  # one wording
 BASELINE_NAMES = {
     "tfidf": "TF-IDF + logistic regression",
     "embeddings": "sentence embeddings + logistic regression",

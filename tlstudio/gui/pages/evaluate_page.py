@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tlstudio.core.evaluation import format as fmt
 from tlstudio.gui import plots
 from tlstudio.gui.explain_panel import ExplainPanel
 from tlstudio.gui.export_panel import ExportPanel
@@ -55,8 +56,9 @@ def _table(name: str, accessible: str) -> QTableWidget:
 
 
 def _fmt(value: Any) -> str:
+    """Scores with 3 decimals, counts as they are (one format owner: core/evaluation/format.py)."""
     if isinstance(value, float):
-        return f"{value:.4f}"
+        return fmt.score(value)
     return "" if value is None else str(value)
 
 
@@ -214,7 +216,7 @@ class EvaluatePage(Page):
         table.setHorizontalHeaderLabels(columns)
         table.setRowCount(len(names))
         for row, name in enumerate(names):
-            values = [name.replace("_", " "), _fmt(model[name])] + [
+            values = [fmt.metric_name(name), _fmt(model[name])] + [
                 _fmt((baselines[b] or {}).get(name)) for b in baselines]
             for col, text in enumerate(values):
                 table.setItem(row, col, QTableWidgetItem(text))
@@ -227,9 +229,9 @@ class EvaluatePage(Page):
             return
         parts = [f"{BASELINE_TITLES.get(b, b).split(' ')[0]} {_fmt((v or {}).get(key))}"
                  for b, v in baselines.items() if (v or {}).get(key) is not None]
-        scope = (f"{key.replace('_', ' ')} on {self._shown.name}" if self._shown
-                 else f"Test {key.replace('_', ' ')}")
-        self.headline.setText(f"{scope}: {model[key]:.3f}"
+        scope = (f"{fmt.metric_name(key)} on {self._shown.name}" if self._shown
+                 else f"Test {fmt.metric_name(key)}")
+        self.headline.setText(f"{scope}: {fmt.score(model[key])}"
                               + (f"   (baselines: {', '.join(parts)})" if parts else ""))
 
     def _fill_per_class(self, per_class: dict[str, dict[str, Any]]) -> None:
@@ -310,7 +312,7 @@ class EvaluatePage(Page):
         table.setHorizontalHeaderLabels(columns)
         table.setRowCount(len(ordered))
         for row, mistake in enumerate(ordered):
-            cells = [_fmt(float(mistake.get("confidence") or 0)), mistake.get("true"),
+            cells = [fmt.probability(float(mistake.get("confidence") or 0)), mistake.get("true"),
                      mistake.get("predicted"), mistake.get("row"), mistake.get("text")]
             for col, value in enumerate(cells):
                 item = QTableWidgetItem(_fmt(value))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tlstudio.core.evaluation import format as fmt
 from tlstudio.core.system import paths
 from tlstudio.gui.batch_table import fill_batch_table
 from tlstudio.gui.explain_panel import ExplainPanel
@@ -181,14 +182,14 @@ class PredictPage(Page):
         value = prediction.label
         scores = dict(prediction.scores or {})
         if isinstance(value, float):
-            self.result.setText(f"Predicted value: {value:.3f}")
+            self.result.setText(f"Predicted value: {fmt.score(value)}")
         elif isinstance(value, list):
             self.result.setText("Labels: " + (", ".join(value) if value else "(none)"))
         elif getattr(prediction, "unsure", False):
-            self.result.setText(f"Unsure: best guess {value}, only {scores.get(str(value), 0):.0%} sure "
+            self.result.setText(f"Unsure: best guess {value}, only {fmt.probability(scores.get(str(value), 0))} sure "
                                 "(under this run's \"don't know\" threshold)")
         else:
-            self.result.setText(f"{value}  ({scores.get(str(value), 0):.0%} sure)")
+            self.result.setText(f"{value}  ({fmt.probability(scores.get(str(value), 0))} sure)")
         self._draw_bars(scores)
         self._explain(value, scores)
 
@@ -212,7 +213,7 @@ class PredictPage(Page):
             bar = QProgressBar()
             bar.setRange(0, 1000)
             bar.setValue(int(1000 * max(0.0, min(1.0, score))))
-            bar.setFormat(f"{name}: {score:.1%}")
+            bar.setFormat(f"{name}: {fmt.probability(score)}")
             bar.setAccessibleName(f"{name} probability")
             self.bars.addWidget(bar)
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tlstudio.core.evaluation import format as fmt
 from tlstudio.core.events import RunControl
 from tlstudio.gui import jobs, plots, resume
 from tlstudio.gui.fit_note import FitNote
@@ -402,7 +403,7 @@ class TrainPage(Page):
     def _on_worker_evaluated(self, event: Any) -> None:
         self._last_step = max(self._last_step, event.step)
         resume.add_evaluation(self.curves, event.step, event.epoch, metrics := event.metrics)
-        shown = ", ".join(f"{k.removeprefix('eval_')} {v:.4f}" for k, v in metrics.items()
+        shown = ", ".join(fmt.metric(k, v) for k, v in metrics.items()
                           if isinstance(v, (int, float)) and "runtime" not in k
                           and "per_second" not in k)
         self._log(f"Validation at epoch {event.epoch:.2f}: {shown}")
@@ -418,7 +419,7 @@ class TrainPage(Page):
 
         info = RunFolder(result.run_dir).info()
         key = headline_metric(flat, info.task or metrics.get("task"))
-        headline = (f" Test {key.removeprefix('eval_').replace('_', ' ')}: {flat[key]:.3f}."
+        headline = (f" Test {fmt.metric_name(key)}: {fmt.score(flat[key])}."
                     if key and isinstance(flat.get(key), (int, float)) else "")
         if info.verdict and info.verdict.get("text"):  # the score beside the baselines, in words
             headline += f" {info.verdict['text']}"

@@ -1,0 +1,57 @@
+"""Issue 13 items 13 and 14: every page writes scores, probabilities and metric names alike, and
+the batch table gives its room to the text."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtWidgets import QProgressBar
+
+from tlstudio.core.runs.store import RunFolder
+from tlstudio.gui.workers import running_threads
+
+SCORE = re.compile(r"-?\d+\.\d{3}")  # 3 decimals
+PERCENT = re.compile(r"\d{1,3}(\.\d)?%")  # a probability
+
+
+def test_scores_probabilities_and_metric_names_read_the_same_on_every_page(window, qtbot, engine_run,
+                                                                           sentiment_csv):
+    run = RunFolder(engine_run("binary"))
+    window.state.set_run(str(run.path))
+    window.show_page("evaluate")
+    evaluate = window.pages["evaluate"]
+    table = evaluate.metrics_table
+    qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=60_000)
+    for r in range(table.rowCount()):
+        assert "_" not in table.item(r, 0).text()  # "macro F1", never "f1_macro"
+        for c in range(1, table.columnCount()):
+            text = table.item(r, c).text() if table.item(r, c) else ""
+            assert not text or SCORE.fullmatch(text), text
+    assert re.search(r"Test macro F1: \d\.\d{3}", evaluate.headline.text())
+    assert re.match(r"Your model: macro F1 \d\.\d{3} \(95 % interval \d\.\d{3} to \d\.\d{3}\)",
+                    evaluate.verdict.scores.text())
+
+    window.show_page("predict")
+    predict = window.pages["predict"]
+    qtbot.waitUntil(predict.load_button.isEnabled, timeout=60_000)
+    qtbot.keyClicks(predict.input, "a great movie, I loved it")
+    qtbot.waitUntil(lambda: "sure" in predict.result.text(), timeout=30_000)
+    assert re.search(rf"\({PERCENT.pattern} sure\)", predict.result.text())
+    bars = [b for b in predict.findChildren(QProgressBar) if b is not predict.batch_progress and b.isVisible()]
+    assert len(bars) == 2
+    assert all(re.fullmatch(rf".+: {PERCENT.pattern}", b.format()) for b in bars)
+
+    predict.predict_file(str(sentiment_csv))
+    qtbot.waitUntil(predict.save_button.isEnabled, timeout=120_000)
+    batch = predict.batch_table
+    header = [batch.horizontalHeaderItem(c).text() for c in range(batch.columnCount())]
+    probs = [c for c, name in enumerate(header) if name.startswith("prob_")]
+    assert len(probs) == 2 and all(PERCENT.fullmatch(batch.item(0, c).text()) for c in probs)
+    window.resize(1280, 820)
+    qtbot.wait(50)
+    text = header.index("text")
+    assert batch.columnWidth(text) > 3 * max(batch.columnWidth(c) for c in probs)  # the text gets the room
+    window.grab().save("/work/shots/h2/predict_batch.png")
+    # the explanation of the typed text runs in the background: let it end before the window closes
+    qtbot.waitUntil(lambda: not [t for t in running_threads() if t.objectName() == "FunctionWorker"],
+                    timeout=120_000)
