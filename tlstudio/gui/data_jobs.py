@@ -25,6 +25,10 @@ class RolesNeeded:
 
 def inspect(path: str, *, stop: StopFlag | None = None, **overrides: Any) -> Any:
     """:func:`jobs.inspect`, or :class:`RolesNeeded` with the file as read when a role is missing."""
+    # The Train page plans its presets when the data changes; its first import of the planner
+    # (and the training package behind it) would otherwise run on the GUI thread.
+    import tlstudio.core.training.plan  # noqa: F401
+
     try:
         return jobs.inspect(path, stop=stop, **overrides)
     except RolesNotFound as exc:

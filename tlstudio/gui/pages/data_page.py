@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -62,6 +62,7 @@ class DataPage(Page):
         self._busy = False
         self._has_header: bool | None = None  # the reading override of the inspection under way
         self._roles_needed: data_jobs.RolesNeeded | None = None  # read, but a role must be picked
+        self._shown: Any = None  # an inspection whose table is shown, its charts not yet
         self._build()
         state.training_changed.connect(self._on_state_training_changed)
 
@@ -225,6 +226,7 @@ class DataPage(Page):
         """
         if path != self._path:
             self.drop_notice.clear()
+        self._shown = None
         self._busy = True
         self._path = path
         self._has_header = overrides.get("has_header")
@@ -281,9 +283,9 @@ class DataPage(Page):
     def _on_inspect_succeeded(self, result: Any) -> None:
         if not self._host.is_current(self.sender()):
             return  # a file opened since then wins
-        self._busy = False
-        self.busy.hide()
         if isinstance(result, data_jobs.RolesNeeded):
+            self._busy = False
+            self.busy.hide()
             self._show_roles_needed(result)
             return
         self._roles_needed = None
@@ -300,6 +302,18 @@ class DataPage(Page):
         self.split.set_columns([c for c in loaded.column_names
                                 if c not in roles.text_columns and c not in roles.label_columns])
         self.split.set_usable_rows(usable_rows(report))
+        # The rest (charts, and every page that follows the data) in the next event-loop turn:
+        # all of it at once kept a 100k-row file's window frozen for over 250 ms.
+        self._shown = result
+        QTimer.singleShot(0, self._on_table_shown)
+
+    def _on_table_shown(self) -> None:
+        result, self._shown = self._shown, None
+        if result is None:
+            return  # another file was opened meanwhile
+        loaded = result.report.loaded
+        self._busy = False
+        self.busy.hide()
         self._draw_charts(result)
         self.charts_area.set_empty(False)
         delim = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}.get(
@@ -409,9 +423,17 @@ class DataPage(Page):
             widget.setEnabled(enabled)
 
     def _fit_columns(self) -> None:
-        self.preview.resizeColumnsToContents()
+        """Widths from the header and the first rows (Qt's resizeColumnsToContents reads 1,000
+        rows per column through Python: a second on a large file, on the GUI thread)."""
+        metrics = self.preview.fontMetrics()
+        header = self.preview.horizontalHeader().fontMetrics()
+        rows = min(self.model.rowCount(), 40)
         for column in range(self.model.columnCount()):
-            self.preview.setColumnWidth(column, min(self.preview.columnWidth(column), 420))
+            texts = [str(self.model.cell(row, column) or "")[:80] for row in range(rows)]
+            widest = max([metrics.horizontalAdvance(t) for t in texts] or [0])
+            title = header.horizontalAdvance(str(self.model.headerData(
+                column, Qt.Orientation.Horizontal)))
+            self.preview.setColumnWidth(column, min(max(widest, title) + 24, 420))
 
     def _fill_roles(self, report: Any) -> None:
         columns = list(report.loaded.column_names)
