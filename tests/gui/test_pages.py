@@ -159,10 +159,10 @@ def test_window_geometry_is_remembered(qtbot):
     qtbot.addWidget(first)
     first.show()
     qtbot.waitExposed(first)
-    first.resize(1000, 700)  # not the 1280x820 a first start gets (the test screen is 800x800)
-    qtbot.waitUntil(lambda: (first.width(), first.height()) == (1000, 700), timeout=10_000)
+    first.resize(790, 600)  # not the 1280x820 a first start gets (the test screen is 800x800)
+    qtbot.waitUntil(lambda: (first.width(), first.height()) == (790, 600), timeout=10_000)
     first.close()
     second = MainWindow()
     qtbot.addWidget(second)
-    assert second.width() == 1000 and abs(second.height() - 700) <= 4  # give or take a frame
+    assert second.width() == 790 and abs(second.height() - 600) <= 4  # give or take a frame
     second.close()

@@ -34,6 +34,7 @@ from tlstudio.gui.workers import SHUTDOWN_MS, FunctionWorker, WorkerHost, descri
 PAGES = ("welcome", "data", "model", "train", "evaluate", "predict", "insight", "runs")
 TITLES = {"welcome": "Start", "data": "Data", "model": "Model", "train": "Train",
           "evaluate": "Evaluate", "predict": "Predict", "insight": "Insight", "runs": "Runs"}
+MIN_WIDTH, MIN_HEIGHT = 760, 520  # fits a 1024x640 screen with its title bar and panels; pages scroll
 OPEN_FILTER = "Data files (*.csv *.tsv *.txt *.jsonl *.json *.parquet *.xlsx);;All files (*)"
 
 
@@ -47,7 +48,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("TL Studio")
         self.setWindowIcon(theme.icon("app"))
         self.setObjectName("mainWindow")
-        self.setMinimumSize(QSize(1000, 660))
+        self.setMinimumSize(QSize(MIN_WIDTH, MIN_HEIGHT))
         self.setAcceptDrops(True)
         self.collector = MainThreadCollector(self)  # no garbage collection in worker threads
         self.collector.start()

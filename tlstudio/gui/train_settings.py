@@ -161,9 +161,9 @@ class TrainSettings(QWidget):
         self.preset.addItems([*PRESETS, "Custom"])
         form.addRow("Preset", self.preset)
         self.preset_times = named(QLabel(""), "presetTimes", "How long each preset takes")
-        self.preset_times.setWordWrap(True)
+        self.preset_times.setWordWrap(False)  # short lines; wrapped, the scrolled form gave it one line
         self.preset_times.setProperty("role", "hint")
-        form.addRow("", self.preset_times)
+        form.addRow(self.preset_times)  # the whole row: the field column alone was too narrow
         self._plans: dict[str, dict[str, Any]] = {}  # preset name -> settings planned for this data
         self._add_rows(form, "basic")
         layout.addWidget(basic)

@@ -6,9 +6,12 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +35,15 @@ def named(widget: QWidget, name: str, accessible: str | None = None,
     if tooltip:
         widget.setToolTip(tooltip)
     return widget
+
+
+def fit_columns(table: QTableView) -> None:
+    """Columns as wide as their title and cells, the table scrolling sideways when it must: a
+    squeezed "Majority baseline" title read "lajority baselin"."""
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(False)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
 
 class ErrorBanner(QFrame):
@@ -122,7 +134,19 @@ class Page(QWidget):
 
     def __init__(self, title: str, hint: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        outer = QVBoxLayout(self)
+        # The page scrolls when the window is smaller than its content (a 1024x640 screen):
+        # widgets keep the size they need instead of being squashed.
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("pageScrollArea")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        content = QWidget()
+        content.setObjectName("pageContent")
+        self.scroll_area.setWidget(content)
+        page_layout = QVBoxLayout(self)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addWidget(self.scroll_area)
+        outer = QVBoxLayout(content)
         outer.setContentsMargins(18, 14, 18, 14)
         header = QHBoxLayout()
         header.addWidget(label(title, "title"))

@@ -30,7 +30,7 @@ from tlstudio.core.evaluation import format as fmt
 from tlstudio.gui import plots
 from tlstudio.gui.explain_panel import ExplainPanel
 from tlstudio.gui.export_panel import ExportPanel
-from tlstudio.gui.pages.base import Page, label, named
+from tlstudio.gui.pages.base import Page, fit_columns, label, named
 from tlstudio.gui.pages.evaluate_other import (
     EvaluateFileWorker,
     FileResult,
@@ -220,7 +220,7 @@ class EvaluatePage(Page):
                 _fmt((baselines[b] or {}).get(name)) for b in baselines]
             for col, text in enumerate(values):
                 table.setItem(row, col, QTableWidgetItem(text))
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        fit_columns(table)
         from tlstudio.core.evaluation.metrics import headline_metric
 
         key = headline_metric(model, metrics.get("task"))
@@ -245,7 +245,7 @@ class EvaluatePage(Page):
             cells = [name] + [_fmt(values.get(k)) for k in ("precision", "recall", "f1", "support")]
             for col, text in enumerate(cells):
                 table.setItem(row, col, QTableWidgetItem(text))
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        fit_columns(table)
 
     def _fill_confusion(self, matrix: list[list[int]], names: list[str]) -> None:
         table = self.confusion
