@@ -141,3 +141,16 @@ def test_embedding_features_come_from_the_sentence_model(tiny_model_dir):
     vectors = embedding_features(["good movie", "bad phone", "good movie"], model=str(tiny_model_dir))
     assert vectors.shape == (3, 32)
     assert vectors[0] == pytest.approx(vectors[2]) and vectors[0] != pytest.approx(vectors[1])
+
+
+def test_the_audit_starts_no_processes(flipped_file, monkeypatch):
+    """The app audits in a worker thread: forking there is unsafe (and slow)."""
+    import multiprocessing
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the audit started a process pool")
+
+    monkeypatch.setattr(multiprocessing, "Pool", refuse)
+    path, flipped = flipped_file
+    report = audit(load_rows(path))
+    assert {s.index for s in report.suspects} & set(flipped)

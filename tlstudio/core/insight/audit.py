@@ -84,7 +84,10 @@ def audit(rows: LabelledRows, *, probs: np.ndarray | None = None, features: np.n
                                     features=features)
         method = f"{method_name(features)}, {folds}-fold cross-validation"
     quality = get_label_quality_scores(rows.labels, probs)
-    flagged = find_label_issues(rows.labels, probs, return_indices_ranked_by="self_confidence")
+    # n_jobs=1: cleanlab's default forks a process per core, which costs seconds, froze the app's
+    # window for over a second and is unsafe in a process with threads; the work itself is O(rows).
+    flagged = find_label_issues(rows.labels, probs, return_indices_ranked_by="self_confidence",
+                                n_jobs=1)
     suspects: dict[int, Suspect] = {}
 
     def suspect(i: int) -> Suspect:
