@@ -50,3 +50,25 @@ def test_a_short_run_gets_no_estimate():
                                            (4800, "1 h 20 min")])
 def test_duration_text(seconds, text):
     assert duration_text(seconds) == text
+
+
+def test_the_live_eta_leaves_out_the_warm_up_of_the_first_step():
+    """Issue 13 item 16: the first ETA said 194 s for a 97 s run (the first step's warm-up counted)."""
+    from tlstudio.core.events import StepEvent
+
+    events: list = []
+    clock = _Clock()
+    bridge = EventBridge(events.append, 16, clock=clock)
+    state = SimpleNamespace(global_step=0, max_steps=200, is_world_process_zero=True, epoch=0.0)
+    bridge.on_train_begin(None, state, None)
+    for seconds in [10.0] + [0.5] * 199:  # warm-up, then steady steps
+        clock.now += seconds
+        state.global_step += 1
+        bridge.on_step_end(None, state, None)
+        if state.global_step % 5 == 0:  # logging every 5 steps, as the default
+            bridge.on_log(None, state, None, logs={"loss": 0.5, "learning_rate": 1e-4})
+    steps = [e for e in events if isinstance(e, StepEvent)]
+    first = steps[0]
+    assert first.step == 5
+    assert first.eta_seconds == pytest.approx(0.5 * 195)  # what is really left
+    assert steps[10].eta_seconds == pytest.approx(0.5 * (200 - steps[10].step))

@@ -21,3 +21,16 @@ def test_a_pause_line_is_not_overwritten_by_a_late_step(window):
     train._on_worker_status_changed("Paused after step 10.")
     train._on_worker_stepped(StepEvent(step=11, total_steps=40, epoch=0.5, loss=0.3, eta_seconds=60.0))
     assert train.status.text() == "Paused after step 10."
+
+
+def test_the_headline_names_the_file_and_keeps_the_full_path_in_its_tooltip(window):
+    """Issue 13 item 16: a full path in large type said little and wrapped over two lines."""
+    train = window.pages["train"]
+    path = "/home/someone/projects/customer reviews/2026/reviews_600.csv"
+    train._run_data = path  # the file the run trains on, as Start records it
+    train._on_worker_status_changed(f"Reading {path}…")
+    assert train.status.text() == "Reading reviews_600.csv…"
+    assert path in train.status.toolTip()
+    train._on_worker_status_changed("checkpoint saved: /tmp/runs/x/checkpoints/checkpoint-6")
+    assert train.status.text() == "checkpoint saved: checkpoint-6"
+    assert path in train.log.toPlainText()  # the log keeps the whole path

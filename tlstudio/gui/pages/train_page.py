@@ -25,6 +25,7 @@ from tlstudio.gui import jobs, plots, resume
 from tlstudio.gui.fit_note import FitNote
 from tlstudio.gui.live_curves import LiveCurves
 from tlstudio.gui.pages.base import Notice, Page, label, named
+from tlstudio.gui.short_paths import short_paths
 from tlstudio.gui.state import AppState, file_names, same_file
 from tlstudio.gui.train_settings import TrainSettings
 from tlstudio.gui.train_worker import TrainWorker, duration
@@ -360,10 +361,13 @@ class TrainPage(Page):
         self.log.appendPlainText(f"[{time.strftime('%H:%M:%S')}] {text}")
 
     def _on_worker_status_changed(self, message: str) -> None:
+        short = short_paths(message, [self._run_data])  # the headline names files; the log keeps paths
         if self._stop_phase is None:
-            self.status.setText(message)
+            self.status.setText(short)
+            self.status.setToolTip(message if short != message else "")
         elif self._stop_phase != "finishing":
-            self.status.setText(f"Stopping: {message}")
+            self.status.setText(f"Stopping: {short}")
+            self.status.setToolTip(message if short != message else "")
         self._log(message)
 
     def _on_worker_warned(self, message: str) -> None:
