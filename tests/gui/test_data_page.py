@@ -182,3 +182,23 @@ def test_inspecting_a_100k_row_file_never_stalls_the_window(window, qtbot, tmp_p
     assert data.model.rowCount() == 100_000
     assert probe.worst < 0.25, (f"the GUI thread worked {probe.worst * 1000:.0f} ms without a break "
                                 f"(longest gap {probe.worst_wall * 1000:.0f} ms)")
+
+
+def test_class_weight_advice_comes_with_its_one_click_fix(window, qtbot, tmp_path):
+    path = tmp_path / "skewed.csv"
+    rows = [f"a happy review number {i},pos" for i in range(120)] + [
+        f"a sad review number {i},neg" for i in range(12)]
+    path.write_text("text,label\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    load_data(qtbot, window, path)
+    data = window.pages["data"]
+    train_settings = window.pages["train"].settings
+    assert any("Consider class weights" in data.problems.item(i).text()
+               for i in range(data.problems.count()))
+    button = data.problems_panel.fix_button
+    assert button.isVisible() and button.text() == "Use class weights"
+    assert train_settings.value_of("class_weights") is False
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert train_settings.value_of("class_weights") is True
+    assert window.current_page() == "data"
+    assert "Class weights are on" in data.problems_panel.fix_note.text()
+    assert not button.isEnabled()

@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.pages[key])
             self.pages[key].next_requested.connect(self.show_page)
         self.pages["evaluate"].advice_chosen.connect(self._on_evaluate_advice_chosen)
+        self.pages["data"].advice_chosen.connect(self._on_data_advice_chosen)
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -224,6 +225,11 @@ class MainWindow(QMainWindow):
     def _on_insight_train_requested(self) -> None:
         self.show_page("train")
         self.pages["train"].start()  # type: ignore[attr-defined]
+
+    def _on_data_advice_chosen(self, advice_id: str) -> None:
+        """A Data page fix (class weights) goes into the run settings; the Data page stays."""
+        if advice_id == "class_weights":
+            self.pages["train"].settings.set_value("class_weights", True)  # type: ignore[attr-defined]
 
     def _on_runs_run_opened(self, run_dir: str) -> None:
         self.state.set_run(run_dir)

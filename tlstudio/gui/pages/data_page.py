@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 
 from tlstudio.core.settings.config import TASKS
 from tlstudio.core.settings.schema import field_of, label_of
-from tlstudio.core.wording import count
-from tlstudio.gui import data_jobs, jobs, marks, plots, settings
+from tlstudio.gui import data_jobs, jobs, plots, settings
 from tlstudio.gui.arrow_model import ArrowTableModel
 from tlstudio.gui.class_names import ClassNamesBox
+from tlstudio.gui.data_problems import ProblemsPanel
 from tlstudio.gui.data_split import SplitPanel, usable_rows
 from tlstudio.gui.empty_state import EmptyState
 from tlstudio.gui.pages.base import Notice, Page, label, named
@@ -52,6 +52,7 @@ class DataPage(Page):
     """Open a CSV/TSV/JSONL (or drop it on the window) and confirm how to read it."""
 
     file_loaded = Signal(str)
+    advice_chosen = Signal(str)  # a problem's one-click fix (e.g. "class_weights") for the run settings
 
     def __init__(self, state: AppState, host: WorkerHost, parent: QWidget | None = None) -> None:
         super().__init__("Data", "Drop a CSV, TSV or JSONL file anywhere on this window, "
@@ -109,14 +110,11 @@ class DataPage(Page):
             spin.setValue(getattr(self._state, name))
         self.split.changed.connect(self._on_split_changed)
         side_layout.addWidget(self.split)
-        problems_box = QGroupBox("Problems")
-        problems_layout = QVBoxLayout(problems_box)
-        self.problems = named(QListWidget(), "problemsList", "Problems",
-                              "Click a problem to highlight its rows in the preview")
-        self.problems.setWordWrap(True)
-        self.problems.itemClicked.connect(self._on_problem_clicked)
-        problems_layout.addWidget(self.problems)
-        side_layout.addWidget(problems_box, 1)
+        self.problems_panel = ProblemsPanel()
+        self.problems = self.problems_panel.list
+        self.problems_panel.rows_chosen.connect(self._on_problems_rows_chosen)
+        self.problems_panel.advice_chosen.connect(self.advice_chosen)
+        side_layout.addWidget(self.problems_panel, 1)
 
         self.label_plot = plots.make_plot("labelPlot", "Labels", "", "rows")
         self.length_plot = plots.make_plot("lengthPlot", "Text length", "characters", "rows")
@@ -158,7 +156,7 @@ class DataPage(Page):
                  self.text_combo, self.pair_combo, self.label_combo, self.task_combo,
                  self.label_list, self.test_spin, self.val_spin, self.seed_spin,
                  self.split.test_file_button, self.split.test_file_clear, self.split.split_column,
-                 self.problems,
+                 self.problems, self.problems_panel.fix_button,
                  self.charts, self.next_button]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
@@ -297,7 +295,7 @@ class DataPage(Page):
         self.model.set_table(loaded.table, numbers.first, numbers.meaning)
         self._fit_columns()
         self._fill_roles(report)
-        self._fill_problems(report.problems if hasattr(report, "problems") else [])
+        self.problems_panel.fill(report.problems if hasattr(report, "problems") else [])
         roles = report.roles
         self.split.set_columns([c for c in loaded.column_names
                                 if c not in roles.text_columns and c not in roles.label_columns])
@@ -365,7 +363,6 @@ class DataPage(Page):
         self._roles_form.setRowVisible(self._label_list_row, False)
         self.class_names_box.set_classes([], None)
         self.charts_area.set_empty(True)  # the charts were the previous file's
-        self.problems.clear()
         self._set_form_enabled(True)
         what = "text column (the words to classify)" if needed.role == "text" else (
             "label column (the answer the model should learn)")
@@ -373,7 +370,7 @@ class DataPage(Page):
                    "preview shows this file's columns.")
         self.status.setText(f"{Path(loaded.path).name}: {loaded.num_rows:,} rows: choose the "
                             f"{needed.role} column.")
-        self.problems.addItem(QListWidgetItem(marks.icon("error"), message))
+        self.problems_panel.show_message("error", message)
         self.blocked_note.setText(f"Can't train on this file yet: {message}")
         self.blocked_note.show()
         self.next_button.setEnabled(False)
@@ -469,24 +466,7 @@ class DataPage(Page):
         self.label_list.blockSignals(False)
         self._roles_form.setRowVisible(self._label_list_row, roles.task == "multilabel")
 
-    def _fill_problems(self, problems: list[Any]) -> None:
-        self.problems.clear()
-        if not problems:
-            item = QListWidgetItem(marks.icon("ok"), "No problems found.")
-            self.problems.addItem(item)
-            return
-        order = {"error": 0, "warning": 1, "info": 2}
-        for problem in sorted(problems, key=lambda p: order.get(p.severity, 3)):
-            rows = list(problem.rows)
-            suffix = _rows_hint(len(rows), problem.count)
-            kind = problem.severity if problem.severity in marks.KINDS else "info"
-            item = QListWidgetItem(marks.icon(kind), f"{problem.message}{suffix}")
-            item.setData(Qt.ItemDataRole.UserRole, rows)
-            item.setToolTip(f"{problem.severity}: {problem.code}")
-            self.problems.addItem(item)
-
-    def _on_problem_clicked(self, item: QListWidgetItem) -> None:
-        rows = item.data(Qt.ItemDataRole.UserRole) or []
+    def _on_problems_rows_chosen(self, rows: list[int]) -> None:
         self.model.set_highlighted_rows(set(rows))
         if rows:
             self.preview.scrollTo(self.model.index(int(rows[0]), 0),
@@ -503,11 +483,3 @@ class DataPage(Page):
             self.label_plot.getPlotItem().setTitle("Labels")
         plots.histogram(self.length_plot, result.text_lengths)
 
-
-def _rows_hint(shown: int, total: int) -> str:
-    """What clicking a problem highlights: all its rows, or the first examples of them."""
-    if not shown:
-        return ""
-    if total > shown:
-        return f"  (click to highlight the first {shown} of these {count(total, 'row')})"
-    return f"  (click to highlight {'it' if shown == 1 else 'them'})"

@@ -1,0 +1,115 @@
+"""The Data page's problems list, with the one-click fix next to advice that has one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tlstudio.core.wording import count
+from tlstudio.gui import marks
+from tlstudio.gui.pages.base import label, named
+
+ORDER = {"error": 0, "warning": 1, "info": 2}
+# Problems whose advice a setting carries out: problem code -> (advice id, button text).
+FIXES = {"imbalance": ("class_weights", "Use class weights")}
+
+
+class ProblemsPanel(QGroupBox):
+    """Lists an inspection's problems; ``rows_chosen(rows)`` when one is clicked,
+    ``advice_chosen(id)`` when the button of a fix (e.g. class weights) is pressed."""
+
+    rows_chosen = Signal(list)
+    advice_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Problems", parent)
+        layout = QVBoxLayout(self)
+        self.list = named(QListWidget(), "problemsList", "Problems",
+                          "Click a problem to highlight its rows in the preview")
+        self.list.setWordWrap(True)
+        self.list.itemClicked.connect(self._on_list_item_clicked)
+        layout.addWidget(self.list)
+        self.fix_button = named(QPushButton(), "problemFixButton", "Apply the advice")
+        self.fix_note = named(label("", "hint", wrap=True), "problemFixNote", "What the fix changed")
+        row = QHBoxLayout()
+        row.addWidget(self.fix_button)
+        row.addWidget(self.fix_note, 1)
+        layout.addLayout(row)
+        self.fix_button.clicked.connect(self._on_fix_clicked)
+        self._advice: str | None = None
+        self._applied: set[str] = set()
+        self.fix_button.hide()
+
+    def fill(self, problems: list[Any]) -> None:
+        """Show ``problems`` (errors first) and the fix button of the first that has one."""
+        self.list.clear()
+        self._advice = None
+        self._applied.clear()  # the setting may have been changed on the Train page since
+        if not problems:
+            self.list.addItem(QListWidgetItem(marks.icon("ok"), "No problems found."))
+        for problem in sorted(problems, key=lambda p: ORDER.get(p.severity, 3)):
+            rows = list(problem.rows)
+            kind = problem.severity if problem.severity in marks.KINDS else "info"
+            item = QListWidgetItem(marks.icon(kind),
+                                   f"{problem.message}{rows_hint(len(rows), problem.count)}")
+            item.setData(Qt.ItemDataRole.UserRole, rows)
+            item.setToolTip(f"{problem.severity}: {problem.code}")
+            self.list.addItem(item)
+            if problem.code in FIXES and self._advice is None:
+                self._advice = problem.code
+        self._show_fix()
+
+    def show_message(self, kind: str, message: str) -> None:
+        """One line instead of the problems (e.g. a column must be chosen first)."""
+        self.list.clear()
+        self.list.addItem(QListWidgetItem(marks.icon(kind), message))
+        self._advice = None
+        self._show_fix()
+
+    def _show_fix(self) -> None:
+        if self._advice is None:
+            self.fix_button.hide()
+            self.fix_note.clear()
+            return
+        advice, text = FIXES[self._advice]
+        done = advice in self._applied
+        self.fix_button.setText(text)
+        self.fix_button.setEnabled(not done)
+        self.fix_button.setToolTip("Turn on 'Weight rare classes' in the training settings: rare "
+                                   "classes count more, so the model does not ignore them")
+        self.fix_button.show()
+        self.fix_note.setText(_DONE_NOTE[advice] if done else "")
+
+    def _on_fix_clicked(self) -> None:
+        if self._advice is None:
+            return
+        advice = FIXES[self._advice][0]
+        self._applied.add(advice)
+        self.advice_chosen.emit(advice)
+        self._show_fix()
+
+    def _on_list_item_clicked(self, item: QListWidgetItem) -> None:
+        self.rows_chosen.emit(list(item.data(Qt.ItemDataRole.UserRole) or []))
+
+
+_DONE_NOTE = {"class_weights": "Class weights are on for the next run ('Weight rare classes' "
+                               "under Advanced settings on the Train page)."}
+
+
+def rows_hint(shown: int, total: int) -> str:
+    """What clicking a problem highlights: all its rows, or the first examples of them."""
+    if not shown:
+        return ""
+    if total > shown:
+        return f"  (click to highlight the first {shown} of these {count(total, 'row')})"
+    return f"  (click to highlight {'it' if shown == 1 else 'them'})"
