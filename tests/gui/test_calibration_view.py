@@ -74,3 +74,26 @@ def test_a_run_without_a_report_offers_to_measure_it(window, qtbot, engine_run, 
     qtbot.waitUntil(lambda: view._report is not None, timeout=120_000)
     assert folder.metrics().calibration is not None and folder.calibration() is not None
     assert view.save_button.isVisible()
+
+
+def test_saving_a_dont_know_threshold_makes_predict_answer_unsure_at_once(window, qtbot, engine_run, tmp_path):
+    run = shutil.copytree(engine_run("binary"), tmp_path / "run")
+    window.state.set_run(str(run))
+    window.show_page("predict")
+    predict = window.pages["predict"]
+    qtbot.waitUntil(predict.predict_button.isEnabled, timeout=120_000)
+    qtbot.keyClicks(predict.input, "the food was great")
+    qtbot.waitUntil(lambda: "sure)" in predict.result.text(), timeout=60_000)
+    assert not predict.result.text().startswith("Unsure")
+
+    view = _open_view(window, qtbot, run)
+    qtbot.mouseClick(view.unsure_check, Qt.MouseButton.LeftButton, pos=view.unsure_check.rect().center())
+    view.unsure_slider.setFocus()
+    qtbot.keyClick(view.unsure_slider, Qt.Key.Key_End)  # 1.00: nothing is that sure
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Saved" in view.save_status.text(), timeout=10_000)
+
+    window.show_page("predict")
+    qtbot.keyClicks(predict.input, " and cheap")
+    qtbot.waitUntil(lambda: predict.result.text().startswith("Unsure: best guess"), timeout=60_000)
+    qtbot.waitUntil(lambda: not window.host.busy, timeout=120_000)  # the explanation of the text
