@@ -45,7 +45,6 @@ class ClassNamesBox(QGroupBox):
         self.table.setEditTriggers(triggers.DoubleClicked | triggers.EditKeyPressed
                                    | triggers.AnyKeyPressed | triggers.SelectedClicked)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table: arrows move between names
-        self.table.setMaximumHeight(150)
         self.problem = named(label("", wrap=True), "classNamesProblem", "Class names problem")
         self.problem.setStyleSheet("color: #c0392b;")
         self.problem.hide()
@@ -70,9 +69,13 @@ class ClassNamesBox(QGroupBox):
             self.table.setItem(row, 0, fixed)
             self.table.setItem(row, 1, QTableWidgetItem(names[row] if names else ""))
         self.table.blockSignals(False)
-        source = (f"From {CLASSES_FILE} beside the file. " if names else "")
-        self.hint.setText(note or f"{source}The labels are codes: name each class so results "
-                          "say what it means (left empty, a class keeps its label).")
+        rows = min(self.table.rowCount(), 4)  # as tall as its rows (up to 4; it scrolls beyond)
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
+                                  + rows * self.table.verticalHeader().defaultSectionSize()
+                                  + 2 * self.table.frameWidth() + 2)
+        self.hint.setText(note or (f"Names read from {CLASSES_FILE} beside the file; edit them here."
+                                   if names else "The labels are codes: name each class so results say "
+                                   "what it is (an empty name keeps the label)."))
         self.setVisible(shown)
         self._update_names()
 

@@ -64,7 +64,8 @@ def style_sheet() -> str:
                            font-size: 11pt; outline: 0; }}
     QListWidget#sidebar::item {{ padding: 9px 10px; border-radius: 6px; margin: 1px 6px; }}
     QListWidget#sidebar::item:selected {{ background: {side_sel}; color: palette(text); }}
-    QListWidget#modelList::item, QListWidget#runsList::item {{ padding: 6px 4px; }}
+    QListWidget#modelList::item, QListWidget#runsList::item, QListWidget#recentFilesList::item {{
+        padding: 6px 4px; }}
     QLabel[role="title"] {{ font-size: 16pt; font-weight: 600; }}
     QLabel[role="hint"] {{ color: {muted}; }}
     QLabel[role="big"] {{ font-size: 13pt; font-weight: 600; }}
