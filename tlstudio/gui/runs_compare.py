@@ -139,6 +139,8 @@ class ComparePanel(QWidget):
         names = [run.name for run in side.runs]
         self.settings.setColumnCount(1 + len(names))
         self.settings.setHorizontalHeaderLabels(["Setting", *[_short(n, 24) for n in names]])
+        for column in range(1, len(names) + 1):
+            self.settings.setColumnWidth(column, 200)
         _fill(self.settings, [[d.label, *d.values] for d in side.settings]
               or [["No setting differs", *[""] * len(names)]] if len(names) > 1 else [])
         first = next((c for c in side.comparisons if not isinstance(c, str)), None)

@@ -310,6 +310,8 @@ class RunsPage(Page):
         if self._write(lambda folder: folder.rename(title), run):
             run.title = title
         self._fill_table([str(r.run_dir) for r in self._selected_runs()])
+        if self._selected_runs():
+            self._on_selection_changed()  # the comparison names runs too
 
     def _show_notes(self, run: Any | None) -> None:
         self.notes_edit.blockSignals(True)
