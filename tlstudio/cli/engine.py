@@ -216,7 +216,9 @@ def _predict(args: argparse.Namespace) -> int:
             sys.stdout.write(json.dumps({"label": prediction.label, "unsure": prediction.unsure,
                                          "scores": prediction.scores}, ensure_ascii=False) + "\n")
         else:
-            sys.stdout.write(_describe_prediction(predictor.task, prediction))
+            calibration = predictor.calibration
+            sys.stdout.write(_describe_prediction(predictor.task, prediction,
+                                                  calibration.thresholds if calibration else None))
         return 0
     count = predictor.predict_file(args.input, args.output, escape_formulas=not args.raw)
     message = {"rows": count, "output": str(args.output)}
@@ -224,7 +226,7 @@ def _predict(args: argparse.Namespace) -> int:
     return 0
 
 
-def _describe_prediction(task: str, prediction: Any) -> str:
+def _describe_prediction(task: str, prediction: Any, thresholds: dict[str, float] | None = None) -> str:
     """Labelled lines for a person (``--json`` is the format for scripts)."""
     if task == "regression":
         return f"predicted value: {prediction.label:.4f}\n"
@@ -235,8 +237,8 @@ def _describe_prediction(task: str, prediction: Any) -> str:
         from tlstudio.core.evaluation.metrics import MULTILABEL_THRESHOLD
 
         chosen = ", ".join(prediction.label) or "none"
-        return (f"labels: {chosen}\nprobability of each label (chosen at "
-                f"{MULTILABEL_THRESHOLD:.2f} or more):\n{rows}")
+        at = "their saved thresholds" if thresholds else f"{MULTILABEL_THRESHOLD:.2f}"
+        return f"labels: {chosen}\nprobability of each label (chosen at {at} or more):\n{rows}"
     if prediction.unsure:
         return (f"label: unsure (best guess {prediction.label}, under the run's \"don't know\" "
                 f"threshold)\nprobabilities:\n{rows}")

@@ -99,7 +99,11 @@ class CalibrationView(QWidget):
                                     "How sure the model said it was", "How often it was right")
         self.plot.setMinimumWidth(320)
         self.plot.getPlotItem().setRange(xRange=(0, 1), yRange=(0, 1), padding=0.02)
-        body.addWidget(self.plot, 1)
+        self.plot_legend = named(label("", "hint", wrap=True), "reliabilityLegend", "Reliability legend")
+        plot_column = QVBoxLayout()
+        plot_column.addWidget(self.plot, 1)
+        plot_column.addWidget(self.plot_legend)
+        body.addLayout(plot_column, 1)
         controls = QVBoxLayout()
         controls.addWidget(self._build_threshold_box())
         controls.addWidget(self._build_labels_box())
@@ -216,6 +220,7 @@ class CalibrationView(QWidget):
         self.save_button.hide()
         self.save_status.setText("")
         self.plot.getPlotItem().clear()
+        self.plot_legend.setText("")
 
     # ---- showing the report -------------------------------------------------------------
     def _show_report(self) -> None:
@@ -258,14 +263,15 @@ class CalibrationView(QWidget):
     def _draw_reliability(self) -> None:
         item = self.plot.getPlotItem()
         item.clear()
-        if item.legend is None:
-            plots.add_legend(self.plot, (10, 10))
-        item.addItem(pg.PlotDataItem([0, 1], [0, 1], name="right as often as sure",
-                                     pen=pg.mkPen(plots.plot_colors().foreground, width=1,
+        item.addItem(pg.PlotDataItem([0, 1], [0, 1], pen=pg.mkPen(plots.plot_colors().foreground, width=1,
                                                   style=Qt.PenStyle.DashLine)))
         temperature = f"{self._report.temperature:.2f}"
-        for index, (bins, name) in enumerate(((self._report.reliability_before, "model's own probabilities"),
-                                              (self._report.reliability_after, f"with temperature {temperature}"))):
+        names = ("the model's own probabilities", f"with temperature {temperature}")
+        self.plot_legend.setText(" · ".join(  # under the plot: a legend inside it would hide bars
+            [f"<span style='color:{plots.PALETTE[7 if i == 0 else 0]}'>■</span> {name}"
+             for i, name in enumerate(names)] + ["- - - right exactly as often as sure"]))
+        for index, (bins, name) in enumerate(zip((self._report.reliability_before,
+                                                  self._report.reliability_after), names, strict=True)):
             if bins is None:
                 continue
             width = (bins.edges[1] - bins.edges[0]) / 2.2
