@@ -10,6 +10,7 @@ import pyarrow.compute as pc
 
 from tlstudio.core.data.finding import MAX_EXAMPLES, Problem
 from tlstudio.core.data.labels import class_counts, label_mask, trimmed
+from tlstudio.core.data.mojibake import check_mojibake
 from tlstudio.core.data.profile import (
     NUMBER_RE,
     filled_mask,
@@ -66,6 +67,9 @@ def find_problems(table: pa.Table | LoadedTable, roles: Roles, *, tokenizer: Any
             "unquoted delimiter inside a text); they were kept, check them.",
             ragged[:MAX_EXAMPLES], len(ragged)))
     text_ok = _check_text(table, roles, problems)
+    garbled = check_mojibake(table, roles.text_columns)
+    if garbled:
+        problems.append(garbled)
     labels_ok = label_mask(table, roles)
     _check_labels_missing(table, roles, labels_ok, problems)
     usable = pc.and_(text_ok, labels_ok)
