@@ -202,3 +202,20 @@ def test_class_weight_advice_comes_with_its_one_click_fix(window, qtbot, tmp_pat
     assert window.current_page() == "data"
     assert "Class weights are on" in data.problems_panel.fix_note.text()
     assert not button.isEnabled()
+
+
+def test_a_huge_cell_and_garbled_accents_are_reported_not_no_problems(window, qtbot, tmp_path):
+    path = tmp_path / "odd.csv"
+    rows = [f"a plain review number {i},{'ab'[i % 2]}" for i in range(60)]
+    rows[7] = "un cafÃ© trÃ¨s bon,a"
+    rows[20] = "word " * 1_000_000 + ",a"  # 5,000,000 characters
+    path.write_text("text,label\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    load_data(qtbot, window, path)
+    panel = window.pages["data"].problems_panel
+    qtbot.waitUntil(lambda: "counted with the tokenizer" in panel.length_note.text(), timeout=60_000)
+    texts = [panel.list.item(i).text() for i in range(panel.list.count())]
+    assert not any("No problems found" in t for t in texts)
+    cut = next(t for t in texts if "tokens the model reads" in t)
+    assert cut.startswith("1 text is longer than the 512 tokens") and "5,000,000 characters" in cut
+    assert any("cafÃ©" in t and "meant: 'café'" in t for t in texts)
+    assert "bundled model" in panel.length_note.text()

@@ -35,3 +35,24 @@ def inspect(path: str, *, stop: StopFlag | None = None, **overrides: Any) -> Any
         if exc.loaded is None:
             raise
         return RolesNeeded(exc.loaded, exc.role, exc.reason, overrides)
+
+
+_COUNTERS: dict[str, Any] = {}  # model folder -> token counter: loaded once per session
+
+
+def check_lengths(report: Any, model_folder: str | None, *, stop: StopFlag | None = None) -> Any:
+    """The "texts will be cut" problem for ``report`` with the model's tokenizer, or None.
+
+    ``model_folder`` None: the bundled model (the one a first run uses).
+    """
+    from tlstudio.core.data.truncation import check_table_truncation
+    from tlstudio.core.models.catalog import bundled_model_path
+    from tlstudio.core.models.counting import load_counter
+
+    stop = stop or StopFlag()
+    folder = str(model_folder or bundled_model_path())
+    counter = _COUNTERS.get(folder)
+    if counter is None:
+        counter = _COUNTERS[folder] = load_counter(folder)
+    stop.check()
+    return check_table_truncation(report.loaded.table, report.roles, counter)

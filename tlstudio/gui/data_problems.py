@@ -20,6 +20,7 @@ from tlstudio.gui import marks
 from tlstudio.gui.pages.base import label, named
 
 ORDER = {"error": 0, "warning": 1, "info": 2}
+CODE_ROLE = Qt.ItemDataRole.UserRole + 1  # the problem code of a list item
 # Problems whose advice a setting carries out: problem code -> (advice id, button text).
 FIXES = {"imbalance": ("class_weights", "Use class weights")}
 
@@ -39,6 +40,9 @@ class ProblemsPanel(QGroupBox):
         self.list.setWordWrap(True)
         self.list.itemClicked.connect(self._on_list_item_clicked)
         layout.addWidget(self.list)
+        self.length_note = named(label("", "hint", wrap=True), "lengthCheckNote",
+                                 "How text lengths were checked")
+        layout.addWidget(self.length_note)
         self.fix_button = named(QPushButton(), "problemFixButton", "Apply the advice")
         self.fix_note = named(label("", "hint", wrap=True), "problemFixNote", "What the fix changed")
         row = QHBoxLayout()
@@ -55,19 +59,50 @@ class ProblemsPanel(QGroupBox):
         self.list.clear()
         self._advice = None
         self._applied.clear()  # the setting may have been changed on the Train page since
+        self.length_note.clear()
         if not problems:
-            self.list.addItem(QListWidgetItem(marks.icon("ok"), "No problems found."))
+            self._add_ok()
         for problem in sorted(problems, key=lambda p: ORDER.get(p.severity, 3)):
             rows = list(problem.rows)
             kind = problem.severity if problem.severity in marks.KINDS else "info"
             item = QListWidgetItem(marks.icon(kind),
                                    f"{problem.message}{rows_hint(len(rows), problem.count)}")
             item.setData(Qt.ItemDataRole.UserRole, rows)
+            item.setData(CODE_ROLE, problem.code)
             item.setToolTip(f"{problem.severity}: {problem.code}")
             self.list.addItem(item)
             if problem.code in FIXES and self._advice is None:
                 self._advice = problem.code
         self._show_fix()
+
+    def set_length_problem(self, problem: Any, note: str) -> None:
+        """Replace the text-length finding (None: none is too long) and say how it was measured."""
+        for row in reversed(range(self.list.count())):
+            code = self.list.item(row).data(CODE_ROLE)
+            if code in ("truncated", "ok"):
+                self.list.takeItem(row)
+        if problem is not None:
+            kind = problem.severity if problem.severity in marks.KINDS else "info"
+            item = QListWidgetItem(marks.icon(kind),
+                                   f"{problem.message}{rows_hint(len(problem.rows), problem.count)}")
+            item.setData(Qt.ItemDataRole.UserRole, list(problem.rows))
+            item.setData(CODE_ROLE, problem.code)
+            item.setToolTip(f"{problem.severity}: {problem.code}")
+            rank = ORDER.get(problem.severity, 3)
+            at = next((r for r in range(self.list.count())
+                       if ORDER.get(self._severity(r), 3) > rank), self.list.count())
+            self.list.insertItem(at, item)
+        elif not self.list.count():
+            self._add_ok()
+        self.length_note.setText(note)
+
+    def _severity(self, row: int) -> str:
+        return str(self.list.item(row).toolTip()).split(":", 1)[0]
+
+    def _add_ok(self) -> None:
+        item = QListWidgetItem(marks.icon("ok"), "No problems found.")
+        item.setData(CODE_ROLE, "ok")
+        self.list.addItem(item)
 
     def show_message(self, kind: str, message: str) -> None:
         """One line instead of the problems (e.g. a column must be chosen first)."""

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tlstudio.core.data.finding import MAX_EXAMPLES, Problem
 from tlstudio.core.data.profile import sample_table
 from tlstudio.core.data.roles import Roles
+from tlstudio.core.wording import count
 
 SAMPLE = 2000
 DEFAULT_MAX = 512
+CHARS_PER_TOKEN = 16  # texts are cut to limit x this many characters before counting
 
 
 def effective_max_length(tokenizer: Any, max_length: int | None) -> int:
@@ -22,10 +25,15 @@ def effective_max_length(tokenizer: Any, max_length: int | None) -> int:
     return int(limit) if limit < 100_000 else DEFAULT_MAX
 
 
-def token_lengths(table: pa.Table, roles: Roles, tokenizer: Any) -> list[int]:
-    """Tokens per row (special tokens included) for ``table``'s text column(s)."""
-    texts = [t or "" for t in table.column(roles.text_columns[0]).to_pylist()]
-    pairs = ([t or "" for t in table.column(roles.text_columns[1]).to_pylist()]
+def token_lengths(table: pa.Table, roles: Roles, tokenizer: Any,
+                  max_chars: int | None = None) -> list[int]:
+    """Tokens per row (special tokens included) for ``table``'s text column(s).
+
+    With ``max_chars`` each text is cut to that many characters first: a 5-million-character
+    cell takes a tokenizer many seconds, and its first characters already tell it is too long.
+    """
+    texts = [(t or "")[:max_chars] for t in table.column(roles.text_columns[0]).to_pylist()]
+    pairs = ([(t or "")[:max_chars] for t in table.column(roles.text_columns[1]).to_pylist()]
              if roles.is_pair else None)
     encoded = tokenizer(texts, pairs, truncation=False, add_special_tokens=True,
                         return_attention_mask=False, return_token_type_ids=False)
@@ -38,7 +46,8 @@ def check_truncation(table: pa.Table, row_ids: pa.Array, roles: Roles, tokenizer
     limit = effective_max_length(tokenizer, max_length)
     indexed = table.append_column("__row", row_ids)
     sample = sample_table(indexed, SAMPLE)
-    lengths = token_lengths(sample, roles, tokenizer)
+    max_chars = limit * CHARS_PER_TOKEN
+    lengths = token_lengths(sample, roles, tokenizer, max_chars)
     rows = sample.column("__row").to_pylist()
     cut = [r for r, n in zip(rows, lengths, strict=True) if n > limit]
     if not cut:
@@ -46,7 +55,32 @@ def check_truncation(table: pa.Table, row_ids: pa.Array, roles: Roles, tokenizer
     share = len(cut) / len(lengths)
     severity = "warning" if share > 0.05 else "info"
     longest = max(lengths)
+    chars = max(pc.max(pc.utf8_length(sample.column(c).cast(pa.string()))).as_py() or 0
+                for c in roles.text_columns)
+    longest_text = (f"{longest:,} tokens" if chars <= max_chars
+                    else f"{chars:,} characters, far more than {limit} tokens")
+    if sample.num_rows == table.num_rows:  # every row counted
+        n_cut = len(cut)
+        who = f"{count(n_cut, 'text')} {'is' if n_cut == 1 else 'are'}"
+    else:
+        n_cut = round(share * table.num_rows)
+        who = f"About {share:.0%} of texts (≈ {count(n_cut, 'row')}) are"
     return Problem(severity, "truncated",
-                   f"{share:.0%} of texts are longer than {limit} tokens (the longest has "
-                   f"{longest}) and will be cut; raise the maximum length or accept the loss.",
-                   cut[:MAX_EXAMPLES], round(share * table.num_rows))
+                   f"{who} longer than the {limit} tokens the model reads (the longest has "
+                   f"{longest_text}) and will be cut; raise the maximum length or accept the loss.",
+                   cut[:MAX_EXAMPLES], n_cut)
+
+
+def check_table_truncation(table: pa.Table, roles: Roles, tokenizer: Any,
+                           max_length: int | None = None) -> Problem | None:
+    """:func:`check_truncation` over the rows that have both a text and a label."""
+    from tlstudio.core.data.labels import label_mask
+    from tlstudio.core.data.profile import filled_mask
+
+    ok = label_mask(table, roles)
+    for name in roles.text_columns:
+        ok = pc.and_(ok, filled_mask(table.column(name)))
+    usable = table.filter(ok)
+    if not usable.num_rows:
+        return None
+    return check_truncation(usable, pc.indices_nonzero(ok), roles, tokenizer, max_length)

@@ -40,6 +40,7 @@ HEADER_CHOICES = (("Detect", None), ("Column names", True), ("Data: no header", 
 NONE = "(none)"
 AUTO = "(infer)"
 INSPECTION = "data-inspection"  # the WorkerHost kind: the latest file opened wins
+LENGTHS = "data-lengths"  # the text-length check with the model's tokenizer
 TASK_TIPS = {
     "binary": "Two classes, e.g. positive / negative.",
     "multiclass": "One of several classes per row.",
@@ -66,6 +67,8 @@ class DataPage(Page):
         self._shown: Any = None  # an inspection whose table is shown, its charts not yet
         self._build()
         state.training_changed.connect(self._on_state_training_changed)
+        state.model_changed.connect(self._check_lengths)
+        self._length_report: Any = None  # the report whose text lengths are being checked
 
     # ---- layout -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -327,7 +330,35 @@ class DataPage(Page):
         self.class_names_box.set_classes(result.class_labels, result.class_names, result.class_names_note)
         self._show_blocking(self._state.blocking_problem)
         self._update_training_notice()
+        self._check_lengths()
         self.file_loaded.emit(str(loaded.path))
+
+    def _check_lengths(self) -> None:
+        """Count tokens with the chosen model's tokenizer (the bundled one until a model is chosen)."""
+        report = self._state.report
+        if report is None:
+            return
+        model = self._state.model
+        folder = getattr(model, "path", None) if model is not None else None
+        self._length_model = model.name if model is not None and folder else "the bundled model"
+        self._length_report = report
+        self.problems_panel.length_note.setText(
+            f"Checking text lengths with the tokenizer of {self._length_model}…")
+        worker = FunctionWorker(data_jobs.check_lengths, report, folder, with_stop=True)
+        worker.succeeded.connect(self._on_lengths_checked)
+        worker.failed.connect(self._on_lengths_failed)
+        self._host.start(worker, latest=LENGTHS)
+
+    def _on_lengths_checked(self, problem: Any) -> None:
+        if not self._host.is_current(self.sender()) or self._length_report is not self._state.report:
+            return
+        verdict = "see above" if problem is not None else "none is longer than the model reads"
+        self.problems_panel.set_length_problem(
+            problem, f"Text lengths counted with the tokenizer of {self._length_model}: {verdict}.")
+
+    def _on_lengths_failed(self, message: str, _details: str) -> None:
+        if self._host.is_current(self.sender()) and self._length_report is self._state.report:
+            self.problems_panel.length_note.setText(f"Text lengths not checked: {message}")
 
     def _show_blocking(self, problem: Any) -> None:
         """Next stays off while the data can't be trained on; the note says why and what to do."""

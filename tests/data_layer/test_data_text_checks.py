@@ -1,4 +1,4 @@
-"""Garbled accents ("cafÃ©") in a file that is otherwise valid UTF-8 are flagged, never changed."""
+"""Text checks: garbled accents ("cafÃ©") flagged, never changed; over-long texts counted fast."""
 
 from __future__ import annotations
 
@@ -32,3 +32,25 @@ def test_repaired_undoes_the_double_decoding():
     assert repaired("trÃ¨s") == "très"
     assert repaired("Itâ€™s") == "It’s"
     assert repaired("plain") is None
+
+
+def test_a_five_million_character_cell_is_reported_quickly_with_the_models_tokenizer(
+        tmp_path, tiny_model_dir):
+    import time
+
+    import pyarrow as pa
+
+    from tlstudio.core.data import Roles
+    from tlstudio.core.data.truncation import check_table_truncation
+    from tlstudio.core.models.counting import load_counter
+
+    counter = load_counter(tiny_model_dir)
+    assert counter.model_max_length == 128
+    texts = [f"short text {i}" for i in range(59)] + ["word " * 1_000_000]
+    table = pa.table({"text": texts, "label": ["a", "b"] * 30})
+    started = time.perf_counter()
+    problem = check_table_truncation(table, Roles(["text"], "label", "binary"), counter)
+    assert time.perf_counter() - started < 5
+    assert problem is not None and problem.rows == [59] and problem.count == 1
+    assert problem.message.startswith("1 text is longer than the 128 tokens the model reads")
+    assert "5,000,000 characters" in problem.message
