@@ -92,3 +92,18 @@ def test_cli_explain(keyword_model_dir, capsys):
     assert [w["word"] for w in data["words"]] == ["the", "food", "was", "excellent"]
     assert main(["explain", str(keyword_model_dir), "--text", "x", "--class", "maybe"]) == 2
     assert capsys.readouterr().err.startswith("error: There is no class 'maybe'")
+
+
+def test_the_explained_probability_is_the_calibrated_one_predictions_show(keyword_predictor):
+    from tlstudio.core.insight.calibration import Calibration
+
+    text = "the food was excellent"
+    before = explain(keyword_predictor, text).target_probability
+    keyword_predictor.calibration = Calibration(temperature=4.0)
+    try:
+        found = explain(keyword_predictor, text)
+        shown = keyword_predictor.predict([text])[0].scores[found.target]
+    finally:
+        keyword_predictor.calibration = None
+    assert found.target_probability == pytest.approx(shown, abs=1e-5)
+    assert found.target_probability < before  # a temperature above 1 softens the probability

@@ -69,10 +69,14 @@ def _forward(predictor: Any, log: bool = False) -> Any:
     import torch
 
     model, task = predictor.model, predictor.task
+    # the run's temperature, as predictions use it: the probabilities explained are those shown
+    calibration = getattr(predictor, "calibration", None) if task != "regression" else None
+    temperature = float(calibration.temperature) if calibration is not None else 1.0
 
     def forward(input_ids: Any, attention_mask: Any, token_type_ids: Any = None) -> Any:
         extra = {} if token_type_ids is None else {"token_type_ids": token_type_ids}
         logits = model(input_ids=input_ids, attention_mask=attention_mask, **extra).logits.float()
+        logits = logits / temperature
         if task == "regression":
             return logits[:, 0]
         if task == "multilabel":
