@@ -97,3 +97,49 @@ def test_saving_a_dont_know_threshold_makes_predict_answer_unsure_at_once(window
     qtbot.keyClicks(predict.input, " and cheap")
     qtbot.waitUntil(lambda: predict.result.text().startswith("Unsure: best guess"), timeout=60_000)
     qtbot.waitUntil(lambda: not window.host.busy, timeout=120_000)  # the explanation of the text
+
+
+def _report_only_run(tmp_path, task: str, names: list[str]):
+    """A run folder holding only metrics.json (the view needs no model to show a report)."""
+    import numpy as np
+
+    from tlstudio.core.insight.calibrate_run import build_report
+
+    run = tmp_path / "run"
+    run.mkdir()
+    metrics = {"task": task, "label_names": names, "model": {}}
+    if task == "multilabel":
+        rng = np.random.default_rng(0)
+        logits = rng.normal(0, 2, size=(400, len(names)))
+        labels = (rng.random((400, len(names))) < 1 / (1 + np.exp(-logits))).astype(float)
+        metrics["calibration"] = build_report(task, names, logits[:200] * 2, labels[:200],
+                                              logits[200:] * 2, labels[200:]).to_dict()
+    RunFolder(run).write_metrics(metrics)
+    return run
+
+
+def test_multilabel_runs_get_a_threshold_per_label(window, qtbot, tmp_path):
+    run = _report_only_run(tmp_path, "multilabel", ["sport", "politics", "tech"])
+    view = _open_view(window, qtbot, run)
+    report = view._report
+    assert view.labels_box.isVisible() and not view.threshold_box.isVisible() and not view.unsure_box.isVisible()
+    assert view.labels_table.rowCount() == 3
+    spin = view.labels_table.cellWidget(1, 1)
+    spin.setFocus()
+    for _ in range(20):  # 0.50 -> 0.70 for "politics"
+        qtbot.keyClick(spin, Qt.Key.Key_Up)
+    assert round(spin.value(), 2) == 0.7
+    assert view.labels_table.item(1, 2).text().startswith(f"{report.label_f1_at('politics', 0.7):.3f}")
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Saved" in view.save_status.text(), timeout=10_000)
+    assert RunFolder(run).calibration().thresholds == {"sport": 0.5, "politics": 0.7, "tech": 0.5}
+
+
+def test_a_regression_run_has_nothing_to_calibrate(window, qtbot, tmp_path):
+    run = _report_only_run(tmp_path, "regression", [])
+    window.state.set_run(str(run))
+    window.show_page("insight")
+    view = window.pages["insight"].calibration
+    window.pages["insight"].tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: "predicts numbers" in view.headline.text(), timeout=30_000)
+    assert not view.refit_button.isVisible() and not view.save_button.isVisible()

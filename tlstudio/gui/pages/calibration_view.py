@@ -35,8 +35,8 @@ from tlstudio.gui.workers import FunctionWorker, WorkerHost
 STEPS = 100  # slider positions: the report's GRID of thresholds, 0.00 to 1.00
 
 
-def _load(run_dir: str, refit: bool = False) -> tuple[Any, Any]:
-    """(report or None, saved calibration or None) of a run; with ``refit``, fit and save first."""
+def _load(run_dir: str, refit: bool = False) -> tuple[Any, Any, str]:
+    """(report or None, saved calibration or None, task) of a run; with ``refit``, fit and save first."""
     from tlstudio.core.errors import TLStudioError
     from tlstudio.core.insight.calibrate_run import CalibrationReport, calibrate_run, save_report
     from tlstudio.core.runs.store import RunFolder
@@ -44,12 +44,13 @@ def _load(run_dir: str, refit: bool = False) -> tuple[Any, Any]:
     folder = RunFolder(run_dir)
     if refit:
         report = calibrate_run(run_dir)
-        return report, save_report(run_dir, report)
+        return report, save_report(run_dir, report), report.task
     try:
-        data = folder.metrics().calibration
+        metrics = folder.metrics()
     except TLStudioError:
-        data = None
-    return (CalibrationReport.from_dict(data) if data else None), folder.calibration()
+        return None, folder.calibration(), ""
+    data = metrics.calibration
+    return (CalibrationReport.from_dict(data) if data else None), folder.calibration(), metrics.task
 
 
 def _save(run_dir: str, calibration: Any) -> Any:
@@ -199,11 +200,15 @@ class CalibrationView(QWidget):
         self.refit_button.setEnabled(self._run is not None)
         self.error.show_error(message, details)
 
-    def _on_loaded(self, loaded: tuple[Any, Any]) -> None:
+    def _on_loaded(self, loaded: tuple[Any, Any, str]) -> None:
         if not self._host.is_current(self.sender()):
             return
-        self._report, self._saved = loaded
+        self._report, self._saved, task = loaded
         self.refit_button.setEnabled(True)
+        if task == "regression":
+            self._show_empty("This run predicts numbers: there are no class probabilities to calibrate.")
+            self.refit_button.hide()
+            return
         if self._report is None:
             self._show_empty("This run has no calibration yet (it was trained before TL Studio measured "
                              "it). Measure it: the model predicts its validation and test rows once.")
