@@ -219,3 +219,50 @@ def test_long_texts_are_read_in_windows_and_counted(onnx_export, tmp_path):
                              str(tmp_path / "o.csv"), "--stride", "8"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "1 of 3 rows were longer than 32 tokens and were read in windows" in result.stderr
+
+
+def test_multi_label_onnx_export_matches_pytorch_label_for_label(tiny_model_dir, tmp_path, capsys):
+    data = tmp_path / "multi.csv"
+    with open(DATA / "sentiment_120.csv", encoding="utf-8") as source, \
+            open(data, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["text", "positive", "imdb"])
+        for row in csv.DictReader(source):
+            writer.writerow([row["text"], row["label"], int(row["source"] == "imdb")])
+    run = tmp_path / "run"
+    assert main(["train", str(data), "--out", str(run), "--model", str(tiny_model_dir), "--label-column",
+                 "positive", "--label-column", "imdb", "--epochs", "1", "--max-length", "32",
+                 "--precision", "fp32", "--lr", "1e-3"]) == 0
+    report = _export(run, "onnx", tmp_path / "out", capsys)
+    parity = report["parity"]
+    assert report["task"] == "multilabel" and parity["rows"] == 18
+    assert parity["max_abs_diff"] <= 1e-4 and parity["label_agreement"] == 1.0
+    assert parity["accuracy_change_points"] == 0.0
+
+
+def test_a_run_that_reads_long_texts_in_parts_exports_the_same_reading(trained_run, tmp_path):
+    from tlstudio.core.export import export_model
+    from tlstudio.core.export.standalone import ExportedModel
+    from tlstudio.core.inference.predictor import Predictor
+    from tlstudio.core.runs.store import RunFolder
+
+    run = tmp_path / "run"
+    shutil.copytree(trained_run, run)
+    folder = RunFolder(run)
+    config = folder.config()
+    config.long_texts, config.max_length = "chunks-max", 16  # most test rows are then long
+    folder.write_config(config)
+    report = export_model(run, "onnx", tmp_path / "out")
+    exported = json.loads((tmp_path / "out" / "export_config.json").read_text())
+    assert (exported["stride"], exported["aggregate"]) == (4, "max")
+    assert report["parity"]["max_abs_diff"] <= 1e-4 and report["parity"]["label_agreement"] == 1.0
+    long = " ".join(["great phone", "awful service"] * 12)
+    model = ExportedModel(tmp_path / "out")
+    predictor = Predictor.load(run)
+    assert predictor.long_texts == "chunks-max"
+    onnx = model.predict_scores([long], calibrated=False)
+    assert model.windowed_rows == 1
+    torch_scores = predictor.predict_scores([long], calibrated=False)
+    assert abs(onnx - torch_scores).max() <= 1e-4
+    predictor.long_texts = "truncate"
+    assert abs(predictor.predict_scores([long], calibrated=False) - torch_scores).max() > 1e-6

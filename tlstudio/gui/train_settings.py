@@ -164,6 +164,11 @@ class TrainSettings(QWidget):
         self.preset_times.setWordWrap(False)  # short lines; wrapped, the scrolled form gave it one line
         self.preset_times.setProperty("role", "hint")
         form.addRow(self.preset_times)  # the whole row: the field column alone was too narrow
+        self.estimate = named(QLabel(""), "strategyEstimate", "Memory and time of each strategy")
+        self.estimate.setWordWrap(True)
+        self.estimate.setProperty("role", "hint")
+        form.addRow(self.estimate)
+        self._estimate_inputs: tuple[Any, ...] | None = None
         self._plans: dict[str, dict[str, Any]] = {}  # preset name -> settings planned for this data
         self._add_rows(form, "basic")
         layout.addWidget(basic)
@@ -172,6 +177,9 @@ class TrainSettings(QWidget):
         for spin in (self.epochs, self.batch_size, self.learning_rate):
             spin.valueChanged.connect(self._on_knob_changed)
         self.trust_remote_code.toggled.connect(self._on_trust_toggled)
+        self.strategy.currentIndexChanged.connect(self._show_estimate)
+        for name in ("batch_size", "max_length", "epochs", "lora_rank", "grad_accumulation"):
+            w[name].valueChanged.connect(self._show_estimate)
         self.confirm_remote_code = self._ask_remote_code  # replaceable in tests
         self.apply_preset("Balanced")
         self.restore()
@@ -249,6 +257,19 @@ class TrainSettings(QWidget):
                 self.freeze_layers.setValue(max(1, layers))
             return
         set_widget_value(field_of(name), self.widgets[name], value)
+
+    def set_estimate_inputs(self, model: Any, train_rows: int, classes: int, device: str) -> None:
+        """The model (a ModelInfo), rows and device the memory and time estimate is for."""
+        self._estimate_inputs = (model, train_rows, classes, device)
+        self._show_estimate()
+
+    def _show_estimate(self) -> None:
+        from tlstudio.core.training.estimate import run_estimates_line
+
+        text = (run_estimates_line(self.fill_config(RunConfig()), *self._estimate_inputs)
+                if self._estimate_inputs and self._estimate_inputs[0] is not None else None)
+        self.estimate.setText(text or "")
+        self.estimate.setVisible(bool(text))
 
     def set_plans(self, plans: dict[str, Any]) -> None:
         """Presets planned for the data and model at hand (name -> :class:`Plan`), with their times.

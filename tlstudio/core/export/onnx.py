@@ -94,6 +94,7 @@ def write_bundle(predictor: Any, folder: Path, model_file: str, calibration: Any
         "label_names": predictor.label_names,
         "text_columns": predictor.text_columns,
         "max_length": predictor.max_length,
+        **_windows(predictor),
         "pad_token_id": int(pad_id),
         "pad_token": str(pad_token),
         "padding_side": getattr(tokenizer, "padding_side", "right"),
@@ -103,3 +104,13 @@ def write_bundle(predictor: Any, folder: Path, model_file: str, calibration: Any
     })
     shutil.copyfile(Path(__file__).with_name("standalone.py"), folder / "predict.py")
     (folder / "requirements.txt").write_text("onnxruntime\ntokenizers\nnumpy\n", encoding="utf-8")
+
+
+def _windows(predictor: Any) -> dict[str, Any]:
+    """The run's long-text reading (overlapping windows, mean or max), so predict.py reads the same."""
+    from tlstudio.core.inference.chunks import CHUNK_MODES, stride_for
+
+    if predictor.long_texts not in CHUNK_MODES or len(predictor.text_columns) > 1:
+        return {}
+    return {"stride": stride_for(predictor.max_length),
+            "aggregate": "max" if predictor.long_texts == "chunks-max" else "mean"}

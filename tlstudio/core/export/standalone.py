@@ -48,8 +48,9 @@ class ExportedModel:
             str(folder / (model_file or self.config["model_file"])), options,
             providers=["CPUExecutionProvider"])
         self.inputs = [i.name for i in self.session.get_inputs()]
-        self.stride: int | None = None  # set: long texts are read in windows (see window_logits)
-        self.aggregate = "mean"
+        # set: long texts are read in windows (see window_logits), as the run that was exported did
+        self.stride: int | None = self.config.get("stride")
+        self.aggregate = self.config.get("aggregate", "mean")
         self.windowed_rows = 0  # rows the last call read in more than one window
 
     def logits(self, texts: list[str], pairs: list[str] | None = None) -> np.ndarray:
@@ -251,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(describe(model, row))
         return 0
     count = predict_csv(model, Path(args.input), Path(args.output), raw=args.raw)
-    if args.stride is not None:
+    if model.stride is not None:
         sys.stderr.write(f"{model.windowed_rows} of {count} rows were longer than "
                          f"{model.config['max_length']} tokens and were read in windows\n")
     print(json.dumps({"rows": count, "output": args.output}) if args.json

@@ -77,6 +77,7 @@ class Predictor:
         id2label = model.config.id2label
         self.label_names = [] if task == "regression" else [id2label[i] for i in range(len(id2label))]
         self.batch_size: int | None = None  # set when running out of memory forced a smaller one
+        self.long_texts = "truncate"  # or chunks-mean / chunks-max: see core/inference/chunks.py
         self.warnings: list[str] = []  # said once, by whoever shows the predictions
         self.run_dir = Path(run_dir) if run_dir is not None else None
         self._calibration: Calibration | None = None
@@ -158,6 +159,8 @@ class Predictor:
         text_columns = (run_config.text_columns if run_config else None) or ["text"]
         model.to(choose_device(device)).eval()
         predictor = cls(model, tokenizer, task, int(max_length), text_columns, run_dir)
+        if run_config is not None and run_config.long_texts != "truncate":  # auto: not chosen yet
+            predictor.long_texts = "chunks-mean" if run_config.long_texts == "auto" else run_config.long_texts
         predictor.warnings = _status_warnings(run_dir)
         _ = predictor.calibration  # a damaged calibration.json is said now, not at the first text
         return predictor
@@ -232,6 +235,11 @@ class Predictor:
     def _scores(
         self, texts: list[str], pairs: list[str] | None, index: list[int], device: Any
     ) -> np.ndarray:
+        from tlstudio.core.inference.chunks import CHUNK_MODES, can_chunk, chunked_logits
+
+        if self.long_texts in CHUNK_MODES and can_chunk(self.tokenizer, pairs):
+            return chunked_logits(self.model, self.tokenizer, [tokenizable(texts[i]) for i in index],
+                                  self.max_length, self.long_texts, device)
         batch = self.tokenizer(
             [tokenizable(texts[i]) for i in index],
             [tokenizable(pairs[i]) for i in index] if pairs else None,

@@ -244,7 +244,15 @@ def _prepare(config: RunConfig, emit: Observer) -> tuple[PreparedData, Any, Any,
     if config.max_length is None:
         config.max_length = fit.suggested_max_length
         emit(StatusEvent(message=f"Max length {config.max_length} tokens (covers 95% of training rows)."))
-    return data, info, tokenizer, fit.to_dict()
+    from tlstudio.core.training.long_texts import settle_before_training
+
+    count, line = settle_before_training(config, texts, pairs, tokenizer)
+    if line:
+        emit(StatusEvent(message=line))
+    report = fit.to_dict()
+    # what the time estimate counts: windows when long rows are read in parts
+    report["train_examples"] = count.windows if config.long_texts != "truncate" else len(texts)
+    return data, info, tokenizer, report
 
 
 def _run(
@@ -281,6 +289,11 @@ def _run(
     if not resume and (plan := apply_plan(config, data, device, info.parameters)) is not None:
         line = plan_line(config, data, plan)
         meta["plan"] = plan_record(config, plan, line)
+        emit(StatusEvent(message=line))
+    from tlstudio.core.training.estimate import run_estimates_line
+
+    if (line := run_estimates_line(config, info, fit["train_examples"], max(1, len(data.label_names)),
+                                   device)) is not None:
         emit(StatusEvent(message=line))
     if rank == 0:
         runfolder.check_writable(run_dir)
@@ -404,6 +417,12 @@ def _finish(
     # Reload from disk: the trained object may still carry the Trainer's autocast wrapper, and
     # test predictions must be exactly what `tlstudio predict` gives for this folder.
     predictor = Predictor.load(run_dir, trust_remote_code=config.trust_remote_code)
+    from tlstudio.core.training.long_texts import settle_after_training
+
+    if (line := settle_after_training(config, predictor, data.splits["validation"], data.task)) is not None:
+        store.write_config(config)  # prediction, export and the repeat command read the choice
+        meta["long_texts"] = config.long_texts
+        emit(StatusEvent(message=line))
     meta["repeat_command"] = repeat_command(config)
     test_logits, calibration = _calibrate(predictor, data, store, emit)
     metrics = write_reports(run_dir, config, data, predictor, meta, trainer.state.log_history, unk_share,

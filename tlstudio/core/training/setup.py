@@ -112,7 +112,10 @@ def build_trainer(
         trainable, total = apply_strategy(model, config.strategy)
     emit(StatusEvent(message=f"Training {trainable / 1e6:.2f} M of {total / 1e6:.1f} M parameters ({config.strategy})."))
     emit(StatusEvent(message="Tokenizing…"))
-    tokenized = tokenize_splits(data, tokenizer, config.max_length)
+    from tlstudio.core.inference.chunks import can_chunk
+
+    chunks = config.long_texts != "truncate" and can_chunk(tokenizer, None if not data.is_pair else True)
+    tokenized = tokenize_splits(data, tokenizer, config.max_length, chunks)
     args, optimizer_override = training_arguments(config, data, device, precision, config.output_dir or ".")
     weights = None
     if config.class_weights and data.task in ("binary", "multiclass"):

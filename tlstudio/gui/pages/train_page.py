@@ -306,6 +306,7 @@ class TrainPage(Page):
         self.settings.set_plans({name.capitalize(): plan_run(
             train_rows, max(1, len(report.classes)), device, name, params,
             val_rows=round(rows * self._state.val_size)) for name in ("quick", "balanced", "thorough")})
+        self.settings.set_estimate_inputs(model, train_rows, max(1, len(report.classes)), device)
 
     def _update_start(self) -> None:
         """Start is off while a run goes, or while the data can't be trained on (then it says why)."""

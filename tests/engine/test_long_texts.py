@@ -1,0 +1,129 @@
+"""Long texts: counted before training, read in overlapping windows, windows' scores combined."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import build_prepared
+
+from tlstudio.core.inference.chunks import aggregate, encode_chunks
+from tlstudio.core.training.long_texts import (
+    LongTexts,
+    count_long_texts,
+    long_texts_line,
+    trains_on_chunks,
+    windows_for,
+)
+
+DATA = Path(__file__).parent.parent / "data"
+LONG = " ".join(["the movie was good"] * 20 + ["but the service was terrible"] * 5)
+
+
+@pytest.fixture(scope="module")
+def tokenizer(tiny_model_dir):
+    from tlstudio.core.models.loading import load_tokenizer
+
+    return load_tokenizer(tiny_model_dir)
+
+
+def test_mean_averages_a_rows_windows_and_max_takes_each_class_from_any_window():
+    logits = np.array([[1.0, 0.0], [3.0, -2.0], [0.0, 5.0]])
+    owners = np.array([0, 0, 1])
+    assert aggregate(logits, owners, 2, "chunks-mean").tolist() == [[2.0, -1.0], [0.0, 5.0]]
+    assert aggregate(logits, owners, 2, "chunks-max").tolist() == [[3.0, 0.0], [0.0, 5.0]]
+
+
+def test_the_window_count_matches_what_the_tokenizer_makes(tokenizer):
+    for words in (3, 20, 57, 150):
+        text = " ".join(["good"] * words)
+        made = len(encode_chunks(tokenizer, [text], 32)["input_ids"])
+        assert windows_for(len(tokenizer(text)["input_ids"]), 32) == made, words
+
+
+def test_windows_overlap_so_the_whole_text_is_read(tokenizer):
+    ids = tokenizer(LONG, add_special_tokens=False)["input_ids"]
+    windows = encode_chunks(tokenizer, [LONG], 32)["input_ids"]
+    assert len(windows) > 3 and all(len(w) <= 32 for w in windows)
+    assert windows[-1][-2] == ids[-1]  # the last window ends where the text ends ([SEP] after it)
+    assert windows[0][-9:-1] == windows[1][1:9]  # a quarter of a window is repeated
+
+
+def test_long_rows_are_counted_and_said_in_words(tokenizer):
+    count = count_long_texts(["short text", LONG, LONG, "good"], tokenizer, 32)
+    assert (count.rows, count.long_rows) == (4, 2) and count.windows > 4
+    line = long_texts_line(count, "truncate")
+    assert line.startswith("2 of 4 training rows (50%) are longer than 32 tokens") and "first 32 tokens" in line
+    assert "averaged" in long_texts_line(count, "chunks-mean")
+    assert "any part says so" in long_texts_line(count, "chunks-max")
+    assert "chosen on the validation split" in long_texts_line(count, "auto")
+    assert long_texts_line(count_long_texts(["short"], tokenizer, 32), "auto") is None
+
+
+def test_auto_reads_in_chunks_only_when_many_rows_are_long():
+    assert trains_on_chunks("auto", LongTexts(100, 10, 130, 128), True)
+    assert not trains_on_chunks("auto", LongTexts(100, 9, 120, 128), True)
+    assert not trains_on_chunks("chunks-mean", LongTexts(100, 50, 200, 128), False)  # pairs
+    assert not trains_on_chunks("truncate", LongTexts(100, 90, 400, 128), True)
+
+
+def test_training_examples_are_windows_with_their_rows_label(tokenizer):
+    from tlstudio.core.training.tokenize import tokenize_splits
+
+    rows = [{"text": LONG if i % 3 == 0 else "good movie", "label": i % 2, "row": i} for i in range(40)]
+    data = build_prepared("binary", rows, ["neg", "pos"])
+    plain = tokenize_splits(data, tokenizer, 32)
+    chunked = tokenize_splits(data, tokenizer, 32, chunks=True)
+    long_train = sum(1 for t in data.splits["train"]["text"] if t == LONG)
+    windows = len(encode_chunks(tokenizer, [LONG], 32)["input_ids"])
+    assert len(plain["train"]) == len(data.splits["train"])
+    assert len(chunked["train"]) == len(data.splits["train"]) + long_train * (windows - 1)
+    assert max(chunked["train"]["length"]) <= 32
+    labels = [label for label, text in zip(data.splits["train"]["label"], data.splits["train"]["text"],
+                                           strict=True) if text == LONG]
+    assert sorted(chunked["train"]["labels"]).count(labels[0]) >= labels.count(labels[0]) * windows
+
+
+def test_the_predictor_combines_the_windows_of_a_long_text(tiny_model_dir, tokenizer):
+    import torch
+
+    from tlstudio.core.inference.predictor import Predictor
+
+    predictor = Predictor.load(tiny_model_dir)
+    predictor.max_length = 32
+    texts = [LONG, "good movie"]
+    truncated = predictor.predict_logits(texts)
+    encoded = encode_chunks(tokenizer, [LONG], 32, padding=True, return_tensors="pt")
+    encoded.pop("overflow_to_sample_mapping")
+    with torch.inference_mode():
+        windows = predictor.model(**encoded).logits.numpy()
+    predictor.long_texts = "chunks-mean"
+    mean = predictor.predict_logits(texts)
+    np.testing.assert_allclose(mean[0], windows.mean(axis=0), atol=1e-5)
+    np.testing.assert_allclose(mean[1], truncated[1], atol=1e-5)  # a short text is one window
+    np.testing.assert_allclose(truncated[0], windows[0], atol=1e-5)  # truncation reads the first only
+    predictor.long_texts = "chunks-max"
+    np.testing.assert_allclose(predictor.predict_logits(texts)[0], windows.max(axis=0), atol=1e-5)
+
+
+def test_auto_trains_on_chunks_chooses_on_validation_and_records_the_choice(tiny_config):
+    from tlstudio.core.events import StatusEvent
+    from tlstudio.core.inference.predictor import Predictor
+    from tlstudio.core.runs.store import RunFolder
+    from tlstudio.core.settings.command import repeat_command
+    from tlstudio.core.training import run_training
+
+    tiny_config.max_length, tiny_config.long_texts = 16, "auto"
+    events = []
+    result = run_training(tiny_config, events.append)
+    lines = [e.message for e in events if isinstance(e, StatusEvent)]
+    assert any("are longer than 16 tokens" in m and "chosen on the validation split" in m for m in lines)
+    chosen = [m for m in lines if m.startswith("Long texts: ")]
+    assert len(chosen) == 1 and "truncate" in chosen[0] and "chunks-max" in chosen[0]
+    saved = RunFolder(result.run_dir).config()
+    assert saved.long_texts in ("truncate", "chunks-mean", "chunks-max")
+    assert chosen[0].startswith(f"Long texts: {saved.long_texts} scored best")
+    written = f"--long-texts {saved.long_texts}" in repeat_command(saved)
+    assert written == (saved.long_texts != "truncate")  # the default is left out
+    assert Predictor.load(result.run_dir).long_texts == saved.long_texts
