@@ -7,7 +7,13 @@ import pytest
 from tlstudio.core.models.catalog import resolve_model
 from tlstudio.core.models.loading import load_classifier
 from tlstudio.core.settings.config import RunConfig
-from tlstudio.core.training.estimate import estimate, model_shape, run_estimates_line, trainable_parameters
+from tlstudio.core.training.estimate import (
+    ModelShape,
+    estimate,
+    model_shape,
+    run_estimates_line,
+    trainable_parameters,
+)
 from tlstudio.core.training.lora import apply_lora
 from tlstudio.core.training.strategies import apply_strategy
 
@@ -29,7 +35,9 @@ def test_trained_parameters_match_what_each_strategy_really_trains(tiny_model_di
         assert abs(expected - trained) <= 0.05 * trained, strategy
 
 
-def test_memory_and_time_order_the_strategies_and_grow_with_the_batch(shape):
+def test_memory_and_time_order_the_strategies_and_grow_with_the_batch():
+    shape = ModelShape(parameters=22_700_000, hidden=384, layers=6, heads=12, intermediate=1536)  # MiniLM
+
     def run(strategy, batch=16, length=128):
         return estimate(shape, strategy, batch_size=batch, length=length, device="cpu", updates=100)
 
@@ -45,6 +53,6 @@ def test_the_plan_line_puts_the_chosen_strategy_first(tiny_model_dir):
     info = resolve_model(str(tiny_model_dir))
     config = RunConfig(strategy="lora", batch_size=8, max_length=64, epochs=2)
     line = run_estimates_line(config, info, 400, 2, "cpu")
-    assert line.startswith("Estimate per strategy (this run: lora: ")
+    assert line.startswith("Estimated for this run: lora: ")
     assert "full: " in line and "frozen: " in line and "GB memory" in line and "s a step" in line
     assert run_estimates_line(config, None, 400, 2, "cpu") is None  # a model not chosen yet

@@ -87,3 +87,17 @@ def test_lora_is_a_strategy_choice_and_its_settings_reach_the_config(qtbot):
     qtbot.keyClicks(targets, "query, value")
     config = panel.fill_config(RunConfig())
     assert (config.strategy, config.lora_rank, config.lora_targets) == ("lora", 16, "query, value")
+
+
+def test_the_memory_and_time_estimate_follows_the_chosen_strategy(qtbot, tiny_model_dir):
+    from tlstudio.core.models.catalog import resolve_model
+
+    panel = TrainSettings()
+    qtbot.addWidget(panel)
+    estimate = panel.findChild(QWidget, "strategyEstimate")
+    assert estimate.text() == ""  # no model and data yet: nothing to estimate
+    panel.set_estimate_inputs(resolve_model(str(tiny_model_dir)), 400, 2, "cpu")
+    assert estimate.text().startswith("Estimated for this run: full: ")
+    panel.advanced.click()
+    panel.strategy.setCurrentIndex(panel.strategy.findData("lora"))
+    assert estimate.text().startswith("Estimated for this run: lora: ")

@@ -131,7 +131,7 @@ def estimates_text(shape: ModelShape | None, chosen: str, **kwargs: Any) -> str 
         return None
     order = [chosen] + [s for s in ("full", "lora", "frozen") if s != chosen]
     parts = [estimate(shape, s, **kwargs).text() for s in order]
-    return "Estimate per strategy (this run: " + parts[0] + "); " + "; ".join(parts[1:]) + "."
+    return f"Estimated for this run: {parts[0]}. Other strategies: {'; '.join(parts[1:])}."
 
 
 def run_estimates_line(config: Any, model: Any, train_rows: int, classes: int, device: str) -> str | None:
