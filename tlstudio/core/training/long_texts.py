@@ -75,7 +75,6 @@ def long_texts_line(count: LongTexts, mode: str, chunkable: bool = True) -> str 
         return None
     head = (f"{count.long_rows:,} of {count.rows:,} training rows ({count.share:.0%}) are longer than "
             f"{count.max_length} tokens")
-    extra = count.windows - count.rows
     parts = (f"read in overlapping parts of {count.max_length} tokens (about {count.windows:,} training "
              f"examples instead of {count.rows:,})")
     if not chunkable and mode != "truncate":
@@ -88,7 +87,7 @@ def long_texts_line(count: LongTexts, mode: str, chunkable: bool = True) -> str 
            "chunks-max": "a label wins when any part says so",
            "auto": "averaging the parts' scores or letting any part decide is chosen on the validation "
                    "split after training"}[mode]
-    return f"{head}: {parts}, {extra:,} more; {how}."
+    return f"{head}: {parts}; {how}."
 
 
 def choose_on_validation(predictor: Any, texts: list[str], labels: list[Any],
