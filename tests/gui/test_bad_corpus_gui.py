@@ -19,11 +19,17 @@ def test_the_whole_bad_corpus_dropped_one_after_another(window, qtbot, sentiment
 
         def settled(path: Path = path) -> bool:
             loaded = window.state.data_path and Path(window.state.data_path).resolve() == path
-            return bool(data.banner.isVisible() or loaded)
+            asks = data.role_needed_for and Path(data.role_needed_for).resolve() == path
+            return bool(data.banner.isVisible() or loaded or asks)
 
         drop_file(qtbot, window, path)
         qtbot.waitUntil(settled, timeout=60_000)
-        if data.banner.isVisible():
+        if data.role_needed_for:  # read, but no text or label column found: the user picks it
+            message = data.blocked_note.text()
+            assert expected["message"].lower() in message.lower(), (name, message)
+            assert "--" not in message  # the window's words, not the CLI's options
+            outcomes[name] = "refused"
+        elif data.banner.isVisible():
             message = data.banner.message.text()
             assert expected["message"].lower() in message.lower(), (name, message)
             assert "Traceback" not in message

@@ -50,9 +50,28 @@ def check_lengths(report: Any, model_folder: str | None, *, stop: StopFlag | Non
     from tlstudio.core.models.counting import load_counter
 
     stop = stop or StopFlag()
+    stop.check()
     folder = str(model_folder or bundled_model_path())
     counter = _COUNTERS.get(folder)
     if counter is None:
         counter = _COUNTERS[folder] = load_counter(folder)
     stop.check()
-    return check_table_truncation(report.loaded.table, report.roles, counter)
+    return check_table_truncation(report.loaded.table, report.roles, _Stoppable(counter, stop))
+
+
+class _Stoppable:
+    """A token counter that stops between batches once the job is cancelled (closing the window)."""
+
+    BATCH = 200
+
+    def __init__(self, counter: Any, stop: StopFlag) -> None:
+        self._counter, self._stop = counter, stop
+        self.model_max_length = counter.model_max_length
+
+    def __call__(self, texts: list[str], pairs: list[str] | None = None, **kwargs: Any) -> dict[str, Any]:
+        ids: list[Any] = []
+        for start in range(0, len(texts), self.BATCH):
+            self._stop.check()
+            part = pairs[start:start + self.BATCH] if pairs is not None else None
+            ids += self._counter(texts[start:start + self.BATCH], part, **kwargs)["input_ids"]
+        return {"input_ids": ids}

@@ -38,6 +38,7 @@ class ProblemsPanel(QGroupBox):
         self.list = named(QListWidget(), "problemsList", "Problems",
                           "Click a problem to highlight its rows in the preview")
         self.list.setWordWrap(True)
+        self.list.setMinimumHeight(120)  # inside the page's scroll area: never squeezed to nothing
         self.list.itemClicked.connect(self._on_list_item_clicked)
         layout.addWidget(self.list)
         self.length_note = named(label("", "hint", wrap=True), "lengthCheckNote",

@@ -202,6 +202,11 @@ class DataPage(Page):
         self.label_list.itemChanged.connect(self._on_label_columns_changed)
         return box
 
+    @property
+    def role_needed_for(self) -> str | None:
+        """The file shown while the user must pick its text or label column, else None."""
+        return None if self._roles_needed is None else str(self._roles_needed.loaded.path)
+
     # ---- actions ------------------------------------------------------------------------
     def open_demo(self) -> None:
         from tlstudio.resources import resource_path
