@@ -2,7 +2,9 @@
 
 Run under a virtual display: ``xvfb-run -a .venv/bin/python scripts/screenshots.py``.
 Trains a real (Quick preset) run with the bundled model, so it takes a few minutes on a CPU.
-Options: ``--out docs/screenshots``, ``--epochs 1``, ``--dark``, ``--no-train``.
+Options: ``--out docs/screenshots``, ``--epochs 1``, ``--dark``, ``--no-train``,
+``--size 1024x640`` (the window's size), ``--run RUN_DIR`` (show a finished run instead of
+training one: a tiny run is enough to look at every page's layout).
 """
 
 from __future__ import annotations
@@ -42,7 +44,10 @@ def main() -> int:
     parser.add_argument("--dark", action="store_true", help="force the dark palette")
     parser.add_argument("--no-train", action="store_true",
                         help="stop at the Train page (a quick look at the theme)")
+    parser.add_argument("--size", default="1360x860", help="window size, WIDTHxHEIGHT")
+    parser.add_argument("--run", help="a finished run folder to show instead of training one")
     args = parser.parse_args()
+    width, height = (int(v) for v in args.size.lower().split("x"))
     os.environ["TLSTUDIO_HOME"] = tempfile.mkdtemp(prefix="tlstudio-shots-")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -59,7 +64,7 @@ def main() -> int:
         theme.force_dark(app)
     theme.apply(app)
     window = MainWindow(warm_up=True)
-    window.resize(1360, 860)
+    window.resize(width, height)
     window.show()
     settle(app, 1.0)
 
@@ -86,15 +91,24 @@ def main() -> int:
     train.settings.apply_preset("Quick")
     train.settings.epochs.setValue(args.epochs)
     settle(app, 1.0)
-    if args.no_train:
+    if args.no_train or args.run:
         shot("04_train_ready")
+    if args.no_train:
         window.close()
         return 0
-    train.start_button.click()
-    wait_until(app, lambda: train.curves.train_loss.size >= 25 or not train.running, 900)
-    shot("04_train_running")
-    wait_until(app, lambda: not train.running, 3600)
-    shot("05_train_finished")
+    if args.run:
+        import shutil
+
+        from tlstudio.core.system.paths import runs_dir
+
+        run = Path(shutil.copytree(args.run, runs_dir() / Path(args.run).name))
+        window.state.set_run(str(run))
+    else:
+        train.start_button.click()
+        wait_until(app, lambda: train.curves.train_loss.size >= 25 or not train.running, 900)
+        shot("04_train_running")
+        wait_until(app, lambda: not train.running, 3600)
+        shot("05_train_finished")
     window.show_page("evaluate")
     evaluate = window.pages["evaluate"]
     wait_until(app, lambda: evaluate.metrics_table.rowCount() > 0, 120)
@@ -104,6 +118,8 @@ def main() -> int:
     shot("06_evaluate")
     evaluate.tabs.setCurrentIndex(1)
     shot("07_mistakes")
+    evaluate.tabs.setCurrentWidget(evaluate.export_panel)
+    shot("07b_export")
     evaluate.tabs.setCurrentIndex(0)
     window.show_page("predict")
     predict = window.pages["predict"]
@@ -111,11 +127,15 @@ def main() -> int:
     predict.input.setPlainText("The battery lasts all day and the screen is gorgeous.")
     wait_until(app, lambda: predict.result.text() != "", 120)
     shot("08_predict")
+    if "insight" in window.pages:
+        window.show_page("insight")
+        shot("08b_insight")
     window.show_page("runs")
     runs = window.pages["runs"]
-    wait_until(app, lambda: runs.runs_list.count() > 0, 60)
-    settle(app, 1.5)
-    runs.runs_list.selectAll()
+    settle(app, 3.0)
+    listing = getattr(runs, "runs_list", None) or getattr(runs, "table", None)
+    if listing is not None and hasattr(listing, "selectAll"):
+        listing.selectAll()
     settle(app, 1.0)
     shot("09_runs")
     window.close()
