@@ -41,15 +41,15 @@ class ProblemsPanel(QGroupBox):
         self.list.setMinimumHeight(120)  # inside the page's scroll area: never squeezed to nothing
         self.list.itemClicked.connect(self._on_list_item_clicked)
         layout.addWidget(self.list)
-        self.length_note = named(label("", "hint", wrap=True), "lengthCheckNote",
-                                 "How text lengths were checked")
-        layout.addWidget(self.length_note)
         self.fix_button = named(QPushButton(), "problemFixButton", "Apply the advice")
         self.fix_note = named(label("", "hint", wrap=True), "problemFixNote", "What the fix changed")
         row = QHBoxLayout()
         row.addWidget(self.fix_button)
         row.addWidget(self.fix_note, 1)
         layout.addLayout(row)
+        self.length_note = named(label("", "hint", wrap=True), "lengthCheckNote",
+                                 "How text lengths were checked")
+        layout.addWidget(self.length_note)
         self.fix_button.clicked.connect(self._on_fix_clicked)
         self._advice: str | None = None
         self._applied: set[str] = set()

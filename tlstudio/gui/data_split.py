@@ -162,8 +162,8 @@ class SplitPanel(QGroupBox):
         rows = self._rows
         test = 0 if by_file else round(rows * self.test_spin.value())
         val = round(rows * self.val_spin.value())
-        self.test_rows.setText("from the test file" if by_file else f"≈ {count(test, 'row')}")
-        self.val_rows.setText(f"≈ {count(val, 'row')}")
+        self.test_rows.setText("from the test file" if by_file else f"≈ {count(test, 'row')}" if rows else "")
+        self.val_rows.setText(f"≈ {count(val, 'row')}" if rows else "")
         train = max(0, rows - test - val)
         self.train_rows.setText(f"Training: ≈ {count(train, 'row')} ({train / rows:.0%})" if rows else "")
 

@@ -398,6 +398,7 @@ class DataPage(Page):
         self.header_combo.setCurrentIndex(self.header_combo.findData(self._has_header))
         self._roles_form.setRowVisible(self._label_list_row, False)
         self.class_names_box.set_classes([], None)
+        self.split.set_usable_rows(0)  # unknown until the roles are known
         self.charts_area.set_empty(True)  # the charts were the previous file's
         self._set_form_enabled(True)
         what = "text column (the words to classify)" if needed.role == "text" else (
