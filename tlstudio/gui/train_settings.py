@@ -30,7 +30,11 @@ from tlstudio.core.settings.config import PRESETS, RunConfig
 from tlstudio.core.settings.schema import Field, default_of, field_of, label_of, settings_fields
 from tlstudio.gui.pages.base import named
 
-CHOICE_TEXT = {("device", "auto"): "Automatic (best available)"}
+CHOICE_TEXT = {("device", "auto"): "Automatic (best available)",
+               ("long_texts", "truncate"): "Cut them: read only the start",
+               ("long_texts", "chunks-mean"): "Read every part, average what they say",
+               ("long_texts", "chunks-max"): "Read every part, a label wins if any part says so",
+               ("long_texts", "auto"): "Automatic (parts when many rows are long, chosen on validation)"}
 STRATEGY_CHOICES = (("Fine-tune everything", "full"), ("Train the head only", "frozen"),
                     ("Freeze the lowest layers", "freeze"), ("LoRA adapters (large models)", "lora"))
 FREEZE_TIP = "How many of the lowest layers to freeze."
