@@ -16,19 +16,17 @@ import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tlstudio.core.csvcells import escape_cell, unescape_cell
 from tlstudio.core.errors import ModelError, RunFolderError
 from tlstudio.core.runs import folder as files
+from tlstudio.core.runs.calibration import Calibration
 from tlstudio.core.runs.lock import LOCK_FILE, is_locked
 from tlstudio.core.runs.resume import ResumePoint, checkpoint_history
 from tlstudio.core.runs.tables import PredictionRow, prediction_row, read_history
 from tlstudio.core.runs.trash import TrashedRun
 from tlstudio.core.settings.config import RunConfig
-
-if TYPE_CHECKING:
-    from tlstudio.core.insight.calibration import Calibration
 
 
 class RunStatus(StrEnum):
@@ -202,8 +200,6 @@ class RunFolder:
 
     def calibration(self) -> Calibration | None:
         """``calibration.json`` (None when the run has none); ModelError when it is damaged."""
-        from tlstudio.core.insight.calibration import Calibration
-
         path = self.path / files.CALIBRATION_JSON
         if not path.is_file():
             return None
