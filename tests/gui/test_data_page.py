@@ -219,3 +219,21 @@ def test_a_huge_cell_and_garbled_accents_are_reported_not_no_problems(window, qt
     assert cut.startswith("1 text is longer than the 512 tokens") and "5,000,000 characters" in cut
     assert any("cafÃ©" in t and "meant: 'café'" in t for t in texts)
     assert "bundled model" in panel.length_note.text()
+
+
+def test_text_lengths_are_counted_again_with_the_model_chosen(window, qtbot, tmp_path,
+                                                              tiny_model_dir):
+    from gui_helpers import pick_model
+
+    path = tmp_path / "long.csv"
+    rows = [f"a plain review number {i},{'ab'[i % 2]}" for i in range(60)]
+    rows[3] = "good " * 300 + ",a"  # over the tiny model's 128 tokens, under MiniLM's 512
+    path.write_text("text,label\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    load_data(qtbot, window, path)
+    panel = window.pages["data"].problems_panel
+    qtbot.waitUntil(lambda: "bundled model: none is longer" in panel.length_note.text(),
+                    timeout=60_000)
+    pick_model(qtbot, window, tiny_model_dir)
+    qtbot.waitUntil(lambda: tiny_model_dir.name in panel.length_note.text(), timeout=60_000)
+    texts = [panel.list.item(i).text() for i in range(panel.list.count())]
+    assert any(t.startswith("1 text is longer than the 128 tokens") for t in texts), texts
