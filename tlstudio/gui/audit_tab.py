@@ -208,17 +208,17 @@ class AuditTab(QWidget):
         table.setHorizontalHeaderLabels(COLUMNS)
         table.setRowCount(len(suspects))
         for r, suspect in enumerate(suspects):
-            why = "; ".join(KIND_WORDS.get(k, k) for k in suspect.kinds)
+            kinds = ", ".join(KIND_WORDS.get(k, k) for k in suspect.kinds)
             cells = (str(suspect.row), suspect.given, suspect.suggested, f"{suspect.score:.2f}",
-                     "", f"{why}: {'; '.join(suspect.why)}", " ".join(suspect.text.split()))
+                     "", "; ".join(suspect.why), " ".join(suspect.text.split()))
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(suspect.text[:2000] if c == len(cells) - 1 else text)
+                item.setToolTip(suspect.text[:2000] if c == len(cells) - 1 else f"{kinds}: {text}")
                 table.setItem(r, c, item)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COLUMNS.index("Why"), QHeaderView.ResizeMode.Interactive)
-        table.setColumnWidth(COLUMNS.index("Why"), 360)
+        table.setColumnWidth(COLUMNS.index("Why"), 480)
         header.setStretchLastSection(True)
         if suspects:
             table.setCurrentCell(0, 0)

@@ -168,7 +168,7 @@ class CurveTab(QWidget):
     def _draw(self) -> None:
         curve, item = self.curve, self.plot.getPlotItem()
         item.clear()
-        legend = item.legend or plots.add_legend(self.plot, (10, -10))
+        legend = item.legend or plots.add_legend(self.plot, (-10, -10))
         legend.clear()
         x = np.array([p.rows for p in curve.points], dtype=float)
         y = 100 * np.array([p.accuracy for p in curve.points])
@@ -187,18 +187,22 @@ class CurveTab(QWidget):
                                             name=f"fine-tuned model, 100 % ({self.fine_tuned:.1%}, "
                                                  "its own test rows)"))
         item.setXRange(0, 2.05 * x[-1])
-        item.enableAutoRange(axis="y")
+        values = np.concatenate([y - spread, y + spread]
+                                + ([[100 * self.fine_tuned]] if self.fine_tuned is not None else []))
+        low, high = float(values.min()), float(values.max())
+        span = max(high - low, 1.0)
+        item.setYRange(low - 0.6 * span, high + 0.1 * span)  # the legend sits in the band below
 
     def _fill_classes(self) -> None:
         curve, table = self.curve, self.class_table
         last = curve.points[-1].class_f1
-        columns = ["Class", "F1 now", "F1 points if rows doubled"]
+        columns = ["Class", "F1 now", "If rows doubled"]
         table.clear()
         table.setColumnCount(len(columns))
         table.setHorizontalHeaderLabels(columns)
         table.setRowCount(len(curve.class_gain))
         for r, (name, gain) in enumerate(curve.class_gain.items()):
-            for c, text in enumerate((name, f"{last.get(name, 0.0):.2f}", f"+{gain:.1f}")):
+            for c, text in enumerate((name, f"{last.get(name, 0.0):.2f}", f"+{gain:.1f} points F1")):
                 table.setItem(r, c, QTableWidgetItem(text))
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.class_sentence.setText(curve.class_sentence)

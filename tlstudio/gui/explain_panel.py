@@ -76,13 +76,16 @@ def highlight_html(explanation: Any) -> str:
             at = word.end
         out.append(html.escape(source[at:]))
         parts.append("".join(out))
-    return '<p style="line-height:150%">' + "<br>—<br>".join(parts) + "</p>"
+    return ('<p style="line-height:160%; font-size:large">' + "<br>—<br>".join(parts)
+            + "</p>")
 
 
 def top_words_sentence(explanation: Any, k: int = 3) -> str:
     """The strongest words each way, with their weights."""
-    towards = [w for w in sorted(explanation.words, key=lambda w: -w.score) if w.score > 0][:k]
-    away = [w for w in sorted(explanation.words, key=lambda w: w.score) if w.score < 0][:k]
+    strongest = max((abs(w.score) for w in explanation.words), default=0.0)
+    floor = max(0.005, 0.02 * strongest)  # words that moved nothing visible aren't named
+    towards = [w for w in sorted(explanation.words, key=lambda w: -w.score) if w.score >= floor][:k]
+    away = [w for w in sorted(explanation.words, key=lambda w: w.score) if w.score <= -floor][:k]
     bits = []
     if towards:
         bits.append("most towards: " + ", ".join(f"'{w.word}' ({w.score:+.2f})" for w in towards))
@@ -116,6 +119,8 @@ class ExplainPanel(QWidget):
                                   "follows the model's gradients from an empty text (slower)")
         for text, method in METHODS:
             self.method_combo.addItem(text, method)
+        for combo in (self.class_combo, self.method_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.status = named(label("", "hint", wrap=True), f"{name}ExplainStatus",
                             "Explanation status")
         self.text = named(QLabel(), f"{name}ExplainText", "Words that pushed the decision")
@@ -130,8 +135,9 @@ class ExplainPanel(QWidget):
         controls = QHBoxLayout()
         controls.setContentsMargins(0, 0, 0, 0)
         controls.addWidget(QLabel("Why? Words that pushed towards"))
-        controls.addWidget(self.class_combo, 1)
+        controls.addWidget(self.class_combo)
         controls.addWidget(self.method_combo)
+        controls.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(controls)
