@@ -149,15 +149,17 @@ def _note(fitted: float, applied: float, before: Reliability | None, after: Reli
 
 
 def _suggest(report: CalibrationReport, probs: np.ndarray, labels: np.ndarray) -> None:
-    """Best-F1 decision thresholds and the "don't know" cut-off, fitted on validation."""
+    """Best-F1 decision thresholds and the "don't know" cut-off, fitted on validation (to 0.01)."""
     names = report.label_names
     if report.task == "multilabel":
         found = multilabel_thresholds(probs, labels, names)
-        report.suggested_thresholds = {k: round(v, 4) for k, v in found.items()}
+        report.suggested_thresholds = {k: round(v, 2) for k, v in found.items()}
         return
     if report.task == "binary" and (labels == 1).any():
-        report.suggested_thresholds = {names[1]: round(threshold_curve(probs[:, 1], labels == 1).best_threshold, 4)}
-    report.suggested_unsure_below = round(unsure_threshold(probs, labels, report.target_accuracy).threshold, 4)
+        report.suggested_thresholds = {names[1]: round(threshold_curve(probs[:, 1], labels == 1).best_threshold, 2)}
+    # on the GRID the tables use (rounded up: the sure rows stay at least as accurate)
+    cut = unsure_threshold(probs, labels, report.target_accuracy).threshold
+    report.suggested_unsure_below = min(1.0, float(np.ceil(round(cut * 100, 6)) / 100))
 
 
 def _at_grid(curve_thresholds: list[float], values: list[float], empty: float | None) -> list[float | None]:
