@@ -63,7 +63,7 @@ def base_config(name: str, path: Path, out: Path, model: str) -> Any:
                      output_dir=str(out), model=model)
 
 
-def planned(config: Any, prepared: Any) -> tuple[Any, dict[str, Any]]:
+def planned(config: Any, prepared: Any, preset: str = "balanced") -> tuple[Any, dict[str, Any]]:
     """The config with ``plan_run``'s settings for this data on this machine."""
     from tlstudio.core.models.catalog import resolve_model
     from tlstudio.core.system.device import choose_device
@@ -71,8 +71,8 @@ def planned(config: Any, prepared: Any) -> tuple[Any, dict[str, Any]]:
 
     info = resolve_model(config.model)
     plan = plan_run(len(prepared.splits["train"]), max(1, len(prepared.label_names)),
-                    choose_device(config.device), "balanced", info.parameters,
-                    val_rows=len(prepared.splits["validation"]))
+                    choose_device(config.device), preset, info.parameters,
+                    val_rows=len(prepared.splits["validation"]), max_length=config.max_length or 128)
     return dataclasses.replace(config, **plan.settings()), plan.to_dict()
 
 
@@ -98,7 +98,7 @@ def train_and_score(config: Any, prepared: Any) -> tuple[Any, float, Path]:
 
 
 def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: Path) -> dict[str, Any]:
-    """One set at one size: default run, baselines, verdict, and the grid when asked."""
+    """One set at one size: a run per preset, baselines, the verdict, and the grid when asked."""
     import numpy as np
 
     from tlstudio.core.data import load_prepared
@@ -108,28 +108,48 @@ def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: P
     from tlstudio.core.evaluation.zero_shot import zero_shot
 
     path, rows = subsample(name, size, workdir)
-    config = base_config(name, path, workdir / f"run_{name}_{size}", args.model)
-    prepared = load_prepared(config)
-    plan = None
-    if args.settings == "plan":
-        config, plan = planned(config, prepared)
-    scores, minutes, run_dir = train_and_score(config, prepared)
+    base = base_config(name, path, workdir / f"run_{name}_{size}", args.model)
+    prepared = load_prepared(base)
     baselines = {k: b.scores for k, b in fit_baselines(prepared, embedding_model=encoder).items()}
     shot = zero_shot(prepared, model=encoder) if encoder is not None else None
     if shot is not None:
         baselines["zero_shot"] = shot["scores"]
     y = np.asarray(prepared.splits["test"]["label"])
-    context = {"validation": validation_curve(run_dir, prepared.task)}
-    if prepared.task in ("binary", "multiclass"):
-        context["train_counts"] = class_counts_from(prepared)
-    verdict = build_verdict(prepared.task, y, scores, baselines, label_names=prepared.label_names,
-                            context=context)
-    result = {"set": name, "size": size, "rows": rows, "task": prepared.task, "metric": main_metric(prepared.task),
-              "minutes": round(minutes, 2), "plan": plan, "verdict": verdict}
-    if args.grid:
-        print(f"{name} {size}: {verdict['text']} ({minutes:.1f} min); grid…", flush=True)
+    result: dict[str, Any] = {"set": name, "size": size, "rows": rows, "task": prepared.task,
+                              "metric": main_metric(prepared.task), "presets": {}}
+    config = base
+    for preset in args.presets.split(","):
+        config = dataclasses.replace(base, output_dir=str(workdir / f"run_{name}_{size}_{preset}"))
+        plan = None
+        if args.settings == "plan":
+            config, plan = planned(config, prepared, preset)
+            config = dataclasses.replace(config, preset=preset)  # planned=[]: the plan's values stand,
+            # and the run takes the default path (the small-data choice included)
+        scores, minutes, run_dir = train_and_score(config, prepared)
+        context = {"validation": validation_curve(run_dir, prepared.task)}
+        if prepared.task in ("binary", "multiclass"):
+            context["train_counts"] = class_counts_from(prepared)
+        verdict = build_verdict(prepared.task, y, scores, baselines, label_names=prepared.label_names,
+                                context=context)
+        from tlstudio.core.runs.store import RunFolder
+
+        method = (RunFolder(run_dir).info().verdict or {}).get("method")
+        result["presets"][preset] = {"minutes": round(minutes, 2), "plan": plan, "verdict": verdict,
+                                     "best_validation": max(context["validation"], default=None),
+                                     "method": method}
+        if method:
+            print(f"    method: {method['text']}", flush=True)
+        print(f"{name} {size} {preset}: {verdict['text']} ({minutes:.1f} min; promised "
+              f"{(plan or {}).get('seconds', 0) / 60:.1f})", flush=True)
+        for advice in verdict["advice"]:
+            print(f"    advice {advice['id']}: {advice['text']}", flush=True)
+    first = result["presets"][args.presets.split(",")[0]]
+    result.update(minutes=first["minutes"], plan=first["plan"], verdict=first["verdict"])
+    if args.grid and (not args.grid_at or f"{name}:{size}" in args.grid_at.split(",")):
+        config, _ = planned(base, prepared, "balanced") if args.settings == "plan" else (base, None)
         result["grid"] = grid(config, prepared, workdir / f"grid_{name}_{size}",
                               [float(x) for x in args.grid_lr.split(",")], [int(x) for x in args.grid_updates.split(",")])
+        print(f"    grid: {result['grid']}", flush=True)
     return result
 
 
@@ -157,18 +177,32 @@ def grid(config: Any, prepared: Any, out: Path, rates: list[float], counts: list
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    """Markdown: model [95 % CI] beside each baseline, the verdict, minutes, best grid point."""
-    lines = ["| set | rows | metric | model [95% CI] | majority | TF-IDF | embeddings | zero-shot | verdict | min | best grid |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    """Markdown: each preset's score (Balanced with its 95 % CI) beside each baseline, verdict, minutes."""
+    lines = ["| set | rows | metric | balanced [95% CI] | quick | majority | TF-IDF | embeddings | zero-shot | "
+             "verdict (balanced) | verdict (quick) | min bal. (promised) | min quick (promised) | best grid |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
-        v, s = r["verdict"], r["verdict"]["score"]
+        presets = r.get("presets") or {"balanced": {"verdict": r["verdict"], "minutes": r["minutes"], "plan": r["plan"]}}
+        bal, quick = presets.get("balanced"), presets.get("quick")
+        v = (bal or quick)["verdict"]
         cell = {k: f"{b['value']:.3f}" for k, b in v["baselines"].items()}
+
+        def score(p: dict[str, Any] | None, ci: bool = False) -> str:
+            if not p:
+                return "-"
+            s = p["verdict"]["score"]
+            return f"{s['value']:.3f}" + (f" [{s['ci_low']:.3f}, {s['ci_high']:.3f}]" if ci else "")
+
+        def minutes(p: dict[str, Any] | None) -> str:
+            return f"{p['minutes']:.1f} ({(p.get('plan') or {}).get('seconds', 0) / 60:.1f})" if p else "-"
+
         best = max(r.get("grid") or [], key=lambda p: p["value"] or -1, default=None)
         best_text = f"{best['value']:.3f} (lr {best['lr']:g}, {best['updates']} upd)" if best else "-"
-        lines.append(f"| {r['set']} | {r['rows']} | {r['metric']} | {s['value']:.3f} [{s['ci_low']:.3f}, "
-                     f"{s['ci_high']:.3f}] | {cell.get('majority', '-')} | {cell.get('tfidf', '-')} | "
-                     f"{cell.get('embeddings', '-')} | {cell.get('zero_shot', '-')} | {v.get('kind', '-')} | "
-                     f"{r['minutes']:.1f} | {best_text} |")
+        lines.append(f"| {r['set']} | {r['rows']} | {r['metric']} | {score(bal, True)} | {score(quick)} | "
+                     f"{cell.get('majority', '-')} | {cell.get('tfidf', '-')} | {cell.get('embeddings', '-')} | "
+                     f"{cell.get('zero_shot', '-')} | {(bal or {}).get('verdict', {}).get('kind', '-')} | "
+                     f"{(quick or {}).get('verdict', {}).get('kind', '-')} | {minutes(bal)} | {minutes(quick)} | "
+                     f"{best_text} |")
     return "\n".join(lines)
 
 
@@ -185,7 +219,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="write every result as JSON lines here")
     parser.add_argument("--model", default="default", help="model to fine-tune (default: the bundled one)")
     parser.add_argument("--no-embeddings", action="store_true", help="skip the embeddings/zero-shot baselines")
+    parser.add_argument("--presets", default="balanced,quick", help="comma-separated presets to train with")
+    parser.add_argument("--grid-at", default="", help="only these set:size points get the grid (default: all)")
+    parser.add_argument("--points", default="", help="set:size pairs to run instead of --sets x --sizes")
+    parser.add_argument("--table-from", type=Path, help="print the table of a JSON-lines --out file and stop")
     args = parser.parse_args()
+    if args.table_from:
+        with open(args.table_from, encoding="utf-8") as handle:
+            print(table([json.loads(line) for line in handle if line.strip()]))
+        return
     from tlstudio.core.evaluation.embeddings import load_encoder
     from tlstudio.core.models.loading import quiet_libraries
 
@@ -193,16 +235,14 @@ def main() -> None:
     encoder = None if args.no_embeddings else load_encoder("default")
     results = []
     with tempfile.TemporaryDirectory(prefix="tlstudio-quality-") as tmp:
-        for name in args.sets.split(","):
-            for size in args.sizes.split(","):
-                result = one(name, size, args, encoder, Path(tmp))
-                results.append(result)
-                print(f"{name} {size}: {result['verdict']['text']} ({result['minutes']:.1f} min)", flush=True)
-                for advice in result["verdict"]["advice"]:
-                    print(f"    advice {advice['id']}: {advice['text']}", flush=True)
-                if args.out:
-                    with open(args.out, "a", encoding="utf-8") as handle:
-                        handle.write(json.dumps(result, default=str) + "\n")
+        points = ([tuple(p.split(":")) for p in args.points.split(",")] if args.points else
+                  [(n, s) for s in args.sizes.split(",") for n in args.sets.split(",")])  # small sizes first
+        for name, size in points:
+            result = one(name, size, args, encoder, Path(tmp))
+            results.append(result)
+            if args.out:
+                with open(args.out, "a", encoding="utf-8") as handle:
+                    handle.write(json.dumps(result, default=str) + "\n")
     print(table(results))
 
 

@@ -248,8 +248,9 @@ def build_verdict(
     ``model_scores`` and each of ``baseline_scores`` are what :func:`metrics.task_metrics` takes
     (probabilities, or values for regression) on the same test rows as ``y_true``. ``context``
     may hold ``validation`` (main metric per validation pass, in order), ``train_counts``
-    (label name to training rows), ``class_weights`` (bool) and ``unk_share`` (from the fit
-    check); advice is only given where these support it.
+    (label name to training rows), ``class_weights`` (bool), ``unk_share`` (from the fit
+    check) and ``can_keep_embeddings`` (the embeddings baseline can become the run's model);
+    advice is only given where these support it.
     """
     context = context or {}
     y = predictions(task, np.asarray(y_true)) if task == "multilabel" else np.asarray(y_true)
@@ -292,7 +293,12 @@ def build_verdict(
         kind = "worse"
     else:
         kind = "tie"
+    advice = _advice(task, context, learned_nothing, beats)
+    if best_key == "embeddings" and value < best["value"] and context.get("can_keep_embeddings"):
+        advice.insert(0, {"id": "keep_embeddings", "text": f"Keep the embeddings baseline as this run's "
+                          f"model: it scored {_fmt(best['value'])} against {_fmt(value)}; predictions and "
+                          "exports then use it."})
     out.update(beats_baselines=beats, best_baseline=best_key, margin=round(value - best["value"], 6),
                p_value=best["p_value"], kind=kind, text=_sentence(kind, metric, value, best, majority),
-               advice=_advice(task, context, learned_nothing, beats))
+               advice=advice)
     return out

@@ -90,12 +90,20 @@ def write_reports(
     metrics, scores = test_report(predictor, prepared, logits=test_logits)
     if calibration is not None:
         metrics["calibration"] = calibration
+    from tlstudio.core.training.keep_baseline import can_keep_embeddings
+
+    keepable = ((info.get("method") or {}).get("chosen") != "embeddings"
+                and can_keep_embeddings(prepared.task, prepared.is_pair, getattr(predictor.model.config, "model_type", None)))
     assessment = assess_run(prepared, scores, log_history=log_history or [],
-                            class_weights=bool(config.class_weights), unk_share=unk_share, seed=config.seed)
+                            class_weights=bool(config.class_weights), unk_share=unk_share, seed=config.seed,
+                            can_keep_embeddings=keepable)
     metrics["baselines"] = assessment.baselines
     if assessment.zero_shot is not None:
         metrics["zero_shot"] = assessment.zero_shot
     metrics["stopped"] = bool(info.get("stopped"))
+    if info.get("method"):  # the small-data choice: which model ships and why
+        assessment.verdict["method"] = info["method"]
+        assessment.verdict["text"] = f"{assessment.verdict['text']} {info['method']['text']}"
     info["verdict"] = assessment.verdict
     RunFolder(run_dir).write_metrics(metrics)
     write_test_predictions(run_dir, predictor, prepared, scores)

@@ -328,13 +328,19 @@ def _run(
     train_metrics = _train(trainer, checkpoint, emit)
     clock.mark("train")
     stopped = bridge.stopped
+    shipped = None
+    if rank == 0 and config.preset is not None and not stopped:  # the default path, not explicit settings
+        from tlstudio.core.training.embedding_path import small_data_choice
+
+        trained = trainer.accelerator.unwrap_model(trainer.model)
+        shipped = small_data_choice(config, data, info.path, tokenizer, trained, trainer.state.log_history, meta, emit)
     meta["train_seconds"] = round(train_metrics.get("train_runtime", 0.0), 2)
     meta["train_samples_per_second"] = train_metrics.get("train_samples_per_second")
     trainer.accelerator.wait_for_everyone()
     if rank != 0:
         return RunResult(run_dir, {}, stopped)
     return _finish(config, data, trainer, tokenizer, run_dir, {**meta, "stopped": stopped}, emit,
-                   unk_share=fit.get("unk_share"), clock=clock)
+                   unk_share=fit.get("unk_share"), clock=clock, model=shipped)
 
 
 def _fit_batch(config: RunConfig, data: PreparedData, model: Any, device: str, precision: str,
@@ -393,7 +399,7 @@ def _memory_adjuster(config: RunConfig, run_dir: Path, meta: dict[str, Any], emi
 
 def _finish(
     config: RunConfig, data: PreparedData, trainer: Any, tokenizer: Any, run_dir: Path,
-    meta: dict[str, Any], emit: Observer, unk_share: float | None = None, clock: Any = None,
+    meta: dict[str, Any], emit: Observer, unk_share: float | None = None, clock: Any = None, model: Any | None = None,
 ) -> RunResult:
     """Save the (best) model, evaluate on the test split, write records, mark complete."""
     from tlstudio.core.evaluation.metrics import main_metric
@@ -407,7 +413,7 @@ def _finish(
     quiet_libraries()  # the Trainer re-enables hub progress bars when it finishes
     from tlstudio.core.training.lora import merged
 
-    model = merged(trainer.accelerator.unwrap_model(trainer.model))  # LoRA: adapters into the weights
+    model = model if model is not None else merged(trainer.accelerator.unwrap_model(trainer.model))  # LoRA: merged
     store = RunFolder(run_dir)
     store.save_model(model, tokenizer)
     store.write_history(trainer.state.log_history)

@@ -1,0 +1,76 @@
+"""Keep the embeddings baseline: when frozen embeddings + logistic regression beat the fine-tuned
+model, make that baseline the run's model (the same kind of folder, so predict and export work)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tlstudio.core.errors import TrainingError
+
+KEEP_ADVICE = "keep_embeddings"
+
+
+def can_keep_embeddings(task: str, is_pair: bool, model_type: str | None) -> bool:
+    """Whether a run's embeddings baseline can become its model (see ``embedding_path``)."""
+    from tlstudio.core.training.embedding_path import MODEL_TYPES, TASKS
+
+    return task in TASKS and not is_pair and model_type in MODEL_TYPES
+
+
+def keep_embeddings(run_dir: str | Path) -> dict[str, Any]:
+    """Replace a complete run's model by the embeddings + logistic regression model; return the new verdict.
+
+    The regression is fitted on the run's own training rows (same file, same seed: same split)
+    from the model the run started from; the reports, the verdict and the model card are
+    written again for the model that now ships.
+    """
+    from tlstudio.core.data.split import load_prepared
+    from tlstudio.core.evaluation.metrics import main_metric
+    from tlstudio.core.evaluation.verdict import METRIC_NAMES, validation_curve
+    from tlstudio.core.inference.predictor import Predictor
+    from tlstudio.core.models.catalog import resolve_model
+    from tlstudio.core.models.loading import load_tokenizer
+    from tlstudio.core.runs.store import RunFolder, RunStatus
+    from tlstudio.core.training.embedding_path import fit_embedding_classifier, method_record
+    from tlstudio.core.training.report import write_reports
+
+    store = RunFolder(run_dir)
+    if not store.is_complete():
+        raise TrainingError(f"The run in '{run_dir}' is not complete: only a finished run's model can be replaced.")
+    config, info = store.config(), store.info()
+    data = load_prepared(config)
+    source = resolve_model(config.model)
+    model_type = _model_type(source.path)
+    if source.path is None or not can_keep_embeddings(data.task, data.is_pair, model_type):
+        raise TrainingError("This run's embeddings baseline can't be kept as its model: that works for "
+                            "single-text classification with a BERT-type model that is on this computer.")
+    tokenizer = load_tokenizer(run_dir, trust_remote_code=config.trust_remote_code)
+    path = fit_embedding_classifier(source.path, tokenizer, data, config.max_length or 128,
+                                    trust_remote_code=config.trust_remote_code)
+    history = store.history()
+    curve = validation_curve(history, data.task)
+    metric = METRIC_NAMES.get(main_metric(data.task), main_metric(data.task))
+    record = method_record("embeddings", max(curve) if curve else None, path.validation, metric)
+    record["kept"] = True
+    record["text"] = record["text"].replace("This run ships", "Kept as this run's model:", 1)
+    store.save_model(path.model, tokenizer)
+    meta = {**info.to_dict(), "method": record}
+    predictor = Predictor.load(run_dir, device="cpu", trust_remote_code=config.trust_remote_code)
+    metrics = write_reports(Path(run_dir), config, data, predictor, meta, history)
+    name = main_metric(data.task)
+    meta.pop("status", None)
+    store.write_status(RunStatus.COMPLETE, **{**meta, "main_metric": name,
+                                              "main_metric_value": metrics["model"].get(name)})
+    return meta["verdict"]
+
+
+def _model_type(folder: Path | None) -> str | None:
+    if folder is None:
+        return None
+    from transformers import AutoConfig
+
+    try:
+        return AutoConfig.from_pretrained(str(folder)).model_type
+    except (OSError, ValueError):
+        return None
