@@ -154,3 +154,21 @@ def test_too_few_test_rows_is_unclear_not_learned_nothing():
                             label_names=LABELS)
     assert verdict["kind"] == "unclear" and verdict["baselines"]["majority"]["p_value"] > 0.05
     assert verdict["text"].startswith("Not clearly better than always answering 'positive'")
+
+
+def test_keeping_the_embeddings_baseline_is_offered_only_when_it_wins_and_can_be_kept():
+    rng, y, majority = _sentiment()
+    embeddings, model = _probs(_flip(y, 0.05, rng)), _probs(_flip(y, 0.25, rng))
+    baselines = {"majority": majority, "embeddings": embeddings}
+    offered = build_verdict("binary", y, model, baselines, label_names=LABELS,
+                            context={"can_keep_embeddings": True})
+    assert offered["advice"][0]["id"] == "keep_embeddings"
+    assert "Keep the embeddings baseline" in offered["advice"][0]["text"] and "0.95 against 0.74" in offered["advice"][0]["text"]
+    assert "keep_embeddings" not in [a["id"] for a in build_verdict(
+        "binary", y, model, baselines, label_names=LABELS)["advice"]]  # e.g. sentence pairs: can't keep
+    tfidf_wins = build_verdict("binary", y, model, {"majority": majority, "tfidf": embeddings},
+                               label_names=LABELS, context={"can_keep_embeddings": True})
+    assert "keep_embeddings" not in [a["id"] for a in tfidf_wins["advice"]]
+    better = build_verdict("binary", y, embeddings, {"majority": majority, "embeddings": model},
+                           label_names=LABELS, context={"can_keep_embeddings": True})
+    assert better["advice"] == []

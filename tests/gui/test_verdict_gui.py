@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 
 import pytest
+from PySide6.QtCore import Qt
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +78,73 @@ def _copy_good(data_dir, tmp_path):
     good = tmp_path / "good.csv"
     shutil.copy(data_dir / "sentiment_120.csv", good)
     return good
+
+
+@pytest.fixture(scope="module")
+def weak_run(tiny_model_dir, tmp_path_factory, data_dir):
+    """A tiny random BERT after one short epoch on sentiment: the embeddings baseline beats it."""
+    from tlstudio.core.settings.config import RunConfig
+    from tlstudio.core.training import run_training
+
+    out = tmp_path_factory.mktemp("weak_gui") / "run"
+    config = RunConfig(data_path=str(data_dir / "sentiment_120.csv"), model=str(tiny_model_dir),
+                       output_dir=str(out), epochs=1, max_length=32, precision="fp32")
+    return run_training(config).run_dir
+
+
+def _copy(run, tmp_path):
+    import shutil
+
+    target = tmp_path / "run"
+    shutil.copytree(run, target)
+    return target
+
+
+def test_train_longer_is_one_click_and_doubles_the_runs_epochs(ready_window, qtbot, useless_run, tmp_path):
+    import numpy as np
+
+    from tlstudio.core.evaluation.verdict import build_verdict
+    from tlstudio.core.runs.store import RunFolder, RunStatus
+
+    run = _copy(useless_run, tmp_path)
+    y = np.array([0, 1] * 20)
+    rising = build_verdict("binary", y, np.eye(2)[1 - y], {"majority": np.tile([0.4, 0.6], (40, 1))},
+                           label_names=["common", "rare"], context={"validation": [0.50, 0.60, 0.70]})
+    assert [a["id"] for a in rising["advice"]][0] == "train_longer"
+    RunFolder(run).write_status(RunStatus.COMPLETE, verdict=rising)  # what a run whose score still rose records
+    window = ready_window
+    window.state.set_run(str(run))
+    window.show_page("evaluate")
+    page = window.pages["evaluate"]
+    qtbot.waitUntil(lambda: page.verdict.button("train_longer") is not None, timeout=60_000)
+    assert "Train longer: the validation score was still rising" in page.verdict.advice.text()
+    button = page.verdict.button("train_longer")
+    assert button.text() == "Train longer"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    train = window.pages["train"]
+    assert window.current_page() == "train"
+    assert train.settings.value_of("epochs") == pytest.approx(2 * RunFolder(run).config().epochs)
+    assert "press Start" in train.status.text()
+
+
+def test_keep_the_embeddings_baseline_is_one_click_and_the_run_then_ships_it(ready_window, qtbot, weak_run, tmp_path):
+    from tlstudio.core.inference.predictor import Predictor
+    from tlstudio.core.runs.store import RunFolder
+
+    run = _copy(weak_run, tmp_path)
+    window = ready_window
+    window.state.set_run(str(run))
+    window.show_page("evaluate")
+    page = window.pages["evaluate"]
+    qtbot.waitUntil(lambda: page.verdict.button("keep_embeddings") is not None, timeout=60_000)
+    assert "Keep the embeddings baseline as this run's model" in page.verdict.advice.text()
+    page.grab().save("/work/shots/h8/evaluate_keep_offered.png")
+    qtbot.mouseClick(page.verdict.button("keep_embeddings"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Kept as this run's model" in page.verdict.sentence.text(), timeout=120_000)
+    page.grab().save("/work/shots/h8/evaluate_kept.png")
+    assert page.verdict.button("keep_embeddings") is None  # done: no longer offered
+    assert window.current_page() == "evaluate"
+    assert RunFolder(run).info().verdict["method"]["kept"] is True
+    rows = RunFolder(run).predictions()
+    assert [p.label for p in Predictor.load(run, device="cpu").predict([r.text for r in rows])] == [
+        r.prediction for r in rows]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     models = subparsers.add_parser("models", help="list the models you can fine-tune")
     models.add_argument("--json", action="store_true", help="print JSON")
     models.set_defaults(func=_models)
+    keep = subparsers.add_parser("keep-baseline", help="make a run's embeddings baseline its model, "
+                                 "when the verdict offers it")
+    keep.add_argument("run_dir", help="a complete run folder written by 'tlstudio train'")
+    keep.set_defaults(func=_keep_baseline)
 
 
 def _add_train(subparsers: argparse._SubParsersAction) -> None:
@@ -143,11 +148,19 @@ def _train(args: argparse.Namespace) -> int:
     if not args.json and result.metrics:  # only the main process of a torchrun has them
         from tlstudio.core.runs.store import RunFolder
 
-        _print_summary(result.metrics, RunFolder(result.run_dir).info().verdict)
+        _print_summary(result.metrics, RunFolder(result.run_dir).info().verdict, run_dir=str(result.run_dir))
     return 0
 
 
-def _print_summary(metrics: dict[str, Any], verdict: dict[str, Any] | None = None) -> None:
+def _keep_baseline(args: argparse.Namespace) -> int:
+    from tlstudio.core.training.keep_baseline import keep_embeddings
+
+    verdict = keep_embeddings(args.run_dir)
+    sys.stdout.write(f"verdict: {verdict['text']}\n")
+    return 0
+
+
+def _print_summary(metrics: dict[str, Any], verdict: dict[str, Any] | None = None, run_dir: str | None = None) -> None:
     """Every scalar metric of the model beside each baseline (– where one has none), then the verdict."""
     model = metrics.get("model", {})
     baselines = metrics.get("baselines", {})
@@ -158,15 +171,16 @@ def _print_summary(metrics: dict[str, Any], verdict: dict[str, Any] | None = Non
         row = [f"{_cell(model.get(name)):>10}"] + [f"{_cell(baselines.get(c, {}).get(name)):>12}" for c in columns]
         sys.stdout.write(f"{name:<20}" + "".join(row) + "\n")
     if verdict:
-        sys.stdout.write(_verdict_text(verdict))
+        sys.stdout.write(_verdict_text(verdict, run_dir))
 
 
 def _cell(value: Any) -> str:
     return "–" if value is None else f"{value:.4f}"
 
 
-def _verdict_text(verdict: dict[str, Any]) -> str:
-    """The main score with its 95 % interval, each baseline with the p-value against it, the sentence."""
+def _verdict_text(verdict: dict[str, Any], run_dir: str | None = None) -> str:
+    """The main score with its 95 % interval, each baseline with the p-value against it, the sentence;
+    advice one command can act on names that command."""
     main = verdict["score"]
     lines = [f"\n{main['name']} {main['value']:.4f} (95 % interval {main['ci_low']:.4f} to "
              f"{main['ci_high']:.4f}, {main['rows']} test rows)"]
@@ -174,7 +188,10 @@ def _verdict_text(verdict: dict[str, Any]) -> str:
         lines.append(f"  vs {b['name']}: {b['value']:.4f} (95 % interval {b['ci_low']:.4f} to "
                      f"{b['ci_high']:.4f}), p = {b['p_value']:.2g}")
     lines.append(f"verdict: {verdict['text']}")
-    lines += [f"advice: {a['text']}" for a in verdict.get("advice", [])]
+    for advice in verdict.get("advice", []):
+        command = (f" Run: tlstudio keep-baseline {shlex.quote(run_dir)}"
+                   if advice["id"] == "keep_embeddings" and run_dir else "")
+        lines.append(f"advice: {advice['text']}{command}")
     return "\n".join(lines) + "\n"
 
 

@@ -11,10 +11,12 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 from tlstudio.core.evaluation import format as fmt
 from tlstudio.gui.pages.base import label, named
 
-# Advice whose fix is a setting on the Train page: the button's text and what it says it does.
+# Advice one click acts on (a Train page setting, or keeping a baseline): the button's text and its tip.
 ACTIONS = {
     "train_longer": ("Train longer", "Back to Train with twice the epochs"),
     "class_weights": ("Use class weights", "Back to Train with 'Weight rare classes' ticked"),
+    "keep_embeddings": ("Keep the embeddings model", "Make the embeddings baseline this run's model: "
+                        "predictions and exports then use it"),
 }
 
 

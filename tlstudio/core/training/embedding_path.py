@@ -125,8 +125,12 @@ def set_head(model: Any, coef: np.ndarray, intercept: np.ndarray, classes: np.nd
 
 def fit_embedding_classifier(
     folder: str | Path, tokenizer: Any, data: PreparedData, max_length: int, *, trust_remote_code: bool = False,
+    max_rows: int | None = None,
 ) -> EmbeddingClassifier:
-    """Build the embedding-path model from the pretrained ``folder`` and score it on validation."""
+    """Build the embedding-path model from the pretrained ``folder`` and score it on validation.
+
+    ``max_rows`` caps the training rows (the same sample the embeddings baseline draws).
+    """
     from sklearn.linear_model import LogisticRegression
 
     from tlstudio.core.evaluation.metrics import main_metric, task_metrics
@@ -136,6 +140,9 @@ def fit_embedding_classifier(
                                trust_remote_code=trust_remote_code)
     add_mean_pooling(model)
     train, val = data.splits["train"], data.splits["validation"]
+    if max_rows is not None and len(train) > max_rows:
+        keep = np.random.default_rng(0).choice(len(train), max_rows, replace=False)
+        train = train.select(sorted(keep.tolist()))
     x_train = classifier_inputs(model, tokenizer, list(train["text"]), max_length)
     y_train = np.asarray(train["label"]).astype(int)
     clf = LogisticRegression(max_iter=2000, C=LR_C).fit(x_train, y_train)

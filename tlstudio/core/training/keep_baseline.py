@@ -11,21 +11,23 @@ from tlstudio.core.errors import TrainingError
 KEEP_ADVICE = "keep_embeddings"
 
 
-def can_keep_embeddings(task: str, is_pair: bool, model_type: str | None) -> bool:
+def can_keep_embeddings(task: str, is_pair: bool) -> bool:
     """Whether a run's embeddings baseline can become its model (see ``embedding_path``)."""
-    from tlstudio.core.training.embedding_path import MODEL_TYPES, TASKS
+    from tlstudio.core.training.embedding_path import TASKS
 
-    return task in TASKS and not is_pair and model_type in MODEL_TYPES
+    return task in TASKS and not is_pair
 
 
 def keep_embeddings(run_dir: str | Path) -> dict[str, Any]:
     """Replace a complete run's model by the embeddings + logistic regression model; return the new verdict.
 
-    The regression is fitted on the run's own training rows (same file, same seed: same split)
-    from the model the run started from; the reports, the verdict and the model card are
-    written again for the model that now ships.
+    The baseline is the bundled sentence-embedding model's (whatever model the run fine-tuned), so
+    that model and its tokenizer become the run's; the regression is fitted on the run's own
+    training rows (same file, same seed: same split). The reports, the verdict and the model
+    card are written again for the model that now ships.
     """
     from tlstudio.core.data.split import load_prepared
+    from tlstudio.core.evaluation.baselines import MAX_EMBED_TRAIN
     from tlstudio.core.evaluation.metrics import main_metric
     from tlstudio.core.evaluation.verdict import METRIC_NAMES, validation_curve
     from tlstudio.core.inference.predictor import Predictor
@@ -40,14 +42,13 @@ def keep_embeddings(run_dir: str | Path) -> dict[str, Any]:
         raise TrainingError(f"The run in '{run_dir}' is not complete: only a finished run's model can be replaced.")
     config, info = store.config(), store.info()
     data = load_prepared(config)
-    source = resolve_model(config.model)
-    model_type = _model_type(source.path)
-    if source.path is None or not can_keep_embeddings(data.task, data.is_pair, model_type):
+    source = resolve_model("default")
+    if source.path is None or not can_keep_embeddings(data.task, data.is_pair):
         raise TrainingError("This run's embeddings baseline can't be kept as its model: that works for "
-                            "single-text classification with a BERT-type model that is on this computer.")
-    tokenizer = load_tokenizer(run_dir, trust_remote_code=config.trust_remote_code)
+                            "single-text classification (one label per row).")
+    tokenizer = load_tokenizer(source.path)
     path = fit_embedding_classifier(source.path, tokenizer, data, config.max_length or 128,
-                                    trust_remote_code=config.trust_remote_code)
+                                    max_rows=MAX_EMBED_TRAIN)
     history = store.history()
     curve = validation_curve(history, data.task)
     metric = METRIC_NAMES.get(main_metric(data.task), main_metric(data.task))
@@ -56,21 +57,10 @@ def keep_embeddings(run_dir: str | Path) -> dict[str, Any]:
     record["text"] = record["text"].replace("This run ships", "Kept as this run's model:", 1)
     store.save_model(path.model, tokenizer)
     meta = {**info.to_dict(), "method": record}
-    predictor = Predictor.load(run_dir, device="cpu", trust_remote_code=config.trust_remote_code)
+    predictor = Predictor.load(run_dir, device="cpu")
     metrics = write_reports(Path(run_dir), config, data, predictor, meta, history)
     name = main_metric(data.task)
     meta.pop("status", None)
     store.write_status(RunStatus.COMPLETE, **{**meta, "main_metric": name,
                                               "main_metric_value": metrics["model"].get(name)})
     return meta["verdict"]
-
-
-def _model_type(folder: Path | None) -> str | None:
-    if folder is None:
-        return None
-    from transformers import AutoConfig
-
-    try:
-        return AutoConfig.from_pretrained(str(folder)).model_type
-    except (OSError, ValueError):
-        return None

@@ -93,7 +93,7 @@ def write_reports(
     from tlstudio.core.training.keep_baseline import can_keep_embeddings
 
     keepable = ((info.get("method") or {}).get("chosen") != "embeddings"
-                and can_keep_embeddings(prepared.task, prepared.is_pair, getattr(predictor.model.config, "model_type", None)))
+                and can_keep_embeddings(prepared.task, prepared.is_pair))
     assessment = assess_run(prepared, scores, log_history=log_history or [],
                             class_weights=bool(config.class_weights), unk_share=unk_share, seed=config.seed,
                             can_keep_embeddings=keepable)

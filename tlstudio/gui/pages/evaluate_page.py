@@ -103,7 +103,7 @@ class EvaluatePage(Page):
         self.body.addWidget(self.sources)
         self.body.addWidget(self.headline)
         self.verdict = VerdictPanel()
-        self.verdict.advice_chosen.connect(self.advice_chosen)
+        self.verdict.advice_chosen.connect(self._on_verdict_advice_chosen)
         self.body.addWidget(self.verdict)
         self.metrics_table = _table("metricsTable", "Metrics")
         self.per_class = _table("perClassTable", "Per-class metrics")
@@ -390,6 +390,33 @@ class EvaluatePage(Page):
         """Show the Export tab and ask where to save the model (Ctrl+E)."""
         self.tabs.setCurrentIndex(self.export_index)
         self.export_panel.export_model()
+
+    def _on_verdict_advice_chosen(self, advice_id: str) -> None:
+        """Keeping the embeddings baseline happens here; other fixes are Train page settings."""
+        if advice_id != "keep_embeddings":
+            self.advice_chosen.emit(advice_id)
+            return
+        from tlstudio.core.training.keep_baseline import keep_embeddings
+
+        if self._state.run_dir is None:
+            return
+        if (button := self.verdict.button("keep_embeddings")) is not None:
+            button.setEnabled(False)
+        self.headline.setText("Making the embeddings baseline this run's model…")
+        worker = FunctionWorker(keep_embeddings, self._state.run_dir)
+        worker.succeeded.connect(self._on_baseline_kept)
+        worker.failed.connect(self._on_keep_failed)
+        self._host.start(worker)
+
+    def _on_baseline_kept(self, _verdict: Any) -> None:
+        self._state.set_run(self._state.run_dir)  # every page reloads the run's new model and reports
+        self.headline.setText("The embeddings baseline is now this run's model: predictions and exports use it.")
+
+    def _on_keep_failed(self, message: str, details: str) -> None:
+        self.headline.setText("")
+        if (button := self.verdict.button("keep_embeddings")) is not None:
+            button.setEnabled(True)
+        self.banner.show_error(message, details)
 
     def _on_open_folder_clicked(self) -> None:
         if self._state.run_dir is not None:
