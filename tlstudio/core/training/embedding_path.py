@@ -54,6 +54,11 @@ def applies(data: PreparedData, model_type: str | None) -> bool:
             and len(data.splits["train"]) < SMALL_DATA_ROWS and len(data.splits["validation"]) > 0)
 
 
+def can_keep_embeddings(task: str, is_pair: bool) -> bool:
+    """Whether a run's embeddings baseline can become its model (``keep_baseline``)."""
+    return task in TASKS and not is_pair
+
+
 def add_mean_pooling(model: Any) -> None:
     """Append the averaging layer and the near-linear pooler described in the module docstring."""
     import torch

@@ -8,15 +8,6 @@ from typing import Any
 
 from tlstudio.core.errors import TrainingError
 
-KEEP_ADVICE = "keep_embeddings"
-
-
-def can_keep_embeddings(task: str, is_pair: bool) -> bool:
-    """Whether a run's embeddings baseline can become its model (see ``embedding_path``)."""
-    from tlstudio.core.training.embedding_path import TASKS
-
-    return task in TASKS and not is_pair
-
 
 def keep_embeddings(run_dir: str | Path) -> dict[str, Any]:
     """Replace a complete run's model by the embeddings + logistic regression model; return the new verdict.
@@ -34,8 +25,13 @@ def keep_embeddings(run_dir: str | Path) -> dict[str, Any]:
     from tlstudio.core.models.catalog import resolve_model
     from tlstudio.core.models.loading import load_tokenizer
     from tlstudio.core.runs.store import RunFolder, RunStatus
-    from tlstudio.core.training.embedding_path import fit_embedding_classifier, method_record
+    from tlstudio.core.training.embedding_path import (
+        can_keep_embeddings,
+        fit_embedding_classifier,
+        method_record,
+    )
     from tlstudio.core.training.report import write_reports
+    from tlstudio.core.training.runner import _calibrate  # the run's own step, so both stay alike
 
     store = RunFolder(run_dir)
     if not store.is_complete():
@@ -58,7 +54,10 @@ def keep_embeddings(run_dir: str | Path) -> dict[str, Any]:
     store.save_model(path.model, tokenizer)
     meta = {**info.to_dict(), "method": record}
     predictor = Predictor.load(run_dir, device="cpu")
-    metrics = write_reports(Path(run_dir), config, data, predictor, meta, history)
+    # A new temperature for the new model: the fine-tuned model's would mis-scale its probabilities.
+    test_logits, calibration = _calibrate(predictor, data, store, lambda _event: None)
+    metrics = write_reports(Path(run_dir), config, data, predictor, meta, history,
+                            test_logits=test_logits, calibration=calibration)
     name = main_metric(data.task)
     meta.pop("status", None)
     store.write_status(RunStatus.COMPLETE, **{**meta, "main_metric": name,

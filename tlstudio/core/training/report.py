@@ -90,7 +90,7 @@ def write_reports(
     metrics, scores = test_report(predictor, prepared, logits=test_logits)
     if calibration is not None:
         metrics["calibration"] = calibration
-    from tlstudio.core.training.keep_baseline import can_keep_embeddings
+    from tlstudio.core.training.embedding_path import can_keep_embeddings
 
     keepable = ((info.get("method") or {}).get("chosen") != "embeddings"
                 and can_keep_embeddings(prepared.task, prepared.is_pair))
