@@ -117,8 +117,11 @@ def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: P
     y = np.asarray(prepared.splits["test"]["label"])
     result: dict[str, Any] = {"set": name, "size": size, "rows": rows, "task": prepared.task,
                               "metric": main_metric(prepared.task), "presets": {}}
+    if args.embedding_path:
+        result["embedding_path"] = embedding_path_scores(prepared)
+        print(f"{name} {size}: embedding path {result['embedding_path']}", flush=True)
     config = base
-    for preset in args.presets.split(","):
+    for preset in [p for p in args.presets.split(",") if p]:
         config = dataclasses.replace(base, output_dir=str(workdir / f"run_{name}_{size}_{preset}"))
         plan = None
         if args.settings == "plan":
@@ -143,14 +146,46 @@ def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: P
               f"{(plan or {}).get('seconds', 0) / 60:.1f})", flush=True)
         for advice in verdict["advice"]:
             print(f"    advice {advice['id']}: {advice['text']}", flush=True)
-    first = result["presets"][args.presets.split(",")[0]]
-    result.update(minutes=first["minutes"], plan=first["plan"], verdict=first["verdict"])
+    if result["presets"]:
+        first = next(iter(result["presets"].values()))
+        result.update(minutes=first["minutes"], plan=first["plan"], verdict=first["verdict"])
+    else:
+        result["verdict"] = build_verdict(prepared.task, y, baselines["majority"], baselines,
+                                          label_names=prepared.label_names)
     if args.grid and (not args.grid_at or f"{name}:{size}" in args.grid_at.split(",")):
         config, _ = planned(base, prepared, "balanced") if args.settings == "plan" else (base, None)
         result["grid"] = grid(config, prepared, workdir / f"grid_{name}_{size}",
                               [float(x) for x in args.grid_lr.split(",")], [int(x) for x in args.grid_updates.split(",")])
         print(f"    grid: {result['grid']}", flush=True)
     return result
+
+
+def embedding_path_scores(prepared: Any) -> dict[str, Any] | None:
+    """The small-data path's model (as a run would ship it): validation and test main metric."""
+    import numpy as np
+    import torch
+
+    from tlstudio.core.evaluation.metrics import main_metric, task_metrics
+    from tlstudio.core.models.catalog import resolve_model
+    from tlstudio.core.models.loading import load_tokenizer
+    from tlstudio.core.training.embedding_path import TASKS, fit_embedding_classifier
+
+    if prepared.task not in TASKS or prepared.is_pair:
+        return None
+    folder = resolve_model("default").path
+    tokenizer = load_tokenizer(folder)
+    started = time.perf_counter()
+    path = fit_embedding_classifier(folder, tokenizer, prepared, 128)
+    test = prepared.splits["test"]
+    probs = []
+    with torch.inference_mode():
+        for start in range(0, len(test), 64):
+            batch = tokenizer(list(test["text"][start:start + 64]), padding=True, truncation=True, max_length=128,
+                              return_tensors="pt")
+            probs.append(torch.softmax(path.model(**batch).logits, -1).numpy())
+    value = task_metrics(prepared.task, np.asarray(test["label"]), np.vstack(probs))[main_metric(prepared.task)]
+    return {"validation": round(path.validation, 4), "test": round(float(value), 4),
+            "seconds": round(time.perf_counter() - started, 1)}
 
 
 def class_counts_from(prepared: Any) -> dict[str, int]:
@@ -179,12 +214,13 @@ def grid(config: Any, prepared: Any, out: Path, rates: list[float], counts: list
 def table(results: list[dict[str, Any]]) -> str:
     """Markdown: each preset's score (Balanced with its 95 % CI) beside each baseline, verdict, minutes."""
     lines = ["| set | rows | metric | balanced [95% CI] | quick | majority | TF-IDF | embeddings | zero-shot | "
-             "verdict (balanced) | verdict (quick) | min bal. (promised) | min quick (promised) | best grid |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "embedding path val / test | verdict (balanced) | verdict (quick) | min bal. (promised) | "
+             "min quick (promised) | best grid |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
-        presets = r.get("presets") or {"balanced": {"verdict": r["verdict"], "minutes": r["minutes"], "plan": r["plan"]}}
+        presets = r.get("presets") or {}
         bal, quick = presets.get("balanced"), presets.get("quick")
-        v = (bal or quick)["verdict"]
+        v = r["verdict"]
         cell = {k: f"{b['value']:.3f}" for k, b in v["baselines"].items()}
 
         def score(p: dict[str, Any] | None, ci: bool = False) -> str:
@@ -196,11 +232,13 @@ def table(results: list[dict[str, Any]]) -> str:
         def minutes(p: dict[str, Any] | None) -> str:
             return f"{p['minutes']:.1f} ({(p.get('plan') or {}).get('seconds', 0) / 60:.1f})" if p else "-"
 
+        path = r.get("embedding_path")
+        path_text = f"{path['validation']:.3f} / {path['test']:.3f}" if path else "-"
         best = max(r.get("grid") or [], key=lambda p: p["value"] or -1, default=None)
         best_text = f"{best['value']:.3f} (lr {best['lr']:g}, {best['updates']} upd)" if best else "-"
         lines.append(f"| {r['set']} | {r['rows']} | {r['metric']} | {score(bal, True)} | {score(quick)} | "
                      f"{cell.get('majority', '-')} | {cell.get('tfidf', '-')} | {cell.get('embeddings', '-')} | "
-                     f"{cell.get('zero_shot', '-')} | {(bal or {}).get('verdict', {}).get('kind', '-')} | "
+                     f"{cell.get('zero_shot', '-')} | {path_text} | {(bal or {}).get('verdict', {}).get('kind', '-')} | "
                      f"{(quick or {}).get('verdict', {}).get('kind', '-')} | {minutes(bal)} | {minutes(quick)} | "
                      f"{best_text} |")
     return "\n".join(lines)
@@ -221,6 +259,8 @@ def main() -> None:
     parser.add_argument("--no-embeddings", action="store_true", help="skip the embeddings/zero-shot baselines")
     parser.add_argument("--presets", default="balanced,quick", help="comma-separated presets to train with")
     parser.add_argument("--grid-at", default="", help="only these set:size points get the grid (default: all)")
+    parser.add_argument("--embedding-path", action="store_true",
+                        help="also score the small-data path's model (frozen embeddings + LR as a classifier)")
     parser.add_argument("--points", default="", help="set:size pairs to run instead of --sets x --sizes")
     parser.add_argument("--table-from", type=Path, help="print the table of a JSON-lines --out file and stop")
     args = parser.parse_args()

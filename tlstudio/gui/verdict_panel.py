@@ -63,8 +63,11 @@ class VerdictPanel(QGroupBox):
         self.setVisible(bool(verdict))
         if not verdict:
             return
-        self.sentence.setText(verdict.get("text", ""))
-        self.scores.setText("\n".join(verdict_rows(verdict)))
+        text, method = verdict.get("text", ""), (verdict.get("method") or {}).get("text", "")
+        if method and text.endswith(method):  # which model ships: a line of its own, not the headline
+            text = text[: -len(method)].rstrip()
+        self.sentence.setText(text)
+        self.scores.setText("\n".join(([method] if method else []) + verdict_rows(verdict)))
         advice = verdict.get("advice") or []
         self.advice.setText("\n".join(f"• {a['text']}" for a in advice))
         self.advice.setVisible(bool(advice))
