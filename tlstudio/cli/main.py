@@ -16,7 +16,7 @@ from tlstudio.cli.insight import COMMANDS as INSIGHT_COMMANDS
 from tlstudio.cli.insight import register as register_insight
 from tlstudio.core.errors import TLStudioError
 
-SUBCOMMANDS = ("inspect", "train", "evaluate", "predict", "models", "doctor", *INSIGHT_COMMANDS, *EXPORT_COMMANDS)
+SUBCOMMANDS = ("inspect", "train", "evaluate", "predict", "models", "keep-baseline", "doctor", *INSIGHT_COMMANDS, *EXPORT_COMMANDS)
 
 
 class _Parser(argparse.ArgumentParser):
