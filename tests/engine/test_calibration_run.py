@@ -26,3 +26,19 @@ def test_a_run_saves_its_calibration_and_reports_test_ece(tiny_config):
     for row, expected in zip(rows, scores, strict=True):
         written = [row.scores[f"prob_{n}"] for n in predictor.label_names]
         assert written == pytest.approx(expected.tolist(), abs=2e-6)
+
+
+def test_a_calibration_that_fails_never_fails_the_run(tiny_config, monkeypatch):
+    from tlstudio.core.events import StatusEvent
+    from tlstudio.core.insight import calibrate_run
+
+    def broken(*_args, **_kwargs):
+        raise ValueError("no positive rows in the test split")
+
+    monkeypatch.setattr(calibrate_run, "report_for", broken)
+    events = []
+    result = run_training(tiny_config, events.append)
+    folder = RunFolder(result.run_dir)
+    assert folder.is_complete() and folder.calibration() is None and folder.metrics().calibration is None
+    warnings = [e.message for e in events if isinstance(e, StatusEvent) and e.level == "warning"]
+    assert any("Probabilities not calibrated (no positive rows" in w for w in warnings)

@@ -451,15 +451,15 @@ def _calibrate(predictor: Any, data: PreparedData, store: RunFolder,
                emit: Observer) -> tuple[Any, dict[str, Any] | None]:
     """Fit the temperature on validation and save it with the model (before the test report, so
     test probabilities are the calibrated ones ``tlstudio predict`` gives); the test logits too."""
-    from tlstudio.core.errors import ModelError
     from tlstudio.core.insight.calibrate_run import report_for
 
     if data.task == "regression" or len(data.splits["validation"]) < 2:
         return None, None
     try:  # part of "Evaluating on the test split": the validation split is predicted too
         report, test_logits = report_for(predictor, data)
-    except ModelError as exc:
-        emit(StatusEvent(message=f"Probabilities not calibrated: {exc}", level="warning"))
+    except Exception as exc:  # noqa: BLE001 - a calibration problem must not fail a trained run
+        emit(StatusEvent(message=f"Probabilities not calibrated ({exc}); predictions use the model's "
+                         "own probabilities.", level="warning"))
         return None, None
     store.write_calibration(report.calibration())
     return test_logits, report.to_dict()
