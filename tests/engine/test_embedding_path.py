@@ -105,6 +105,8 @@ def test_a_better_fine_tune_is_kept_and_ties_go_to_fine_tuning(tiny_model_dir):
 def test_the_path_applies_only_to_small_single_text_classification_on_a_bert_body():
     data = _words_data()
     assert applies(data, "bert")
+    assert applies(data, "bert", unk_share=0.02)
+    assert not applies(data, "bert", unk_share=0.66)  # a language the model doesn't know (waimai_10k)
     assert not applies(data, "gpt2")
     pair = build_prepared("binary", [{"text": "a", "text_pair": "b", "label": i % 2, "row": i} for i in range(20)],
                           ["x", "y"], pair=True)

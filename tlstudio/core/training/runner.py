@@ -333,7 +333,8 @@ def _run(
         from tlstudio.core.training.embedding_path import small_data_choice
 
         trained = trainer.accelerator.unwrap_model(trainer.model)
-        shipped = small_data_choice(config, data, info.path, tokenizer, trained, trainer.state.log_history, meta, emit)
+        shipped = small_data_choice(config, data, info.path, tokenizer, trained, trainer.state.log_history, meta,
+                                    emit, unk_share=fit.get("unk_share"))
     meta["train_seconds"] = round(train_metrics.get("train_runtime", 0.0), 2)
     meta["train_samples_per_second"] = train_metrics.get("train_samples_per_second")
     trainer.accelerator.wait_for_everyone()
