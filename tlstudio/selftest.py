@@ -126,6 +126,15 @@ def run_self_test() -> int:
 
 
 def _close(app: Any, window: Any) -> None:
-    """Close the window and wait until every worker thread has ended."""
+    """Close the window and wait until every worker thread has ended.
+
+    A job still running when the window's bounded shutdown wait ran out is detached, not
+    dropped (gui/workers.py); the app's exit waits for those (``app.leave``), and so must this
+    (every job's thread, detached or started late by a queued signal):
+    a thread object destroyed at interpreter exit while its thread runs aborts the process.
+    """
+    from tlstudio.gui.workers import running_threads
+
     window.close()
     _wait_until(app, lambda: not window.isVisible(), 120, "the window to close")
+    _wait_until(app, lambda: not running_threads(), 120, "the worker threads to end")
