@@ -42,13 +42,13 @@ def test_switching_runs_quickly_shows_only_the_last_run(window, qtbot, tmp_path,
         assert a_entered.wait(30)
         window.state.set_run(run_b)
         qtbot.waitUntil(lambda: page.metrics_table.rowCount() == 1, timeout=30_000)
-        assert page.metrics_table.item(0, 1).text() == "0.9900"
+        assert page.metrics_table.item(0, 1).text() == "0.990"
     finally:
         a_release.set()
     assert a_returned.wait(30)
     qtbot.waitUntil(lambda: not window.host.busy, timeout=30_000)
     QApplication.processEvents()  # run A's result, sent before its thread ended, arrives now
-    assert page.metrics_table.item(0, 1).text() == "0.9900"
+    assert page.metrics_table.item(0, 1).text() == "0.990"
     assert "0.990" in page.headline.text()
     from tlstudio.core.runs.store import RunFolder
 
