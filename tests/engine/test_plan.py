@@ -55,8 +55,19 @@ def test_time_estimate_uses_measured_throughput():
     assert slow.samples_per_second == 2.0 and slow.seconds > 5 * fast.seconds
     assert slow.updates == fast.updates >= 150  # a slow machine takes longer, not fewer updates
     assert "Longer than the 5 min time budget" in slow.reasons[-1]
-    assert slow.time_text() == f"{duration_text(slow.seconds)} on this CPU"
-    assert plan_run(600, 2, "cuda:1", "quick", MINILM).time_text().endswith("on this GPU")
+    assert slow.time_text() == f"{duration_text(slow.seconds)} on this CPU, measured"
+    guess = plan_run(600, 2, "cuda:1", "quick", MINILM)
+    assert guess.speed_source == "default"
+    assert guess.time_text().endswith("on this GPU (a guess: no run measured yet)")
+    assert plan_run(600, 2, "cpu", "quick", MINILM, samples_per_second=20.0,
+                    speed_source="probe").time_text().endswith(", measured")
+
+
+def test_a_measured_validation_speed_times_the_validation_passes():
+    guessed = plan_run(3000, 2, "cpu", "balanced", MINILM, val_rows=600, samples_per_second=20.0)
+    slow_eval = plan_run(3000, 2, "cpu", "balanced", MINILM, val_rows=600, samples_per_second=20.0,
+                         eval_samples_per_second=10.0)  # measured: slower than 3x training
+    assert slow_eval.seconds > guessed.seconds + 600 / 10.0
 
 
 def test_presets_trade_time_for_quality():

@@ -57,7 +57,8 @@ def test_a_real_run_under_quick_prints_its_plan_and_keeps_explicit_epochs(tiny_m
             "--preset", "quick", "--epochs", "1", "--max-length", "32", "--precision", "fp32"]
     assert main(argv) == 0
     err = capsys.readouterr().err
-    assert "Plan (quick): " in err and "(1 epoch), validation every" in err and " on this CPU." in err
+    assert "Plan (quick): " in err and "(1 epoch), validation every" in err
+    assert " on this CPU (a guess: no run measured yet)." in err  # nothing measured in this home yet
     info = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert info["plan"]["preset"] == "quick" and info["plan"]["line"] in err
     saved = json.loads((out / "run_config.json").read_text(encoding="utf-8"))

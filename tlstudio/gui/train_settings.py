@@ -267,11 +267,20 @@ class TrainSettings(QWidget):
         self._estimate_inputs = (model, train_rows, classes, device)
         self._show_estimate()
 
+    def refresh_estimate(self) -> None:
+        """Show the estimate again (a finished run has just measured this computer's speed)."""
+        self._show_estimate()
+
     def _show_estimate(self) -> None:
         from tlstudio.core.training.estimate import run_estimates_line
+        from tlstudio.core.training.speed import speed_for
 
-        text = (run_estimates_line(self.fill_config(RunConfig()), *self._estimate_inputs)
-                if self._estimate_inputs and self._estimate_inputs[0] is not None else None)
+        text = None
+        if self._estimate_inputs and self._estimate_inputs[0] is not None:
+            config = self.fill_config(RunConfig())
+            model, device = self._estimate_inputs[0], self._estimate_inputs[3]
+            speed = speed_for(device, model.name, model.parameters, config.strategy, config.max_length)
+            text = run_estimates_line(config, *self._estimate_inputs, speed)
         self.estimate.setText(text or "")
         self.estimate.setVisible(bool(text))
 
@@ -285,7 +294,11 @@ class TrainSettings(QWidget):
 
         self.preset_times.setText("\n".join(
             f"{name}: {duration_text(plan.seconds).replace('≈ ', 'about ')} on this machine"
+            f"{' (a guess)' if plan.speed_source == 'default' else ' (measured)'}"
             for name, plan in plans.items()))
+        self.preset_times.setToolTip(
+            "Measured: from the speed of earlier runs on this computer. A guess: no run has been "
+            "measured on this computer yet; the first run's speed is remembered for the next estimate.")
         for i in range(self.preset.count()):
             plan = plans.get(self.preset.itemText(i))
             self.preset.setItemData(i, None if plan is None else (

@@ -135,16 +135,24 @@ def estimates_text(shape: ModelShape | None, chosen: str, **kwargs: Any) -> str 
     return f"Estimated for this run: {parts[0]}. Other strategies: {'; '.join(parts[1:])}."
 
 
-def run_estimates_line(config: Any, model: Any, train_rows: int, classes: int, device: str) -> str | None:
+def run_estimates_line(config: Any, model: Any, train_rows: int, classes: int, device: str,
+                       speed: Any = None) -> str | None:
     """:func:`estimates_text` for a run of ``config`` on ``train_rows`` rows with ``model`` (a ModelInfo).
 
-    The memory is at the longest batch (``max_length`` tokens); the time counts every update.
+    The memory is at the longest batch (``max_length`` tokens); the time counts every update,
+    at ``speed`` (a ``training.speed.Speed``) when it was measured on this computer.
     """
     import math
 
     shape = model_shape(getattr(model, "path", None), getattr(model, "parameters", None))
     per_update = max(1, config.batch_size * config.grad_accumulation)
     updates = round(math.ceil(max(1, train_rows) / per_update) * config.epochs * config.grad_accumulation)
-    return estimates_text(shape, config.strategy, batch_size=config.batch_size,
+    measured = speed is not None and speed.measured
+    text = estimates_text(shape, config.strategy, batch_size=config.batch_size,
                           length=config.max_length or 128, device=device, classes=classes,
-                          lora_rank=config.lora_rank, updates=updates)
+                          lora_rank=config.lora_rank, updates=updates,
+                          samples_per_second=speed.full_samples_per_second if measured else None)
+    if text is None:
+        return None
+    return text + (" Times from training measured on this computer." if measured
+                   else " Times are a guess: no run measured on this computer yet.")

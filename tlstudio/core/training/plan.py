@@ -19,8 +19,10 @@ rows is hours of CPU time for little gain after the first. So the plan is:
 4. **Learning rate** by model size: 1e-4 under 50 M parameters (MiniLM-type), 5e-5 under
    200 M (BERT-base-type), 2e-5 above; the usual ranges in the literature (BERT paper grid
    2e-5 to 5e-5 for base models; small distilled models tolerate about twice that).
-5. **Time** from a throughput figure: measured samples/s when known, else a per-device
-   default for a 22 M-parameter model at 128 tokens, scaled by parameters and length.
+5. **Time** from a throughput figure: measured samples/s when known (remembered from earlier
+   runs on this computer or timed just before the run: ``training/speed.py``), else a
+   per-device default for a 22 M-parameter model at 128 tokens, scaled by parameters and
+   length; the time says which ("measured" or "a guess").
 
 Measurements behind the update count (bundled MiniLM, ``tests/data/sentiment_600.csv``:
 420 training rows, batch 16, 27 updates per epoch, lr 5e-5, linear schedule) are in
@@ -78,6 +80,7 @@ class Plan:
     samples_per_second: float
     device: str
     reasons: list[str] = field(default_factory=list)
+    speed_source: str = "default"  # "measured" (earlier runs), "probe" (timed before this run), "default"
 
     def settings(self) -> dict[str, Any]:
         """The RunConfig fields this plan sets (apply with ``dataclasses.replace``)."""
@@ -86,12 +89,17 @@ class Plan:
         return {k: getattr(self, k) for k in keys}
 
     def time_text(self) -> str:
-        """E.g. "≈ 3 min on this CPU"."""
+        """E.g. "≈ 3 min on this CPU, measured" or "... (a guess: no run measured yet)"."""
         where = {"cpu": "this CPU", "mps": "this Mac's GPU"}.get(self.device.split(":")[0], "this GPU")
-        return f"{duration_text(self.seconds)} on {where}"
+        return f"{duration_text(self.seconds)} on {where}{speed_note(self.speed_source)}"
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "time_text": self.time_text()}
+
+
+def speed_note(source: str) -> str:
+    """What a time estimate rests on, in words, appended to "≈ 3 min on this CPU"."""
+    return " (a guess: no run measured yet)" if source == "default" else ", measured"
 
 
 def duration_text(seconds: float) -> str:
@@ -142,8 +150,14 @@ def plan_run(
     val_rows: int = 0,
     max_length: int = REFERENCE_LENGTH,
     samples_per_second: float | None = None,
+    eval_samples_per_second: float | None = None,
+    speed_source: str | None = None,
 ) -> Plan:
-    """Plan a run; see the module docstring for the rule. ``num_classes`` is 1 for regression."""
+    """Plan a run; see the module docstring for the rule. ``num_classes`` is 1 for regression.
+
+    ``samples_per_second`` (and ``eval_samples_per_second``) are measured figures; without them
+    the device default is used and the plan says its time is a guess.
+    """
     rules = PRESETS[preset.lower()]
     train_rows = max(1, train_rows)
     batch = choose_batch_size(train_rows, device, model_params)
@@ -157,7 +171,7 @@ def plan_run(
         reasons.append(f"{train_rows} training rows give {per_epoch} updates per epoch: {epochs:.0f} "
                        f"epochs reach at least {min(min_updates, round(epochs * per_epoch))} updates.")
     speed = throughput(device, model_params, max_length, samples_per_second)
-    per_pass = val_rows / (speed * EVAL_SPEEDUP)
+    per_pass = val_rows / (eval_samples_per_second or speed * EVAL_SPEEDUP)
     total_evals = rules.evals
     if per_pass * total_evals > EVAL_SHARE * rules.budget_seconds:  # a large validation split
         total_evals = max(2, int(EVAL_SHARE * rules.budget_seconds / per_pass))
@@ -180,7 +194,8 @@ def plan_run(
     return Plan(epochs=epochs, updates=updates, batch_size=batch,
                 learning_rate=choose_learning_rate(model_params), evals_per_epoch=evals_per_epoch,
                 early_stopping_patience=max(2, passes // 3), warmup_ratio=0.1, seconds=round(seconds, 1),
-                samples_per_second=round(speed, 2), device=device, reasons=reasons)
+                samples_per_second=round(speed, 2), device=device, reasons=reasons,
+                speed_source=speed_source or ("measured" if samples_per_second else "default"))
 
 
 def _overhead(device: str) -> float:

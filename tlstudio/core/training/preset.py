@@ -10,17 +10,23 @@ from tlstudio.core.settings.config import RunConfig
 from tlstudio.core.training.plan import Plan, duration_text, plan_run
 
 
-def apply_plan(config: RunConfig, data: PreparedData, device: str, model_params: int | None) -> Plan | None:
+def apply_plan(config: RunConfig, data: PreparedData, device: str, model_params: int | None,
+               speed: Any = None) -> Plan | None:
     """Fill ``config.planned`` from :func:`plan_run` (in place); None when nothing is planned.
 
     Settings given explicitly stay as given; ``planned`` is emptied so a resumed or repeated
-    run keeps exactly these values.
+    run keeps exactly these values. ``speed`` (a ``training.speed.Speed``) times the plan when
+    it was measured; without one the plan's time is the device default's guess.
     """
     if config.preset is None or not config.planned:
         return None
+    measured = speed is not None and speed.measured
     plan = plan_run(len(data.splits["train"]), max(1, len(data.label_names)), device, config.preset,
                     model_params, val_rows=len(data.splits["validation"]),
-                    max_length=config.max_length or 128)
+                    max_length=config.max_length or 128,
+                    samples_per_second=speed.samples_per_second if measured else None,
+                    eval_samples_per_second=speed.eval_samples_per_second if measured else None,
+                    speed_source=speed.source if measured else None)
     chosen = {k: v for k, v in plan.settings().items() if k in config.planned}
     for key, value in chosen.items():
         setattr(config, key, value)

@@ -267,7 +267,6 @@ def _run(
     from tlstudio.core.runs import folder as runfolder
     from tlstudio.core.system.device import choose_device, choose_precision
     from tlstudio.core.training.phases import PhaseClock
-    from tlstudio.core.training.preset import apply_plan, plan_line, plan_record
 
     clock = PhaseClock()
     store = RunFolder(run_dir)
@@ -286,15 +285,6 @@ def _run(
             "pid": os.getpid(), "host": socket.gethostname(),  # so a dead run reads "interrupted"
             "data_sha256": runfolder.data_fingerprints([config.data_path, config.test_file])}
     planned = set(config.planned)
-    if not resume and (plan := apply_plan(config, data, device, info.parameters)) is not None:
-        line = plan_line(config, data, plan)
-        meta["plan"] = plan_record(config, plan, line)
-        emit(StatusEvent(message=line))
-    from tlstudio.core.training.estimate import run_estimates_line
-
-    if (line := run_estimates_line(config, info, fit["train_examples"], max(1, len(data.label_names)),
-                                   device)) is not None:
-        emit(StatusEvent(message=line))
     if rank == 0:
         runfolder.check_writable(run_dir)
         runfolder.check_free_space(run_dir, disk_needed(info, config, resume))
@@ -313,6 +303,19 @@ def _run(
             labels = data.splits["train"]["label"]
             init_regression_head(model, sum(labels) / len(labels))
     clock.mark("load model")
+    from tlstudio.core.training.estimate import run_estimates_line
+    from tlstudio.core.training.speed import speed_for
+
+    speed = speed_for(device, info.name, info.parameters, config.strategy, config.max_length)
+    if not resume and config.preset is not None and config.planned:
+        speed = _plan(config, data, info, model, tokenizer, device, precision, meta, emit)
+        if rank == 0:
+            store.write_status(RunStatus.RUNNING, **meta)
+            store.write_config(config)
+        clock.mark("plan")
+    if (line := run_estimates_line(config, info, fit["train_examples"], max(1, len(data.label_names)),
+                                   device, speed)) is not None:
+        emit(StatusEvent(message=line))
     if not resume and "batch_size" in planned and device.startswith("cuda") and size == 1:
         _fit_batch(config, data, model, device, precision, "learning_rate" in planned, meta, emit, store)
         clock.mark("batch probe")
@@ -337,11 +340,50 @@ def _run(
                                     emit, unk_share=fit.get("unk_share"))
     meta["train_seconds"] = round(train_metrics.get("train_runtime", 0.0), 2)
     meta["train_samples_per_second"] = train_metrics.get("train_samples_per_second")
+    if rank == 0 and not resume:
+        _remember_speed(config, info, device, trainer, meta)
     trainer.accelerator.wait_for_everyone()
     if rank != 0:
         return RunResult(run_dir, {}, stopped)
     return _finish(config, data, trainer, tokenizer, run_dir, {**meta, "stopped": stopped}, emit,
                    unk_share=fit.get("unk_share"), clock=clock, model=shipped)
+
+
+def _plan(config: RunConfig, data: PreparedData, info: Any, model: Any, tokenizer: Any, device: str,
+          precision: str, meta: dict[str, Any], emit: Observer) -> Any:
+    """Apply the preset's plan, timed with this computer's measured speed (training/speed.py).
+
+    Returns the speed (a ``training.speed.Speed``) the plan used.
+    """
+    from tlstudio.core.training.preset import apply_plan, plan_line, plan_record
+    from tlstudio.core.training.speed import run_speed
+
+    speed, considered = run_speed(config, data, info, model, tokenizer, device, precision)
+    plan = apply_plan(config, data, device, info.parameters, speed)
+    meta["speed"] = {**speed.to_dict(), "considered": considered}
+    if plan is not None:
+        line = plan_line(config, data, plan)
+        meta["plan"] = plan_record(config, plan, line)
+        emit(StatusEvent(message=line))
+    return speed
+
+
+def _remember_speed(config: RunConfig, info: Any, device: str, trainer: Any, meta: dict[str, Any]) -> None:
+    """Remember this run's training samples/s for the next plan on this computer (training/speed.py)."""
+    from tlstudio.core.training.speed import MIN_STEPS, measured_run_speed, remember
+
+    _, size = world()
+    steps = trainer.state.global_step
+    samples = steps * config.batch_size * config.grad_accumulation * size
+    speed, eval_speed = measured_run_speed(trainer.state.log_history, meta["train_seconds"], samples)
+    meta["measured_speed"] = {"train_samples_per_second": speed and round(speed, 2),
+                              "eval_samples_per_second": eval_speed and round(eval_speed, 2)}
+    if speed is None or steps < MIN_STEPS:
+        return
+    try:
+        remember(device, info.name, info.parameters, config.strategy, config.max_length, speed, eval_speed)
+    except OSError:  # a read-only home must not fail a trained run: the next plan guesses
+        pass
 
 
 def _fit_batch(config: RunConfig, data: PreparedData, model: Any, device: str, precision: str,

@@ -292,6 +292,7 @@ class TrainPage(Page):
     def _plan_presets(self) -> None:
         """Plan each preset for the data and model at hand (pure arithmetic: no torch here)."""
         from tlstudio.core.training.plan import plan_run
+        from tlstudio.core.training.speed import speed_for
 
         report = self._state.report
         if report is None:
@@ -303,9 +304,16 @@ class TrainPage(Page):
         params = getattr(model, "parameters", None) if model is not None else None
         device = self.settings.value_of("device") or "auto"
         device = "cpu" if device == "auto" else str(device)  # auto: the estimate errs on the slow side
+        length = self.settings.value_of("max_length")
+        # remembered from earlier runs on this computer (a small file: no probe in the GUI thread)
+        speed = speed_for(device, getattr(model, "name", None), params, self.settings.value_of("strategy"), length)
+        measured = speed.measured
         self.settings.set_plans({name.capitalize(): plan_run(
             train_rows, max(1, len(report.classes)), device, name, params,
-            val_rows=round(rows * self._state.val_size)) for name in ("quick", "balanced", "thorough")})
+            val_rows=round(rows * self._state.val_size), max_length=length or 128,
+            samples_per_second=speed.samples_per_second if measured else None,
+            eval_samples_per_second=speed.eval_samples_per_second if measured else None)
+            for name in ("quick", "balanced", "thorough")})
         self.settings.set_estimate_inputs(model, train_rows, max(1, len(report.classes)), device)
 
     def _update_start(self) -> None:
@@ -450,6 +458,7 @@ class TrainPage(Page):
         self._log(f"Run saved in {result.run_dir}")
         self.next_button.setEnabled(True)
         self._state.set_run(result.run_dir)
+        self.settings.refresh_estimate()  # now timed with the speed this run measured
         self.run_finished.emit(result)
 
     def _on_worker_failed(self, message: str, details: str) -> None:
