@@ -69,8 +69,9 @@ class ModelPage(Page):
     def _build(self) -> None:
         self.model_list = named(QListWidget(), "modelList", "Models")
         self.model_list.currentRowChanged.connect(self._on_model_selected)
-        add_folder = QPushButton("Add folder…")
-        add_folder.setToolTip("A folder with config.json, weights and a tokenizer")
+        self.add_folder_button = add_folder = named(
+            QPushButton("Add folder…"), "addFolderButton", "Add a model folder",
+            "A folder with config.json, weights and a tokenizer")
         add_folder.clicked.connect(self._on_add_folder_clicked)
         left = QWidget()
         left_layout = QVBoxLayout(left)

@@ -75,6 +75,8 @@ class PredictPage(Page):
         self.pair_input.setPlaceholderText("Second text of the pair")
         self.pair_input.setMaximumHeight(120)
         self.pair_input.hide()
+        for editor in (self.input, self.pair_input):
+            editor.setTabChangesFocus(True)  # a tab means nothing in a sentence; Tab leaves the box
         self.predict_button = named(QPushButton("Predict"), "predictButton", "Predict",
                                     "Predict now (it also updates as you type)")
         self.predict_button.clicked.connect(self.predict_now)

@@ -145,6 +145,7 @@ class RunsPage(Page):
         box = QWidget()
         layout = QVBoxLayout(box)
         self.notes_edit = named(QPlainTextEdit(), "runNotes", "Notes on the selected run")
+        self.notes_edit.setTabChangesFocus(True)  # Tab moves on, never a keyboard trap
         self.notes_edit.setPlaceholderText("Select one run to write what you tried and what you saw.")
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.textChanged.connect(self._on_notes_text_changed)

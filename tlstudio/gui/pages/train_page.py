@@ -6,8 +6,9 @@ import time
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QHBoxLayout,
     QPlainTextEdit,
@@ -325,6 +326,8 @@ class TrainPage(Page):
         self.blocked_note.setVisible(bool(text))
 
     def _set_running(self, running: bool) -> None:
+        focus = QApplication.focusWidget()
+        focus_here = focus is not None and self.isAncestorOf(focus)
         self.start_button.setEnabled(not running)
         self.pause_button.setEnabled(running)
         self.pause_button.setText("Pause")
@@ -345,6 +348,10 @@ class TrainPage(Page):
         self._update_data_note()
         if not running:
             self._update_start()
+        if focus_here:  # the focused Start, setting or Stop was just disabled: keep the keyboard here
+            after = self.stop_button if running else next(
+                (b for b in (self.next_button, self.start_button) if b.isEnabled()), self.log)
+            after.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _update_data_note(self) -> None:
         """Say which file the run trains on, and which one the next Start would use."""
