@@ -2,9 +2,10 @@
 
 Run under a virtual display: ``xvfb-run -a .venv/bin/python scripts/screenshots.py``.
 Trains a real (Quick preset) run with the bundled model, so it takes a few minutes on a CPU.
-Options: ``--out docs/screenshots``, ``--epochs 1``, ``--dark``, ``--no-train``,
-``--size 1024x640`` (the window's size), ``--run RUN_DIR`` (show a finished run instead of
-training one: a tiny run is enough to look at every page's layout).
+Options: ``--out docs/screenshots``, ``--epochs 1``, ``--dark``, ``--high-contrast``,
+``--scale 2`` (200 %: every size doubled, the PNGs twice as many pixels), ``--no-train``,
+``--size 1024x640`` (the window's size in logical pixels), ``--run RUN_DIR`` (show a
+finished run instead of training one: a tiny run is enough to look at every page's layout).
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ def main() -> int:
     parser.add_argument("--out", default="docs/screenshots")
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--dark", action="store_true", help="force the dark palette")
+    parser.add_argument("--high-contrast", action="store_true",
+                        help="the high-contrast scheme (View > Colours > High contrast)")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="display scale, e.g. 2 for 200 %% (QT_SCALE_FACTOR)")
     parser.add_argument("--no-train", action="store_true",
                         help="stop at the Train page (a quick look at the theme)")
     parser.add_argument("--size", default="1360x860", help="window size, WIDTHxHEIGHT")
@@ -49,6 +54,8 @@ def main() -> int:
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.lower().split("x"))
     os.environ["TLSTUDIO_HOME"] = tempfile.mkdtemp(prefix="tlstudio-shots-")
+    if args.scale != 1.0:
+        os.environ["QT_SCALE_FACTOR"] = f"{args.scale:g}"  # read when the QApplication is made
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
@@ -62,7 +69,7 @@ def main() -> int:
     if args.dark:
         app.styleHints().setColorScheme(Qt.ColorScheme.Dark)
         theme.force_dark(app)
-    theme.apply(app)
+    theme.apply(app, "high-contrast" if args.high_contrast else None)
     window = MainWindow(warm_up=True)
     window.resize(width, height)
     window.show()

@@ -44,7 +44,7 @@ def run_app(file: str | None = None, demo: bool = False, offline: bool = False) 
     from tlstudio.gui.dialogs import install_exception_hooks
     from tlstudio.gui.main_window import MainWindow
 
-    theme.apply(app)  # type: ignore[arg-type]
+    apply_chosen_scheme(app)
     window = MainWindow(warm_up=True)
     install_exception_hooks(window)
     theme.follow_system_scheme(app)  # type: ignore[arg-type]  # plots recolour too
@@ -54,6 +54,17 @@ def run_app(file: str | None = None, demo: bool = False, offline: bool = False) 
     elif demo:
         window.open_demo()
     return leave(int(app.exec()))  # type: ignore[attr-defined]
+
+
+def apply_chosen_scheme(app: object) -> str:
+    """Apply the colours chosen in View ▸ Colours (the system's until one is chosen); returns it."""
+    from tlstudio.gui import settings, theme
+
+    scheme = settings.color_scheme()
+    if scheme not in theme.SCHEMES:
+        scheme = "system"
+    theme.apply(app, None if scheme == "system" else scheme)  # type: ignore[arg-type]
+    return scheme
 
 
 def leave(code: int, wait_ms: int = EXIT_WAIT_MS) -> int:

@@ -6,8 +6,17 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QDeadlineTimer, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QListWidget,
@@ -144,6 +153,7 @@ class MainWindow(QMainWindow):
         self._action(run_menu, "&Start training", train.start, "Ctrl+Return")
         self._action(run_menu, "&Pause / resume", train.pause_button.click, "Ctrl+P")
         self._action(run_menu, "S&top", train.stop, "Ctrl+.")
+        self._build_view_menu(bar.addMenu("&View"))
         go_menu = bar.addMenu("&Go")
         for index, key in enumerate(PAGES):
             self._action(go_menu, TITLES[key], lambda _=False, k=key: self.show_page(k),
@@ -151,6 +161,28 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Environment…", self.show_environment)
         self._action(help_menu, "&About TL Studio", self._show_about)
+
+    def _build_view_menu(self, menu: Any) -> None:
+        """View ▸ Colours: light, dark, high contrast or the system's; remembered."""
+        colours = menu.addMenu("&Colours")
+        group = QActionGroup(self)
+        chosen = settings.color_scheme()
+        self.scheme_actions: dict[str, QAction] = {}
+        for scheme in theme.SCHEMES:
+            action = self._action(colours, theme.SCHEME_TITLES[scheme],
+                                  lambda _=False, s=scheme: self.set_color_scheme(s))
+            action.setCheckable(True)
+            action.setChecked(scheme == chosen)
+            group.addAction(action)
+            self.scheme_actions[scheme] = action
+
+    def set_color_scheme(self, scheme: str) -> None:
+        """Use ``scheme`` now (plots recoloured in place) and next time."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply(app, scheme)
+        settings.set_color_scheme(scheme)
+        self.scheme_actions[scheme].setChecked(True)
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

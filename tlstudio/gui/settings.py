@@ -1,4 +1,4 @@
-"""UI state only (geometry, recent files, choices, offline mode) in an INI under TLSTUDIO_HOME."""
+"""UI state only (geometry, recent files, choices, colours, offline mode) in an INI under TLSTUDIO_HOME."""
 
 from __future__ import annotations
 
@@ -50,3 +50,12 @@ def offline_mode() -> bool:
 
 def set_offline_mode(on: bool) -> None:
     settings().setValue("offline", bool(on))
+
+
+def color_scheme() -> str:
+    """The colours the user chose in View ▸ Colours ("system" until they choose)."""
+    return str(settings().value("appearance/scheme", "system"))
+
+
+def set_color_scheme(scheme: str) -> None:
+    settings().setValue("appearance/scheme", scheme)

@@ -1,4 +1,4 @@
-"""Icons, colours and the light/dark look (native style; follows the system scheme)."""
+"""Icons, colours and the look: light, dark, high contrast or the system's (the default)."""
 
 from __future__ import annotations
 
@@ -45,8 +45,15 @@ def restyle_plots() -> int:
     return len(views)
 
 
+def is_high_contrast() -> bool:
+    """True while the high-contrast scheme is in use."""
+    return _high_contrast
+
+
 def style_sheet() -> str:
     """A light touch on top of the native style: the sidebar and the headline labels."""
+    if _high_contrast:
+        return high_contrast_sheet()
     dark = is_dark()
     side_bg = "#1f2329" if dark else "#f1f3f6"
     side_sel = "#2b4a73" if dark else "#d6e6fb"
@@ -107,11 +114,123 @@ LIGHT_COLORS = {
     QPalette.ColorRole.Midlight: "#cacaca", QPalette.ColorRole.Mid: "#b8b8b8",
     QPalette.ColorRole.Dark: "#9f9f9f", QPalette.ColorRole.Shadow: "#767676",
 }
-SCHEMES = ("light", "dark", "system")
+# White on black, yellow for what is chosen or focused (after the Windows "High Contrast
+# Black" theme): text 21:1, disabled text 7:1, every border drawn in white by the sheet below.
+HC_YELLOW = "#ffff00"
+HIGH_CONTRAST_COLORS = {
+    QPalette.ColorRole.Window: "#000000", QPalette.ColorRole.WindowText: "#ffffff",
+    QPalette.ColorRole.Base: "#000000", QPalette.ColorRole.AlternateBase: "#1c1c1c",
+    QPalette.ColorRole.Text: "#ffffff", QPalette.ColorRole.Button: "#000000",
+    QPalette.ColorRole.ButtonText: "#ffffff", QPalette.ColorRole.Highlight: HC_YELLOW,
+    QPalette.ColorRole.HighlightedText: "#000000", QPalette.ColorRole.ToolTipBase: "#000000",
+    QPalette.ColorRole.ToolTipText: "#ffffff", QPalette.ColorRole.PlaceholderText: "#c8c8c8",
+    QPalette.ColorRole.Link: HC_YELLOW, QPalette.ColorRole.BrightText: HC_YELLOW,
+    QPalette.ColorRole.Light: "#ffffff", QPalette.ColorRole.Midlight: "#ffffff",
+    QPalette.ColorRole.Mid: "#ffffff", QPalette.ColorRole.Dark: "#ffffff",
+    QPalette.ColorRole.Shadow: "#ffffff",
+}
+HC_DISABLED = "#a6a6a6"  # 8.6:1 on black: readable, yet plainly not the white of what works
+# Curve and bar colours that read on black (the usual ones are mid-tones made for both schemes).
+HC_DATA_COLORS = ["#ffff00", "#00ffff", "#00ff00", "#ff80ff", "#ffa500", "#ffffff", "#ff6b6b",
+                  "#c0c0c0"]
+SCHEMES = ("light", "dark", "high-contrast", "system")
+SCHEME_TITLES = {"light": "Light", "dark": "Dark", "high-contrast": "High contrast",
+                 "system": "Follow the system"}
 _native_style: str | None = None  # the style in use before a forced scheme switched to Fusion
+_high_contrast = False
+_DATA_COLORS = list(plots.PALETTE)
 
 
-def _force(app: QApplication, dark: bool) -> None:
+def high_contrast_sheet() -> str:
+    """Every control outlined in white, what is chosen in yellow, a 3 px yellow focus ring.
+
+    Fusion draws its frames a shade darker than the window: on black they vanish, so the
+    borders are drawn here.
+    """
+    y, dis = HC_YELLOW, HC_DISABLED
+    # "border: none" would hand the frame back to Fusion, drawn white by this palette: black it is.
+    return f"""
+    QListWidget#sidebar {{ background: #000000; border: 2px solid #000000;
+                           border-right-color: #ffffff; padding-top: 8px; font-size: 11pt;
+                           outline: 0; }}
+    QListWidget#sidebar::item {{ padding: 7px 6px; margin: 1px 4px; }}
+    QListWidget#sidebar::item:selected {{ background: {y}; color: #000000; }}
+    QListWidget#sidebar::item:selected:focus {{ border: 3px solid #ffffff; padding: 4px 3px; }}
+    QListWidget#sidebar::item:disabled {{ color: {dis}; }}
+    QAbstractItemView {{ selection-background-color: {y}; selection-color: #000000; }}
+    QTableView::item:selected {{ background: {y}; color: #000000; }}
+    QLabel[role="title"] {{ font-size: 16pt; font-weight: 700; }}
+    QLabel[role="hint"] {{ color: #e0e0e0; }}
+    QLabel[role="big"] {{ font-size: 13pt; font-weight: 700; }}
+    QPushButton, QToolButton {{ background: #000000; color: #ffffff; border: 2px solid #ffffff;
+                                padding: 4px 12px; }}
+    QPushButton:disabled, QToolButton:disabled {{ color: {dis}; border: 2px dashed {dis}; }}
+    QPushButton[role="primary"] {{ background: {y}; color: #000000; border: 2px solid {y};
+                                   font-weight: 700; padding: 4px 14px; }}
+    QPushButton[role="primary"]:disabled {{ background: #000000; color: {dis};
+                                            border: 2px dashed {dis}; }}
+    QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox, QComboBox, QListView, QListWidget,
+    QTableView, QTableWidget, QTreeView {{ border: 2px solid #ffffff; }}
+    QLineEdit:disabled, QAbstractSpinBox:disabled, QComboBox:disabled, QPlainTextEdit:disabled {{
+        color: {dis}; border: 2px dashed {dis}; }}
+    QPushButton:focus, QToolButton:focus, QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus,
+    QAbstractSpinBox:focus, QComboBox:focus, QListView:focus, QListWidget:focus,
+    QTableView:focus, QTableWidget:focus, QTreeView:focus, QTabBar::tab:focus,
+    QPushButton[role="primary"]:focus {{ border: 3px solid {y}; }}
+    QPushButton[role="primary"]:focus {{ border: 3px solid #ffffff; }}
+    QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ subcontrol-origin: padding;
+        width: 18px; background: #000000; border-left: 2px solid #ffffff; }}
+    QAbstractSpinBox::up-button {{ subcontrol-position: top right; }}
+    QAbstractSpinBox::down-button {{ subcontrol-position: bottom right; }}
+    QAbstractSpinBox::up-arrow {{ width: 0; height: 0; border-left: 5px solid #000000;
+        border-right: 5px solid #000000; border-bottom: 6px solid #ffffff; }}
+    QAbstractSpinBox::down-arrow, QComboBox::down-arrow {{ width: 0; height: 0;
+        border-left: 5px solid #000000; border-right: 5px solid #000000;
+        border-top: 6px solid #ffffff; }}
+    QComboBox {{ padding: 1px 4px; }}
+    QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: top right;
+        width: 20px; border-left: 2px solid #ffffff; }}
+    QCheckBox::indicator, QRadioButton::indicator {{ width: 14px; height: 14px;
+        border: 2px solid #ffffff; background: #000000; }}
+    QRadioButton::indicator {{ border-radius: 9px; }}
+    QCheckBox::indicator:checked, QRadioButton::indicator:checked {{ background: {y}; }}
+    QCheckBox:focus, QRadioButton:focus {{ color: {y}; }}
+    QCheckBox::indicator:focus, QRadioButton::indicator:focus {{ border: 3px solid {y}; }}
+    QCheckBox:disabled, QRadioButton:disabled {{ color: {dis}; }}
+    QHeaderView::section {{ background: #000000; color: #ffffff; border: 1px solid #ffffff;
+                            padding: 3px 6px; font-weight: 700; }}
+    QTableView {{ gridline-color: #ffffff; }}
+    QTabWidget::pane {{ border: 2px solid #ffffff; }}
+    QTabBar::tab {{ background: #000000; color: #ffffff; border: 2px solid #ffffff;
+                    padding: 4px 12px; margin-right: 2px; }}
+    QTabBar::tab:selected {{ background: {y}; color: #000000; font-weight: 700; }}
+    QGroupBox {{ border: 2px solid #ffffff; margin-top: 1.4em; padding-top: 4px; font-weight: 700; }}
+    QGroupBox::title {{ subcontrol-origin: margin; left: 8px; padding: 0 4px; }}
+    QProgressBar {{ border: 2px solid #ffffff; text-align: center; color: #ffffff;
+                    background: #000000; }}
+    QProgressBar::chunk {{ background: #007a00; border-right: 2px solid #ffffff; }}
+    QScrollBar {{ background: #000000; border: 1px solid #ffffff; }}
+    QScrollBar:vertical {{ width: 14px; }}
+    QScrollBar:horizontal {{ height: 14px; }}
+    QScrollBar::handle {{ background: #ffffff; min-height: 24px; min-width: 24px; }}
+    QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
+    QScrollBar::add-page, QScrollBar::sub-page {{ background: #000000; }}
+    QMenu {{ border: 2px solid #ffffff; }}
+    QMenu::item:selected, QMenuBar::item:selected {{ background: {y}; color: #000000; }}
+    QToolTip {{ background: #000000; color: #ffffff; border: 2px solid {y}; }}
+    QSplitter::handle {{ background: #ffffff; }}
+    QSplitter::handle:horizontal {{ width: 2px; }}
+    QSplitter::handle:vertical {{ height: 2px; }}
+    QLabel#fitNote, QFrame[role="warning"], QFrame[role="info"], QFrame[role="error"] {{
+        background: #000000; border: 2px solid {y}; }}
+    QFrame[role="error"] {{ border: 3px solid #ff6b6b; }}
+    QLabel#fitNote, QFrame[role="warning"] QLabel, QFrame[role="info"] QLabel,
+    QFrame[role="error"] QLabel {{ color: #ffffff; border: none; }}
+    QLabel#fitNote {{ border: 2px solid {y}; padding: 6px 10px; }}
+    """
+
+
+def _force(app: QApplication, dark: bool, colors: dict | None = None) -> None:
     global _native_style
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QColor
@@ -123,13 +242,26 @@ def _force(app: QApplication, dark: bool) -> None:
     if app.style().name().lower() != "fusion":  # setting it again re-polishes every widget
         app.setStyle("Fusion")
     palette = QPalette()
-    for role, color in (DARK_COLORS if dark else LIGHT_COLORS).items():
+    for role, color in (colors or (DARK_COLORS if dark else LIGHT_COLORS)).items():
         palette.setColor(role, QColor(color))
-    disabled = QColor("#6b7078" if dark else "#9a9ea5")
+    disabled = QColor(HC_DISABLED if colors is HIGH_CONTRAST_COLORS else
+                      "#6b7078" if dark else "#9a9ea5")
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
                  QPalette.ColorRole.WindowText):
         palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
     app.setPalette(palette)
+
+
+def _set_high_contrast(on: bool) -> None:
+    """Switch the flag the style sheet reads and the curves' colours (kept in one list)."""
+    global _high_contrast
+    _high_contrast = on
+    plots.PALETTE[:] = HC_DATA_COLORS if on else _DATA_COLORS
+
+
+def force_high_contrast(app: QApplication) -> None:
+    """White on black with yellow for the selection and the focus, whatever the system's scheme."""
+    _force(app, dark=True, colors=HIGH_CONTRAST_COLORS)
 
 
 def force_dark(app: QApplication) -> None:
@@ -156,8 +288,9 @@ def apply(app: QApplication, scheme: str | None = None) -> None:
     """Install the style sheet and the plot colours on ``app``, and recolour the plots.
 
     ``scheme`` None keeps the palette in use (the system's, or one forced before) and
-    restyles for it: this is what runs when the system switches light/dark. "dark" or
-    "light" forces that scheme first; "system" goes back to following the system.
+    restyles for it: this is what runs when the system switches light/dark. "dark",
+    "light" or "high-contrast" forces that scheme first; "system" goes back to following
+    the system.
     Plots that already exist are recoloured in place (their data kept); later ones are
     drawn in the new colours.
     """
@@ -167,9 +300,13 @@ def apply(app: QApplication, scheme: str | None = None) -> None:
     # sheet with another costs several times more than clearing it, changing the palette bare
     # and setting the new sheet (measured: 7.8 s against 2.4 s on a loaded 2-core machine).
     old_sheet = app.styleSheet()
-    if scheme in ("dark", "light", "system") and old_sheet:
+    if scheme is not None and old_sheet:
         app.setStyleSheet("")
-    if scheme == "dark":
+    if scheme is not None:
+        _set_high_contrast(scheme == "high-contrast")
+    if scheme == "high-contrast":
+        force_high_contrast(app)
+    elif scheme == "dark":
         force_dark(app)
     elif scheme == "light":
         force_light(app)
