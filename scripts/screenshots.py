@@ -73,6 +73,7 @@ def main() -> int:
     window = MainWindow(warm_up=True)
     window.resize(width, height)
     window.show()
+    window.activateWindow()  # as on a desktop: the window in use is the active one (selections)
     settle(app, 1.0)
 
     def shot(name: str) -> None:

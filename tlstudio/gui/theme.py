@@ -158,7 +158,6 @@ def high_contrast_sheet() -> str:
     QListWidget#sidebar::item:selected:focus {{ border: 3px solid #ffffff; padding: 4px 3px; }}
     QListWidget#sidebar::item:disabled {{ color: {dis}; }}
     QAbstractItemView {{ selection-background-color: {y}; selection-color: #000000; }}
-    QTableView::item:selected {{ background: {y}; color: #000000; }}
     QLabel[role="title"] {{ font-size: 16pt; font-weight: 700; }}
     QLabel[role="hint"] {{ color: #e0e0e0; }}
     QLabel[role="big"] {{ font-size: 13pt; font-weight: 700; }}
@@ -187,9 +186,9 @@ def high_contrast_sheet() -> str:
     QAbstractSpinBox::down-arrow, QComboBox::down-arrow {{ width: 0; height: 0;
         border-left: 5px solid #000000; border-right: 5px solid #000000;
         border-top: 6px solid #ffffff; }}
-    QComboBox {{ padding: 1px 4px; }}
+    QComboBox {{ padding: 1px 2px; }}
     QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: top right;
-        width: 20px; border-left: 2px solid #ffffff; }}
+        width: 16px; border-left: 2px solid #ffffff; }}
     QCheckBox::indicator, QRadioButton::indicator {{ width: 14px; height: 14px;
         border: 2px solid #ffffff; background: #000000; }}
     QRadioButton::indicator {{ border-radius: 9px; }}
