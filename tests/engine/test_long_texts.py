@@ -10,6 +10,7 @@ from conftest import build_prepared
 
 from tlstudio.core.inference.chunks import aggregate, encode_chunks
 from tlstudio.core.training.long_texts import (
+    AUTO_SHARE,
     LongTexts,
     count_long_texts,
     long_texts_line,
@@ -119,11 +120,51 @@ def test_auto_trains_on_chunks_chooses_on_validation_and_records_the_choice(tiny
     result = run_training(tiny_config, events.append)
     lines = [e.message for e in events if isinstance(e, StatusEvent)]
     assert any("are longer than 16 tokens" in m and "chosen on the validation split" in m for m in lines)
+    assert not any("will be cut off" in m for m in lines)  # they are read in parts
     chosen = [m for m in lines if m.startswith("Long texts: ")]
     assert len(chosen) == 1 and "truncate" in chosen[0] and "chunks-max" in chosen[0]
     saved = RunFolder(result.run_dir).config()
     assert saved.long_texts in ("truncate", "chunks-mean", "chunks-max")
     assert chosen[0].startswith(f"Long texts: {saved.long_texts} scored best")
-    written = f"--long-texts {saved.long_texts}" in repeat_command(saved)
-    assert written == (saved.long_texts != "truncate")  # the default is left out
+    assert f"--long-texts {saved.long_texts}" in repeat_command(saved)  # the choice, not auto again
     assert Predictor.load(result.run_dir).long_texts == saved.long_texts
+    info = RunFolder(result.run_dir).info().extra
+    choice = info["long_texts_choice"]
+    assert choice["chosen"] == saved.long_texts and set(choice["scores"]) == {"truncate", "chunks-mean", "chunks-max"}
+    assert choice["text"] == chosen[0] and chosen[0] in RunFolder(result.run_dir).info().verdict["text"]
+    assert info["long_rows"]["share"] >= AUTO_SHARE
+
+
+def test_auto_is_the_default_and_truncates_when_few_rows_are_long(tiny_config):
+    from tlstudio.core.events import StatusEvent
+    from tlstudio.core.runs.store import RunFolder
+    from tlstudio.core.settings.config import RunConfig
+    from tlstudio.core.training import run_training
+
+    assert RunConfig().long_texts == "auto"
+    tiny_config.max_length, tiny_config.long_texts = None, RunConfig().long_texts  # auto: covers 95%
+    events = []
+    result = run_training(tiny_config, events.append)
+    lines = [e.message for e in events if isinstance(e, StatusEvent)]
+    said = [m for m in lines if " training rows (" in m]
+    assert len(said) == 1 and "too few to be worth reading in parts" in said[0]
+    assert not any(m.startswith("Long texts: ") for m in lines)  # nothing to choose
+    assert RunFolder(result.run_dir).config().long_texts == "truncate"
+    info = RunFolder(result.run_dir).info().extra
+    assert 0 < info["long_rows"]["share"] < AUTO_SHARE and "long_texts_choice" not in info
+
+
+def test_a_run_config_from_before_the_setting_still_truncates():
+    from tlstudio.core.settings.config import RunConfig
+
+    old = RunConfig().to_dict()
+    del old["long_texts"]
+    assert RunConfig.from_dict(old).long_texts == "truncate"
+
+
+def test_long_sentence_pairs_are_said_to_be_cut_whatever_the_setting(tokenizer):
+    count = count_long_texts(["short", LONG], tokenizer, 32, pairs=["a question", "another question"])
+    assert count.long_rows == 1
+    for mode in ("truncate", "auto", "chunks-mean"):
+        line = long_texts_line(count, mode, chunkable=False)
+        assert "only their start is read (pairs of texts" in line and "may help" not in line, mode

@@ -103,10 +103,16 @@ def _train(tiny_model_dir, out: Path) -> dict:
     return json.loads((out / "run.json").read_text(encoding="utf-8"))
 
 
-def test_a_second_run_is_planned_with_the_speed_the_first_one_measured(tiny_model_dir, tmp_path, capsys):
+def test_a_first_run_is_timed_by_a_probe_and_the_second_by_what_the_first_measured(
+        tiny_model_dir, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(sp, "PROBE_MIN_SECONDS", 0.0)  # the tiny run is far too short to probe
+    monkeypatch.setattr(sp, "PROBE_SHARE", 1.0)
     first = _train(tiny_model_dir, tmp_path / "first")
-    assert first["plan"]["speed_source"] == "default" and first["speed"]["source"] == "default"
-    assert "(a guess: no run measured yet)" in first["plan"]["line"]
+    assert first["plan"]["speed_source"] == "probe" and first["speed"]["source"] == "probe"
+    probed = first["speed"]["considered"]["probe"]
+    assert probed > 0 and first["plan"]["samples_per_second"] == pytest.approx(probed, abs=0.01)
+    assert set(first["speed"]["considered"]) == {"default", "probe"}
+    assert first["plan"]["line"].endswith(", measured.")
     measured = first["measured_speed"]["train_samples_per_second"]
     assert measured > 0 and _stored()[0]["samples_per_second"] == pytest.approx(measured, abs=0.01)
     capsys.readouterr()

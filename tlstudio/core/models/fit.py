@@ -95,7 +95,14 @@ def _warnings(report: FitReport, limit: int, cap: int) -> list[str]:
             else "the model can't read more; consider splitting long texts"
         )
         warnings.append(
-            f"{report.truncated_share:.0%} of rows are longer than {limit} tokens and will be "
-            f"cut off: {hint}."
+            f"{report.truncated_share:.0%} of rows are longer than {limit} tokens and {CUT_OFF}: {hint}."
         )
     return warnings
+
+
+CUT_OFF = "will be cut off"
+
+
+def without_cut_off(warnings: list[str]) -> list[str]:
+    """The warnings less the one about cut-off rows: for a run that reads long rows in parts."""
+    return [w for w in warnings if CUT_OFF not in w]

@@ -90,9 +90,16 @@ def render_model_card(
         "",
         f"- Trained on {sizes.get('train', 0)} examples; expect lower accuracy on text unlike them.",
         "- Inherits the biases of the pretrained model and of the training data.",
-        f"- Texts longer than {config.max_length} tokens are cut off.",
+        f"- Texts longer than {config.max_length} tokens {_long_texts_words(config.long_texts)}.",
     ]
     for warning in info.get("fit_warnings", []):
         lines.append(f"- {warning}")
     lines += ["", f"Repeat this run: `{info.get('repeat_command', '')}`", ""]
     return "\n".join(lines)
+
+
+def _long_texts_words(mode: str) -> str:
+    """How the shipped model reads a text longer than its max length."""
+    return {"chunks-mean": "are read in overlapping parts and the parts' scores averaged",
+            "chunks-max": "are read in overlapping parts, and a label wins when any part says so"}.get(
+                mode, "are cut off")

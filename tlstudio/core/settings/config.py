@@ -144,11 +144,12 @@ class RunConfig:
         help="longest text, in tokens, the model reads; longer texts are cut (auto: a length "
              "that covers 95% of the training rows)")
     long_texts: str = setting(
-        "truncate", group="advanced", label="Texts longer than the max length", kind="choice",
+        "auto", group="advanced", label="Texts longer than the max length", kind="choice",
         choices=LONG_TEXTS, widget="longTextsCombo",
         help="truncate (read only the start), chunks-mean (read every part in overlapping windows "
-             "and average what they say), chunks-max (a label wins when any part says so) or auto "
-             "(chunks when many rows are long, the aggregation that scores best on validation)")
+             "and average what they say), chunks-max (a label wins when any part says so) or auto, "
+             "the default (chunks when 10% or more of the training rows are long, then whichever of "
+             "the three scores best on validation)")
     optimizer: str = setting(
         "adamw", group="advanced", label="Optimizer", kind="choice", choices=OPTIMIZERS,
         widget="optimizerCombo", help="the update rule; AdamW is the standard for transformers")
@@ -320,7 +321,8 @@ class RunConfig:
 
 
 def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
-    """Older files: ``label_column`` (one name) and ``extra.keep_checkpoints``."""
+    """Older files: ``label_column`` (one name), ``extra.keep_checkpoints``, no ``long_texts``."""
+    data.setdefault("long_texts", "truncate")  # runs from before the setting read only the start
     old = data.pop("label_column", None)
     if old and not data.get("label_columns"):
         data["label_columns"] = [old]

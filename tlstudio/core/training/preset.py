@@ -15,18 +15,17 @@ def apply_plan(config: RunConfig, data: PreparedData, device: str, model_params:
     """Fill ``config.planned`` from :func:`plan_run` (in place); None when nothing is planned.
 
     Settings given explicitly stay as given; ``planned`` is emptied so a resumed or repeated
-    run keeps exactly these values. ``speed`` (a ``training.speed.Speed``) times the plan when
-    it was measured; without one the plan's time is the device default's guess.
+    run keeps exactly these values. ``speed`` (a ``training.speed.Speed``: measured, probed or
+    the default guess for the strategy) times the plan; without one, the device default.
     """
     if config.preset is None or not config.planned:
         return None
-    measured = speed is not None and speed.measured
     plan = plan_run(len(data.splits["train"]), max(1, len(data.label_names)), device, config.preset,
                     model_params, val_rows=len(data.splits["validation"]),
                     max_length=config.max_length or 128,
-                    samples_per_second=speed.samples_per_second if measured else None,
-                    eval_samples_per_second=speed.eval_samples_per_second if measured else None,
-                    speed_source=speed.source if measured else None)
+                    samples_per_second=speed.samples_per_second if speed is not None else None,
+                    eval_samples_per_second=speed.eval_samples_per_second if speed is not None else None,
+                    speed_source=speed.source if speed is not None else None)
     chosen = {k: v for k, v in plan.settings().items() if k in config.planned}
     for key, value in chosen.items():
         setattr(config, key, value)

@@ -104,6 +104,9 @@ def write_reports(
     if info.get("method"):  # the small-data choice: which model ships and why
         assessment.verdict["method"] = info["method"]
         assessment.verdict["text"] = f"{assessment.verdict['text']} {info['method']['text']}"
+    if info.get("long_texts_choice"):  # auto: how long texts are read, chosen on validation
+        assessment.verdict["long_texts"] = info["long_texts_choice"]
+        assessment.verdict["text"] = f"{assessment.verdict['text']} {info['long_texts_choice']['text']}"
     info["verdict"] = assessment.verdict
     RunFolder(run_dir).write_metrics(metrics)
     write_test_predictions(run_dir, predictor, prepared, scores)

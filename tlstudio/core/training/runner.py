@@ -239,17 +239,22 @@ def _prepare(config: RunConfig, emit: Observer) -> tuple[PreparedData, Any, Any,
     tokenizer = load_tokenizer(info.path, trust_remote_code=config.trust_remote_code)
     texts, pairs = training_texts(data)
     fit = model_fit(texts, tokenizer, config.max_length, pairs)
-    for warning in fit.warnings:
-        emit(StatusEvent(message=warning, level="warning"))
     if config.max_length is None:
         config.max_length = fit.suggested_max_length
         emit(StatusEvent(message=f"Max length {config.max_length} tokens (covers 95% of training rows)."))
+    from tlstudio.core.inference.chunks import can_chunk
+    from tlstudio.core.models.fit import without_cut_off
     from tlstudio.core.training.long_texts import settle_before_training
 
     count, line = settle_before_training(config, texts, pairs, tokenizer)
+    if config.long_texts != "truncate" and can_chunk(tokenizer, pairs):  # read in parts, not cut: said below
+        fit.warnings = without_cut_off(fit.warnings)
+    for warning in fit.warnings:
+        emit(StatusEvent(message=warning, level="warning"))
     if line:
         emit(StatusEvent(message=line))
     report = fit.to_dict()
+    report["long_rows"] = count.to_dict()
     # what the time estimate counts: windows when long rows are read in parts
     report["train_examples"] = count.windows if config.long_texts != "truncate" else len(texts)
     return data, info, tokenizer, report
@@ -281,7 +286,8 @@ def _run(
     precision = choose_precision(config.precision, device)
     rank, size = world()
     meta = {"name": run_dir.name, "model": info.name, "task": data.task, "device": device,
-            "precision": precision, "fit_warnings": fit["warnings"], "world_size": size,
+            "precision": precision, "fit_warnings": fit["warnings"], "long_rows": fit["long_rows"],
+            "world_size": size,
             "pid": os.getpid(), "host": socket.gethostname(),  # so a dead run reads "interrupted"
             "data_sha256": runfolder.data_fingerprints([config.data_path, config.test_file])}
     planned = set(config.planned)
@@ -468,10 +474,11 @@ def _finish(
     predictor = Predictor.load(run_dir, trust_remote_code=config.trust_remote_code)
     from tlstudio.core.training.long_texts import settle_after_training
 
-    if (line := settle_after_training(config, predictor, data.splits["validation"], data.task)) is not None:
+    if (choice := settle_after_training(config, predictor, data.splits["validation"], data.task)) is not None:
         store.write_config(config)  # prediction, export and the repeat command read the choice
         meta["long_texts"] = config.long_texts
-        emit(StatusEvent(message=line))
+        meta["long_texts_choice"] = choice  # the verdict says it, with each mode's validation score
+        emit(StatusEvent(message=choice["text"]))
     meta["repeat_command"] = repeat_command(config)
     test_logits, calibration = _calibrate(predictor, data, store, emit)
     metrics = write_reports(run_dir, config, data, predictor, meta, trainer.state.log_history, unk_share,

@@ -203,7 +203,10 @@ def run_speed(config: Any, data: Any, info: Any, model: Any, tokenizer: Any, dev
     from tlstudio.core.training.tokenize import training_texts
 
     found = speed_for(device, info.name, info.parameters, config.strategy, config.max_length)
-    considered: dict[str, Any] = {found.source: found.samples_per_second}
+    considered: dict[str, Any] = {
+        "default": round(default_speed(device, info.parameters, config.max_length, config.strategy), 2)}
+    if found.measured:
+        considered["measured"] = found.samples_per_second
     if found.match <= 1 and not PROBE_EVEN_WHEN_REMEMBERED:
         return found, considered
     train_rows = len(data.splits["train"])
