@@ -361,7 +361,7 @@ def test_cli_train_refuses_a_pickle_payload(tiny_model_dir, tmp_path, capsys):
     (folder / "model.safetensors").unlink()
     torch.save({"evil": _Payload(marker)}, folder / "pytorch_model.bin")
     code = main(["train", str(DATA / "sentiment_120.csv"), "--model", str(folder),
-                 "--out", str(tmp_path / "run"), "--epochs", "1", "--max-length", "32"])
+                 "--out", str(tmp_path / "run"), "--epochs", "1", "--max-length", "32", "--long-texts", "truncate"])
     assert code == 2
     errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and "pytorch_model.bin' was refused" in errors[0], errors

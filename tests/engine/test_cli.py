@@ -19,7 +19,7 @@ DATA = Path(__file__).parent.parent / "data"
 
 def _train_args(tiny_model_dir, out, *extra):
     return ["train", str(DATA / "sentiment_120.csv"), "--out", str(out), "--model", str(tiny_model_dir),
-            "--epochs", "1", "--max-length", "32", "--precision", "fp32", "--lr", "1e-3", *extra]
+            "--epochs", "1", "--max-length", "32", "--long-texts", "truncate", "--precision", "fp32", "--lr", "1e-3", *extra]
 
 
 @pytest.fixture(scope="module")

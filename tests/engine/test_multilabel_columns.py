@@ -42,7 +42,7 @@ def test_two_label_columns_train_repeat_and_resume_to_the_same_problem(tiny_mode
     data, out = _comments(tmp_path), tmp_path / "run"
     argv = ["train", str(data), "--label-column", "toxic", "--label-column", "insult", "--out", str(out),
             "--model", str(tiny_model_dir), "--epochs", "1", "--evals-per-epoch", "2", "--batch-size", "8",
-            "--max-length", "32", "--precision", "fp32", "--lr", "1e-3"]
+            "--max-length", "32", "--long-texts", "truncate", "--precision", "fp32", "--lr", "1e-3"]
     seen: list = []
 
     def interrupt_after_a_checkpoint(event):

@@ -54,7 +54,7 @@ def test_a_real_run_under_quick_prints_its_plan_and_keeps_explicit_epochs(tiny_m
     data = Path(__file__).resolve().parents[1] / "data"  # not 'from conftest': several exist
     out = tmp_path / "run"
     argv = ["train", str(data / "sentiment_120.csv"), "--out", str(out), "--model", str(tiny_model_dir),
-            "--preset", "quick", "--epochs", "1", "--max-length", "32", "--precision", "fp32"]
+            "--preset", "quick", "--epochs", "1", "--max-length", "32", "--long-texts", "truncate", "--precision", "fp32"]
     assert main(argv) == 0
     err = capsys.readouterr().err
     assert "Plan (quick): " in err and "(1 epoch), validation every" in err

@@ -227,7 +227,7 @@ def test_a_real_write_failure_in_the_cli_is_one_error_line(tiny_model_dir, tmp_p
     data = Path(__file__).parent.parent / "data" / "sentiment_120.csv"
     proc = subprocess.run(
         [sys.executable, "-m", "tlstudio", "train", str(data), "--out", str(out), "--model", str(tiny_model_dir),
-         "--epochs", "1", "--max-length", "32", "--precision", "fp32"],
+         "--epochs", "1", "--max-length", "32", "--long-texts", "truncate", "--precision", "fp32"],
         preexec_fn=limit_file_size, capture_output=True, text=True, timeout=300,
         env={**os.environ, "TLSTUDIO_HOME": str(tmp_path / "home")},
     )

@@ -193,7 +193,7 @@ def test_a_run_killed_before_its_first_checkpoint_can_be_started_again(tiny_conf
     _killed_before_a_checkpoint(run, tiny_config)
     (run / "model.safetensors").write_bytes(b"half a model")
     argv = ["train", str(DATA / "sentiment_120.csv"), "--out", str(run), "--model", str(tiny_model_dir),
-            "--epochs", "1", "--max-length", "32", "--precision", "fp32"]
+            "--epochs", "1", "--max-length", "32", "--long-texts", "truncate", "--precision", "fp32"]
     for extra in (["--resume"], []):  # neither can go on; both say how to start again
         assert main(argv + extra) == 2
         err = capsys.readouterr().err
@@ -275,7 +275,7 @@ def test_train_json_into_a_closed_pipe_still_finishes_the_run(tiny_model_dir, tm
     out = tmp_path / "run"
     proc = subprocess.Popen(
         [sys.executable, "-m", "tlstudio", "train", str(DATA / "sentiment_120.csv"), "--out", str(out),
-         "--model", str(tiny_model_dir), "--epochs", "1", "--max-length", "32", "--precision", "fp32",
+         "--model", str(tiny_model_dir), "--epochs", "1", "--max-length", "32", "--long-texts", "truncate", "--precision", "fp32",
          "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(PACKAGE.parent), "TLSTUDIO_HOME": str(tmp_path / "h")})

@@ -97,7 +97,7 @@ def _train(tiny_model_dir, out: Path) -> dict:
     from tlstudio.cli.main import main
 
     argv = ["train", str(DATA / "sentiment_120.csv"), "--out", str(out), "--model", str(tiny_model_dir),
-            "--preset", "quick", "--epochs", "3", "--batch-size", "8", "--max-length", "32",
+            "--preset", "quick", "--epochs", "3", "--batch-size", "8", "--max-length", "32", "--long-texts", "truncate",
             "--precision", "fp32"]
     assert main(argv) == 0
     return json.loads((out / "run.json").read_text(encoding="utf-8"))

@@ -23,7 +23,7 @@ DATA = Path(__file__).parent.parent / "data"
 def trained_run(tiny_model_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("export") / "run"
     assert main(["train", str(DATA / "sentiment_120.csv"), "--out", str(out), "--model", str(tiny_model_dir),
-                 "--epochs", "1", "--max-length", "32", "--precision", "fp32", "--lr", "1e-3"]) == 0
+                 "--epochs", "1", "--max-length", "32", "--long-texts", "truncate", "--precision", "fp32", "--lr", "1e-3"]) == 0
     return out
 
 
@@ -231,7 +231,7 @@ def test_multi_label_onnx_export_matches_pytorch_label_for_label(tiny_model_dir,
             writer.writerow([row["text"], row["label"], int(row["source"] == "imdb")])
     run = tmp_path / "run"
     assert main(["train", str(data), "--out", str(run), "--model", str(tiny_model_dir), "--label-column",
-                 "positive", "--label-column", "imdb", "--epochs", "1", "--max-length", "32",
+                 "positive", "--label-column", "imdb", "--epochs", "1", "--max-length", "32", "--long-texts", "truncate",
                  "--precision", "fp32", "--lr", "1e-3"]) == 0
     report = _export(run, "onnx", tmp_path / "out", capsys)
     parity = report["parity"]

@@ -21,7 +21,7 @@ ROOT = Path(__file__).parent.parent.parent
 def single_run(tiny_model_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("single") / "run"
     assert main(["train", str(DATA / "sentiment_120.csv"), "--out", str(out), "--model", str(tiny_model_dir),
-                 "--epochs", "2", "--max-length", "32", "--precision", "fp32", "--lr", "1e-3",
+                 "--epochs", "2", "--max-length", "32", "--long-texts", "truncate", "--precision", "fp32", "--lr", "1e-3",
                  "--batch-size", "8"]) == 0
     return out
 

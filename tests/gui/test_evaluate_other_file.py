@@ -45,7 +45,7 @@ def trained_run(tiny_model_dir, tmp_path_factory):
     """A tiny run trained with the CLI on sentiment_120.csv (for the tests that need any run)."""
     out = tmp_path_factory.mktemp("evaluate_other") / "run"
     assert main(["train", str(DATA / "sentiment_120.csv"), "--out", str(out), "--model",
-                 str(tiny_model_dir), "--epochs", "1", "--max-length", "32", "--precision",
+                 str(tiny_model_dir), "--epochs", "1", "--max-length", "32", "--long-texts", "truncate", "--precision",
                  "fp32", "--lr", "1e-3"]) == 0
     return out
 

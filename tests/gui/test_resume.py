@@ -23,7 +23,7 @@ def interrupted_run(tiny_model_dir: Path, data: Path, name: str = "killed-cli-ru
 
     out = runs_dir() / name  # TLSTUDIO_HOME is the test's own home, inherited by the CLI
     argv = [sys.executable, "-m", "tlstudio", "train", str(data), "--out", str(out),
-            "--model", str(tiny_model_dir), "--epochs", "8", "--max-length", "32",
+            "--model", str(tiny_model_dir), "--epochs", "8", "--max-length", "32", "--long-texts", "truncate",
             "--precision", "fp32", "--lr", "1e-3", "--logging-steps", "1", "--json"]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,

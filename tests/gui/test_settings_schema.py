@@ -88,9 +88,11 @@ def test_lora_is_a_strategy_choice_and_its_settings_reach_the_config(qtbot):
     config = panel.fill_config(RunConfig())
     assert (config.strategy, config.lora_rank, config.lora_targets) == ("lora", 16, "query, value")
     long_texts = panel.findChild(QWidget, "longTextsCombo")
-    assert long_texts.currentText() == "Cut them: read only the start"  # words, not the CLI value
-    long_texts.setCurrentIndex(long_texts.findData("auto"))
-    assert panel.fill_config(RunConfig()).long_texts == "auto"
+    # words, not the CLI value; automatic is the default
+    assert long_texts.currentText() == "Automatic (parts when many rows are long, chosen on validation)"
+    long_texts.setCurrentIndex(long_texts.findData("truncate"))
+    assert long_texts.currentText() == "Cut them: read only the start"
+    assert panel.fill_config(RunConfig()).long_texts == "truncate"
 
 
 def test_the_memory_and_time_estimate_follows_the_chosen_strategy(qtbot, tiny_model_dir):
