@@ -48,14 +48,14 @@ def test_embeddings_baseline_is_skipped_without_its_model(tmp_path):
 
 
 def test_character_ngrams_for_cjk_text_even_with_spaces():
-    from tlstudio.core.evaluation.baselines import _has_words, _vectorizer
+    from tlstudio.core.evaluation.baselines import _has_words, make_vectorizer
 
     mixed = ["iPhone 手机 很好用 推荐", "送餐 太慢了 菜都凉了", "味道 不错 OK"] * 10
-    assert not _has_words(mixed) and _vectorizer(mixed).analyzer == "char"
+    assert not _has_words(mixed) and make_vectorizer(mixed).analyzer == "char"
     japanese = ["この映画はとても良かった", "最悪の サービスでした"] * 10
     assert not _has_words(japanese)
     english = ["the film was good", "bad food, slow service"] * 10
-    assert _has_words(english) and _vectorizer(english).analyzer == "word"
+    assert _has_words(english) and make_vectorizer(english).analyzer == "word"
 
 
 def test_label_names_that_are_words():

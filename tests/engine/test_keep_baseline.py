@@ -53,7 +53,7 @@ def test_the_cli_names_the_command_and_runs_it(fine_tuned_run, tmp_path, capsys)
 
     verdict = RunFolder(fine_tuned_run).info().verdict
     offered = {**verdict, "advice": [{"id": "keep_embeddings", "text": "Keep the embeddings baseline."}]}
-    assert "advice: Keep the embeddings baseline. Run: tlstudio keep-baseline '/runs/my run'" in _verdict_text(
+    assert "advice: Keep the embeddings baseline. Run: tlstudio keep-baseline '/runs/my run' --baseline embeddings" in _verdict_text(
         offered, "/runs/my run")
     run = tmp_path / "run"
     shutil.copytree(fine_tuned_run, run)

@@ -54,11 +54,11 @@ def test_baselines_beat_majority_on_sentiment():
 
 
 def test_baselines_use_characters_for_text_without_spaces():
-    from tlstudio.core.evaluation.baselines import _vectorizer, run_baselines
+    from tlstudio.core.evaluation.baselines import make_vectorizer, run_baselines
 
     rows = [{"text": t, "label": y, "row": i} for i, (t, y) in
             enumerate([("好吃好吃很好", 1), ("难吃太慢了", 0)] * 20)]
-    assert _vectorizer([r["text"] for r in rows]).analyzer == "char"
+    assert make_vectorizer([r["text"] for r in rows]).analyzer == "char"
     result = run_baselines(build_prepared("binary", rows, ["neg", "pos"]))
     assert result["tfidf"]["accuracy"] == 1.0
 

@@ -149,3 +149,47 @@ def test_keep_the_embeddings_baseline_is_one_click_and_the_run_then_ships_it(rea
     rows = RunFolder(run).predictions()
     assert [p.label for p in Predictor.load(run, device="cpu").predict([r.text for r in rows])] == [
         r.prediction for r in rows]
+
+
+def test_keep_the_tfidf_baseline_is_one_click_and_predict_explain_export_then_use_it(ready_window, qtbot, weak_run,
+                                                                                    tmp_path):
+    from tlstudio.core.runs.store import RunFolder, RunStatus
+
+    run = _copy(weak_run, tmp_path)
+    folder = RunFolder(run)
+    verdict = folder.info().verdict
+    offer = {"id": "keep_tfidf", "text": "Keep the TF-IDF baseline as this run's model: it scored 0.80 against "
+                                         "0.60; predictions and exports then use it."}
+    folder.write_status(RunStatus.COMPLETE, verdict={**verdict, "advice": [offer]})  # as a run TF-IDF beat
+    window = ready_window
+    window.state.set_run(str(run))
+    window.show_page("evaluate")
+    page = window.pages["evaluate"]
+    qtbot.waitUntil(lambda: page.verdict.button("keep_tfidf") is not None, timeout=60_000)
+    button = page.verdict.button("keep_tfidf")
+    assert button.text() == "Keep the TF-IDF model"
+    page.grab().save("/work/shots/h5/evaluate_keep_tfidf_offered.png")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Kept as this run's model: TF-IDF" in page.verdict.scores.text(), timeout=300_000)
+    page.grab().save("/work/shots/h5/evaluate_tfidf_kept.png")
+    assert page.verdict.button("keep_tfidf") is None and "TF-IDF baseline is now" in page.headline.text()
+    assert folder.model_kind() == "tfidf" and not (run / "config.json").exists()
+
+    window.show_page("predict")  # the Predict page labels and explains with the kept model
+    predict = window.pages["predict"]
+    qtbot.waitUntil(predict.predict_button.isEnabled, timeout=60_000)
+    qtbot.keyClicks(predict.input, "a great film but terrible food")
+    panel = predict.explain_panel
+    qtbot.waitUntil(lambda: panel.shown is not None, timeout=60_000)
+    assert panel.shown.method == "tfidf-weights" and "exact share of the TF-IDF model's score" in panel.summary.text()
+    predict.grab().save("/work/shots/h5/predict_tfidf_explained.png")
+
+    window.show_page("evaluate")
+    export = page.export_panel
+    export.export_to(tmp_path / "onnx", "onnx")
+    assert "This run ships a TF-IDF model" in export.result.text() and "--" not in export.result.text()
+    assert not (tmp_path / "onnx").exists()
+    export.export_to(tmp_path / "folder", "hf")
+    qtbot.waitUntil(lambda: "Model saved to" in export.result.text(), timeout=120_000)
+    assert "predict.py there labels texts with only numpy installed" in export.result.text()
+    assert (tmp_path / "folder" / "tfidf_model.py").is_file() and (tmp_path / "folder" / "EXPORT.md").is_file()

@@ -47,9 +47,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     models = subparsers.add_parser("models", help="list the models you can fine-tune")
     models.add_argument("--json", action="store_true", help="print JSON")
     models.set_defaults(func=_models)
-    keep = subparsers.add_parser("keep-baseline", help="make a run's embeddings baseline its model, "
+    keep = subparsers.add_parser("keep-baseline", help="make a run's TF-IDF or embeddings baseline its model, "
                                  "when the verdict offers it")
     keep.add_argument("run_dir", help="a complete run folder written by 'tlstudio train'")
+    keep.add_argument("--baseline", choices=("tfidf", "embeddings"),
+                      help="which baseline to keep (default: the one the verdict offers, else the better one)")
     keep.set_defaults(func=_keep_baseline)
 
 
@@ -153,9 +155,9 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _keep_baseline(args: argparse.Namespace) -> int:
-    from tlstudio.core.training.keep_baseline import keep_embeddings
+    from tlstudio.core.training.keep_baseline import keep_baseline
 
-    verdict = keep_embeddings(args.run_dir)
+    verdict = keep_baseline(args.run_dir, args.baseline)
     sys.stdout.write(f"verdict: {verdict['text']}\n")
     return 0
 
@@ -189,8 +191,9 @@ def _verdict_text(verdict: dict[str, Any], run_dir: str | None = None) -> str:
                      f"{b['ci_high']:.4f}), p = {b['p_value']:.2g}")
     lines.append(f"verdict: {verdict['text']}")
     for advice in verdict.get("advice", []):
-        command = (f" Run: tlstudio keep-baseline {shlex.quote(run_dir)}"
-                   if advice["id"] == "keep_embeddings" and run_dir else "")
+        keep = advice["id"].removeprefix("keep_")
+        command = (f" Run: tlstudio keep-baseline {shlex.quote(run_dir)} --baseline {keep}"
+                   if advice["id"] in ("keep_embeddings", "keep_tfidf") and run_dir else "")
         lines.append(f"advice: {advice['text']}{command}")
     return "\n".join(lines) + "\n"
 

@@ -26,6 +26,8 @@ METHOD_MEANING = {
                  "word is hidden",
     "integrated-gradients": "a word's weight is its share of the log-probability of '{target}', "
                             "measured from an empty text",
+    "tfidf-weights": "a word's weight is its exact share of the TF-IDF model's score for '{target}' "
+                     "(the TF-IDF weight of each word or word pair times its coefficient)",
 }
 
 # One predictor per process for explanations: loading a model takes seconds, explaining a text

@@ -121,7 +121,23 @@ class ExportPanel(QWidget):
         run_dir = self._state.run_dir
         if run_dir is None or self.busy:
             return
-        if fmt == "hf":
+        from tlstudio.core.runs.store import RunFolder
+
+        tfidf = RunFolder(run_dir).model_kind() == "tfidf"
+        if tfidf and fmt != "hf":
+            from tlstudio.core.export import TFIDF_NOT_ONNX
+
+            self.result.setText(TFIDF_NOT_ONNX.replace("Hugging Face-style model folder",
+                                                       "model folder (Format: Model folder)"))
+            return
+        if tfidf:  # its folder gets a numpy-only predict.py: checked against the run, as ONNX is
+            from tlstudio.core.export import export_model
+
+            worker = FunctionWorker(export_model, run_dir, fmt, dest, with_stop=True,
+                                    include_data_path=self.include_data_path.isChecked(),
+                                    include_predictions=self.include_predictions.isChecked())
+            self.result.setText("Exporting and checking the exported model on the test rows…")
+        elif fmt == "hf":
             from tlstudio.core.runs.catalog import export_run
 
             worker = FunctionWorker(export_run, run_dir, dest, with_stop=True,
@@ -166,8 +182,8 @@ class ExportPanel(QWidget):
             from tlstudio.core.export import summary_lines
 
             lines = summary_lines(result)
-            lines[0] = (f"Model saved to {result['out']}; predict.py there labels texts with only "
-                        "onnxruntime, tokenizers and numpy installed.")
+            needs = "numpy" if result.get("model_kind") == "tfidf" else "onnxruntime, tokenizers and numpy"
+            lines[0] = f"Model saved to {result['out']}; predict.py there labels texts with only {needs} installed."
             self.result.setText("\n".join(lines))
             out = str(result["out"])
         else:

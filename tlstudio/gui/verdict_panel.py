@@ -17,6 +17,8 @@ ACTIONS = {
     "class_weights": ("Use class weights", "Back to Train with 'Weight rare classes' ticked"),
     "keep_embeddings": ("Keep the embeddings model", "Make the embeddings baseline this run's model: "
                         "predictions and exports then use it"),
+    "keep_tfidf": ("Keep the TF-IDF model", "Make the TF-IDF baseline this run's model: "
+                   "predictions and exports then use it"),
 }
 
 

@@ -30,7 +30,7 @@ class Baseline:
     scores: np.ndarray
 
 
-def _texts(split: Any) -> list[str]:
+def split_texts(split: Any) -> list[str]:
     """Text, with the pair appended for sentence-pair tasks."""
     texts = [str(t) for t in split["text"]]
     if "text_pair" in split.column_names:
@@ -63,7 +63,8 @@ def max_features(n_classes: int) -> int:
     return max(1_000, min(MAX_FEATURES, MAX_COEFFICIENTS // max(1, n_classes)))
 
 
-def _vectorizer(texts: list[str], n_classes: int = 2) -> Any:
+def make_vectorizer(texts: list[str], n_classes: int = 2) -> Any:
+    """The TF-IDF vectorizer for these texts: word 1-2-grams, or character 1-3-grams without spaces."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     limit = max_features(n_classes)
@@ -82,25 +83,35 @@ def _majority(task: str, y_train: np.ndarray, n_test: int, n_classes: int) -> np
     return np.tile(probs, (n_test, 1))
 
 
-def _linear_model(task: str, x_train: Any, y_train: np.ndarray, x_test: Any, n_classes: int) -> np.ndarray:
-    """Logistic regression (one-vs-rest for multilabel) or ridge on any features; test scores."""
+def fit_linear(task: str, x_train: Any, y_train: np.ndarray) -> Any:
+    """Ridge for regression, logistic regression for classes; for multi-label a
+    (one-vs-rest model or None, fitted columns, column means) triple."""
     from sklearn.linear_model import LogisticRegression, Ridge
     from sklearn.multiclass import OneVsRestClassifier
 
     if task == "regression":
-        return Ridge(alpha=1.0).fit(x_train, y_train).predict(x_test)
+        return Ridge(alpha=1.0).fit(x_train, y_train)
     if task == "multilabel":
         y = y_train.astype(int)
         keep = [j for j in range(y.shape[1]) if 0 < y[:, j].sum() < len(y)]
-        probs = np.tile(y.mean(axis=0), (x_test.shape[0], 1)).astype(float)
-        if keep:
-            clf = OneVsRestClassifier(LogisticRegression(max_iter=1000)).fit(x_train, y[:, keep])
+        clf = OneVsRestClassifier(LogisticRegression(max_iter=1000)).fit(x_train, y[:, keep]) if keep else None
+        return clf, keep, y.mean(axis=0)
+    return LogisticRegression(max_iter=1000, C=10.0).fit(x_train, y_train.astype(int))
+
+
+def _linear_model(task: str, x_train: Any, y_train: np.ndarray, x_test: Any, n_classes: int) -> np.ndarray:
+    """Logistic regression (one-vs-rest for multilabel) or ridge on any features; test scores."""
+    fitted = fit_linear(task, x_train, y_train)
+    if task == "regression":
+        return fitted.predict(x_test)
+    if task == "multilabel":
+        clf, keep, means = fitted
+        probs = np.tile(means, (x_test.shape[0], 1)).astype(float)
+        if clf is not None:
             probs[:, keep] = clf.predict_proba(x_test)
         return probs
-    y = y_train.astype(int)
-    clf = LogisticRegression(max_iter=1000, C=10.0).fit(x_train, y)
     probs = np.zeros((x_test.shape[0], n_classes))
-    probs[:, clf.classes_] = clf.predict_proba(x_test)
+    probs[:, fitted.classes_] = fitted.predict_proba(x_test)
     return probs
 
 
@@ -154,8 +165,8 @@ def fit_baselines(
     if task != "regression" and len(set(map(str, y_train.tolist()))) < 2:
         return results  # a single class: nothing to learn
     started = time.perf_counter()
-    train_texts, test_texts = _texts(train), _texts(test)
-    vectorizer = _vectorizer(train_texts, n_classes)
+    train_texts, test_texts = split_texts(train), split_texts(test)
+    vectorizer = make_vectorizer(train_texts, n_classes)
     x_train = vectorizer.fit_transform(train_texts)
     add("tfidf", started, _linear_model(task, x_train, y_train, vectorizer.transform(test_texts), n_classes))
     started = time.perf_counter()

@@ -249,7 +249,7 @@ def build_verdict(
     (probabilities, or values for regression) on the same test rows as ``y_true``. ``context``
     may hold ``validation`` (main metric per validation pass, in order), ``train_counts``
     (label name to training rows), ``class_weights`` (bool), ``unk_share`` (from the fit
-    check) and ``can_keep_embeddings`` (the embeddings baseline can become the run's model);
+    check), ``can_keep_embeddings`` and ``can_keep_tfidf`` (that baseline can become the run's model);
     advice is only given where these support it.
     """
     context = context or {}
@@ -294,8 +294,10 @@ def build_verdict(
     else:
         kind = "tie"
     advice = _advice(task, context, learned_nothing, beats)
-    if best_key == "embeddings" and value < best["value"] and context.get("can_keep_embeddings"):
-        advice.insert(0, {"id": "keep_embeddings", "text": f"Keep the embeddings baseline as this run's "
+    keepable = {"embeddings": "can_keep_embeddings", "tfidf": "can_keep_tfidf"}
+    if best_key in keepable and value < best["value"] and context.get(keepable[best_key]):
+        what = "embeddings" if best_key == "embeddings" else "TF-IDF"
+        advice.insert(0, {"id": f"keep_{best_key}", "text": f"Keep the {what} baseline as this run's "
                           f"model: it scored {_fmt(best['value'])} against {_fmt(value)}; predictions and "
                           "exports then use it."})
     out.update(beats_baselines=beats, best_baseline=best_key, margin=round(value - best["value"], 6),

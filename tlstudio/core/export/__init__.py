@@ -16,6 +16,8 @@ FORMATS = ("hf", "onnx", "onnx-int8")
 FP32_TOLERANCE = 1e-4  # max abs probability difference an fp32 ONNX export may show
 INT8_WARN_POINTS = 1.0  # an int8 accuracy drop above this many points gets a warning
 REPORT_JSON = "export_report.json"
+TFIDF_NOT_ONNX = ("This run ships a TF-IDF model: export it as a Hugging Face-style model folder, which "
+                  "holds the model and a predict.py that needs only numpy. ONNX is for fine-tuned networks.")
 
 Status = Callable[[str], None]
 
@@ -46,12 +48,17 @@ def export_model(run_dir: str | Path, fmt: str, out: str | Path, status: Status 
     run_dir, out = Path(run_dir), Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise RunFolderError(f"'{out}' is not an empty folder; choose a new folder to export to.")
+    from tlstudio.core.runs.store import RunFolder
+
+    tfidf = RunFolder(run_dir).model_kind() == "tfidf"
+    if tfidf and fmt != "hf":
+        raise ModelError(TFIDF_NOT_ONNX)
     split = parity.read_test_split(run_dir)
     if fmt != "hf":
         from tlstudio.core.export.onnx import check_available
 
         check_available()
-    say("loading the PyTorch model")
+    say("loading the TF-IDF model" if tfidf else "loading the PyTorch model")
     predictor = Predictor.load(run_dir, device="cpu")
     # Uncalibrated on both sides: parity checks the network; the temperature travels as a number.
     reference = predictor.predict_scores(split.texts, split.pairs, 32, calibrated=False)
@@ -67,7 +74,7 @@ def export_model(run_dir: str | Path, fmt: str, out: str | Path, status: Status 
             exported, scorer = _export_onnx(predictor, partial, fmt, load_calibration(run_dir), split, say)
         say("measuring speed")
         report = {
-            "format": fmt, "run": str(run_dir),
+            "format": fmt, "run": str(run_dir), "model_kind": predictor.kind,
             "task": predictor.task,
             "parity": parity.compare(predictor.task, predictor.label_names, split, reference, exported),
             "speed": {"pytorch": torch_speed,
@@ -95,10 +102,24 @@ def _export_hf(run_dir: Path, folder: Path, split: Any, say: Status, **copy: Any
     say("copying the model folder")
     folder.rmdir()
     export_run(run_dir, folder, **copy)
-    copy = Predictor.load(folder, device="cpu")
+    if (folder / "tfidf_model.py").is_file():  # what the folder's own predict.py uses, numpy only
+        copy = _standalone_tfidf(folder)
+    else:
+        copy = Predictor.load(folder, device="cpu")
     say("checking the copy against the run")
     return (copy.predict_scores(split.texts, split.pairs, 32, calibrated=False),
             lambda t, p, b: copy.predict_scores(t, p, b, calibrated=False))
+
+
+def _standalone_tfidf(folder: Path) -> Any:
+    """The exported folder's ``tfidf_model.py``, imported from there, with its model loaded."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"_tlstudio_export_{abs(hash(str(folder)))}",
+                                                  folder / "tfidf_model.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.TfidfModel.load(folder)
 
 
 def _export_onnx(predictor: Any, folder: Path, fmt: str, calibration: Any,
@@ -144,14 +165,15 @@ def _warnings(fmt: str, result: dict[str, Any]) -> list[str]:
 def summary_lines(report: dict[str, Any]) -> list[str]:
     """What a person reads after an export: parity, accuracy change and speed, with their units."""
     p, s = report["parity"], report["speed"]
+    source = "run" if report.get("model_kind") == "tfidf" else "PyTorch"
     lines = [f"exported {report['format']} to {report.get('out', '')}",
              f"parity on {p['rows']} test rows: max probability difference {p['max_abs_diff']:.2e}, "
              f"labels agree on {100 * p['label_agreement']:.1f}% of rows"]
     if p["accuracy_change_points"] is not None:
-        lines.append(f"test accuracy {100 * p['accuracy_pytorch']:.1f}% (PyTorch) -> "
+        lines.append(f"test accuracy {100 * p['accuracy_pytorch']:.1f}% ({source}) -> "
                      f"{100 * p['accuracy_exported']:.1f}% (export): {p['accuracy_change_points']:+.1f} points")
     for name in ("pytorch", "exported"):
-        lines.append(f"speed on this CPU, {name}: {s[name]['latency_ms_batch1']:.1f} ms per text at "
+        lines.append(f"speed on this CPU, {source.lower() if name == 'pytorch' else name}: {s[name]['latency_ms_batch1']:.1f} ms per text at "
                      f"batch 1, {s[name]['rows_per_s_batch32']:.0f} rows/s at batch 32")
     lines.append(f"speed-up at batch 32: {s['speedup_batch32']:.2f}x")
     return lines + [f"warning: {w}" for w in report["warnings"]]

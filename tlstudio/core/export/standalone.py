@@ -1,7 +1,8 @@
 """Label texts with an exported TL Studio model; needs only onnxruntime, tokenizers and numpy.
 
 This file is copied into every ONNX export as ``predict.py`` and must stay standalone: it
-imports nothing from TL Studio, torch or transformers.
+imports nothing from TL Studio, torch or transformers. Beside a kept TF-IDF model
+(``tfidf_model.json``) it uses ``tfidf_model.py`` instead of ONNX and needs only numpy.
 
     python predict.py --text "great phone"            # one text
     python predict.py --text "a" --pair "b"           # sentence-pair models
@@ -218,6 +219,16 @@ def describe(model: ExportedModel, row: np.ndarray) -> str:
     return f"label: {label}\nprobabilities:\n{lines}"
 
 
+def load_model(folder: Path = HERE, model_file: str | None = None):  # noqa: ANN201 - either kind
+    """The exported model: ONNX, or a kept TF-IDF model scored by ``tfidf_model.py`` (numpy only)."""
+    if (Path(folder) / "tfidf_model.json").is_file():
+        sys.path.insert(0, str(folder))
+        from tfidf_model import TfidfModel
+
+        return TfidfModel.load(folder)
+    return ExportedModel(folder, model_file)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Label texts with this exported model.")
     source = parser.add_mutually_exclusive_group(required=True)
@@ -235,7 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.input and not args.output:
         parser.error("--input needs --output")
-    model = ExportedModel(HERE, args.model)
+    model = load_model(HERE, args.model)
+    if args.stride is not None and not model.config.get("max_length"):
+        parser.error("--stride is for transformer models; this TF-IDF model reads whole texts")
     if args.stride is not None:
         if len(model.text_columns) > 1 or not 0 <= args.stride < int(model.config["max_length"]) // 2:
             parser.error("--stride works on single-text models and must be below half the max length "

@@ -67,15 +67,19 @@ def _infer_task(config: Any) -> str:
 class Predictor:
     """A loaded model that labels texts; use :meth:`load`."""
 
+    kind = "transformer"  # what the run ships: a fine-tuned network (or "tfidf": TfidfPredictor)
+
     def __init__(self, model: Any, tokenizer: Any, task: str, max_length: int, text_columns: list[str],
-                 run_dir: str | Path | None = None) -> None:
+                 run_dir: str | Path | None = None, label_names: list[str] | None = None) -> None:
         self.model = model
         self.tokenizer = tokenizer
         self.task = task
         self.max_length = max_length
         self.text_columns = text_columns
-        id2label = model.config.id2label
-        self.label_names = [] if task == "regression" else [id2label[i] for i in range(len(id2label))]
+        if label_names is None:
+            id2label = model.config.id2label
+            label_names = [id2label[i] for i in range(len(id2label))]
+        self.label_names = [] if task == "regression" else list(label_names)
         self.batch_size: int | None = None  # set when running out of memory forced a smaller one
         self.long_texts = "truncate"  # or chunks-mean / chunks-max: see core/inference/chunks.py
         self.warnings: list[str] = []  # said once, by whoever shows the predictions
@@ -132,6 +136,10 @@ class Predictor:
         run_dir = Path(run_dir)
         if not run_dir.is_dir():
             raise ModelError(f"The run folder '{run_dir}' does not exist.")
+        from tlstudio.core.inference.tfidf_numpy import MODEL_JSON
+
+        if (run_dir / MODEL_JSON).is_file():  # a kept TF-IDF baseline: numpy only, no torch
+            return TfidfPredictor.load_folder(run_dir)
         if not (run_dir / "config.json").is_file():
             raise ModelError(f"'{run_dir}' holds no trained model (config.json is missing). "
                              "Pick a run folder written by a finished training run.")
@@ -312,6 +320,44 @@ class Predictor:
             f"The input file needs the text column(s) {', '.join(wanted)} that the model was trained on; "
             f"it has: {', '.join(header)}."
         )
+
+
+class TfidfPredictor(Predictor):
+    """A run that ships its TF-IDF baseline (``tfidf_model.json``): the same interface, numpy only.
+
+    The decision values are the logits, so the run's temperature scales them as it scales a
+    network's; explanations are the model's exact per-n-gram contributions.
+    """
+
+    kind = "tfidf"
+
+    @classmethod
+    def load_folder(cls, run_dir: Path) -> TfidfPredictor:
+        from tlstudio.core.inference.tfidf_numpy import TfidfModel
+
+        try:
+            model = TfidfModel.load(run_dir)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"The TF-IDF model in '{run_dir}' can't be read ({exc}); keep the "
+                             "baseline again or train a new run.") from exc
+        predictor = cls(model, None, model.task, 0, model.text_columns, run_dir, label_names=model.label_names)
+        predictor.warnings = _status_warnings(run_dir)
+        _ = predictor.calibration
+        return predictor
+
+    def predict_logits(self, texts: list[str], pairs: list[str] | None = None, batch_size: int = 32,
+                       progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        if pairs is not None and len(pairs) != len(texts):
+            raise DataError("Give one second text for every text.")
+        size = max(1, int(batch_size)) * 8  # cheap per row: report progress less often
+        width = max(1, len(self.label_names)) if self.task != "regression" else 1
+        chunks = [np.zeros((0, width))]
+        for start in range(0, len(texts), size):
+            chunks.append(self.model.logits([tokenizable(t) for t in texts[start:start + size]],
+                                            [tokenizable(p) for p in pairs[start:start + size]] if pairs else None))
+            if progress:
+                progress(min(len(texts), start + size), len(texts))
+        return np.concatenate(chunks)
 
 
 def decide(task: str, names: list[str], row: np.ndarray, calibration: Calibration | None,

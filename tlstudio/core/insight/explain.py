@@ -18,7 +18,7 @@ from tlstudio.core.errors import DataError
 
 OCCLUSION = "occlusion"
 INTEGRATED_GRADIENTS = "integrated-gradients"
-METHODS = (OCCLUSION, INTEGRATED_GRADIENTS)
+METHODS = (OCCLUSION, INTEGRATED_GRADIENTS)  # for networks; a kept TF-IDF model: "tfidf-weights"
 
 
 @dataclass
@@ -100,15 +100,18 @@ def explain(predictor: Any, text: str, *, pair: str | None = None, target: str |
             method: str = OCCLUSION, steps: int = 16) -> Explanation:
     """Word attributions for ``target`` (default: the predicted class) on ``text``.
 
-    ``predictor`` is a loaded :class:`~tlstudio.core.inference.predictor.Predictor`; it needs a
-    fast tokenizer (word boundaries come from it). ``steps`` is the number of
+    ``predictor`` is a loaded :class:`~tlstudio.core.inference.predictor.Predictor`; a kept
+    TF-IDF model gets its exact per-n-gram contributions (``explain_linear``), whatever ``method``
+    says. A network needs a fast tokenizer (word boundaries come from it). ``steps`` is the number of
     integrated-gradients steps: on the bundled MiniLM, 16 give word scores correlated 0.999
     with 32 at half the time.
     """
-    import torch
-
     if method not in METHODS:
         raise DataError(f"Unknown explanation method '{method}'; use one of: {', '.join(METHODS)}.")
+    if getattr(predictor, "kind", "") == "tfidf":  # a linear model: exact contributions, either method
+        return _explain_tfidf(predictor, text, pair, target)
+    import torch
+
     if not getattr(predictor.tokenizer, "is_fast", False):
         raise DataError("Explanations need a fast (Rust) tokenizer to find word boundaries; this "
                         "model's tokenizer is the slow Python one.")
@@ -136,12 +139,30 @@ def explain(predictor: Any, text: str, *, pair: str | None = None, target: str |
         start, end = offsets[positions[0]][0], offsets[positions[-1]][1]
         value = token_scores[positions[0]] if method == OCCLUSION else token_scores[positions].sum()
         attributions.append(WordAttribution(source[start:end], start, end, round(float(value), 6), part))
+    return _explanation(predictor, text, pair, scores, index, method, attributions, started)
+
+
+def _explanation(predictor: Any, text: str, pair: str | None, scores: np.ndarray, index: int | None,
+                 method: str, words: list[WordAttribution], started: float) -> Explanation:
     names = predictor.label_names
     return Explanation(
         text, pair, names[index] if index is not None else "score",
         float(scores[index]) if index is not None else float(scores),
-        names[int(np.argmax(scores))] if names else f"{float(scores):.4g}", method, attributions,
+        names[int(np.argmax(scores))] if names else f"{float(scores):.4g}", method, words,
         round(time.perf_counter() - started, 4))
+
+
+def _explain_tfidf(predictor: Any, text: str, pair: str | None, target: str | None) -> Explanation:
+    """A kept TF-IDF model's exact per-word shares of its decision (see ``explain_linear``)."""
+    from tlstudio.core.insight.explain_linear import METHOD, linear_words
+
+    if not text or not text.strip():
+        raise DataError("Give a text to explain.")
+    started = time.perf_counter()
+    scores = predictor.predict_scores([text], [pair or ""] if predictor.needs_pair else None)[0]
+    index = _target_index(predictor, target, scores)
+    words = [WordAttribution(*word) for word in linear_words(predictor, text, pair, index)]
+    return _explanation(predictor, text, pair, scores, index, METHOD, words, started)
 
 
 def _occlusion(forward: Any, inputs: dict[str, Any], words: list, index: int | None,

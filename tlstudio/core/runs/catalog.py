@@ -113,7 +113,8 @@ def export_run(run_dir: str | Path, dest: str | Path, stop: StopFlag | None = No
     ``stop`` is checked between files; a stopped export leaves no partial folder behind.
     """
     source, target = Path(run_dir), Path(dest)
-    if not (source / "config.json").is_file():
+    kind = RunFolder(source).model_kind()
+    if kind is None:
         raise RunFolderError(f"'{source}' holds no trained model to export.")
     if target.exists() and any(target.iterdir()):
         raise RunFolderError(f"'{target}' is not empty; choose a new folder to export to.")
@@ -132,6 +133,8 @@ def export_run(run_dir: str | Path, dest: str | Path, stop: StopFlag | None = No
             _forget_data_paths(partial, _data_paths(source))
         if not include_predictions:
             _forget_test_texts(partial)
+        if kind == "tfidf":
+            add_tfidf_predictor(partial)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
@@ -139,6 +142,15 @@ def export_run(run_dir: str | Path, dest: str | Path, stop: StopFlag | None = No
         target.rmdir()
     partial.rename(target)
     return target
+
+
+def add_tfidf_predictor(folder: Path) -> None:
+    """``predict.py`` (the exports' standalone predictor) and ``tfidf_model.py`` (the numpy model)
+    beside a TF-IDF model, so the folder labels texts with only numpy installed."""
+    core = Path(__file__).resolve().parents[1]
+    shutil.copyfile(core / "export" / "standalone.py", folder / "predict.py")
+    shutil.copyfile(core / "inference" / "tfidf_numpy.py", folder / "tfidf_model.py")
+    write_text(folder / "requirements.txt", "numpy\n")
 
 
 def _data_paths(run_dir: Path) -> list[str]:

@@ -257,6 +257,39 @@ def save_model(model: Any, tokenizer: Any, run_dir: Path) -> None:
     for path in sorted(partial.iterdir()):
         os.replace(path, run_dir / path.name)
     partial.rmdir()
+    remove_tfidf_model(run_dir)  # a kept TF-IDF model would be loaded before this one
+
+
+# What save_pretrained writes for a model and its tokenizer: a kept TF-IDF model replaces them.
+HF_MODEL_FILES = ("config.json", "generation_config.json", "model.safetensors", "model.safetensors.index.json",
+                  "pytorch_model.bin", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
+                  "added_tokens.json", "vocab.txt", "vocab.json", "merges.txt", "spiece.model",
+                  "sentencepiece.bpe.model", "tokenizer.model", "chat_template.jinja")
+TFIDF_FILES = ("tfidf_model.json", "tfidf_weights.safetensors")
+
+
+def save_tfidf_model(model: Any, run_dir: Path) -> None:
+    """Write a TF-IDF model beside the run's records, then drop the network it replaces.
+
+    Its files are written to a hidden folder and moved into place first, so a crash leaves the
+    old model or the new one, never neither.
+    """
+    partial = run_dir / PARTIAL_MODEL
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    model.save(partial)
+    for name in TFIDF_FILES:
+        os.replace(partial / name, run_dir / name)
+    shutil.rmtree(partial, ignore_errors=True)
+    for name in HF_MODEL_FILES:
+        (run_dir / name).unlink(missing_ok=True)
+    for shard in run_dir.glob("model-*-of-*.safetensors"):
+        shard.unlink()
+
+
+def remove_tfidf_model(run_dir: Path) -> None:
+    for name in TFIDF_FILES:
+        (run_dir / name).unlink(missing_ok=True)
 
 
 def load_json(path: Path) -> dict[str, Any]:

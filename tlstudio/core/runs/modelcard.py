@@ -19,12 +19,12 @@ def _fmt(value: Any) -> str:
 BASELINE_TITLES = {"tfidf": "TF-IDF baseline", "majority": "majority baseline", "embeddings": "embeddings baseline"}
 
 
-def _metrics_table(metrics: dict[str, Any]) -> list[str]:
+def _metrics_table(metrics: dict[str, Any], title: str = "fine-tuned model") -> list[str]:
     model = metrics.get("model", {})
     baselines = metrics.get("baselines", {})
     names = [k for k in model if k != "seconds"]
     titles = [BASELINE_TITLES.get(key, f"{key} baseline") for key in baselines]
-    lines = ["| metric | fine-tuned model | " + " | ".join(titles) + " |", "|---|---|" + "---|" * len(titles)]
+    lines = [f"| metric | {title} | " + " | ".join(titles) + " |", "|---|---|" + "---|" * len(titles)]
     for name in names:
         cells = [_fmt(b.get(name)) for b in baselines.values()]
         lines.append(f"| {name} | {_fmt(model.get(name))} | " + " | ".join(cells) + " |")
@@ -54,16 +54,20 @@ def render_model_card(
     sizes = data_summary.get("sizes", {})
     labels = data_summary.get("label_names") or []
     stopped = " It was **stopped early by the user**; the best checkpoint so far was kept." if info.get("stopped") else ""
+    tfidf = ((info.get("verdict") or {}).get("method") or info.get("method") or {}).get("chosen") == "tfidf"
     lines = [
         "---",
-        "library_name: transformers",
+        "library_name: transformers" if not tfidf else "library_name: tlstudio",
         "pipeline_tag: text-classification",
         "tags: [tlstudio]",
         "---",
         "",
         f"# {info.get('name', 'TL Studio run')}",
         "",
-        f"A `{task}` text classifier fine-tuned with TL Studio from **{info.get('model', config.model)}**.{stopped}",
+        f"A `{task}` text classifier fine-tuned with TL Studio from **{info.get('model', config.model)}**.{stopped}"
+        if not tfidf else f"A `{task}` text classifier: the run's TF-IDF baseline (a linear model on TF-IDF "
+        f"n-grams, saved as JSON and safetensors), kept instead of the model fine-tuned from "
+        f"**{info.get('model', config.model)}** because it scored higher.",
         "",
         "## Data",
         "",
@@ -75,23 +79,27 @@ def render_model_card(
     if labels:
         lines.append(f"- Labels: {', '.join(map(str, labels))}")
     lines += ["", "## Test results (beside baselines on the same split)", "", *_verdict_lines(info.get("verdict")),
-              *_metrics_table(metrics), ""]
+              *_metrics_table(metrics, "kept TF-IDF model" if tfidf else "fine-tuned model"), ""]
     lines += ["## Hyperparameters", "", "| setting | value |", "|---|---|"]
     lines += [f"| {label} | {value} |" for label, value in settings_rows(config, "basic", "advanced")]
     lines += [f"| Device / precision | {info.get('device', '')} / {info.get('precision', '')} |", ""]
+    load = ("Load it with `tlstudio predict <this folder> --text \"...\"`, or export it as a model folder "
+            "whose `predict.py` needs only numpy." if tfidf else
+            "Load it with `transformers.pipeline(\"text-classification\", model=\"<this folder>\")` "
+            "or `tlstudio predict <this folder> --text \"...\"`.")
     lines += [
         "## Intended use",
         "",
-        "Classifying texts like the training data, in the same language and domain. "
-        "Load it with `transformers.pipeline(\"text-classification\", model=\"<this folder>\")` "
-        "or `tlstudio predict <this folder> --text \"...\"`.",
+        f"Classifying texts like the training data, in the same language and domain. {load}",
         "",
         "## Limitations",
         "",
         f"- Trained on {sizes.get('train', 0)} examples; expect lower accuracy on text unlike them.",
-        "- Inherits the biases of the pretrained model and of the training data.",
-        f"- Texts longer than {config.max_length} tokens {_long_texts_words(config.long_texts)}.",
+        "- Inherits the biases of the training data; words never seen in training carry no weight."
+        if tfidf else "- Inherits the biases of the pretrained model and of the training data.",
     ]
+    if not tfidf:
+        lines.append(f"- Texts longer than {config.max_length} tokens {_long_texts_words(config.long_texts)}.")
     for warning in info.get("fit_warnings", []):
         lines.append(f"- {warning}")
     lines += ["", f"Repeat this run: `{info.get('repeat_command', '')}`", ""]

@@ -188,7 +188,13 @@ class RunFolder:
         return " · ".join(parts)
 
     def has_model(self) -> bool:
-        return (self.path / "config.json").is_file()
+        return self.model_kind() is not None
+
+    def model_kind(self) -> str | None:
+        """What the folder ships: "tfidf" (a kept TF-IDF baseline), "transformer", or None."""
+        if (self.path / files.TFIDF_FILES[0]).is_file():
+            return "tfidf"
+        return "transformer" if (self.path / "config.json").is_file() else None
 
     # --- what the run measured -----------------------------------------------------------
     def metrics(self) -> Metrics:
@@ -356,6 +362,10 @@ class RunFolder:
     def save_model(self, model: Any, tokenizer: Any) -> None:
         """The trained model and tokenizer, moved into place only once fully written."""
         files.save_model(model, tokenizer, self.path)
+
+    def save_tfidf_model(self, model: Any) -> None:
+        """A TF-IDF model (``TfidfModel``) as the run's model, replacing the network's files."""
+        files.save_tfidf_model(model, self.path)
 
     def remove_checkpoints(self) -> None:
         files.remove_checkpoints(self.path)

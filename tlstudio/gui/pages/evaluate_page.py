@@ -44,6 +44,7 @@ from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
 BASELINE_TITLES = {"majority": "Majority baseline", "tfidf": "TF-IDF baseline",
                    "embeddings": "Embeddings baseline"}
+KEPT_NAMES = {"keep_tfidf": "TF-IDF", "keep_embeddings": "embeddings"}  # advice that keeps a baseline
 
 
 def _table(name: str, accessible: str) -> QTableWidget:
@@ -78,6 +79,7 @@ class EvaluatePage(Page):
         self._test_split: tuple[dict[str, Any], list[dict[str, str]]] = ({}, [])
         self._shown: FileResult | None = None  # None: the test split
         self._evaluating: tuple[Path, str] | None = None  # (run, file) being evaluated
+        self._keeping = "keep_embeddings"  # the keep advice last clicked
         self._build()
         state.run_changed.connect(self.reload)
 
@@ -392,29 +394,31 @@ class EvaluatePage(Page):
         self.export_panel.export_model()
 
     def _on_verdict_advice_chosen(self, advice_id: str) -> None:
-        """Keeping the embeddings baseline happens here; other fixes are Train page settings."""
-        if advice_id != "keep_embeddings":
+        """Keeping a baseline (TF-IDF or embeddings) happens here; other fixes are Train page settings."""
+        if advice_id not in KEPT_NAMES:
             self.advice_chosen.emit(advice_id)
             return
-        from tlstudio.core.training.keep_baseline import keep_embeddings
+        from tlstudio.core.training.keep_baseline import keep_baseline
 
         if self._state.run_dir is None:
             return
-        if (button := self.verdict.button("keep_embeddings")) is not None:
+        if (button := self.verdict.button(advice_id)) is not None:
             button.setEnabled(False)
-        self.headline.setText("Making the embeddings baseline this run's model…")
-        worker = FunctionWorker(keep_embeddings, self._state.run_dir)
+        self._keeping = advice_id
+        self.headline.setText(f"Making the {KEPT_NAMES[advice_id]} baseline this run's model…")
+        worker = FunctionWorker(keep_baseline, self._state.run_dir, advice_id.removeprefix("keep_"))
         worker.succeeded.connect(self._on_baseline_kept)
         worker.failed.connect(self._on_keep_failed)
         self._host.start(worker)
 
     def _on_baseline_kept(self, _verdict: Any) -> None:
         self._state.set_run(self._state.run_dir)  # every page reloads the run's new model and reports
-        self.headline.setText("The embeddings baseline is now this run's model: predictions and exports use it.")
+        self.headline.setText(f"The {KEPT_NAMES.get(self._keeping, 'kept')} baseline is now this run's model: "
+                              "predictions and exports use it.")
 
     def _on_keep_failed(self, message: str, details: str) -> None:
         self.headline.setText("")
-        if (button := self.verdict.button("keep_embeddings")) is not None:
+        if (button := self.verdict.button(self._keeping)) is not None:
             button.setEnabled(True)
         self.banner.show_error(message, details)
 
