@@ -181,7 +181,11 @@ def test_the_cli_keeps_predicts_and_refuses_onnx_in_one_line(fine_tuned_run, tmp
 
 
 def test_the_hf_export_labels_texts_with_numpy_alone_and_matches_the_run(kept_run, tmp_path, capsys):
-    run, _, _ = kept_run
+    from tlstudio.core.runs.calibration import Calibration
+
+    run = tmp_path / "run"
+    shutil.copytree(kept_run[0], run)
+    RunFolder(run).write_calibration(Calibration(temperature=2.0, unsure_below=0.9))  # predict.py applies both
     out = tmp_path / "export"
     assert main(["export", str(run), "--format", "hf", "--out", str(out), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -205,8 +209,11 @@ def test_the_hf_export_labels_texts_with_numpy_alone_and_matches_the_run(kept_ru
     with open(tmp_path / "out.csv", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows[0][:2] == ["text", "prediction"] and rows[2][0] == "'=cold food"
-    expected = Predictor.load(run, device="cpu").predict(["a wonderful film", "=cold food"])
-    assert [r[1] for r in rows[1:]] == [p.answer for p in expected]
+    predictor = Predictor.load(run, device="cpu")
+    expected = predictor.predict_scores(["a wonderful film", "=cold food"])  # with the run's temperature
+    answers = [p.answer for p in predictor.predict(["a wonderful film", "=cold food"])]
+    assert [r[1] for r in rows[1:]] == answers and "unsure" in answers
+    assert np.allclose([[float(v) for v in r[2:]] for r in rows[1:]], expected, atol=2e-6)
 
 
 def test_evaluate_calibrate_explain_and_compare_work_on_a_tfidf_run(kept_run, fine_tuned_run, capsys):
@@ -241,3 +248,29 @@ def test_keep_baseline_defaults_to_the_verdicts_offer_and_refuses_an_unfinished_
     folder.write_status(RunStatus.RUNNING)
     with pytest.raises(TrainingError, match="not complete"):
         keep_baseline(run)
+
+
+def test_a_sentence_pair_regression_run_keeps_tfidf_and_predicts_pairs(tmp_path):
+    """The TF-IDF baseline joins a pair into one text and fits ridge regression: kept, it does the same."""
+    from tlstudio.core.insight.explain import explain
+    from tlstudio.core.runs.store import RunStatus
+    from tlstudio.core.settings.config import RunConfig
+
+    run = tmp_path / "run"
+    run.mkdir()
+    folder = RunFolder(run)
+    folder.write_config(RunConfig(data_path=str(DATA / "stsb_300.csv"), text_columns=["sentence1", "sentence2"],
+                                  label_columns=["score"], task="regression", output_dir=str(run)))
+    folder.write_status(RunStatus.COMPLETE, name="run", task="regression")  # no network was ever saved
+    verdict = keep_baseline(run, "tfidf")
+    assert "TF-IDF + ridge regression" in verdict["method"]["text"]
+    predictor = Predictor.load(run, device="cpu")
+    assert predictor.task == "regression" and predictor.needs_pair
+    rows = folder.predictions()
+    values = predictor.predict_scores([r.text for r in rows], [r.text_pair for r in rows])
+    assert np.allclose(values, [float(r.prediction) for r in rows], atol=1e-5)
+    explanation = explain(predictor, "A dog runs in a field.", pair="A dog is running.")
+    assert {w.part for w in explanation.words} == {0, 1} and explanation.target == "score"
+    assert [w.word for w in explanation.words if w.part == 1] == ["dog", "is", "running"]
+    out = tmp_path / "out.csv"
+    assert predictor.predict_file(DATA / "stsb_300.csv", out) == 300

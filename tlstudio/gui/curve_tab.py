@@ -44,15 +44,15 @@ def curve_job(path: str, text_columns: list[str], label_column: str | None, embe
 
 
 def fine_tuned_accuracy(run_dir: str | None, path: str) -> float | None:
-    """The run's test accuracy when it was trained on ``path``; else None (not comparable)."""
+    """The run's test accuracy when it was trained on ``path`` and ships a fine-tuned model; else None."""
     if run_dir is None:
         return None
     from tlstudio.core.runs.store import RunFolder
 
     try:
         folder = RunFolder(run_dir)
-        if not same_file(folder.data_file(), path):
-            return None
+        if not same_file(folder.data_file(), path) or folder.model_kind() == "tfidf":
+            return None  # another file, or a kept TF-IDF model: no fine-tuned model to draw
         value = (folder.metrics().to_dict().get("model") or {}).get("accuracy")
     except Exception:  # noqa: BLE001 - an unreadable run just isn't drawn
         return None

@@ -22,6 +22,7 @@ import numpy as np
 
 MODEL_JSON = "tfidf_model.json"
 WEIGHTS = "tfidf_weights.safetensors"
+EXPORT_CONFIG = "export_config.json"  # in an export: temperature, thresholds, unsure_below
 FORMAT = "tlstudio-tfidf"
 FORMAT_VERSION = 1
 PAIR_SEPARATOR = " [SEP] "  # how the baseline joins a sentence pair into one text
@@ -80,14 +81,15 @@ class TfidfModel:
     # --- files -------------------------------------------------------------------------
     @classmethod
     def load(cls, folder: str | Path) -> TfidfModel:
-        """Read ``tfidf_model.json`` and the weights (and ``calibration.json`` when present)."""
+        """Read ``tfidf_model.json`` and the weights, and in an export the run's temperature,
+        thresholds and "don't know" cut-off (``export_config.json``, as ONNX exports have)."""
         folder = Path(folder)
         info = json.loads((folder / MODEL_JSON).read_text(encoding="utf-8"))
         if info.get("format") != FORMAT:
             raise ValueError(f"{folder / MODEL_JSON} is not a TF-IDF model file")
-        calibration = folder / "calibration.json"
-        if calibration.is_file():
-            info["calibration"] = json.loads(calibration.read_text(encoding="utf-8"))
+        settings = folder / EXPORT_CONFIG
+        if settings.is_file():
+            info["calibration"] = json.loads(settings.read_text(encoding="utf-8"))
         return cls(info, read_safetensors(folder / WEIGHTS))
 
     def save(self, folder: str | Path) -> None:

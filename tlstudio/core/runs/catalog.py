@@ -145,12 +145,17 @@ def export_run(run_dir: str | Path, dest: str | Path, stop: StopFlag | None = No
 
 
 def add_tfidf_predictor(folder: Path) -> None:
-    """``predict.py`` (the exports' standalone predictor) and ``tfidf_model.py`` (the numpy model)
-    beside a TF-IDF model, so the folder labels texts with only numpy installed."""
+    """``predict.py`` (the exports' standalone predictor), ``tfidf_model.py`` (the numpy model) and
+    the run's calibration beside a TF-IDF model, so the folder labels texts with only numpy."""
     core = Path(__file__).resolve().parents[1]
     shutil.copyfile(core / "export" / "standalone.py", folder / "predict.py")
     shutil.copyfile(core / "inference" / "tfidf_numpy.py", folder / "tfidf_model.py")
     write_text(folder / "requirements.txt", "numpy\n")
+    calibration = RunFolder(folder).calibration()
+    if calibration is not None:  # what predict.py applies, as an ONNX export's settings say it
+        write_json(folder / "export_config.json", {"temperature": calibration.temperature,
+                                                   "thresholds": calibration.thresholds,
+                                                   "unsure_below": calibration.unsure_below})
 
 
 def _data_paths(run_dir: Path) -> list[str]:
