@@ -91,7 +91,10 @@ def main() -> int:
         store = RunFolder(result.run_dir)
         info = {**store.info().to_dict(), "model_parameters": params}
         saved = store.config()
-        rows = {"train": round(args.rows * 0.7), "validation": round(args.rows * 0.15),
+        from tlstudio.core.data import load_prepared
+
+        splits = load_prepared(saved).splits
+        rows = {"train": len(splits["train"]), "validation": len(splits["validation"]),
                 "max_length": saved.max_length}
         promised = estimates(info, rows)
         row = {"run": i, "preset": preset, "strategy": strategy, "used": info["speed"]["source"],
@@ -99,7 +102,8 @@ def main() -> int:
                "measured_samples_per_second": info["measured_speed"]["train_samples_per_second"],
                "estimates": promised, "actual_seconds": round(whole, 1),
                "train_seconds": info["train_seconds"], "updates": info["plan"]["updates"],
-               "ratios": {k: round(v / whole, 2) for k, v in promised.items()}, "line": info["plan"]["line"]}
+               "ratios": {k: round(v / whole, 2) for k, v in promised.items()}, "line": info["plan"]["line"],
+               "planned_seconds": info["plan"]["seconds"]}
         table.append(row)
         print(json.dumps(row), flush=True)
     print("\n| run | preset | strategy | used | estimate: default | probe | remembered | actual | "
