@@ -44,7 +44,27 @@ def detect_devices() -> tuple[list[Any], str]:
     return core_detect(), torch_build_note()
 
 
+# What a run, its baselines and its evaluation import. A first import runs C-extension set-up
+# code that holds the GIL for up to a few hundred ms: in a worker at start-up it freezes the
+# window once, while the person reads the Start page, instead of in the middle of a run.
+WARM_UP_MODULES = (
+    "torch", "transformers", "transformers.trainer", "datasets", "pandas", "scipy.stats",
+    "sklearn.metrics", "sklearn.linear_model", "sklearn.feature_extraction.text",
+    "sklearn.model_selection", "sklearn.multiclass", "tlstudio.core.training",
+    "tlstudio.core.evaluation.other_file",
+)
+
+
 def warm_up() -> None:
-    """Import the heavy libraries so the first training starts without a stall."""
-    import torch  # noqa: F401
-    import transformers  # noqa: F401
+    """Import the heavy libraries so the first training starts without a stall, then keep
+    what they made out of the garbage collector's walks (see :mod:`tlstudio.gui.gc_guard`)."""
+    import importlib
+
+    from tlstudio.gui.gc_guard import freeze_imported
+
+    for name in WARM_UP_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional extra; the job that needs it says so
+            pass
+    freeze_imported()
