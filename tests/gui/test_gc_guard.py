@@ -111,22 +111,15 @@ def test_a_worker_s_collect_is_bounded_when_the_gui_thread_is_busy(window):
     assert gc_guard.WORKER_WAIT_S - 0.5 <= took[0] <= gc_guard.WORKER_WAIT_S + 2
 
 
-def test_after_the_start_up_warm_up_collections_skip_what_the_imports_made(qtbot):
+def test_after_the_start_up_warm_up_collections_skip_what_the_imports_made():
     """Issue 13 item 12: a full collection walked the 500,000 objects torch and transformers
-    make (0.8-1 s, the window frozen) every few seconds of a run; the warm-up freezes them."""
-    from tlstudio.gui import MainWindow
+    make (0.8-1 s, the window frozen) every few seconds of a run; the warm-up job (what the
+    window runs in a worker once shown) freezes them."""
+    import torch
 
-    win = MainWindow(warm_up=True)  # as ``tlstudio`` opens it
-    qtbot.addWidget(win)
-    win.confirm_close = lambda: True
-    try:
-        win.show()
-        qtbot.waitUntil(lambda: gc.get_freeze_count() > 0, timeout=120_000)
-        qtbot.waitUntil(lambda: not win.host.busy, timeout=120_000)
-        import torch
+    from tlstudio.gui import jobs
 
-        walked = gc.get_objects()  # what a full collection walks: the permanent generation is left out
-        assert not any(o is torch.nn.Linear for o in walked)
-        assert gc.get_freeze_count() > len(walked)
-    finally:
-        win.close()
+    jobs.warm_up()
+    walked = gc.get_objects()  # what a full collection walks: the permanent generation is left out
+    assert not any(o is torch.nn.Linear for o in walked)
+    assert gc.get_freeze_count() > len(walked)
