@@ -11,7 +11,14 @@ from pathlib import Path
 
 from gui_helpers import TRAIN_TIMEOUT, load_data, pick_model
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QPlainTextEdit,
+    QScrollArea,
+    QTextEdit,
+    QWidget,
+)
 
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -168,6 +175,9 @@ def test_tab_goes_round_every_page_and_back(window, qtbot, sentiment_csv, tiny_m
             page = window.pages[key]
             if not any(page.isAncestorOf(w) for w in visited):
                 problems.append(f"{key}: Tab never enters the page")
+            hidden = [_describe(w) for w in visited if type(w) is QScrollArea]
+            if hidden:  # a Tab stop that shows no focus: the user loses track of it
+                problems.append(f"{key}: Tab stops on a bare scroll area: {hidden}")
     assert problems == [], "\n".join(problems)
     # a text box that takes Tab as a character would trap the keyboard once it is enabled
     trapping = [_describe(e) for e in window.findChildren(QPlainTextEdit) + window.findChildren(QTextEdit)

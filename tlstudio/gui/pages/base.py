@@ -140,6 +140,9 @@ class Page(QWidget):
         self.scroll_area.setObjectName("pageScrollArea")
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        # Not a Tab stop of its own (an invisible one): Tab goes to the controls, and the page
+        # scrolls to whichever has the focus.
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         content = QWidget()
         content.setObjectName("pageContent")
         self.scroll_area.setWidget(content)

@@ -88,6 +88,7 @@ class TrainPage(Page):
         left_layout.addWidget(self.device_note)
         left_layout.addStretch(1)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no invisible Tab stop; it follows the focus
         scroll.setWidget(left)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(360)
