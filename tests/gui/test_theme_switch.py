@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPalette
 
 from tlstudio.gui import plots, theme
@@ -209,37 +209,3 @@ def test_an_unknown_scheme_is_refused(qapp):
     with pytest.raises(ValueError, match="scheme"):
         theme.apply(qapp, scheme="sepia")
 
-
-class _StyleChanges(QObject):
-    """Counts the StyleChange events a widget gets: each is one re-polish of it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, _watched, event) -> bool:  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.StyleChange:
-            self.count += 1
-        return False
-
-
-def test_a_scheme_switch_repolishes_only_what_the_sheet_styles(window, qtbot, restore_look):
-    """Issue 13 item 12: each switch re-polished all 2,000 widgets, two or three times (setting
-    Fusion again, clearing the sheet, setting it): 2.5-3 s of frozen window on 2 cores."""
-    from PySide6.QtWidgets import QLabel
-
-    app = restore_look
-    theme.apply(app)  # as the app starts
-    window.show_page("evaluate")
-    plain = window.pages["evaluate"].metrics_table  # nothing in the sheet selects it
-    hint = next(w for w in window.findChildren(QLabel) if w.property("role") == "hint")
-    changes = _StyleChanges()
-    plain.installEventFilter(changes)
-    for scheme in ("dark", "light", "dark"):
-        theme.apply(app, scheme=scheme)
-        qtbot.wait(10)
-    plain.removeEventFilter(changes)
-    assert changes.count == 0
-    assert hint.palette().color(QPalette.ColorRole.WindowText) == QColor("#a0a7b1")  # dark's hint
-    theme.apply(app, scheme="light")
-    assert hint.palette().color(QPalette.ColorRole.WindowText) == QColor("#5f6670")

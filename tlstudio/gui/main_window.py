@@ -57,7 +57,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("TL Studio")
         self.setWindowIcon(theme.icon("app"))
         self.setObjectName("mainWindow")
-        theme.mark_window(self)  # before its widgets are polished: the sheet's rules for the scheme
         self.setMinimumSize(QSize(MIN_WIDTH, MIN_HEIGHT))
         self.setAcceptDrops(True)
         self.collector = MainThreadCollector(self)  # no garbage collection in worker threads

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 import pyqtgraph as pg
 from PySide6.QtGui import QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication
 
 from tlstudio.gui import plots
 from tlstudio.resources import resource_path
@@ -51,15 +50,11 @@ def is_high_contrast() -> bool:
     return _high_contrast
 
 
-def style_sheet(dark: bool | None = None) -> str:
-    """A light touch on top of the native style: the sidebar and the headline labels.
-
-    ``dark`` None: for the scheme in use (high contrast has its own sheet). What gets
-    installed is :func:`app_style_sheet`.
-    """
-    if _high_contrast and dark is None:
+def style_sheet() -> str:
+    """A light touch on top of the native style: the sidebar and the headline labels."""
+    if _high_contrast:
         return high_contrast_sheet()
-    dark = is_dark() if dark is None else dark
+    dark = is_dark()
     side_bg = "#1f2329" if dark else "#f1f3f6"
     side_sel = "#2b4a73" if dark else "#d6e6fb"
     muted = "#a0a7b1" if dark else "#5f6670"
@@ -96,66 +91,6 @@ def style_sheet(dark: bool | None = None) -> str:
                           border-radius: 5px; }}
     QFrame[role="info"] QLabel {{ color: {info_text}; }}
     """
-
-
-SCHEME_PROPERTY = "tlScheme"  # on each window: "dark" switches on the dark rules of the sheet
-
-
-def _scoped(sheet: str, scheme: str) -> str:
-    """``sheet`` with each selector limited to widgets inside a window marked ``scheme``."""
-    def scope(match: re.Match[str]) -> str:
-        selectors = ", ".join(f'*[{SCHEME_PROPERTY}="{scheme}"] {s.strip()}'
-                              for s in match.group(1).split(","))
-        return f"{selectors} {{{match.group(2)}}}"
-
-    return re.sub(r"([^{}]+)\{([^{}]*)\}", scope, sheet)
-
-
-def app_style_sheet() -> str:
-    """One sheet for every scheme, installed once: the light rules, and the dark ones scoped
-    to windows marked dark (one attribute more, so they win where both match).
-
-    Replacing the application's sheet re-polishes every widget (2,000 in the window: 0.4-0.6 s
-    on a loaded 2-core machine); a switch instead re-marks the windows and re-polishes the
-    few widgets the sheet styles (:func:`_mark_windows`).
-    """
-    if _high_contrast:
-        return high_contrast_sheet()
-    return style_sheet(dark=False) + _scoped(style_sheet(dark=True), "dark")
-
-
-def mark_window(window: QWidget) -> None:
-    """Say which scheme's rules of the sheet apply inside ``window`` (the palette in use's)."""
-    window.setProperty(SCHEME_PROPERTY, "dark" if is_dark() else "light")
-
-
-def _styled_widgets(app: QApplication) -> list[QWidget]:
-    """The widgets the sheet's rules select (a role, or a name it uses) and the labels in them."""
-    names = set(re.findall(r"#(\w+)", app.styleSheet()))
-    found: dict[int, QWidget] = {}
-    for widget in QApplication.allWidgets():
-        if widget.property("role") or widget.objectName() in names:
-            found[id(widget)] = widget
-            for label in widget.findChildren(QLabel):
-                found[id(label)] = label
-    return list(found.values())
-
-
-def _mark_windows(app: QApplication) -> None:
-    """Mark every window with the scheme in use and re-polish what the sheet styles in them."""
-    scheme = "dark" if is_dark() else "light"
-    changed = False
-    for window in app.topLevelWidgets():
-        if window.property(SCHEME_PROPERTY) != scheme:
-            window.setProperty(SCHEME_PROPERTY, scheme)
-            changed = True
-    if not changed:
-        return
-    for widget in _styled_widgets(app):
-        style = widget.style()
-        style.unpolish(widget)
-        style.polish(widget)
-        widget.update()
 
 
 DARK_COLORS = {
@@ -204,7 +139,6 @@ SCHEME_TITLES = {"light": "Light", "dark": "Dark", "high-contrast": "High contra
 _native_style: str | None = None  # the style in use before a forced scheme switched to Fusion
 _high_contrast = False
 _DATA_COLORS = list(plots.PALETTE)
-_startup_style = ""  # the platform's style, read before the sheet hides its name
 
 
 def high_contrast_sheet() -> str:
@@ -302,10 +236,10 @@ def _force(app: QApplication, dark: bool, colors: dict | None = None) -> None:
 
     # Ask the platform too (where it can, native dialogs and title bars follow).
     app.styleHints().setColorScheme(Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light)
-    if _native_style is None:  # once: setting a style re-polishes every widget
-        _native_style = _startup_style or app.style().name()
-        if _native_style.lower() != "fusion":
-            app.setStyle("Fusion")
+    if _native_style is None:
+        _native_style = app.style().name()
+    if app.style().name().lower() != "fusion":  # setting it again re-polishes every widget
+        app.setStyle("Fusion")
     palette = QPalette()
     for role, color in (colors or (DARK_COLORS if dark else LIGHT_COLORS)).items():
         palette.setColor(role, QColor(color))
@@ -344,8 +278,7 @@ def follow_system(app: QApplication) -> None:
     global _native_style
     app.styleHints().unsetColorScheme()
     if _native_style is not None:
-        if _native_style.lower() != "fusion":
-            app.setStyle(_native_style)
+        app.setStyle(_native_style)
         _native_style = None
     app.setPalette(QPalette())  # nothing set explicitly: every colour comes from the system
 
@@ -360,22 +293,16 @@ def apply(app: QApplication, scheme: str | None = None) -> None:
     Plots that already exist are recoloured in place (their data kept); later ones are
     drawn in the new colours.
     """
-    global _startup_style
     if scheme is not None and scheme not in SCHEMES:
         raise ValueError(f"scheme must be one of {SCHEMES} or None, not {scheme!r}")
-    if not app.styleSheet() and not _startup_style:
-        _startup_style = app.style().name()
+    # Qt re-polishes every widget when the palette or the style sheet changes; replacing one
+    # sheet with another costs several times more than clearing it, changing the palette bare
+    # and setting the new sheet (measured: 7.8 s against 2.4 s on a loaded 2-core machine).
+    old_sheet = app.styleSheet()
+    if scheme is not None and old_sheet:
+        app.setStyleSheet("")
     if scheme is not None:
         _set_high_contrast(scheme == "high-contrast")
-    # Light and dark share one sheet: a switch between them changes the palette and the
-    # windows' mark, not the sheet (see app_style_sheet). High contrast has a sheet of its
-    # own: into or out of it, the sheet is replaced, which re-polishes every widget; clearing
-    # it, changing the palette bare and setting the new sheet costs several times less than
-    # replacing it (measured: 7.8 s against 2.4 s on a loaded 2-core machine).
-    sheet = app_style_sheet()
-    replace = sheet != app.styleSheet()
-    if replace and app.styleSheet():
-        app.setStyleSheet("")
     if scheme == "high-contrast":
         force_high_contrast(app)
     elif scheme == "dark":
@@ -384,12 +311,11 @@ def apply(app: QApplication, scheme: str | None = None) -> None:
         force_light(app)
     elif scheme == "system":
         follow_system(app)
-    if replace:
-        for window in app.topLevelWidgets():
-            mark_window(window)
+    sheet = style_sheet()
+    if sheet != app.styleSheet():
+        if app.styleSheet():
+            app.setStyleSheet("")
         app.setStyleSheet(sheet)
-    else:
-        _mark_windows(app)
     apply_plot_theme()
     restyle_plots()
     app.setWindowIcon(icon("app"))
