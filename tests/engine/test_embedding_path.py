@@ -93,13 +93,23 @@ def test_the_embedding_path_wins_over_a_poor_fine_tune_and_ships_a_model_that_pr
     assert config["architectures"] == ["BertForSequenceClassification"] and config["num_hidden_layers"] == 3
 
 
-def test_a_better_fine_tune_is_kept_and_ties_go_to_fine_tuning(tiny_model_dir):
+def test_fine_tuning_ships_only_when_it_beats_the_path_by_more_than_the_validation_noise(tiny_model_dir):
+    from tlstudio.core.training.embedding_path import fit_embedding_classifier, noise_margin
+
+    assert noise_margin(0.93, 30) == pytest.approx(0.0466, abs=1e-3)  # UCI sentiment, 200 rows
+    assert noise_margin(0.93, 1000) < 0.01 and noise_margin(1.0, 30) == 0.0
     data = _words_data()
     tokenizer = _tokenizer(tiny_model_dir)
-    model, record = choose_small_data_model(tiny_model_dir, tokenizer, data, 64, [{"eval_f1_macro": 1.0}],
-                                            model_type="bert")
+    path = fit_embedding_classifier(tiny_model_dir, tokenizer, data, 64).validation
+    margin = noise_margin(path, len(data.splits["validation"]))
+    model, record = choose_small_data_model(tiny_model_dir, tokenizer, data, 64,
+                                            [{"eval_f1_macro": path + margin + 0.01}], model_type="bert")
     assert model is None and record["chosen"] == "fine_tuned"
-    assert record["text"].startswith("Fine-tuning scored 1.00")
+    assert record["text"].startswith("Fine-tuning scored")
+    model, record = choose_small_data_model(tiny_model_dir, tokenizer, data, 64, [{"eval_f1_macro": path}],
+                                            model_type="bert")
+    assert model is not None and record["chosen"] == "embeddings"  # a tie ships the steadier model
+    assert record["margin"] == pytest.approx(margin, abs=1e-6)
 
 
 def test_the_path_applies_only_to_small_single_text_classification_on_a_bert_body():
