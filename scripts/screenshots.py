@@ -134,10 +134,16 @@ def main() -> int:
     wait_until(app, lambda: predict.predict_button.isEnabled(), 300)
     predict.input.setPlainText("The battery lasts all day and the screen is gorgeous.")
     wait_until(app, lambda: predict.result.text() != "", 120)
+    wait_until(app, lambda: predict.explain_panel.shown is not None, 300)
     shot("08_predict")
     if "insight" in window.pages:
         window.show_page("insight")
+        insight = window.pages["insight"]
         shot("08b_insight")
+        for index in range(1, insight.tabs.count()):  # every tab, each in its empty state
+            insight.tabs.setCurrentIndex(index)
+            shot(f"08{'cdefg'[index - 1]}_insight_{insight.tabs.tabText(index).lower().replace(' ', '_')}")
+        insight.tabs.setCurrentIndex(0)
     window.show_page("runs")
     runs = window.pages["runs"]
     settle(app, 3.0)
@@ -146,6 +152,11 @@ def main() -> int:
         listing.selectAll()
     settle(app, 1.0)
     shot("09_runs")
+    details = getattr(getattr(runs, "compare", None), "tabs", None)
+    if details is not None:
+        for index in range(1, details.count()):
+            details.setCurrentIndex(index)
+            shot(f"09{'bcdefg'[index - 1]}_runs_{details.tabText(index).lower().replace(' ', '_')}")
     window.close()
     return 0
 

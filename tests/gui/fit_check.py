@@ -1,4 +1,5 @@
-"""What a person can't read at a given window size: clipped labels, buttons and table headers."""
+"""What a person can't read at a given window size: clipped labels, buttons, combo boxes (their
+current text elided) and table headers."""
 
 from __future__ import annotations
 
@@ -7,9 +8,15 @@ from PySide6.QtGui import QFontMetrics, QTextDocument
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QCheckBox,
     QComboBox,
     QHeaderView,
     QLabel,
+    QPushButton,
+    QRadioButton,
+    QStyle,
+    QStyleOptionButton,
+    QStyleOptionComboBox,
     QTableView,
     QWidget,
 )
@@ -64,6 +71,45 @@ def clipped_control(widget: QWidget) -> str | None:
     return None
 
 
+def elided_combo(widget: QComboBox) -> str | None:
+    """A combo box whose current text is wider than the field it is drawn in (Qt elides it)."""
+    text = widget.currentText()
+    if widget.isEditable() or not text:
+        return None  # an editable combo scrolls its text like a line edit
+    option = QStyleOptionComboBox()
+    widget.initStyleOption(option)
+    field = widget.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                          QStyle.SubControl.SC_ComboBoxEditField, widget)
+    need = widget.fontMetrics().horizontalAdvance(text) + 2  # the label is drawn 1 px in
+    if not widget.itemIcon(widget.currentIndex()).isNull():
+        need += widget.iconSize().width() + 4
+    if need > field.width() + SLACK:
+        return f"QComboBox {_where(widget)} {text[:40]!r}: text needs {need} px, has {field.width()}"
+    return None
+
+
+CONTENTS = {QPushButton: QStyle.SubElement.SE_PushButtonContents,
+            QCheckBox: QStyle.SubElement.SE_CheckBoxContents,
+            QRadioButton: QStyle.SubElement.SE_RadioButtonContents}
+
+
+def cut_button_text(widget: QAbstractButton) -> str | None:
+    """A push button, check box or radio button whose text is wider than the room for it."""
+    kind = next((k for k in CONTENTS if isinstance(widget, k)), None)
+    text = widget.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+    if kind is None or not text:
+        return None
+    option = QStyleOptionButton()
+    widget.initStyleOption(option)
+    room = widget.style().subElementRect(CONTENTS[kind], option, widget).width()
+    need = widget.fontMetrics().horizontalAdvance(text)
+    if kind is QPushButton and not widget.icon().isNull():
+        need += widget.iconSize().width() + 4
+    if need > room + SLACK:
+        return f"{kind.__name__} {_where(widget)} {text[:40]!r}: text needs {need} px, has {room}"
+    return None
+
+
 def clipped_headers(table: QTableView) -> list[str]:
     found = []
     for header in (table.horizontalHeader(),):
@@ -100,7 +146,8 @@ def clipped(root: QWidget) -> list[str]:
         if isinstance(widget, QLabel):
             problem = clipped_label(widget)
         elif isinstance(widget, QAbstractButton | QComboBox) and not isinstance(widget, QHeaderView):
-            problem = clipped_control(widget)
+            problem = clipped_control(widget) or (
+                elided_combo(widget) if isinstance(widget, QComboBox) else cut_button_text(widget))
         if problem:
             found.append(problem)
     return found

@@ -36,6 +36,7 @@ def test_planted_flips_are_listed_and_reviewed_with_one_key_each_into_a_new_file
     rows = [int(r) for r in _column(tab, "Row")]
     assert len(set(rows[: 2 * len(flipped)]) & set(flipped)) >= 0.6 * len(flipped)
     assert "of the given labels" in tab.status.text()
+    assert tab.table.isVisible() and not tab.table_area.message.isVisible()  # the empty state gave way
     given, suggested = _column(tab, "Given"), _column(tab, "Suggested")
     assert given[0] != suggested[0]
 
@@ -89,3 +90,16 @@ def test_retrain_opens_the_corrected_copy_and_trains_on_it(window, qtbot, tmp_pa
     assert window.state.report.loaded.num_rows == 199
     train.stop()
     qtbot.waitUntil(lambda: not train.running, timeout=AUDIT_TIMEOUT)
+
+
+def test_before_a_check_the_tab_says_what_it_does_and_how_to_start(window, qtbot, tmp_path):
+    source = tmp_path / "reviews.csv"
+    flipped_csv(source)
+    load_data(qtbot, window, source)
+    window.show_page("insight")
+    tab = window.pages["insight"].audit
+    qtbot.waitUntil(tab.table_area.isVisible, timeout=5_000)
+    assert tab.table_area.is_empty and not tab.table.isVisible()  # no blank table
+    message = tab.table_area.message
+    assert message.isVisible() and "press Check labels" in message.text()
+    assert tab.run_button.text() == "Check labels" and tab.run_button.isEnabled()

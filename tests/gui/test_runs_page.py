@@ -215,3 +215,17 @@ def test_selecting_runs_to_compare_never_stalls_the_window(window, qtbot, tmp_pa
     assert time.perf_counter() - started > 0.3 and len(busy) > 10  # something was measured
     assert max(busy) < 0.25, (f"one turn of the event loop took {max(busy) * 1000:.0f} ms of work "
                               f"(longest wall-clock gap {max(wall) * 1000:.0f} ms)")
+
+
+def test_at_1024_wide_the_columns_fit_without_scrolling_sideways(window, qtbot, runs):
+    window.resize(1024, 640)
+    page = _open_runs(qtbot, window, 3)
+    table = page.runs_list
+    qtbot.waitUntil(lambda: table.viewport().width() < 900, timeout=5_000)
+    header = table.horizontalHeader()
+    assert header.length() <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()
+    for column in (2, 3, 4, 5, 6, 7):  # model, score, baseline, started, took, status: whole
+        assert header.sectionSize(column) >= table.sizeHintForColumn(column), column
+    name = header.sectionSize(0)
+    assert name >= 80  # long run names are elided, still recognisable

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from tlstudio.core.insight.corrections import EXCLUDE, KEEP, RELABEL, Correction
+from tlstudio.gui.empty_state import EmptyState
 from tlstudio.gui.pages.base import ErrorBanner, label, named
 from tlstudio.gui.state import AppState, same_file
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
@@ -93,9 +94,7 @@ class AuditTab(QWidget):
                                  "learns; TF-IDF takes seconds on any file")
         for text, embeddings in QUICK_MODELS:
             self.model_combo.addItem(text, embeddings)
-        self.status = named(label("Find the rows whose label the other rows contradict, "
-                                  "near-duplicates labelled differently, and outliers.", "hint",
-                                  wrap=True), "auditStatus", "Label audit status")
+        self.status = named(label("", "hint", wrap=True), "auditStatus", "Label audit status")
         self.banner = ErrorBanner()
         self.table = named(QTableWidget(), "auditTable", "Suspect rows")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -104,6 +103,12 @@ class AuditTab(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
         self.table.currentCellChanged.connect(self._on_table_current_changed)
+        self.table_area = EmptyState(
+            self.table, "No check yet: press Check labels to start. A quick model learns from "
+            "the other rows and judges each row's label; the rows it doubts, near-duplicates "
+            "labelled differently and outliers are listed here, to keep, relabel or exclude "
+            "with one key each. Your file stays as it is: the decisions go into a corrected "
+            "copy.", "auditEmpty")
         self.keep_button = named(QPushButton("Keep (K)"), "auditKeepButton", "Keep the label")
         self.relabel_button = named(QPushButton("Relabel (R)"), "auditRelabelButton",
                                     "Relabel the row")
@@ -142,7 +147,7 @@ class AuditTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.banner)
         layout.addWidget(self.status)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table_area, 1)
         layout.addLayout(review)
         self._update_buttons()
 
@@ -220,6 +225,7 @@ class AuditTab(QWidget):
         header.setSectionResizeMode(COLUMNS.index("Why"), QHeaderView.ResizeMode.Interactive)
         table.setColumnWidth(COLUMNS.index("Why"), 480)
         header.setStretchLastSection(True)
+        self.table_area.set_empty(self._report is None)
         if suspects:
             table.setCurrentCell(0, 0)
             table.setFocus()

@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from tlstudio.core.evaluation import format as fmt
 from tlstudio.core.events import StopFlag
@@ -123,6 +123,8 @@ class ExplainPanel(QWidget):
             self.method_combo.addItem(text, method)
         for combo in (self.class_combo, self.method_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            # As wide as their longest item: squeezed, "1 (predicted)" read "1 (predic".
+            combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.status = named(label("", "hint", wrap=True), f"{name}ExplainStatus",
                             "Explanation status")
         self.text = named(QLabel(), f"{name}ExplainText", "Words that pushed the decision")
@@ -134,15 +136,19 @@ class ExplainPanel(QWidget):
         self.legend.setWordWrap(True)
         self.summary = named(label("", "hint", wrap=True), f"{name}ExplainSummary",
                              "Strongest words")
-        controls = QHBoxLayout()
-        controls.setContentsMargins(0, 0, 0, 0)
-        controls.addWidget(QLabel("Why? Words that pushed towards"))
-        controls.addWidget(self.class_combo)
-        controls.addWidget(self.method_combo)
-        controls.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(controls)
+        # Two short lines, not one: one line was wider than half a 1024-pixel screen.
+        self._class_caption = QLabel("Why? Words that pushed towards")
+        for caption, combo in ((self._class_caption, self.class_combo),
+                               (QLabel("Measured by"), self.method_combo)):
+            caption.setBuddy(combo)
+            controls = QHBoxLayout()
+            controls.setContentsMargins(0, 0, 0, 0)
+            controls.addWidget(caption)
+            controls.addWidget(combo)
+            controls.addStretch(1)
+            layout.addLayout(controls)
         layout.addWidget(self.text)
         layout.addWidget(self.legend)
         layout.addWidget(self.summary)
@@ -150,6 +156,11 @@ class ExplainPanel(QWidget):
         self.class_combo.activated.connect(self._on_choice_activated)
         self.method_combo.activated.connect(self._on_choice_activated)
         self.clear()
+        self._show_class_choice(False)  # an empty combo until there is a text to explain
+
+    def _show_class_choice(self, shown: bool) -> None:
+        self.class_combo.setVisible(shown)
+        self._class_caption.setVisible(shown)
 
     # ---- requests -----------------------------------------------------------------------
     def explain(self, run_dir: str, text: str, classes: list[str], predicted: str | None,
@@ -161,7 +172,7 @@ class ExplainPanel(QWidget):
         for name in classes:
             suffix = " (predicted)" if name == predicted else ""
             self.class_combo.addItem(f"{name}{suffix}", name)
-        self.class_combo.setVisible(bool(classes))
+        self._show_class_choice(bool(classes))
         if predicted in classes:
             self.class_combo.setCurrentIndex(classes.index(predicted))
         self._start()

@@ -105,10 +105,13 @@ class RunsTable(QTableWidget):
         self.verticalHeader().hide()
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # a few dozen rows
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # Name and data share what the scores leave, cut in the middle (a run's name ends with
+        # its model, a file's with its type): at 1024 wide the table scrolled sideways.
+        for column in (NAME, DATA):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        header.setStretchLastSection(False)
         header.setSortIndicatorShown(True)
-        self.setColumnWidth(NAME, 200)
         self.horizontalHeaderItem(SCORE).setToolTip("The main test score (macro F1 for classes, micro F1 "
                                                     "for several labels, Pearson for numbers) with its "
                                                     "95 % interval")

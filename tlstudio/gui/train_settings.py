@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from tlstudio.core.settings.config import PRESETS, RunConfig
 from tlstudio.core.settings.schema import Field, default_of, field_of, label_of, settings_fields
-from tlstudio.gui.pages.base import named
+from tlstudio.gui.pages.base import label, named
 
 CHOICE_TEXT = {("device", "auto"): "Automatic (best available)",
                ("long_texts", "truncate"): "Cut them: read only the start",
@@ -168,9 +168,8 @@ class TrainSettings(QWidget):
         self.preset_times.setWordWrap(False)  # short lines; wrapped, the scrolled form gave it one line
         self.preset_times.setProperty("role", "hint")
         form.addRow(self.preset_times)  # the whole row: the field column alone was too narrow
-        self.estimate = named(QLabel(""), "strategyEstimate", "Memory and time of each strategy")
-        self.estimate.setWordWrap(True)
-        self.estimate.setProperty("role", "hint")
+        self.estimate = named(label("", "hint", wrap=True), "strategyEstimate",
+                              "Memory and time of each strategy")
         form.addRow(self.estimate)
         self._estimate_inputs: tuple[Any, ...] | None = None
         self._plans: dict[str, dict[str, Any]] = {}  # preset name -> settings planned for this data

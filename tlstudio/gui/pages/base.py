@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -19,8 +20,42 @@ from PySide6.QtWidgets import (
 from tlstudio.gui import marks
 
 
+class WrapLabel(QLabel):
+    """A word-wrapped label that is never given fewer lines than its text needs at its width.
+
+    Splitters, and forms inside them, size a wrapped label from a guessed width and ignore its
+    height-for-width: it got one line and the rest of its text was cut off. Its minimum height
+    follows the height its text needs at the width it was given instead.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+        super().setText(text)
+        self._fit_height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_height()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_height()  # a theme's font or a role's style changes the lines it needs
+
+    def _fit_height(self) -> None:
+        # QLabel's height-for-width is never below its minimum height: measure without it, or
+        # a label once narrow would keep the height of its narrow self.
+        self.setMinimumHeight(0)
+        if self.text():
+            self.setMinimumHeight(self.heightForWidth(self.width()))
+
+
 def label(text: str = "", role: str | None = None, wrap: bool = False) -> QLabel:
-    widget = QLabel(text)
+    widget = WrapLabel(text) if wrap else QLabel(text)
     if role:
         widget.setProperty("role", role)
     widget.setWordWrap(wrap)
