@@ -156,6 +156,19 @@ def test_too_few_test_rows_is_unclear_not_learned_nothing():
     assert verdict["text"].startswith("Not clearly better than always answering 'positive'")
 
 
+def test_an_unclear_verdict_below_tfidf_says_the_simple_method_scored_higher():
+    y = np.array([1] * 11 + [0] * 9)  # as waimai_10k at 500 rows: few test rows, TF-IDF ahead
+    model = y.copy()
+    model[[0, 1, 2, 11, 12]] = 1 - model[[0, 1, 2, 11, 12]]  # 15 of 20 right
+    majority = _probs(np.ones(20, dtype=int))
+    verdict = build_verdict("binary", y, _probs(model), {"majority": majority, "tfidf": _probs(y)},
+                            label_names=LABELS)
+    assert verdict["kind"] == "unclear" and verdict["best_baseline"] == "tfidf"
+    assert verdict["text"].endswith("TF-IDF + logistic regression scored higher: 1.00.")
+    alone = build_verdict("binary", y, _probs(model), {"majority": majority}, label_names=LABELS)
+    assert "scored higher" not in alone["text"]
+
+
 def test_keeping_the_embeddings_baseline_is_offered_only_when_it_wins_and_can_be_kept():
     rng, y, majority = _sentiment()
     embeddings, model = _probs(_flip(y, 0.05, rng)), _probs(_flip(y, 0.25, rng))

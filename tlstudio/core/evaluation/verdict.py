@@ -220,8 +220,10 @@ def _sentence(kind: str, metric: str, value: float, best: dict[str, Any], majori
         return (f"No better than {reference['name']} (it learned nothing): {metric} {_fmt(value)} vs "
                 f"{_fmt(reference['value'])}.")
     if kind == "unclear":
+        below = (f" {name[0].upper()}{name[1:]} scored higher: {_fmt(best['value'])}."
+                 if best is not majority and value < best["value"] else "")
         return (f"Not clearly better than {majority['name']}: {metric} {_fmt(value)} vs {_fmt(majority['value'])}, "
-                f"but the test rows are too few to rule out chance (p = {majority['p_value']:.2g}).")
+                f"but the test rows are too few to rule out chance (p = {majority['p_value']:.2g}).{below}")
     if kind == "better":
         return (f"Better than the baselines by {_fmt(margin)} {metric}: {_fmt(value)} vs "
                 f"{_fmt(best['value'])} for {name} (p = {best['p_value']:.2g}).")
