@@ -14,7 +14,7 @@ from tlstudio.core.evaluation.format import metric_name
 from tlstudio.gui import plots
 
 LOSS_WAITING = "The training loss appears here as the model learns."
-METRIC_WAITING = "Validation scores appear here after each evaluation."
+METRIC_WAITING = "Scores appear after\neach evaluation."  # short lines: the plot is narrow at 1024 wide
 LOSS_LEGEND = (("train loss", 0, False), ("smoothed", 0, False), ("validation loss", 1, True))
 
 
