@@ -24,7 +24,7 @@ def fine_tuned_run(tiny_model_dir, tmp_path_factory):
 
     out = tmp_path_factory.mktemp("keep") / "run"
     config = RunConfig(data_path=str(DATA / "sentiment_120.csv"), model=str(tiny_model_dir), output_dir=str(out),
-                       epochs=1, max_length=32, precision="fp32")
+                       epochs=1, max_length=32, precision="fp32", long_texts="truncate")
     return run_training(config).run_dir
 
 

@@ -234,6 +234,8 @@ def test_text_lengths_are_counted_again_with_the_model_chosen(window, qtbot, tmp
     qtbot.waitUntil(lambda: "bundled model: none is longer" in panel.length_note.text(),
                     timeout=60_000)
     pick_model(qtbot, window, tiny_model_dir)
-    qtbot.waitUntil(lambda: tiny_model_dir.name in panel.length_note.text(), timeout=60_000)
+    # "Checking … with the tokenizer of tiny_bert0…" names the model too: wait for the result.
+    qtbot.waitUntil(lambda: f"counted with the tokenizer of {tiny_model_dir.name}" in panel.length_note.text(),
+                    timeout=60_000)
     texts = [panel.list.item(i).text() for i in range(panel.list.count())]
     assert any(t.startswith("1 text is longer than the 128 tokens") for t in texts), texts

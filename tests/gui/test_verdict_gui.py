@@ -88,7 +88,8 @@ def weak_run(tiny_model_dir, tmp_path_factory, data_dir):
 
     out = tmp_path_factory.mktemp("weak_gui") / "run"
     config = RunConfig(data_path=str(data_dir / "sentiment_120.csv"), model=str(tiny_model_dir),
-                       output_dir=str(out), epochs=1, max_length=32, precision="fp32")
+                       output_dir=str(out), epochs=1, max_length=32, precision="fp32",
+                       long_texts="truncate")
     return run_training(config).run_dir
 
 

@@ -147,5 +147,9 @@ def settle_after_training(config: Any, predictor: Any, validation: Any, task: st
     best, scores = choose_on_validation(predictor, list(validation["text"]), list(validation["label"]), task)
     config.long_texts = predictor.long_texts = best
     shown = ", ".join(f"{mode} {'–' if s is None else f'{s:.3f}'}" for mode, s in scores.items())
+    if len({s for s in scores.values() if s is not None}) <= 1:  # no mode better: say so, not "best"
+        return {"chosen": best, "scores": scores,
+                "text": f"Long texts: every way of reading them scored the same on the validation split "
+                        f"({shown}), so {best} is used."}
     return {"chosen": best, "scores": scores,
             "text": f"Long texts: {best} scored best on the validation split ({shown})."}
