@@ -169,6 +169,19 @@ def test_an_unclear_verdict_below_tfidf_says_the_simple_method_scored_higher():
     assert "scored higher" not in alone["text"]
 
 
+def test_a_shipped_baseline_gets_no_advice_about_training():
+    rng, y, majority = _sentiment()
+    model = _probs(_flip(y, 0.35, rng))
+    context = {"validation": [0.5, 0.6, 0.7], "train_counts": {"negative": 10, "positive": 90}}
+    tuned = build_verdict("binary", y, model, {"majority": majority}, label_names=LABELS, context=context)
+    assert {"train_longer", "class_weights"} <= {a["id"] for a in tuned["advice"]}
+    # sms_spam, 500 rows: the embeddings model shipped, yet the advice said "Train longer".
+    kept = build_verdict("binary", y, model, {"majority": majority}, label_names=LABELS,
+                         context={**context, "shipped": "embeddings"})
+    ids = {a["id"] for a in kept["advice"]}
+    assert "train_longer" not in ids and "class_weights" not in ids and "more_rows" in ids
+
+
 def test_keeping_the_embeddings_baseline_is_offered_only_when_it_wins_and_can_be_kept():
     rng, y, majority = _sentiment()
     embeddings, model = _probs(_flip(y, 0.05, rng)), _probs(_flip(y, 0.25, rng))

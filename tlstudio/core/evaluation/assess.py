@@ -48,13 +48,15 @@ def assess_run(
     seed: int = 0,
     can_keep_embeddings: bool = False,
     can_keep_tfidf: bool = False,
+    shipped: str | None = None,
 ) -> Assessment:
     """Fit the baselines, score zero-shot where it applies, and judge the model's test scores.
 
     ``model_scores`` are the model's test-split scores as :func:`report.test_report` returns
     them; ``log_history`` is the Trainer's (for "still rising"); ``embedding_model`` None
     skips the embeddings baseline and zero-shot; ``can_keep_embeddings`` lets the verdict offer
-    to keep that baseline as the run's model when it wins (``can_keep_tfidf`` the same for TF-IDF).
+    to keep that baseline as the run's model when it wins (``can_keep_tfidf`` the same for TF-IDF);
+    ``shipped`` ("embeddings", "tfidf") drops advice about training, which that model had none of.
     """
     from tlstudio.core.evaluation.baselines import fit_baselines
     from tlstudio.core.evaluation.embeddings import SentenceEncoder, load_encoder
@@ -69,7 +71,7 @@ def assess_run(
         scores["zero_shot"] = shot["scores"]
     context = {"validation": validation_curve(log_history, prepared.task), "train_counts": train_counts(prepared),
                "class_weights": class_weights, "unk_share": unk_share, "can_keep_embeddings": can_keep_embeddings,
-               "can_keep_tfidf": can_keep_tfidf}
+               "can_keep_tfidf": can_keep_tfidf, "shipped": shipped}
     verdict = build_verdict(prepared.task, np.asarray(prepared.splits["test"]["label"]), model_scores, scores,
                             label_names=prepared.label_names, context=context, seed=seed)
     return Assessment({name: b.metrics for name, b in fitted.items()},

@@ -164,7 +164,8 @@ def _advice(task: str, context: Mapping[str, Any], learned_nothing: bool, beats:
     if beats:
         return []
     advice = []
-    if still_rising(context.get("validation", ())):
+    fine_tuned = context.get("shipped") in (None, "fine_tuned")  # a kept baseline has no training curve
+    if fine_tuned and still_rising(context.get("validation", ())):
         advice.append({"id": "train_longer", "text": "Train longer: the validation score was still "
                        "rising when training ended."})
     counts = {k: int(v) for k, v in (context.get("train_counts") or {}).items()}
@@ -173,7 +174,7 @@ def _advice(task: str, context: Mapping[str, Any], learned_nothing: bool, beats:
         if fewest < FEW_ROWS_PER_CLASS:
             advice.append({"id": "more_rows", "text": f"Add labelled rows: '{fewest_name}' has only "
                            f"{fewest} training rows; aim for at least {FEW_ROWS_PER_CLASS} per class."})
-        if (task != "multilabel" and not context.get("class_weights")
+        if (fine_tuned and task != "multilabel" and not context.get("class_weights")
                 and fewest < IMBALANCED_SHARE * max(counts.values())):
             advice.append({"id": "class_weights", "text": f"Turn on class weights: '{fewest_name}' has "
                            f"{fewest} training rows against {max(counts.values())} for the largest class."})

@@ -96,7 +96,7 @@ def write_reports(
     keepable = shipped != "embeddings" and can_keep_embeddings(prepared.task, prepared.is_pair)
     assessment = assess_run(prepared, scores, log_history=log_history or [],
                             class_weights=bool(config.class_weights), unk_share=unk_share, seed=config.seed,
-                            can_keep_embeddings=keepable, can_keep_tfidf=shipped != "tfidf")
+                            can_keep_embeddings=keepable, can_keep_tfidf=shipped != "tfidf", shipped=shipped)
     metrics["baselines"] = assessment.baselines
     if assessment.zero_shot is not None:
         metrics["zero_shot"] = assessment.zero_shot
