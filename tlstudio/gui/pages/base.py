@@ -54,19 +54,6 @@ class WrapLabel(QLabel):
             self.setMinimumHeight(self.heightForWidth(self.width()))
 
 
-class _FitsTheWindow(QWidget):
-    """A page's content: as tall as the window when it fits, scrolling only below its minimum.
-
-    A scroll area sizes content that has height-for-width (any wrapped label) to its
-    *preferred* height: the Train page's plots asked for 1,270 px and the page scrolled even at
-    1440x900. Without it the scroll area uses the minimum size, and :class:`WrapLabel` keeps
-    every wrapped label's lines in that minimum.
-    """
-
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
-        return False
-
-
 def label(text: str = "", role: str | None = None, wrap: bool = False) -> QLabel:
     widget = WrapLabel(text) if wrap else QLabel(text)
     if role:
@@ -191,13 +178,9 @@ class Page(QWidget):
         # Not a Tab stop of its own (an invisible one): Tab goes to the controls, and the page
         # scrolls to whichever has the focus.
         self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        holder = QWidget()  # what the scroll area sizes: see _FitsTheWindow
-        holder_layout = QVBoxLayout(holder)
-        holder_layout.setContentsMargins(0, 0, 0, 0)
-        content = _FitsTheWindow()
+        content = QWidget()
         content.setObjectName("pageContent")
-        holder_layout.addWidget(content)
-        self.scroll_area.setWidget(holder)
+        self.scroll_area.setWidget(content)
         page_layout = QVBoxLayout(self)
         page_layout.setContentsMargins(0, 0, 0, 0)
         page_layout.addWidget(self.scroll_area)
