@@ -14,8 +14,13 @@ _WORDS = (
 ).split()
 
 
-def make_tiny_model(folder: str | Path, *, extra_text: str = "", num_labels: int = 2) -> Path:
-    """Save a 2-layer, hidden-32 random BERT and its tokenizer to ``folder``; return it."""
+def make_tiny_model(folder: str | Path, *, extra_text: str = "", num_labels: int = 2, seed: int = 0) -> Path:
+    """Save a 2-layer, hidden-32 random BERT and its tokenizer to ``folder``; return it.
+
+    The weights come from ``seed`` (the global random state is left as it was), so a test
+    meets the same model on every run and a failure can be reproduced.
+    """
+    import torch
     from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
 
     folder = Path(folder)
@@ -35,7 +40,9 @@ def make_tiny_model(folder: str | Path, *, extra_text: str = "", num_labels: int
         max_position_embeddings=128,
         num_labels=num_labels,
     )
-    model = BertForSequenceClassification(config)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = BertForSequenceClassification(config)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
@@ -43,6 +50,7 @@ def make_tiny_model(folder: str | Path, *, extra_text: str = "", num_labels: int
 
 def make_tiny_gpt2(folder: str | Path) -> Path:
     """Save a 1-layer random GPT-2 and a byte-level BPE tokenizer that has no padding token."""
+    import torch
     from tokenizers import ByteLevelBPETokenizer
     from transformers import GPT2Config, GPT2ForSequenceClassification, GPT2TokenizerFast
 
@@ -58,6 +66,9 @@ def make_tiny_gpt2(folder: str | Path) -> Path:
     config = GPT2Config(vocab_size=len(tokenizer), n_positions=64, n_embd=32, n_layer=1, n_head=2,
                         num_labels=2, bos_token_id=tokenizer.eos_token_id,
                         eos_token_id=tokenizer.eos_token_id)
-    GPT2ForSequenceClassification(config).save_pretrained(folder)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        model = GPT2ForSequenceClassification(config)
+    model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder

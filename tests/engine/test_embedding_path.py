@@ -75,7 +75,7 @@ def test_the_embedding_path_wins_over_a_poor_fine_tune_and_ships_a_model_that_pr
     poor = [{"eval_f1_macro": 0.33}, {"eval_f1_macro": 0.40}]
     model, record = choose_small_data_model(tiny_model_dir, tokenizer, data, 64, poor, model_type="bert")
     assert record["chosen"] == "embeddings" and model is not None
-    assert record["validation"]["fine_tuned"] == 0.40 and record["validation"]["embeddings"] > 0.9
+    assert record["validation"]["fine_tuned"] == 0.40 and record["validation"]["embeddings"] > 0.8
     assert "0.40 for fine-tuning" in record["text"]
 
     # Shipped as a normal folder: the Predictor (as `tlstudio predict` and export use it) gives the
