@@ -27,9 +27,17 @@ from PySide6.QtWidgets import (
 
 from tlstudio.gui import plots
 from tlstudio.gui.audit_tab import QUICK_MODELS
+from tlstudio.gui.empty_state import EmptyState
 from tlstudio.gui.pages.base import ErrorBanner, label, named
 from tlstudio.gui.state import AppState, same_file
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
+
+NO_CURVE = ("No curve yet: press Measure the curve. A quick model is trained on 10, 25, 50 and "
+            "100 % of the rows of the file open on the Data page, and its scores, the curve fitted "
+            "through them and the gain to expect per class appear here.")
+NO_DATA = ("No curve yet: open a data file on the Data page, then press Measure the curve here. "
+           "A quick model's scores on growing shares of its rows, the curve fitted through them "
+           "and the gain to expect per class appear here.")
 
 
 def curve_job(path: str, text_columns: list[str], label_column: str | None, embeddings: bool,
@@ -104,6 +112,7 @@ class CurveTab(QWidget):
         split.addWidget(self.plot)
         split.addWidget(classes)
         split.setSizes([640, 420])
+        self.result_area = EmptyState(split, NO_DATA, "curveEmpty")  # no bare axes before a curve
         top = QHBoxLayout()
         top.addWidget(self.run_button)
         top.addWidget(self.model_combo)
@@ -113,7 +122,7 @@ class CurveTab(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.status)
         layout.addWidget(self.sentence)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.result_area, 1)
         self.run_button.setEnabled(False)
 
     def run_curve(self) -> None:
@@ -157,6 +166,7 @@ class CurveTab(QWidget):
         self.sentence.setText(curve.sentence)
         self._draw()
         self._fill_classes()
+        self.result_area.set_empty(False)
 
     def _on_curve_failed(self, message: str, details: str) -> None:
         if self._current():
@@ -217,4 +227,7 @@ class CurveTab(QWidget):
             self.class_sentence.setText("")
             self.status.setText("Another file is open: measure its curve.")
             self._running = False  # a job on the previous file is dropped when it ends
+        if self.curve is None:
+            self.result_area.message.setText(NO_CURVE if self._state.has_data else NO_DATA)
+            self.result_area.set_empty(True)
         self.run_button.setEnabled(self._state.has_data and not self._running)

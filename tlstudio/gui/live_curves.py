@@ -15,6 +15,7 @@ from tlstudio.gui import plots
 
 LOSS_WAITING = "The training loss appears here as the model learns."
 METRIC_WAITING = "Scores appear after\neach evaluation."  # short lines: the plot is narrow at 1024 wide
+LR_WAITING = "The learning rate appears\nwith the first steps."
 LOSS_LEGEND = (("train loss", 0, False), ("smoothed", 0, False), ("validation loss", 1, True))
 
 
@@ -46,9 +47,11 @@ class LiveCurves:
         self.metric_item = metric_plot.getPlotItem()
         self._metric_title = self.metric_item.titleLabel.text or "Validation score"
         self.metric_curves: dict[str, Any] = {}
-        self.lr_curve = lr_plot.getPlotItem().plot(pen=plots.pen(2, 2))
+        self.lr_item = lr_plot.getPlotItem()
+        self.lr_curve = self.lr_item.plot(pen=plots.pen(2, 2))
         self.placeholder = _placeholder(loss_item, LOSS_WAITING)
         self.metric_placeholder = _placeholder(self.metric_item, METRIC_WAITING)
+        self.lr_placeholder = _placeholder(self.lr_item, LR_WAITING)
         self.dirty = False
 
     def clear(self) -> None:
@@ -97,6 +100,9 @@ class LiveCurves:
         self.smooth_curve.setData(*self.smoothed.view())
         self.val_curve.setData(*self.val_loss.view())
         self.lr_curve.setData(*self.lr.view())
+        self.lr_placeholder.setVisible(self.lr.size == 0)
+        if self.lr.size == 0:
+            self.lr_item.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)  # the note in view
         low, high, points = 0.0, 1.0, 0
         for name, series in self.metrics.items():
             x, y = series.view()

@@ -28,11 +28,16 @@ from PySide6.QtWidgets import (
 )
 
 from tlstudio.gui import plots
+from tlstudio.gui.empty_state import EmptyState
 from tlstudio.gui.pages.base import ErrorBanner, label, named
 from tlstudio.gui.state import AppState
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
 STEPS = 100  # slider positions: the report's GRID of thresholds, 0.00 to 1.00
+WHAT_APPEARS = ("The reliability diagram (how sure the model said it was against how often it "
+                "was right) and the threshold sliders appear here")
+NO_RUN = f"{WHAT_APPEARS} once a run is open: train one on the Train page or open one on the Runs page."
+NOT_MEASURED = f"{WHAT_APPEARS}: press Measure above."
 
 
 def _load(run_dir: str, refit: bool = False) -> tuple[Any, Any, str]:
@@ -78,7 +83,7 @@ class CalibrationView(QWidget):
         self._saved: Any = None
         self._build()
         state.run_changed.connect(self._on_state_run_changed)
-        self._show_empty("Train a model or open a past run to see how sure it is.")
+        self._show_empty("Train a model or open a past run to see how sure it is.", NO_RUN)
 
     # ---- construction -------------------------------------------------------------------
     def _build(self) -> None:
@@ -95,7 +100,9 @@ class CalibrationView(QWidget):
         row.addWidget(self.refit_button)
         row.addStretch(1)
         layout.addLayout(row)
-        body = QHBoxLayout()
+        body_widget = QWidget()
+        body = QHBoxLayout(body_widget)
+        body.setContentsMargins(0, 0, 0, 0)
         self.plot = plots.make_plot("reliabilityPlot", "Reliability on the test split",
                                     "How sure the model said it was", "How often it was right")
         self.plot.setMinimumWidth(320)
@@ -119,7 +126,8 @@ class CalibrationView(QWidget):
         controls.addLayout(save_row)
         controls.addStretch(1)
         body.addLayout(controls, 1)
-        layout.addLayout(body, 1)
+        self.body_area = EmptyState(body_widget, NO_RUN, "calibrationEmpty")  # no bare axes
+        layout.addWidget(self.body_area, 1)
 
     def _slider(self, name: str, accessible: str) -> QSlider:
         slider = named(QSlider(Qt.Orientation.Horizontal), name, accessible)
@@ -175,9 +183,9 @@ class CalibrationView(QWidget):
         self._run = str(run) if run is not None else None
         self._report = None
         if self._run is None:
-            self._show_empty("Train a model or open a past run to see how sure it is.")
+            self._show_empty("Train a model or open a past run to see how sure it is.", NO_RUN)
             return
-        self._show_empty(f"Reading {Path(self._run).name}…")
+        self._show_empty(f"Reading {Path(self._run).name}…", f"{WHAT_APPEARS} once the run is read.")
         self._start(refit=False)
 
     def _start(self, refit: bool) -> None:
@@ -206,17 +214,23 @@ class CalibrationView(QWidget):
         self._report, self._saved, task = loaded
         self.refit_button.setEnabled(True)
         if task == "regression":
-            self._show_empty("This run predicts numbers: there are no class probabilities to calibrate.")
+            self._show_empty("This run predicts numbers: there are no class probabilities to calibrate.",
+                             "No reliability diagram for a run that predicts numbers: Evaluate "
+                             "shows how far its predictions are from the true values.")
             self.refit_button.hide()
             return
         if self._report is None:
             self._show_empty("This run has no calibration yet (it was trained before TL Studio measured "
-                             "it). Measure it: the model predicts its validation and test rows once.")
+                             "it). Measure it: the model predicts its validation and test rows once.",
+                             NOT_MEASURED)
             return
         self._show_report()
 
-    def _show_empty(self, message: str) -> None:
+    def _show_empty(self, message: str, hint: str) -> None:
+        """``message`` as the headline; ``hint`` (what appears here, what to press) instead of the plot."""
         self.headline.setText(message)
+        self.body_area.message.setText(hint)
+        self.body_area.set_empty(True)
         self.explain.setText("")
         self.refit_button.setVisible(self._run is not None)
         self.refit_button.setText("Measure")
@@ -238,6 +252,7 @@ class CalibrationView(QWidget):
             "how often it is right: 0.05 means a \"90 % sure\" answer is right about 85-95 % of the "
             "time. Bars on the diagonal are perfectly calibrated.")
         self.refit_button.setText("Fit again")
+        self.body_area.set_empty(False)
         self._draw_reliability()
         thresholds = dict(saved.thresholds) if saved else {}
         binary = report.task == "binary"

@@ -1,0 +1,76 @@
+"""Issue 13 (polish): a plot with nothing to show yet says what will appear there and what to
+press, instead of bare axes (Insight's Learning curve and How sure, the Train page's plots)."""
+
+from __future__ import annotations
+
+import shutil
+
+from gui_helpers import load_data
+from PySide6.QtCore import Qt
+
+from tlstudio.core.events import StepEvent
+from tlstudio.core.runs.store import RunFolder
+from tlstudio.gui.live_curves import LR_WAITING
+
+
+def test_the_learning_curve_tab_says_what_to_do_until_a_curve_is_measured(window, qtbot, sentiment_csv,
+                                                                          engine_run):
+    window.state.set_run(str(engine_run("binary")))  # a run open, no data file yet
+    window.show_page("insight")
+    assert window.current_page() == "insight"
+    page = window.pages["insight"]
+    page.tabs.setCurrentWidget(page.curve)
+    tab = page.curve
+    assert tab.result_area.is_empty and not tab.plot.isVisible()  # no bare axes
+    message = tab.result_area.message
+    assert message.isVisible() and "Data page" in message.text() and "Measure the curve" in message.text()
+
+    load_data(qtbot, window, sentiment_csv)
+    window.show_page("insight")  # a drop shows the Data page
+    assert tab.result_area.is_empty and "press Measure the curve" in message.text()
+    assert "open a data file" not in message.text()  # a file is open: only the button is left
+    tab.model_combo.setCurrentIndex(tab.model_combo.findData(False))  # TF-IDF: seconds
+    qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.curve is not None, timeout=120_000)
+    assert not tab.result_area.is_empty and tab.plot.isVisible() and tab.class_table.isVisible()
+
+
+def test_how_sure_says_what_to_do_until_the_run_is_measured(window, qtbot, sentiment_csv, engine_run,
+                                                            tmp_path):
+    load_data(qtbot, window, sentiment_csv)  # a data file open, no run yet
+    window.show_page("insight")
+    assert window.current_page() == "insight"
+    page = window.pages["insight"]
+    page.tabs.setCurrentWidget(page.calibration)
+    view = page.calibration
+    assert view.body_area.is_empty and not view.plot.isVisible()  # no run: no bare axes
+    assert view.body_area.message.isVisible() and "Runs page" in view.body_area.message.text()
+
+    run = shutil.copytree(engine_run("binary"), tmp_path / "run")
+    folder = RunFolder(run)
+    metrics = folder.metrics()
+    metrics.calibration = None  # a run trained before TL Studio measured calibration
+    folder.write_metrics(metrics.to_dict())
+    window.state.set_run(str(run))
+    window.show_page("insight")
+    qtbot.waitUntil(lambda: "no calibration yet" in view.headline.text(), timeout=30_000)
+    assert view.body_area.is_empty and not view.plot.isVisible()
+    assert "press Measure" in view.body_area.message.text() and view.refit_button.isVisible()
+
+    qtbot.mouseClick(view.refit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view._report is not None, timeout=120_000)
+    assert not view.body_area.is_empty and view.plot.isVisible() and view.save_button.isVisible()
+
+
+def test_the_learning_rate_plot_says_when_it_fills_in(window, qtbot):
+    train = window.pages["train"]
+    window.show_page("train")
+    curves = train.curves
+    curves.draw()
+    assert curves.lr_placeholder.isVisible() and curves.lr_placeholder.textItem.toPlainText() == LR_WAITING
+    train._on_worker_stepped(StepEvent(step=1, total_steps=9, epoch=0.1, loss=0.6, eta_seconds=5.0))
+    curves.draw()
+    assert not curves.lr_placeholder.isVisible()
+    curves.clear()  # the next run starts from an empty plot, its note back
+    curves.draw()
+    assert curves.lr_placeholder.isVisible()
