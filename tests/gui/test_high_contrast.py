@@ -81,7 +81,7 @@ def test_high_contrast_from_the_view_menu_then_back_to_light(window, qtbot, rest
     assert not theme.is_high_contrast() and settings.color_scheme() == "light"
     palette = QGuiApplication.palette()
     assert palette.color(Role.Window).lightness() > 200
-    assert palette.color(Role.Highlight) == QColor(theme.ACCENT)
+    assert palette.color(Role.Highlight) == QColor(theme.SELECTION)
     assert "#ffff00" not in app.styleSheet()
     assert plots.PALETTE[0] == "#2f7ed8"
     assert loss.backgroundBrush().color() == palette.color(Role.Window)

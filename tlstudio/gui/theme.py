@@ -12,6 +12,9 @@ from tlstudio.gui import plots
 from tlstudio.resources import resource_path
 
 ACCENT = "#2f7ed8"
+# What is selected in lists and tables, under white text: darker than the accent, whose 4.1:1
+# with white is below the 4.5:1 that normal text needs (a selected cell read poorly).
+SELECTION = "#1f5fae"  # 6.4:1 with white
 
 
 @cache
@@ -97,7 +100,7 @@ DARK_COLORS = {
     QPalette.ColorRole.Window: "#25282d", QPalette.ColorRole.WindowText: "#e6e8eb",
     QPalette.ColorRole.Base: "#1c1e22", QPalette.ColorRole.AlternateBase: "#2a2d33",
     QPalette.ColorRole.Text: "#e6e8eb", QPalette.ColorRole.Button: "#2f3338",
-    QPalette.ColorRole.ButtonText: "#e6e8eb", QPalette.ColorRole.Highlight: ACCENT,
+    QPalette.ColorRole.ButtonText: "#e6e8eb", QPalette.ColorRole.Highlight: SELECTION,
     QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2f3338",
     QPalette.ColorRole.ToolTipText: "#e6e8eb", QPalette.ColorRole.PlaceholderText: "#8a9099",
     QPalette.ColorRole.Link: "#6aa9f0",
@@ -107,7 +110,7 @@ LIGHT_COLORS = {
     QPalette.ColorRole.Window: "#efefef", QPalette.ColorRole.WindowText: "#000000",
     QPalette.ColorRole.Base: "#ffffff", QPalette.ColorRole.AlternateBase: "#f7f7f7",
     QPalette.ColorRole.Text: "#000000", QPalette.ColorRole.Button: "#efefef",
-    QPalette.ColorRole.ButtonText: "#000000", QPalette.ColorRole.Highlight: ACCENT,
+    QPalette.ColorRole.ButtonText: "#000000", QPalette.ColorRole.Highlight: SELECTION,
     QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#ffffdc",
     QPalette.ColorRole.ToolTipText: "#000000", QPalette.ColorRole.PlaceholderText: "#80000000",
     QPalette.ColorRole.Link: "#1d62b0", QPalette.ColorRole.Light: "#ffffff",
