@@ -25,9 +25,11 @@ class RolesNeeded:
 
 def inspect(path: str, *, stop: StopFlag | None = None, **overrides: Any) -> Any:
     """:func:`jobs.inspect`, or :class:`RolesNeeded` with the file as read when a role is missing."""
-    # The Train page plans its presets when the data changes; its first import of the planner
-    # (and the training package behind it) would otherwise run on the GUI thread.
-    import tlstudio.core.training.plan  # noqa: F401
+    # The Train page plans its presets when the data changes; its first import of the planner,
+    # the speeds remembered and the estimate line would otherwise run on the GUI thread.
+    import tlstudio.core.training.estimate
+    import tlstudio.core.training.plan
+    import tlstudio.core.training.speed  # noqa: F401
 
     try:
         return jobs.inspect(path, stop=stop, **overrides)

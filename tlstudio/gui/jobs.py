@@ -51,6 +51,7 @@ WARM_UP_MODULES = (
     "torch", "transformers", "transformers.trainer", "datasets", "pandas", "scipy.stats",
     "sklearn.metrics", "sklearn.linear_model", "sklearn.feature_extraction.text",
     "sklearn.model_selection", "sklearn.multiclass", "tlstudio.core.training",
+    "tlstudio.core.training.plan", "tlstudio.core.training.speed", "tlstudio.core.training.estimate",
     "tlstudio.core.evaluation.other_file",
 )
 

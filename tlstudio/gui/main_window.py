@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QDeadlineTimer, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QDeadlineTimer, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self.state = AppState()
         self.host = WorkerHost(self)
         self._warm_up = warm_up
+        self.warming_up = warm_up  # True from construction until the start-up warm-up has ended
         self._close_when_stopped = False
         self.confirm_close = self._ask_close_during_training
         self._build_pages()
@@ -349,7 +350,12 @@ class MainWindow(QMainWindow):
 
     def _start_warm_up(self) -> None:
         worker = FunctionWorker(jobs.warm_up)
+        worker.done.connect(self._on_warm_up_done)
         self.host.start(worker)
+
+    @Slot()
+    def _on_warm_up_done(self) -> None:
+        self.warming_up = False
 
     def _restore_geometry(self) -> None:
         geometry = settings.settings().value("window/geometry")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,6 +35,7 @@ from tlstudio.gui.empty_state import EmptyState
 from tlstudio.gui.pages.base import Notice, Page, label, named
 from tlstudio.gui.state import AppState, file_names, same_file
 from tlstudio.gui.train_settings import tooltip_of
+from tlstudio.gui.turns import Turns
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
 HEADER_CHOICES = (("Detect", None), ("Column names", True), ("Data: no header", False))
@@ -64,7 +66,8 @@ class DataPage(Page):
         self._busy = False
         self._has_header: bool | None = None  # the reading override of the inspection under way
         self._roles_needed: data_jobs.RolesNeeded | None = None  # read, but a role must be picked
-        self._shown: Any = None  # an inspection whose table is shown, its charts not yet
+        self._shown: Any = None  # the inspection whose table is shown (its charts may follow)
+        self._turns = Turns(self)  # the rest of a shown inspection, one step per event-loop turn
         self._build()
         state.training_changed.connect(self._on_state_training_changed)
         state.model_changed.connect(self._check_lengths)
@@ -232,7 +235,7 @@ class DataPage(Page):
         """
         if path != self._path:
             self.drop_notice.clear()
-        self._shown = None
+        self._turns.cancel()
         self._busy = True
         self._path = path
         self._has_header = overrides.get("has_header")
@@ -276,8 +279,8 @@ class DataPage(Page):
 
     def _on_class_names_changed(self) -> None:
         self._state.class_names = self.class_names_box.names
-        if self._state.inspection is not None:
-            self._draw_charts(self._state.inspection)
+        if self._shown is not None:
+            self._draw_charts(self._shown)
 
     def _on_split_changed(self) -> None:
         self._state.test_size = self.test_spin.value()
@@ -308,35 +311,39 @@ class DataPage(Page):
         self.split.set_columns([c for c in loaded.column_names
                                 if c not in roles.text_columns and c not in roles.label_columns])
         self.split.set_usable_rows(usable_rows(report))
-        # The rest (charts, and every page that follows the data) in the next event-loop turn:
-        # all of it at once kept a 100k-row file's window frozen for over 250 ms.
+        # The rest in later event-loop turns, a step each: all of it at once kept a 100k-row
+        # file's window frozen for over 250 ms. The data becomes the pages' last, so a page that
+        # follows it (or a person pressing Next) never sees it half shown.
         self._shown = result
-        QTimer.singleShot(0, self._on_table_shown)
+        self._turns.start(partial(step, result)
+                          for step in (self._show_file_facts, self._show_classes, self._hand_over))
 
-    def _on_table_shown(self) -> None:
-        result, self._shown = self._shown, None
-        if result is None:
-            return  # another file was opened meanwhile
+    def _show_file_facts(self, result: Any) -> None:
         loaded = result.report.loaded
-        self._busy = False
-        self.busy.hide()
-        self._draw_charts(result)
-        self.charts_area.set_empty(False)
         delim = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}.get(
             loaded.delimiter or "", loaded.delimiter or "")
         self.status.setText(f"{Path(loaded.path).name}: {loaded.num_rows:,} rows, "
                             f"{loaded.format.upper()}{', ' + delim if delim else ''}, "
                             f"{loaded.encoding}")
-        self._set_form_enabled(True)
         settings.add_recent_file(str(loaded.path))
+
+    def _show_classes(self, result: Any) -> None:
+        """The class names box, and the charts (drawn with the names it holds)."""
+        self.class_names_box.set_classes(result.class_labels, result.class_names, result.class_names_note)
+        self.charts_area.set_empty(False)
+
+    def _hand_over(self, result: Any) -> None:
+        """The data becomes the app's: the pages that follow it update, Next and Start wake up."""
+        self._busy = False
+        self.busy.hide()
+        self._set_form_enabled(True)
         self._state.has_header = self._has_header
         self._on_split_changed()
         self._state.set_inspection(result)
-        self.class_names_box.set_classes(result.class_labels, result.class_names, result.class_names_note)
         self._show_blocking(self._state.blocking_problem)
         self._update_training_notice()
         self._check_lengths()
-        self.file_loaded.emit(str(loaded.path))
+        self.file_loaded.emit(str(result.report.loaded.path))
 
     def _check_lengths(self) -> None:
         """Count tokens with the chosen model's tokenizer (the bundled one until a model is chosen)."""
