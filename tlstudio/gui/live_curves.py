@@ -15,7 +15,7 @@ from tlstudio.gui import plots
 
 LOSS_WAITING = "The training loss appears here as the model learns."
 METRIC_WAITING = "Scores appear after\neach evaluation."  # short lines: the plot is narrow at 1024 wide
-LR_WAITING = "The learning rate appears\nwith the first steps."
+LR_WAITING = "Appears with\nthe first steps."  # short lines, as above
 LOSS_LEGEND = (("train loss", 0, False), ("smoothed", 0, False), ("validation loss", 1, True))
 
 

@@ -12,11 +12,13 @@ from typing import NamedTuple
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 # Data colours: the same in both schemes (each reads on a light and on a dark background).
 PALETTE = ["#2f7ed8", "#e4572e", "#29a35a", "#9b59b6", "#f39c12", "#17a2b8", "#c0392b", "#7f8c8d"]
 LEGEND_ALPHA = 190  # legend fill: translucent, so it never hides the curves under it
+PREFERRED_SIZE = (360, 200)  # a plot's preferred size; layouts stretch it into any room left
 
 
 class PlotColors(NamedTuple):
@@ -88,10 +90,22 @@ def set_legend(widget: pg.PlotWidget, title: str, entries: Sequence[tuple[str, i
     widget.getPlotItem().setTitle(legend_html(title, entries), size="9pt")
 
 
+class PlotWidget(pg.PlotWidget):
+    """A PlotWidget that asks for little room and takes what the layout gives it.
+
+    Pages are laid out at their preferred height and scroll below it; pyqtgraph's preferred
+    600x480 per plot made the Train page ask for 1,370 px, so it scrolled even at 1440x900.
+    """
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        width, height = PREFERRED_SIZE
+        return QSize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+
+
 def make_plot(name: str, title: str, x_label: str, y_label: str) -> pg.PlotWidget:
     """A PlotWidget with readable, prefix-free axes, in the colours of the palette in use."""
     configure()
-    widget = pg.PlotWidget(title=title)
+    widget = PlotWidget(title=title)
     widget.setObjectName(name)
     widget.setAccessibleName(title)
     item = widget.getPlotItem()

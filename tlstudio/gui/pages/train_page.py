@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -41,6 +41,14 @@ STOPPING_EARLY_NOTE = ("Stopping as soon as training starts (after its first ste
                        "is still tested, so the run has results.")
 FINISHING_NOTE = ("Finishing evaluation… Training had already ended and the model is saved; "
                   "the test evaluation completes so the run has results.")
+
+
+class LogView(QPlainTextEdit):
+    """The training log: it asks for a few lines (the page is laid out at its preferred height,
+    and the plots above want the room more); the splitter gives it any room left."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(super().sizeHint().width(), 5 * self.fontMetrics().lineSpacing())
 
 
 class TrainPage(Page):
@@ -126,7 +134,7 @@ class TrainPage(Page):
         self.metric_plot = plots.make_plot("metricPlot", "Validation score", "epoch", "score")
         self.lr_plot = plots.make_plot("lrPlot", "Learning rate", "step", "learning rate")
         self.curves = LiveCurves(self.loss_plot, self.metric_plot, self.lr_plot)
-        self.log = named(QPlainTextEdit(), "trainLog", "Training log")
+        self.log = named(LogView(), "trainLog", "Training log")
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(2000)
 
