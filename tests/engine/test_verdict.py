@@ -198,3 +198,24 @@ def test_keeping_the_embeddings_baseline_is_offered_only_when_it_wins_and_can_be
     better = build_verdict("binary", y, embeddings, {"majority": majority, "embeddings": model},
                            label_names=LABELS, context={"can_keep_embeddings": True})
     assert better["advice"] == []
+
+
+
+@pytest.mark.parametrize("task, shape, n_classes", [("multiclass", 301, 4), ("binary", 64, 2),
+                                                    ("multilabel", (97, 3), 3)])
+def test_the_interval_scores_all_resamples_at_once_with_the_same_values(task, shape, n_classes):
+    """The bootstrap scores its 1000 resamples in one go (1000 Python calls held the GIL and
+    froze the window during a comparison); the interval is exactly the one-at-a-time one."""
+    from scipy.stats import bootstrap
+
+    from tlstudio.core.evaluation import verdict
+
+    rng = np.random.default_rng(5)
+    high = 2 if task != "multiclass" else 3
+    y, pred = rng.integers(0, high, shape), rng.integers(0, high, shape)
+    one_at_a_time = bootstrap(
+        (np.arange(len(y)),), lambda idx: verdict.score(task, y[idx], pred[idx], n_classes),
+        vectorized=False, n_resamples=verdict.N_RESAMPLES, method="percentile",
+        random_state=np.random.default_rng(7)).confidence_interval
+    assert verdict.confidence_interval(task, y, pred, n_classes, seed=7) == (
+        float(one_at_a_time[0]), float(one_at_a_time[1]))

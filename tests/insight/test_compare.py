@@ -113,3 +113,19 @@ def test_an_unsure_answer_counts_as_the_likeliest_class(tmp_path):
     run_b = write_run(tmp_path / "b", true, b_unsure)
     assert compare_runs(run_a, run_b, n_resamples=50).p_value == compare_runs(
         run_a, write_run(tmp_path / "c", true, b), n_resamples=50).p_value
+
+
+def test_a_side_by_side_stops_between_comparisons_once_asked(tmp_path):
+    """The Runs page cancels a comparison when the selection changes again: it must stop, not
+    keep scoring (two comparisons at once kept the window waiting for the CPU)."""
+    from tlstudio.core.errors import JobCancelled
+    from tlstudio.core.evaluation.compare import side_by_side
+    from tlstudio.core.events import StopFlag
+
+    true, a, b = paired_predictions(40, 10, 5, 5)
+    runs = [str(write_run(tmp_path / name, true, answers)) for name, answers in (("a", a), ("b", b))]
+    stop = StopFlag()
+    assert len(side_by_side(runs, stop=stop).comparisons) == 1
+    stop.stop()
+    with pytest.raises(JobCancelled):
+        side_by_side(runs, stop=stop)

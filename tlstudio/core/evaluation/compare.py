@@ -20,6 +20,7 @@ import numpy as np
 from tlstudio.core.errors import RunFolderError, TLStudioError
 from tlstudio.core.evaluation import verdict
 from tlstudio.core.evaluation.metrics import main_metric
+from tlstudio.core.events import StopFlag
 from tlstudio.core.runs.store import PredictionRow, RunFolder
 from tlstudio.core.settings.config import RunConfig
 from tlstudio.core.settings.schema import format_value, label_of, settings_fields
@@ -269,11 +270,16 @@ def _disagreements(task: str, rows_a: list[PredictionRow], rows_b: list[Predicti
     return out
 
 
-def compare_many(run_dirs: list[str | Path], *, seed: int = 0,
-                 n_resamples: int = verdict.N_RESAMPLES) -> list[RunComparison | str]:
-    """Each run after the first against the first: a comparison, or why there can't be one."""
+def compare_many(run_dirs: list[str | Path], *, seed: int = 0, n_resamples: int = verdict.N_RESAMPLES,
+                 stop: StopFlag | None = None) -> list[RunComparison | str]:
+    """Each run after the first against the first: a comparison, or why there can't be one.
+
+    ``stop`` is checked before each comparison (a newer selection makes this one moot).
+    """
     out: list[RunComparison | str] = []
     for other in run_dirs[1:]:
+        if stop is not None:
+            stop.check()
         try:
             out.append(compare_runs(run_dirs[0], other, seed=seed, n_resamples=n_resamples))
         except RunFolderError as exc:
@@ -317,15 +323,19 @@ def _column(folder: RunFolder) -> RunColumn:
                      best.get("name", ""), best.get("value"), folder.history())
 
 
-def side_by_side(run_dirs: list[str | Path], *, seed: int = 0,
-                 n_resamples: int = verdict.N_RESAMPLES) -> SideBySide:
-    """What the Runs page shows for the selected runs (any number; tests need two finished ones)."""
+def side_by_side(run_dirs: list[str | Path], *, seed: int = 0, n_resamples: int = verdict.N_RESAMPLES,
+                 stop: StopFlag | None = None) -> SideBySide:
+    """What the Runs page shows for the selected runs (any number; tests need two finished ones).
+
+    ``stop`` is checked between comparisons (:class:`~tlstudio.core.errors.JobCancelled`).
+    """
     folders = [RunFolder(d) for d in run_dirs]
     configs = [_config(f) for f in folders if f.has_config()]
     finished = [str(f.path) for f in folders if f.is_complete()]
     return SideBySide([_column(f) for f in folders],
                       settings_differences(configs) if len(configs) > 1 else [],
-                      compare_many(finished, seed=seed, n_resamples=n_resamples) if len(finished) > 1 else [])
+                      compare_many(finished, seed=seed, n_resamples=n_resamples, stop=stop)
+                      if len(finished) > 1 else [])
 
 
 __all__ = ["Disagreement", "RunColumn", "RunComparison", "RunScore", "SettingDifference", "SideBySide",

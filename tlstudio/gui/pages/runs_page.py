@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tlstudio.core.events import StopFlag
 from tlstudio.core.runs.resume import can_resume, resume_hint
 from tlstudio.gui.pages.base import Page, label, named
 from tlstudio.gui.runs_compare import ComparePanel
@@ -44,10 +45,10 @@ def _list_runs(release_leftovers: bool = False) -> list[tuple[Any, int | None, s
             for run in list_runs()]
 
 
-def _side_by_side(run_dirs: list[str]) -> Any:
+def _side_by_side(run_dirs: list[str], *, stop: StopFlag) -> Any:
     from tlstudio.core.evaluation.compare import side_by_side
 
-    return side_by_side(run_dirs)
+    return side_by_side(run_dirs, stop=stop)
 
 
 def _release(held: list[Any]) -> None:
@@ -276,7 +277,9 @@ class RunsPage(Page):
             self.compare.clear()
             return
         self.compare.show_loading(len(selected))
-        worker = FunctionWorker(_side_by_side, [str(r.run_dir) for r in selected])
+        # with_stop: a selection changed again (Ctrl+clicks) cancels this one between its
+        # comparisons, so two no longer compete with the window for the CPU
+        worker = FunctionWorker(_side_by_side, [str(r.run_dir) for r in selected], with_stop=True)
         worker.succeeded.connect(self._on_comparison_loaded)
         worker.failed.connect(self._on_comparison_failed)
         self._host.start(worker, latest="histories")
