@@ -227,17 +227,23 @@ class MainWindow(QMainWindow):
                  "evaluate": state.run_dir is not None, "predict": state.run_dir is not None,
                  "insight": state.has_data or state.run_dir is not None}  # "How sure" needs only a run
         next_key = self._next_step()
+        # Only what changed: each item set re-lays the sidebar out, and this runs on every
+        # change of the data, the model and the run (24 ms of a frozen window as a run ended).
         for row, key in enumerate(PAGES):
             item = self.sidebar.item(row)
             flags = item.flags()
             flags = (flags | Qt.ItemFlag.ItemIsEnabled) if ready[key] else (
                 flags & ~Qt.ItemFlag.ItemIsEnabled)
-            item.setFlags(flags)
-            font = QFont(item.font())
-            font.setBold(key == next_key)
-            item.setFont(font)
-            item.setText(TITLES[key] + ("   ›" if key == next_key else ""))
-            item.setToolTip("Next step" if key == next_key else "")
+            if flags != item.flags():
+                item.setFlags(flags)
+            if item.font().bold() != (key == next_key):
+                font = QFont(item.font())
+                font.setBold(key == next_key)
+                item.setFont(font)
+            text = TITLES[key] + ("   ›" if key == next_key else "")
+            if item.text() != text:
+                item.setText(text)
+                item.setToolTip("Next step" if key == next_key else "")
 
     def _on_state_training_changed(self, training: bool) -> None:
         # The Data page stays usable: a file opened during a run is for the next run (the
