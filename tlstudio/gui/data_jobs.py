@@ -48,17 +48,28 @@ def check_lengths(report: Any, model_folder: str | None, *, stop: StopFlag | Non
     ``model_folder`` None: the bundled model (the one a first run uses).
     """
     from tlstudio.core.data.truncation import check_table_truncation
-    from tlstudio.core.models.catalog import bundled_model_path
-    from tlstudio.core.models.counting import load_counter
 
     stop = stop or StopFlag()
     stop.check()
+    counter = token_counter(model_folder)
+    stop.check()
+    return check_table_truncation(report.loaded.table, report.roles, _Stoppable(counter, stop))
+
+
+def token_counter(model_folder: str | None = None) -> Any:
+    """The model's token counter, loaded once per session (``None``: the bundled model).
+
+    Loading a ``tokenizer.json`` holds the GIL for about 0.1 s (the window waits): the start-up
+    warm-up loads the bundled model's, so the first file opened does not.
+    """
+    from tlstudio.core.models.catalog import bundled_model_path
+    from tlstudio.core.models.counting import load_counter
+
     folder = str(model_folder or bundled_model_path())
     counter = _COUNTERS.get(folder)
     if counter is None:
         counter = _COUNTERS[folder] = load_counter(folder)
-    stop.check()
-    return check_table_truncation(report.loaded.table, report.roles, _Stoppable(counter, stop))
+    return counter
 
 
 class _Stoppable:
