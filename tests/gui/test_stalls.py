@@ -115,7 +115,6 @@ def test_inspecting_a_100k_row_file_never_freezes_the_window(started_window, qtb
     _measured("100k-row inspection", probe)
 
 
-@NOT_YET_SEEN
 def test_evaluating_another_file_never_freezes_the_window(started_window, qtbot, engine_run,
                                                           data_dir, tmp_path):
     window = started_window
