@@ -127,13 +127,13 @@ class ExplainPanel(QWidget):
             combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.status = named(label("", "hint", wrap=True), f"{name}ExplainStatus",
                             "Explanation status")
-        self.text = named(QLabel(), f"{name}ExplainText", "Words that pushed the decision")
+        # Wrapped labels that keep every line they need: a page short of room scrolls rather
+        # than cutting the highlighted text (plain labels were squeezed at 1024x640).
+        self.text = named(label(wrap=True), f"{name}ExplainText", "Words that pushed the decision")
         self.text.setTextFormat(Qt.TextFormat.RichText)
-        self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.legend = named(QLabel(), f"{name}ExplainLegend", "Highlight legend")
+        self.legend = named(label(wrap=True), f"{name}ExplainLegend", "Highlight legend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.setWordWrap(True)
         self.summary = named(label("", "hint", wrap=True), f"{name}ExplainSummary",
                              "Strongest words")
         layout = QVBoxLayout(self)

@@ -34,6 +34,15 @@ from tlstudio.gui.workers import SHUTDOWN_MS, FunctionWorker, WorkerHost
 
 DEBOUNCE_MS = 300
 MAX_BARS = 10
+# The least a 1024x640 screen may give them; below that the page scrolls instead of squeezing.
+INPUT_LINES = 4  # Qt's own least was 70 px, 3.4 lines: a long explanation squeezed the box to that
+TABLE_ROWS = 4
+
+
+def text_box_height(editor: QPlainTextEdit, lines: int) -> int:
+    """The height that shows ``lines`` lines of ``editor``'s text, frame and margins included."""
+    margin = int(2 * editor.document().documentMargin()) + 2 * editor.frameWidth()
+    return lines * editor.fontMetrics().lineSpacing() + margin
 
 
 def _predict_file(run_dir: str, source: str, target: str, progress: Any) -> int:
@@ -77,6 +86,7 @@ class PredictPage(Page):
         self.pair_input.hide()
         for editor in (self.input, self.pair_input):
             editor.setTabChangesFocus(True)  # a tab means nothing in a sentence; Tab leaves the box
+            editor.setMinimumHeight(text_box_height(editor, INPUT_LINES))
         self.predict_button = named(QPushButton("Predict"), "predictButton", "Predict",
                                     "Predict now (it also updates as you type)")
         self.predict_button.clicked.connect(self.predict_now)
@@ -115,6 +125,8 @@ class PredictPage(Page):
                                   "as the training data; every row gets a prediction and a "
                                   "score per class.", "hint", wrap=True)
         self.batch_table = named(QTableWidget(), "predictTable", "Predicted rows")
+        rows = self.batch_table.verticalHeader().defaultSectionSize()
+        self.batch_table.setMinimumHeight(TABLE_ROWS * rows + 2 * rows)  # the rows, a header, a scroll bar
         batch_layout.addLayout(buttons)
         batch_layout.addWidget(self.batch_progress)
         batch_layout.addWidget(self.batch_status)
