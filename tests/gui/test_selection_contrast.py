@@ -83,3 +83,29 @@ def test_a_selected_confusion_cell_reads_focused_or_not(window, qtbot, engine_ru
         other.hide()
     low = {where: round(ratio, 2) for where, ratio in found.items() if ratio < AA}
     assert not low, f"selected cells below {AA}:1 in {scheme}: {low}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark", "high-contrast"])
+def test_every_confusion_cell_reads_on_its_tint_after_a_scheme_switch(window, qtbot, engine_run,
+                                                                     restore_look, scheme):
+    """White text on the light-scheme tint of a strong diagonal cell was 3.3:1; the text colour
+    follows the tint as drawn, also after a switch that does not refill the table."""
+    window.scheme_actions["dark" if scheme == "light" else "light"].trigger()
+    window.state.set_run(str(engine_run("binary")))
+    window.show_page("evaluate")
+    page = window.pages["evaluate"]
+    table = page.confusion
+    qtbot.waitUntil(lambda: table.rowCount() == 2, timeout=60_000)
+    page.tabs.setCurrentIndex(0)
+    window.scheme_actions[scheme].trigger()  # View ▸ Colours, the matrix already filled
+    table.clearSelection()
+    table.setCurrentCell(-1, -1)
+    QApplication.processEvents()
+    found = {}
+    for row in range(2):
+        for column in range(2):
+            table.scrollTo(table.model().index(row, column))
+            found[(row, column, table.item(row, column).text().replace("\n", " "))] = \
+                cell_contrast(table, row, column)
+    low = {where: round(ratio, 2) for where, ratio in found.items() if ratio < AA}
+    assert not low, f"cells below {AA}:1 in {scheme}: {low}"

@@ -38,6 +38,7 @@ from tlstudio.gui.pages.evaluate_other import (
     describe_source,
     file_result,
 )
+from tlstudio.gui.readable_cells import ReadableCellDelegate
 from tlstudio.gui.state import AppState
 from tlstudio.gui.verdict_panel import VerdictPanel
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
@@ -112,6 +113,7 @@ class EvaluatePage(Page):
         self.confusion = named(QTableWidget(), "confusionMatrix", "Confusion matrix")
         self.confusion.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.confusion.cellClicked.connect(self._on_confusion_cell_clicked)
+        self.confusion.setItemDelegate(ReadableCellDelegate(self.confusion))  # text reads on every tint
         self.cell_rows = named(QListWidget(), "confusionRows", "Rows in the selected cell")
         self.cell_rows.setWordWrap(True)
         self.mistakes = _table("misclassifiedTable", "Misclassified examples")
@@ -272,8 +274,6 @@ class EvaluatePage(Page):
                 base = QColor(47, 126, 216) if r == c else QColor(228, 87, 46)
                 base.setAlpha(int(30 + 200 * share))
                 item.setBackground(QBrush(base))
-                if share > 0.6:
-                    item.setForeground(QBrush(QColor("white")))
                 item.setToolTip(f"true {labels[r]}, predicted {labels[c]}: {int(data[r, c])} "
                                 "rows. Click to list them.")
                 table.setItem(r, c, item)
