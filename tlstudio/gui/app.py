@@ -72,9 +72,12 @@ def leave(code: int, wait_ms: int = EXIT_WAIT_MS) -> int:
 
     A job that ignored its stop request for ``wait_ms`` still runs: Qt would abort the
     process when its thread object is destroyed at exit, so the process ends here instead,
-    with ``code`` (settings are already written: each QSettings syncs when it is dropped).
+    with ``code``, the settings written first.
     """
+    from tlstudio.gui import settings
     from tlstudio.gui.workers import wait_detached
+
+    settings.flush()
 
     if wait_detached(wait_ms):
         return code

@@ -395,6 +395,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         settings.settings().setValue("window/geometry", self.saveGeometry())
+        settings.flush()  # the process may end right after the window closes
         # One bounded wait for all: jobs are cancelled first; a thread that can't stop in time
         # is detached (kept until it ends), never destroyed while it runs.
         self.host.cancel_all()
