@@ -104,3 +104,20 @@ class GapMeter:
 
     def _on_tick(self) -> None:
         self.longest = max(self.longest, self._clock.restart())
+
+
+def drawn_contrast(image) -> float:
+    """The WCAG contrast of text as drawn in ``image`` (a QImage): its commonest colour (the
+    background) against the colour that stands out from it most (the strokes of the text)."""
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    array = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    rgb = array[:, : image.width() * 4].reshape(-1, 4)[:, 2::-1].astype(float) / 255  # BGRA -> RGB
+    linear = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    colours, counts = np.unique(linear @ np.array([0.2126, 0.7152, 0.0722]), return_counts=True)
+    background = colours[counts.argmax()]
+    high = np.maximum(colours, background) + 0.05
+    low = np.minimum(colours, background) + 0.05
+    return float((high / low).max())
