@@ -8,8 +8,8 @@ on, so it follows a light/dark/high-contrast switch without refilling the table.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 BLACK, WHITE = QColor("#000000"), QColor("#ffffff")
@@ -45,8 +45,16 @@ def text_for(background: QColor) -> QColor:
 class ReadableCellDelegate(QStyledItemDelegate):
     """Paints a tinted cell's text in black or white, whichever reads on the tint as drawn.
 
-    Selected cells keep the scheme's own selection colours (drawn instead of the tint).
+    Selected cells keep the scheme's own selection colours (drawn instead of the tint) and get
+    an outline as well: the selection blue is close to a strong diagonal tint, so colour alone
+    did not show which cell was picked.
     """
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        super().paint(painter, option, index)
+        if option.state & QStyle.StateFlag.State_Selected:
+            outline_selected(painter, option.rect, option.palette)
 
     def initStyleOption(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt API
                         index: QModelIndex | QPersistentModelIndex) -> None:
@@ -56,3 +64,15 @@ class ReadableCellDelegate(QStyledItemDelegate):
             return
         under = option.palette.color(QPalette.ColorRole.Base)
         option.palette.setBrush(QPalette.ColorRole.Text, QBrush(text_for(composite(brush.color(), under))))
+
+
+def outline_selected(painter: QPainter, rect: QRect, palette: QPalette) -> None:
+    """Two rings inside ``rect``: the scheme's text colour at the edge (it stands out from the
+    cells around) and, within it, black or white, whichever stands out from the selection fill."""
+    highlight = palette.color(QPalette.ColorRole.Highlight)
+    rings = ((palette.color(QPalette.ColorRole.Text), 0), (text_for(highlight), 2))
+    for color, inset in rings:
+        r = rect.adjusted(inset, inset, -inset, -inset)
+        for strip in (QRect(r.left(), r.top(), r.width(), 2), QRect(r.left(), r.bottom() - 1, r.width(), 2),
+                      QRect(r.left(), r.top(), 2, r.height()), QRect(r.right() - 1, r.top(), 2, r.height())):
+            painter.fillRect(strip, color)
