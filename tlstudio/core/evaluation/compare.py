@@ -122,16 +122,17 @@ def aligned_rows(a: RunFolder, b: RunFolder) -> tuple[list[PredictionRow], list[
     rows_a, rows_b = _predictions(a), _predictions(b)
     by_key = {_key(r): r for r in rows_b}
     common = sum(_key(r) in by_key for r in rows_a)
+    name_a, name_b = a.display_name(), b.display_name()
     if common != len(rows_a) or len(rows_a) != len(rows_b):
         raise RunFolderError(
-            f"'{a.name}' and '{b.name}' were tested on different rows ({len(rows_a):,} and "
+            f"'{name_a}' and '{name_b}' were tested on different rows ({len(rows_a):,} and "
             f"{len(rows_b):,} test rows, {common:,} in common), so their scores can't be compared "
             "fairly. Compare runs trained on the same data with the same test share and seed.")
     paired = [by_key[_key(r)] for r in rows_a]
     for ra, rb in zip(rows_a, paired, strict=True):
         if ra.true != rb.true:
             raise RunFolderError(
-                f"'{a.name}' and '{b.name}' were tested on the same texts with different labels "
+                f"'{name_a}' and '{name_b}' were tested on the same texts with different labels "
                 f"(data row {ra.row}: '{ra.true}' and '{rb.true}'), so they can't be compared.")
     return rows_a, paired
 
@@ -222,10 +223,6 @@ def _config(folder: RunFolder) -> RunConfig:
         return RunConfig()
 
 
-def _display_name(folder: RunFolder) -> str:
-    return folder.title() or folder.name
-
-
 # -- the comparison ---------------------------------------------------------------------------
 
 def compare_runs(run_a: str | Path, run_b: str | Path, *, seed: int = 0,
@@ -234,8 +231,8 @@ def compare_runs(run_a: str | Path, run_b: str | Path, *, seed: int = 0,
     a, b = RunFolder(run_a), RunFolder(run_b)
     task_a, task_b = a.info().task, b.info().task
     if task_a and task_b and task_a != task_b:
-        raise RunFolderError(f"'{a.name}' is a {task_a} run and '{b.name}' a {task_b} run: only runs "
-                             "of the same task can be compared.")
+        raise RunFolderError(f"'{a.display_name()}' is a {task_a} run and '{b.display_name()}' a {task_b} "
+                             "run: only runs of the same task can be compared.")
     rows_a, rows_b = aligned_rows(a, b)
     task = task_a or task_b or "multiclass"
     names = _label_names(task, [a, b], rows_a, rows_b)
@@ -246,7 +243,7 @@ def compare_runs(run_a: str | Path, run_b: str | Path, *, seed: int = 0,
     scores = []
     for i, (folder, pred) in enumerate(((a, pred_a), (b, pred_b))):
         low, high = verdict.confidence_interval(task, y, pred, n_classes, seed=seed + i, n_resamples=n_resamples)
-        scores.append(RunScore(_display_name(folder), str(folder.path), folder.info().model,
+        scores.append(RunScore(folder.display_name(), str(folder.path), folder.info().model,
                                round(verdict.score(task, y, pred, n_classes), 6), round(low, 6), round(high, 6)))
     p_value, test = verdict.compare(task, y, pred_a, pred_b, n_classes, seed=seed)
     config_a = _config(a)
@@ -318,7 +315,7 @@ def _column(folder: RunFolder) -> RunColumn:
     baselines = {k: b for k, b in (found.get("baselines") or {}).items()
                  if isinstance(b, dict) and b.get("value") is not None}
     best = max(baselines.values(), key=lambda b: b["value"]) if baselines else {}
-    return RunColumn(str(folder.path), _display_name(folder), score.get("name") or info.main_metric,
+    return RunColumn(str(folder.path), folder.display_name(), score.get("name") or info.main_metric,
                      score.get("value", info.main_metric_value), score.get("ci_low"), score.get("ci_high"),
                      best.get("name", ""), best.get("value"), folder.history())
 

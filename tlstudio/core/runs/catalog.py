@@ -51,7 +51,7 @@ class RunSummary:
 
     @property
     def label(self) -> str:
-        """What the run is called: the person's name for it, else the folder's."""
+        """What the run is called: the same as :meth:`RunFolder.display_name`, from what was read."""
         return self.title or self.name
 
     @property

@@ -254,6 +254,12 @@ class RunFolder:
         """The name the person gave the run ("" when none: the folder's name stands)."""
         return self._notes_record()["title"]
 
+    def display_name(self) -> str:
+        """What the run is called wherever it is shown (the Runs table, the comparison, its
+        messages): the person's name for it, else the one it was made with, else its folder's.
+        A moved or copied folder keeps the run's own name."""
+        return self.title() or self.info().name or self.name
+
     def notes(self) -> str:
         return self._notes_record()["notes"]
 
