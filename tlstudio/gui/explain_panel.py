@@ -10,8 +10,17 @@ import html
 import threading
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QStyle,
+    QStyleOptionComboBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tlstudio.core.evaluation import format as fmt
 from tlstudio.core.events import StopFlag
@@ -104,6 +113,27 @@ def legend_html(target: str) -> str:
             "stronger colour: stronger push")
 
 
+class FittingComboBox(QComboBox):
+    """A combo box as wide as its longest item needs, focused or not.
+
+    Qt sizes it from the text alone; under a style sheet (high contrast) the field left for the
+    text was 2-4 px short, and 2 px shorter again with the thicker focus ring: "1 (predicted)"
+    was cut.
+    """
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        hint = super().sizeHint()
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        option.rect = QRect(QPoint(0, 0), hint)
+        option.state |= QStyle.StateFlag.State_HasFocus  # room for the focus ring too
+        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                            QStyle.SubControl.SC_ComboBoxEditField, self).width()
+        metrics = self.fontMetrics()
+        need = max((metrics.horizontalAdvance(self.itemText(i)) for i in range(self.count())), default=0)
+        return QSize(hint.width() + max(0, need + 2 - field), hint.height())  # drawn 1 px in
+
+
 class ExplainPanel(QWidget):
     """Explains one text with the open run's model; ``name`` keeps two panels' jobs apart."""
 
@@ -114,9 +144,9 @@ class ExplainPanel(QWidget):
         self._request: tuple[str, str, str | None] | None = None  # run, text, pair
         self._predicted: str | None = None
         self.shown: Any = None  # the Explanation on screen
-        self.class_combo = named(QComboBox(), f"{name}ExplainClassCombo", "Class to explain",
+        self.class_combo = named(FittingComboBox(), f"{name}ExplainClassCombo", "Class to explain",
                                  "Which class the highlighted words push towards or away from")
-        self.method_combo = named(QComboBox(), f"{name}ExplainMethodCombo", "Explanation method",
+        self.method_combo = named(FittingComboBox(), f"{name}ExplainMethodCombo", "Explanation method",
                                   "Occlusion hides one word at a time; integrated gradients "
                                   "follows the model's gradients from an empty text (slower)")
         for text, method in METHODS:

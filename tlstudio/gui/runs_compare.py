@@ -105,7 +105,8 @@ class ComparePanel(QWidget):
         self.settings = _table("compareSettings", "Settings that differ", ["Setting"], (180,))
         self.tabs.addTab(self.settings, "Settings")
         self.rows = _table("compareRows", "Rows where the runs disagree", ["Row", "Text", "True", "A", "B"],
-                           (60, 400, 100, 180))
+                           (60, 400, 100, 180, 180))
+        self.rows.horizontalHeader().setStretchLastSection(False)  # B keeps room for its run's name
         self.tabs.addTab(self.rows, "Disagreements")
         self.clear()
 
@@ -148,6 +149,8 @@ class ComparePanel(QWidget):
             header = QTableWidgetItem(_short(run.name, 24) if run else "AB"[column - 3])
             header.setToolTip(run.name if run else "")
             self.rows.setHorizontalHeaderItem(column, header)
+            self.rows.setColumnWidth(column, max(100, self.rows.horizontalHeader().fontMetrics()
+                                                 .horizontalAdvance(header.text()) + 16))
         _fill(self.rows, [[str(d.row), d.text, d.true, d.a, d.b]
                           for d in (first.disagreements[:MAX_ROWS_SHOWN] if first else [])])
         self.verdict.setText(self._verdict_text(side))

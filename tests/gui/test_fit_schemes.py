@@ -1,0 +1,68 @@
+"""Issue 13 (polish, second round): the Runs and Evaluate pages fit a 1024x640 screen in the
+light, dark and high-contrast schemes (high contrast draws thicker borders and bolder text),
+with a comparison and a confusion-matrix cell selected."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+import pytest
+from fit_check import clipped
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QTabWidget
+from run_fixtures import paired_predictions, write_run
+
+from tlstudio.gui import theme
+
+SCREEN = (1024, 640)
+
+
+@pytest.fixture
+def restore_look(qapp):
+    sheet, config = qapp.styleSheet(), dict(pg.CONFIG_OPTIONS)
+    yield
+    theme.apply(qapp, "system")
+    qapp.setStyleSheet(sheet)
+    pg.setConfigOptions(**config)
+
+
+def _problems_on_every_tab(window, key: str) -> list[str]:
+    page = window.pages[key]
+    QApplication.processEvents()
+    found = [f"{key}: {p}" for p in clipped(window)]
+    for tabs in [t for t in page.findChildren(QTabWidget) if t.isVisibleTo(page)]:
+        for index in range(tabs.count()):
+            if tabs.isTabVisible(index):
+                tabs.setCurrentIndex(index)
+                QApplication.processEvents()
+                found += [f"{key} ({tabs.tabText(index)}): {p}" for p in clipped(window)]
+        tabs.setCurrentIndex(0)
+    return found
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark", "high-contrast"])
+def test_runs_and_evaluate_fit_1024x640_in_every_scheme(window, qtbot, engine_run, restore_look, scheme):
+    from tlstudio.core.system.paths import runs_dir
+
+    true, a, b = paired_predictions(25, 10, 2, 3)
+    write_run(runs_dir() / "20261130-100000-custrev_600-MiniLM-L6", true, a, losses=[0.9, 0.7, 0.5])
+    write_run(runs_dir() / "20261130-110000-custrev_600-MiniLM-L6", true, b, created="2026-11-30T11:00:00",
+              losses=[0.8, 0.7, 0.6], learning_rate=1e-3)
+    window.scheme_actions[scheme].trigger()
+    window.resize(*SCREEN)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == SCREEN, timeout=5_000)
+    window.state.set_run(str(engine_run("binary")))
+    window.show_page("evaluate")
+    evaluate = window.pages["evaluate"]
+    qtbot.waitUntil(lambda: evaluate.confusion.rowCount() == 2, timeout=60_000)
+    rect = evaluate.confusion.visualRect(evaluate.confusion.model().index(1, 1))
+    qtbot.mouseClick(evaluate.confusion.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    problems = _problems_on_every_tab(window, "evaluate")
+    window.show_page("runs")
+    runs = window.pages["runs"]
+    qtbot.waitUntil(lambda: runs.runs_list.rowCount() >= 2, timeout=60_000)
+    runs.runs_list.selectAll()
+    qtbot.waitUntil(lambda: "p = " in runs.compare.verdict.text(), timeout=60_000)
+    qtbot.waitUntil(lambda: runs.compare.scores.rowCount() >= 2, timeout=10_000)
+    problems += _problems_on_every_tab(window, "runs")
+    assert (window.width(), window.height()) == SCREEN
+    assert problems == [], "\n".join(problems)
