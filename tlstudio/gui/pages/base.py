@@ -29,8 +29,15 @@ class WrapLabel(QLabel):
     """
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        self._kept = 0  # with keep_height on: the tallest it has been since
         super().__init__(text, parent)
         self.setWordWrap(True)
+
+    def keep_height(self, on: bool) -> None:
+        """While on, the label grows with its text but never shrinks (a run's status line:
+        each change of its height resized the plots below, a full redraw of each)."""
+        self._kept = max(1, self.minimumHeight()) if on else 0
+        self._fit_height()
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt API
         super().setText(text)
@@ -50,8 +57,11 @@ class WrapLabel(QLabel):
         # QLabel's height-for-width is never below its minimum height: measure without it, or
         # a label once narrow would keep the height of its narrow self.
         self.setMinimumHeight(0)
-        if self.text():
-            self.setMinimumHeight(self.heightForWidth(self.width()))
+        needed = self.heightForWidth(self.width()) if self.text() else 0
+        if self._kept:
+            self._kept = needed = max(self._kept, needed)
+        if needed:
+            self.setMinimumHeight(needed)
 
 
 def label(text: str = "", role: str | None = None, wrap: bool = False) -> QLabel:

@@ -345,6 +345,7 @@ class TrainPage(Page):
         self.pause_button.setText("Pause")
         self.stop_button.setEnabled(running)
         self.stop_button.setText("Stop")
+        self.status.keep_height(running)  # the plots below keep their size through the run
         self.settings.setEnabled(not running)
         resumed = self._resuming.settings_text() if running and self._resuming else ""
         self.settings.setVisible(not resumed)  # its values are not the resumed run's
