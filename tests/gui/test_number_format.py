@@ -51,7 +51,6 @@ def test_scores_probabilities_and_metric_names_read_the_same_on_every_page(windo
     qtbot.wait(50)
     text = header.index("text")
     assert batch.columnWidth(text) > 3 * max(batch.columnWidth(c) for c in probs)  # the text gets the room
-    window.grab().save("/work/shots/h2/predict_batch.png")
     # the explanation of the typed text runs in the background: let it end before the window closes
     qtbot.waitUntil(lambda: not [t for t in running_threads() if t.objectName() == "FunctionWorker"],
                     timeout=120_000)

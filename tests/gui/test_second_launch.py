@@ -27,7 +27,6 @@ def test_second_launch_offers_recent_files_and_an_honest_empty_data_page(qtbot, 
         assert recent.isVisible() and recent.count() == 1
         assert recent.item(0).text().startswith("sentiment.csv")
         assert recent.item(0).toolTip() == str(sentiment_csv)
-        win.grab().save("/work/shots/h2/start_recent.png")
         recent.setFocus(Qt.FocusReason.TabFocusReason)
         qtbot.keyClick(recent, Qt.Key.Key_Return)  # the keyboard opens it
         qtbot.waitUntil(lambda: win.state.has_data, timeout=120_000)

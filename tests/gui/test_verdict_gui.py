@@ -139,10 +139,8 @@ def test_keep_the_embeddings_baseline_is_one_click_and_the_run_then_ships_it(rea
     page = window.pages["evaluate"]
     qtbot.waitUntil(lambda: page.verdict.button("keep_embeddings") is not None, timeout=60_000)
     assert "Keep the embeddings baseline as this run's model" in page.verdict.advice.text()
-    page.grab().save("/work/shots/h8/evaluate_keep_offered.png")
     qtbot.mouseClick(page.verdict.button("keep_embeddings"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Kept as this run's model" in page.verdict.scores.text(), timeout=300_000)
-    page.grab().save("/work/shots/h8/evaluate_kept.png")
     assert page.verdict.sentence.text() and "Kept" not in page.verdict.sentence.text()  # its own line
     assert page.verdict.button("keep_embeddings") is None  # done: no longer offered
     assert window.current_page() == "evaluate"
@@ -169,10 +167,8 @@ def test_keep_the_tfidf_baseline_is_one_click_and_predict_explain_export_then_us
     qtbot.waitUntil(lambda: page.verdict.button("keep_tfidf") is not None, timeout=60_000)
     button = page.verdict.button("keep_tfidf")
     assert button.text() == "Keep the TF-IDF model"
-    page.grab().save("/work/shots/h5/evaluate_keep_tfidf_offered.png")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Kept as this run's model: TF-IDF" in page.verdict.scores.text(), timeout=300_000)
-    page.grab().save("/work/shots/h5/evaluate_tfidf_kept.png")
     assert page.verdict.button("keep_tfidf") is None  # done: no longer offered
     assert folder.model_kind() == "tfidf" and not (run / "config.json").exists()
 
@@ -183,7 +179,6 @@ def test_keep_the_tfidf_baseline_is_one_click_and_predict_explain_export_then_us
     panel = predict.explain_panel
     qtbot.waitUntil(lambda: panel.shown is not None, timeout=60_000)
     assert panel.shown.method == "tfidf-weights" and "exact share of the TF-IDF model's score" in panel.summary.text()
-    predict.grab().save("/work/shots/h5/predict_tfidf_explained.png")
 
     window.show_page("evaluate")
     export = page.export_panel
