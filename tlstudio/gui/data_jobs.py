@@ -39,7 +39,6 @@ def inspect(path: str, *, stop: StopFlag | None = None, **overrides: Any) -> Any
         return RolesNeeded(exc.loaded, exc.role, exc.reason, overrides)
 
 
-_COUNTERS: dict[str, Any] = {}  # model folder -> token counter: loaded once per session
 
 
 def check_lengths(report: Any, model_folder: str | None, *, stop: StopFlag | None = None) -> Any:
@@ -51,25 +50,9 @@ def check_lengths(report: Any, model_folder: str | None, *, stop: StopFlag | Non
 
     stop = stop or StopFlag()
     stop.check()
-    counter = token_counter(model_folder)
+    counter = jobs.token_counter(model_folder)
     stop.check()
     return check_table_truncation(report.loaded.table, report.roles, _Stoppable(counter, stop))
-
-
-def token_counter(model_folder: str | None = None) -> Any:
-    """The model's token counter, loaded once per session (``None``: the bundled model).
-
-    Loading a ``tokenizer.json`` holds the GIL for about 0.1 s (the window waits): the start-up
-    warm-up loads the bundled model's, so the first file opened does not.
-    """
-    from tlstudio.core.models.catalog import bundled_model_path
-    from tlstudio.core.models.counting import load_counter
-
-    folder = str(model_folder or bundled_model_path())
-    counter = _COUNTERS.get(folder)
-    if counter is None:
-        counter = _COUNTERS[folder] = load_counter(folder)
-    return counter
 
 
 class _Stoppable:

@@ -70,8 +70,6 @@ def warm_up() -> None:
             importlib.import_module(name)
         except ImportError:  # an optional extra; the job that needs it says so
             pass
-    from tlstudio.gui.data_jobs import token_counter
-
     try:
         token_counter()  # the first file's length check, with the bundled model's tokenizer
     except Exception:  # noqa: BLE001 - a missing or damaged model: that check says so itself
@@ -105,3 +103,22 @@ def _preload_torch_library() -> None:
         dlopen(os.fsencode(library), os.RTLD_NOW | os.RTLD_LOCAL)
     except (OSError, AttributeError, ValueError, ImportError):
         pass
+
+
+_COUNTERS: dict[str, Any] = {}  # model folder -> token counter: loaded once per session
+
+
+def token_counter(model_folder: str | None = None) -> Any:
+    """The model's token counter, loaded once per session (``None``: the bundled model).
+
+    Loading a ``tokenizer.json`` holds the GIL for about 0.1 s (the window waits): the start-up
+    warm-up loads the bundled model's, so the first file opened does not.
+    """
+    from tlstudio.core.models.catalog import bundled_model_path
+    from tlstudio.core.models.counting import load_counter
+
+    folder = str(model_folder or bundled_model_path())
+    counter = _COUNTERS.get(folder)
+    if counter is None:
+        counter = _COUNTERS[folder] = load_counter(folder)
+    return counter
