@@ -106,6 +106,10 @@ def test_int8_export_is_quantised_and_reports_the_accuracy_change(trained_run, t
     assert not (folder / "model.onnx").exists()
     ops = {node.op_type for node in onnx.load(str(folder / "model_int8.onnx")).graph.node}
     assert ops & {"MatMulInteger", "DynamicQuantizeLinear"}, ops
+    # Attention was fused (one per layer) and quantised as one operator.
+    layers = json.loads((trained_run / "config.json").read_text())["num_hidden_layers"]
+    assert report["graph"]["fused"]["Attention"] == layers and "QAttention" in ops, ops
+    assert f"fused {layers} Attention" in (folder / "README.md").read_text()
     parity = report["parity"]
     assert isinstance(parity["accuracy_change_points"], float) and 0 <= parity["label_agreement"] <= 1
     assert "Accuracy change" in (folder / "README.md").read_text()

@@ -66,16 +66,18 @@ def export_model(run_dir: str | Path, fmt: str, out: str | Path, status: Status 
                                split.texts, split.pairs)
     partial = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent if out.parent.exists() else None))
     try:
+        graph: dict[str, Any] = {}
         if fmt == "hf":
             exported, scorer = _export_hf(run_dir, partial, split, say, stop=stop,
                                           include_data_path=include_data_path,
                                           include_predictions=include_predictions)
         else:
-            exported, scorer = _export_onnx(predictor, partial, fmt, load_calibration(run_dir), split, say)
+            exported, scorer = _export_onnx(predictor, partial, fmt, load_calibration(run_dir), split, say,
+                                            graph)
         say("measuring speed")
         report = {
             "format": fmt, "run": str(run_dir), "model_kind": predictor.kind,
-            "task": predictor.task,
+            "task": predictor.task, **({"graph": graph} if graph else {}),
             "parity": parity.compare(predictor.task, predictor.label_names, split, reference, exported),
             "speed": {"pytorch": torch_speed,
                       "exported": parity.speed(scorer, split.texts, split.pairs)},
@@ -123,7 +125,8 @@ def _standalone_tfidf(folder: Path) -> Any:
 
 
 def _export_onnx(predictor: Any, folder: Path, fmt: str, calibration: Any,
-                 split: Any, say: Status) -> tuple[Any, Any]:
+                 split: Any, say: Status, graph: dict[str, Any]) -> tuple[Any, Any]:
+    """Trace (and for int8 fuse and quantise) into ``folder``; ``graph`` gets how the int8 graph was built."""
     from tlstudio.core.export.onnx import (
         MODEL_FP32,
         MODEL_INT8,
@@ -139,7 +142,8 @@ def _export_onnx(predictor: Any, folder: Path, fmt: str, calibration: Any,
     export_onnx(predictor, fp32)
     if fmt == "onnx-int8":
         say("quantising to int8")
-        quantize_int8(fp32, folder / MODEL_INT8)
+        fused = quantize_int8(fp32, folder / MODEL_INT8, getattr(predictor.model, "config", None))
+        graph.update({"weights": "int8, one scale per output channel", "fused": fused})
         fp32.unlink()
         for extra in folder.glob("*.onnx.data"):  # external weights of the fp32 model
             extra.unlink()
@@ -176,4 +180,8 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
         lines.append(f"speed on this CPU, {source.lower() if name == 'pytorch' else name}: {s[name]['latency_ms_batch1']:.1f} ms per text at "
                      f"batch 1, {s[name]['rows_per_s_batch32']:.0f} rows/s at batch 32")
     lines.append(f"speed-up at batch 32: {s['speedup_batch32']:.2f}x")
+    if report.get("graph"):
+        from tlstudio.core.export.card import graph_line
+
+        lines.append(graph_line(report["graph"]))
     return lines + [f"warning: {w}" for w in report["warnings"]]

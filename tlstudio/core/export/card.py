@@ -30,6 +30,14 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.1f}%"
 
 
+def graph_line(graph: dict[str, Any]) -> str:
+    """One sentence on the weights' precision and what onnxruntime fused."""
+    fused = graph.get("fused") or {}
+    how = (f"onnxruntime's transformer optimiser fused {', '.join(f'{n} {op}' for op, n in fused.items())} "
+           "operators (they need onnxruntime to run)") if fused else "no operators were fused"
+    return f"Weights: {graph.get('weights', 'float32')}; {how}."
+
+
 def render_card(report: dict[str, Any]) -> str:
     """Markdown for ``README.md`` (``EXPORT.md`` beside a Hugging Face folder's own card)."""
     p, s = report["parity"], report["speed"]
@@ -54,6 +62,8 @@ def render_card(report: dict[str, Any]) -> str:
     for name in ("pytorch", "exported"):
         lines.append(f"| {'run (TF-IDF)' if tfidf and name == 'pytorch' else name} | {s[name]['latency_ms_batch1']:.1f} | {s[name]['rows_per_s_batch32']:.0f} |")
     lines += ["", f"Speed-up at batch 32: {s['speedup_batch32']:.2f}x.", ""]
+    if report.get("graph"):
+        lines += ["## How the graph was built", "", graph_line(report["graph"]), ""]
     if report["warnings"]:
         lines += ["## Warnings", ""] + [f"- {w}" for w in report["warnings"]] + [""]
     return "\n".join(lines)

@@ -1,8 +1,17 @@
-"""Write a run's model as ONNX (fp32, or int8 dynamically quantised) with what predicting needs."""
+"""Write a run's model as ONNX (fp32, or int8 dynamically quantised) with what predicting needs.
+
+The graph is traced with plain ("eager") attention, which onnxruntime's transformer optimiser
+recognises: for int8 it fuses attention, layer norms and GELU before quantising, so the int8 model
+runs fused integer kernels instead of many small float ones (on a 2-core AVX2 CPU without integer
+dot-product instructions that is what makes int8 faster than PyTorch at all).
+"""
 
 from __future__ import annotations
 
+import logging
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +21,8 @@ from tlstudio.core.errors import ModelError
 MODEL_FP32 = "model.onnx"
 MODEL_INT8 = "model_int8.onnx"
 OPSET = 17
+# Hugging Face model types whose encoder onnxruntime's "bert" optimiser knows how to fuse.
+FUSABLE = frozenset({"bert", "roberta", "xlm-roberta", "distilbert", "electra", "camembert", "albert"})
 
 
 def check_available() -> None:
@@ -59,7 +70,7 @@ def export_onnx(predictor: Any, path: Path) -> list[str]:
     import warnings
 
     try:
-        with torch.no_grad(), warnings.catch_warnings():
+        with torch.no_grad(), warnings.catch_warnings(), _eager_attention(model):
             warnings.simplefilter("ignore")  # tracer warnings about Python branches in the model
             torch.onnx.export(Logits().eval(), tuple(sample[n] for n in names), str(path),
                               input_names=names, output_names=["logits"], dynamic_axes=axes,
@@ -70,11 +81,74 @@ def export_onnx(predictor: Any, path: Path) -> list[str]:
     return names
 
 
-def quantize_int8(source: Path, target: Path) -> None:
-    """Dynamic int8 quantisation of the weights (activations stay float, computed per batch)."""
+@contextmanager
+def _eager_attention(model: Any) -> Iterator[None]:
+    """Trace attention as explicit matmuls and softmax (the pattern the optimiser fuses; SDPA's
+    traced form is not recognised); the model's own attention is restored afterwards."""
+    before = getattr(model.config, "_attn_implementation", None)
+    setter = getattr(model, "set_attn_implementation", None)
+    switched = False
+    if setter is not None and before not in (None, "eager"):
+        try:
+            setter("eager")
+            switched = True
+        except (ValueError, ImportError, NotImplementedError):  # a model without eager attention
+            pass
+    try:
+        yield
+    finally:
+        if switched:
+            setter(before)
+
+
+def quantize_int8(source: Path, target: Path, model_config: Any = None) -> dict[str, int]:
+    """Dynamic int8 quantisation of the weights, per output channel (activations stay float,
+    quantised per batch); return the fused operators' counts (empty when nothing was fused).
+
+    Per-channel scales keep the accuracy change within about a point where one scale per
+    matrix lost 1.3-2.8 points on movie reviews.
+    """
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8)
+    graph, fused = source, {}
+    optimised = target.with_name(target.stem + ".fused.onnx")
+    try:
+        if _fuse(source, optimised, model_config):
+            graph = optimised
+            model = onnx.load(str(graph), load_external_data=False)
+            fused = {op: sum(n.op_type == op for n in model.graph.node)
+                     for op in ("Attention", "SkipLayerNormalization", "BiasGelu", "EmbedLayerNormalization")}
+            fused = {op: n for op, n in fused.items() if n}
+        quantize_dynamic(str(graph), str(target), weight_type=QuantType.QInt8, per_channel=True,
+                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+    finally:
+        optimised.unlink(missing_ok=True)
+    return fused
+
+
+def _fuse(source: Path, target: Path, model_config: Any) -> bool:
+    """Write onnxruntime's fused form of ``source`` to ``target``; False where it can't be made."""
+    model_type = getattr(model_config, "model_type", None)
+    if model_type not in FUSABLE:
+        return False
+    from onnxruntime.transformers import optimizer
+
+    heads = getattr(model_config, "num_attention_heads", None) or getattr(model_config, "n_heads", 0)
+    hidden = getattr(model_config, "hidden_size", None) or getattr(model_config, "dim", 0)
+    quiet = logging.getLogger("onnxruntime.transformers")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        fused = optimizer.optimize_model(str(source), model_type="bert", num_heads=int(heads),
+                                         hidden_size=int(hidden), opt_level=0)
+        fused.save_model_to_file(str(target))
+    except Exception:  # noqa: BLE001 - the optimiser fails in many ways; unfused int8 still works
+        target.unlink(missing_ok=True)
+        return False
+    finally:
+        quiet.setLevel(level)
+    return True
 
 
 def write_bundle(predictor: Any, folder: Path, model_file: str, calibration: Any | None) -> None:
