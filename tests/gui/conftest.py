@@ -101,3 +101,17 @@ def engine_run(tiny_model_dir, tmp_path_factory, data_dir):
         return made[kind]
 
     return train
+
+
+@pytest.fixture
+def restore_look(qapp):
+    """Whatever a test forces (palette, style, style sheet, pyqtgraph defaults) is undone."""
+    import pyqtgraph as pg
+
+    from tlstudio.gui import theme
+
+    sheet, config = qapp.styleSheet(), dict(pg.CONFIG_OPTIONS)
+    yield qapp
+    theme.apply(qapp, "system")
+    qapp.setStyleSheet(sheet)
+    pg.setConfigOptions(**config)

@@ -4,25 +4,13 @@ with a comparison and a confusion-matrix cell selected."""
 
 from __future__ import annotations
 
-import pyqtgraph as pg
 import pytest
 from fit_check import clipped
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTabWidget
 from run_fixtures import paired_predictions, write_run
 
-from tlstudio.gui import theme
-
 SCREEN = (1024, 640)
-
-
-@pytest.fixture
-def restore_look(qapp):
-    sheet, config = qapp.styleSheet(), dict(pg.CONFIG_OPTIONS)
-    yield
-    theme.apply(qapp, "system")
-    qapp.setStyleSheet(sheet)
-    pg.setConfigOptions(**config)
 
 
 def _problems_on_every_tab(window, key: str) -> list[str]:

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPalette
 
 from tlstudio.gui import plots, settings, theme
 
 Role, Group = QPalette.ColorRole, QPalette.ColorGroup
-
-
-@pytest.fixture
-def restore_look(qapp):
-    """Whatever a test forces (palette, style, style sheet, pyqtgraph defaults) is undone."""
-    sheet, config = qapp.styleSheet(), dict(pg.CONFIG_OPTIONS)
-    yield qapp
-    theme.apply(qapp, "system")
-    qapp.setStyleSheet(sheet)
-    pg.setConfigOptions(**config)
 
 
 def _luminance(color: QColor) -> float:

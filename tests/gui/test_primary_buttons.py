@@ -4,24 +4,12 @@ normal-size text needs (WCAG AA)."""
 
 from __future__ import annotations
 
-import pyqtgraph as pg
 import pytest
 from gui_helpers import drawn_contrast
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from tlstudio.gui import theme
-
 AA = 4.5
-
-
-@pytest.fixture
-def restore_look(qapp):
-    sheet, config = qapp.styleSheet(), dict(pg.CONFIG_OPTIONS)
-    yield
-    theme.apply(qapp, "system")
-    qapp.setStyleSheet(sheet)
-    pg.setConfigOptions(**config)
 
 
 def _text_contrast(button: QPushButton) -> float:

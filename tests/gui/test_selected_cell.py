@@ -4,23 +4,12 @@ scheme: filled with the selection blue alone it looked like the blue diagonal ce
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from tlstudio.gui import theme
 from tlstudio.gui.readable_cells import contrast
-
-
-@pytest.fixture
-def restore_look(qapp):
-    sheet, config = qapp.styleSheet(), dict(pg.CONFIG_OPTIONS)
-    yield
-    theme.apply(qapp, "system")
-    qapp.setStyleSheet(sheet)
-    pg.setConfigOptions(**config)
 
 
 def _edge_contrast(table, row: int, column: int) -> float:

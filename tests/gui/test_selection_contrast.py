@@ -6,24 +6,12 @@ every other one on its own tint."""
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
-from tlstudio.gui import theme
-
 AA = 4.5  # WCAG AA for normal text
-
-
-@pytest.fixture
-def restore_look(qapp):
-    sheet, config = qapp.styleSheet(), dict(pg.CONFIG_OPTIONS)
-    yield
-    theme.apply(qapp, "system")
-    qapp.setStyleSheet(sheet)
-    pg.setConfigOptions(**config)
 
 
 def _luminance(rgb: np.ndarray) -> float:
