@@ -107,8 +107,10 @@ def train_and_score(config: Any, prepared: Any) -> tuple[Any, float, Path]:
     return scores, (time.perf_counter() - started) / 60, run_dir
 
 
-def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: Path) -> dict[str, Any]:
-    """One set at one size: a run per preset, baselines, the verdict, and the grid when asked."""
+def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: Path,
+        seed: int = 42) -> dict[str, Any]:
+    """One set at one size and run seed (split and start; the sample stays the same): a run per
+    preset (and per extra learning rate), baselines, the verdict, and the grid when asked."""
     import numpy as np
 
     from tlstudio.core.data import load_prepared
@@ -118,27 +120,32 @@ def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: P
     from tlstudio.core.evaluation.zero_shot import zero_shot
 
     path, rows, test_file = subsample(name, size, workdir, holdout=args.holdout)
-    base = base_config(name, path, workdir / f"run_{name}_{size}", args.model, test_file)
+    base = dataclasses.replace(base_config(name, path, workdir / f"run_{name}_{size}", args.model, test_file),
+                               seed=seed)
     prepared = load_prepared(base)
     baselines = {k: b.scores for k, b in fit_baselines(prepared, embedding_model=encoder).items()}
     shot = zero_shot(prepared, model=encoder) if encoder is not None else None
     if shot is not None:
         baselines["zero_shot"] = shot["scores"]
     y = np.asarray(prepared.splits["test"]["label"])
-    result: dict[str, Any] = {"set": name, "size": size, "rows": rows, "test_rows": len(y),
+    result: dict[str, Any] = {"set": name, "size": size, "seed": seed, "rows": rows, "test_rows": len(y),
                               "holdout": test_file is not None, "task": prepared.task,
                               "metric": main_metric(prepared.task), "presets": {}}
     if args.embedding_path:
         result["embedding_path"] = embedding_path_scores(prepared)
         print(f"{name} {size}: embedding path {result['embedding_path']}", flush=True)
     config = base
-    for preset in [p for p in args.presets.split(",") if p]:
-        config = dataclasses.replace(base, output_dir=str(workdir / f"run_{name}_{size}_{preset}"))
+    rates = [None, *(float(x) for x in args.lrs.split(",") if x)]
+    for preset, rate in [(p, r) for p in args.presets.split(",") if p for r in rates]:
+        key = preset if rate is None else f"{preset}@lr={rate:g}"
+        config = dataclasses.replace(base, output_dir=str(workdir / f"run_{name}_{size}_{seed}_{key}"))
         plan = None
         if args.settings == "plan":
             config, plan = planned(config, prepared, preset)
             config = dataclasses.replace(config, preset=preset)  # planned=[]: the plan's values stand,
             # and the run takes the default path (the small-data choice included)
+        if rate is not None:
+            config = dataclasses.replace(config, learning_rate=rate)
         scores, minutes, run_dir = train_and_score(config, prepared)
         context = {"validation": validation_curve(run_dir, prepared.task)}
         if prepared.task in ("binary", "multiclass"):
@@ -148,12 +155,12 @@ def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: P
         from tlstudio.core.runs.store import RunFolder
 
         method = (RunFolder(run_dir).info().verdict or {}).get("method")
-        result["presets"][preset] = {"minutes": round(minutes, 2), "plan": plan, "verdict": verdict,
+        result["presets"][key] = {"minutes": round(minutes, 2), "plan": plan, "verdict": verdict,
                                      "best_validation": max(context["validation"], default=None),
                                      "method": method}
         if method:
             print(f"    method: {method['text']}", flush=True)
-        print(f"{name} {size} {preset}: {verdict['text']} ({minutes:.1f} min; promised "
+        print(f"{name} {size} seed {seed} {key}: {verdict['text']} ({minutes:.1f} min; promised "
               f"{(plan or {}).get('seconds', 0) / 60:.1f})", flush=True)
         for advice in verdict["advice"]:
             print(f"    advice {advice['id']}: {advice['text']}", flush=True)
@@ -165,7 +172,7 @@ def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: P
                                           label_names=prepared.label_names)
     if args.grid and (not args.grid_at or f"{name}:{size}" in args.grid_at.split(",")):
         config, _ = planned(base, prepared, "balanced") if args.settings == "plan" else (base, None)
-        result["grid"] = grid(config, prepared, workdir / f"grid_{name}_{size}",
+        result["grid"] = grid(config, prepared, workdir / f"grid_{name}_{size}_{seed}",
                               [float(x) for x in args.grid_lr.split(",")], [int(x) for x in args.grid_updates.split(",")])
         print(f"    grid: {result['grid']}", flush=True)
     return result
@@ -255,6 +262,27 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def seed_summary(results: list[dict[str, Any]]) -> str:
+    """Markdown: per set, size and trained variant (and grid point), the test score's mean, spread
+    and minimum over the run seeds, so a rule is compared with another on more than one draw."""
+    import statistics
+
+    scores: dict[tuple[str, str, str], list[float]] = {}
+    for r in results:
+        point = (r["set"], str(r["size"]))
+        for key, p in (r.get("presets") or {}).items():
+            scores.setdefault((*point, key), []).append(p["verdict"]["score"]["value"])
+        for g in r.get("grid") or []:
+            if g.get("value") is not None:
+                scores.setdefault((*point, f"grid lr {g['lr']:g} x {g['updates']}"), []).append(g["value"])
+    lines = ["| set | rows | trained | seeds | mean | sd | min | scores |", "|---|---|---|---|---|---|---|---|"]
+    for (name, size, key), values in scores.items():
+        sd = statistics.stdev(values) if len(values) > 1 else 0.0
+        lines.append(f"| {name} | {size} | {key} | {len(values)} | {statistics.mean(values):.3f} | {sd:.3f} | "
+                     f"{min(values):.3f} | {', '.join(f'{v:.3f}' for v in values)} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated set names")
@@ -276,11 +304,18 @@ def main() -> None:
     parser.add_argument("--holdout", type=int, default=0,
                         help="test on this many other rows of the set (a test file) instead of 15 %% of "
                              "the sample: a grid's best on 75 test rows is mostly noise (1 row = 1.3 points)")
+    parser.add_argument("--seeds", default="42",
+                        help="run seeds (split and start) to repeat every point with: fine-tuning a few "
+                             "hundred rows moves by points between seeds")
+    parser.add_argument("--lrs", default="",
+                        help="also train each preset at these learning rates (a candidate rule against the plan's)")
     parser.add_argument("--table-from", type=Path, help="print the table of a JSON-lines --out file and stop")
     args = parser.parse_args()
     if args.table_from:
         with open(args.table_from, encoding="utf-8") as handle:
-            print(table([json.loads(line) for line in handle if line.strip()]))
+            loaded = [json.loads(line) for line in handle if line.strip()]
+        print(table(loaded))
+        print(seed_summary(loaded))
         return
     from tlstudio.core.evaluation.embeddings import load_encoder
     from tlstudio.core.models.loading import quiet_libraries
@@ -291,13 +326,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tlstudio-quality-") as tmp:
         points = ([tuple(p.split(":")) for p in args.points.split(",")] if args.points else
                   [(n, s) for s in args.sizes.split(",") for n in args.sets.split(",")])  # small sizes first
-        for name, size in points:
-            result = one(name, size, args, encoder, Path(tmp))
+        seeds = [int(x) for x in args.seeds.split(",")]
+        for (name, size), seed in [(point, seed) for point in points for seed in seeds]:
+            result = one(name, size, args, encoder, Path(tmp), seed)
             results.append(result)
             if args.out:
                 with open(args.out, "a", encoding="utf-8") as handle:
                     handle.write(json.dumps(result, default=str) + "\n")
     print(table(results))
+    print(seed_summary(results))
 
 
 if __name__ == "__main__":
