@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -25,6 +25,15 @@ CODE_ROLE = Qt.ItemDataRole.UserRole + 1  # the problem code of a list item
 FIXES = {"imbalance": ("class_weights", "Use class weights")}
 
 
+class ProblemsList(QListWidget):
+    """Asks for no more height than its minimum (QListWidget's wish is 192 px): a column takes
+    its boxes' preferred heights, and the Data page's then overflowed 1440x900. The panel's
+    stretch still gives the list any room left."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(super().sizeHint().width(), self.minimumHeight())
+
+
 class ProblemsPanel(QGroupBox):
     """Lists an inspection's problems; ``rows_chosen(rows)`` when one is clicked,
     ``advice_chosen(id)`` when the button of a fix (e.g. class weights) is pressed."""
@@ -35,7 +44,7 @@ class ProblemsPanel(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Problems", parent)
         layout = QVBoxLayout(self)
-        self.list = named(QListWidget(), "problemsList", "Problems",
+        self.list = named(ProblemsList(), "problemsList", "Problems",
                           "Click a problem to highlight its rows in the preview")
         self.list.setWordWrap(True)
         self.list.setMinimumHeight(120)  # inside the page's scroll area: never squeezed to nothing
@@ -54,6 +63,7 @@ class ProblemsPanel(QGroupBox):
         self._advice: str | None = None
         self._applied: set[str] = set()
         self.fix_button.hide()
+        self.fix_note.hide()  # empty, it still took a line (20 px) under the list
 
     def fill(self, problems: list[Any]) -> None:
         """Show ``problems`` (errors first) and the fix button of the first that has one."""
@@ -116,6 +126,7 @@ class ProblemsPanel(QGroupBox):
         if self._advice is None:
             self.fix_button.hide()
             self.fix_note.clear()
+            self.fix_note.hide()
             return
         advice, text = FIXES[self._advice]
         done = advice in self._applied
@@ -124,6 +135,7 @@ class ProblemsPanel(QGroupBox):
         self.fix_button.setToolTip("Turn on 'Weight rare classes' in the training settings: rare "
                                    "classes count more, so the model does not ignore them")
         self.fix_button.show()
+        self.fix_note.show()
         self.fix_note.setText(_DONE_NOTE[advice] if done else "")
 
     def _on_fix_clicked(self) -> None:

@@ -64,6 +64,17 @@ def share_spin(name: str) -> ShareSpinBox:
     return named(spin, meta["widget"], label_of(f), tooltip_of(f))
 
 
+class FormWithoutHeightForWidth(QFormLayout):
+    """A form whose wrapped notes set their own minimum height (WrapLabel), laid out by min and
+    preferred size alone. QFormLayout's height-for-width counts a wrapped note's lines at its
+    size-hint width (two lines for a one-line note at any width), and a column takes an item's
+    height-for-width as its minimum: the Split box asked 28 px too many and, in a full column,
+    squeezed its spin boxes below their height."""
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
+        return False
+
+
 class SplitPanel(QGroupBox):
     """Where test and validation rows come from; :attr:`changed` when the user changes it."""
 
@@ -71,7 +82,7 @@ class SplitPanel(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Split", parent)
-        form = QFormLayout(self)
+        form = FormWithoutHeightForWidth(self)
         self.test_spin = share_spin("test_size")
         self.val_spin = share_spin("val_size")
         self.seed_spin = make_widget(field_of("seed"))

@@ -6,7 +6,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -49,6 +49,16 @@ TASK_TIPS = {
     "multilabel": "Any number of labels per row.",
     "regression": "A number per row (e.g. a score).",
 }
+
+
+class SideColumn(QWidget):
+    """The roles, class names, split and problems column. It asks for no more height than its
+    minimum (each box's wrapped lines at the width it has, the problems list's 120 px): the page
+    is laid out at its preferred height, and the boxes' guesses made it scroll at 1440x900. The
+    problems list's stretch still takes any room left."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(super().sizeHint().width(), self.minimumSizeHint().height())
 
 
 class DataPage(Page):
@@ -101,7 +111,7 @@ class DataPage(Page):
         # Tab leaves the table (arrow keys move inside it): else the keyboard is trapped there.
         self.preview.setTabKeyNavigation(False)
 
-        side = QWidget()
+        side = SideColumn()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self._roles_box())
