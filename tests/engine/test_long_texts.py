@@ -65,7 +65,7 @@ def test_long_rows_are_counted_and_said_in_words(tokenizer):
 def test_auto_reads_in_chunks_only_when_many_rows_are_long():
     assert trains_on_chunks("auto", LongTexts(100, 10, 130, 128), True)
     assert not trains_on_chunks("auto", LongTexts(100, 9, 120, 128), True)
-    assert not trains_on_chunks("chunks-mean", LongTexts(100, 50, 200, 128), False)  # pairs
+    assert not trains_on_chunks("chunks-mean", LongTexts(100, 50, 200, 128), False)  # a slow tokenizer
     assert not trains_on_chunks("truncate", LongTexts(100, 90, 400, 128), True)
 
 
@@ -165,9 +165,75 @@ def test_a_run_config_from_before_the_setting_still_truncates():
     assert RunConfig.from_dict(old).long_texts == "truncate"
 
 
-def test_long_sentence_pairs_are_said_to_be_cut_whatever_the_setting(tokenizer):
-    count = count_long_texts(["short", LONG], tokenizer, 32, pairs=["a question", "another question"])
-    assert count.long_rows == 1
-    for mode in ("truncate", "auto", "chunks-mean"):
-        line = long_texts_line(count, mode, chunkable=False)
-        assert "only their start is read (pairs of texts" in line and "may help" not in line, mode
+QUESTION = "is the service good"
+HALF = " ".join(["good"] * 15)  # with [CLS] and two [SEP]: more than half of a 32-token window
+
+
+def test_a_long_pair_keeps_its_shorter_text_whole_in_every_window(tokenizer):
+    question = tokenizer(QUESTION)["input_ids"][:-1]  # [CLS] question (then [SEP])
+    ids = tokenizer(LONG, add_special_tokens=False)["input_ids"]
+    encoded = encode_chunks(tokenizer, [QUESTION, LONG, "good"], 32, pairs=[LONG, QUESTION, "bad"])
+    owners = list(encoded["overflow_to_sample_mapping"])
+    windows = encoded["input_ids"]
+    assert owners == sorted(owners) and owners.count(0) > 3 and owners.count(0) == owners.count(1)
+    assert owners.count(2) == 1 and all(len(w) <= 32 for w in windows)
+    second = [w for w, o in zip(windows, owners, strict=True) if o == 0]
+    assert all(w[:len(question) + 1] == question + [tokenizer.sep_token_id] for w in second)
+    assert second[-1][-2] == ids[-1]  # the long member is read to its end
+    first = [w for w, o in zip(windows, owners, strict=True) if o == 1]  # the long text first: windowed too
+    assert all(w[-len(question):] == tokenizer(QUESTION)["input_ids"][1:] for w in first)
+    assert first[-1][-len(question) - 2] == ids[-1]  # then [SEP] and the question
+
+
+def test_a_pair_whose_shorter_text_fills_half_the_window_is_cut_not_windowed(tokenizer):
+    encoded = encode_chunks(tokenizer, [HALF], 32, pairs=[LONG])
+    assert list(encoded["overflow_to_sample_mapping"]) == [0] and len(encoded["input_ids"][0]) == 32
+
+
+def test_the_pair_window_count_matches_what_the_tokenizer_makes(tokenizer):
+    texts = [QUESTION, LONG, "good", HALF, " ".join(["bad"] * 40)]
+    pairs = [LONG, QUESTION, "bad", LONG, "good film"]
+    count = count_long_texts(texts, tokenizer, 32, pairs=pairs)
+    made = len(encode_chunks(tokenizer, texts, 32, pairs=pairs)["input_ids"])
+    assert (count.long_rows, count.windows, count.cut_pairs) == (4, made, 1)
+
+
+def test_long_sentence_pairs_are_read_in_parts_and_the_cut_ones_are_said(tokenizer):
+    count = count_long_texts(["short", QUESTION, HALF], tokenizer, 32, pairs=["a question", LONG, LONG])
+    assert (count.long_rows, count.cut_pairs) == (2, 1)
+    line = long_texts_line(count, "chunks-mean")
+    assert "read in overlapping parts of 32 tokens" in line and "averaged" in line
+    assert line.endswith("Except 1 pair whose shorter text alone takes more than half of the 32 tokens: "
+                         "only their start is read.")
+    assert "Except" not in long_texts_line(count_long_texts([QUESTION], tokenizer, 32, pairs=[LONG]), "auto")
+    assert "can't read them in parts" in long_texts_line(count, "auto", chunkable=False)
+
+
+def test_pairs_train_on_windows_and_the_predictor_combines_them(tiny_model_dir, tokenizer):
+    import torch
+
+    from tlstudio.core.inference.predictor import Predictor
+    from tlstudio.core.training.tokenize import tokenize_splits
+
+    rows = [{"text": QUESTION, "text_pair": LONG if i % 3 == 0 else "good movie", "label": i % 2, "row": i}
+            for i in range(40)]
+    data = build_prepared("binary", rows, ["neg", "pos"], pair=True)
+    chunked = tokenize_splits(data, tokenizer, 32, chunks=True)
+    long_train = sum(1 for t in data.splits["train"]["text_pair"] if t == LONG)
+    windows = len(encode_chunks(tokenizer, [QUESTION], 32, pairs=[LONG])["input_ids"])
+    assert len(chunked["train"]) == len(data.splits["train"]) + long_train * (windows - 1)
+    assert max(chunked["train"]["length"]) <= 32
+
+    predictor = Predictor.load(tiny_model_dir)
+    predictor.max_length = 32
+    encoded = encode_chunks(tokenizer, [QUESTION], 32, pairs=[LONG], padding=True, return_tensors="pt")
+    encoded.pop("overflow_to_sample_mapping")
+    with torch.inference_mode():
+        expected = predictor.model(**encoded).logits.numpy()
+    truncated = predictor.predict_logits([QUESTION, "good"], [LONG, "bad"])
+    predictor.long_texts = "chunks-mean"
+    mean = predictor.predict_logits([QUESTION, "good"], [LONG, "bad"])
+    np.testing.assert_allclose(mean[0], expected.mean(axis=0), atol=1e-5)
+    np.testing.assert_allclose(mean[1], truncated[1], atol=1e-5)  # a short pair is one window
+    predictor.long_texts = "chunks-max"
+    np.testing.assert_allclose(predictor.predict_logits([QUESTION], [LONG])[0], expected.max(axis=0), atol=1e-5)

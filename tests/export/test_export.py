@@ -181,6 +181,34 @@ def test_sentence_pair_regression_exports_with_the_same_scores(tiny_model_dir, t
     assert parity["max_abs_diff"] <= 1e-4 and parity["label_agreement"] == 1.0
     card = (tmp_path / "out" / "README.md").read_text()
     assert "| Accuracy change | n/a |" in card
+    _long_pairs_export_the_same_reading(run, tmp_path / "windows")
+
+
+def _long_pairs_export_the_same_reading(run, out):
+    """A pair run that reads long pairs in parts: predict.py windows the same member, the same way."""
+    import numpy as np
+
+    from tlstudio.core.export import export_model
+    from tlstudio.core.export.standalone import ExportedModel
+    from tlstudio.core.inference.predictor import Predictor
+    from tlstudio.core.runs.store import RunFolder
+
+    folder = RunFolder(run)
+    config = folder.config()
+    config.long_texts, config.max_length = "chunks-mean", 16
+    folder.write_config(config)
+    report = export_model(run, "onnx", out)
+    assert json.loads((out / "export_config.json").read_text())["stride"] == 4
+    assert report["parity"]["max_abs_diff"] <= 1e-4
+    long = " ".join(["the movie was good", "but the service was terrible", "i love this phone"] * 2)
+    half = "the film was really good and the food was nice"  # 10 tokens: with 3 specials over half of 16
+    texts, pairs = ["good film", long, "good", half], [long, "bad movie", "bad", long]
+    model, predictor = ExportedModel(out), Predictor.load(run)
+    onnx = model.predict_scores(texts, pairs)
+    assert model.windowed_rows == 2  # the short pair is one window; the last is cut (its shorter text fills half)
+    assert np.abs(onnx - predictor.predict_scores(texts, pairs)).max() <= 1e-4
+    predictor.long_texts = "truncate"
+    assert np.abs(onnx[:2] - predictor.predict_scores(texts, pairs)[:2]).max() > 1e-6  # the parts are read
 
 
 def test_int8_warns_only_when_accuracy_drops_more_than_a_point():

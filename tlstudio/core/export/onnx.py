@@ -184,7 +184,7 @@ def _windows(predictor: Any) -> dict[str, Any]:
     """The run's long-text reading (overlapping windows, mean or max), so predict.py reads the same."""
     from tlstudio.core.inference.chunks import CHUNK_MODES, stride_for
 
-    if predictor.long_texts not in CHUNK_MODES or len(predictor.text_columns) > 1:
+    if predictor.long_texts not in CHUNK_MODES:
         return {}
     return {"stride": stride_for(predictor.max_length),
             "aggregate": "max" if predictor.long_texts == "chunks-max" else "mean"}

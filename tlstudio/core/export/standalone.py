@@ -65,17 +65,20 @@ class ExportedModel:
         return self.session.run(None, feed)[0]
 
     def window_logits(self, texts: list[str], stride: int, aggregate: str = "mean",
-                      batch_size: int = 32) -> tuple[np.ndarray, int]:
+                      batch_size: int = 32, pairs: list[str] | None = None) -> tuple[np.ndarray, int]:
         """Logits of texts read in overlapping windows (``stride`` tokens shared); rows windowed.
 
         A text longer than the max length is cut into windows of at most max length tokens
         that overlap by ``stride``; its windows' logits are averaged (or their maximum taken).
+        In a pair the shorter text is kept whole in every window and the longer one windowed.
         """
-        self.tokenizer.enable_truncation(int(self.config["max_length"]), stride=stride)
-        try:
-            windows = [[e, *e.overflowing] for e in self.tokenizer.encode_batch([_clean(t) for t in texts])]
-        finally:
-            self.tokenizer.enable_truncation(int(self.config["max_length"]))
+        texts = [_clean(t) for t in texts]
+        if pairs is None:
+            windows = self._windows(texts, ["longest_first"] * len(texts), stride, paired=False)
+        else:
+            pairs = [_clean(p) for p in pairs]
+            strategies = self._strategies(texts, pairs)
+            windows = self._windows(list(zip(texts, pairs, strict=True)), strategies, stride, paired=True)
         flat = [w for row in windows for w in row]
         logits = []
         for start in range(0, len(flat), batch_size):
@@ -87,6 +90,33 @@ class ExportedModel:
             out.append(combine(logits[start:start + len(row)], axis=0))
             start += len(row)
         return np.asarray(out), sum(len(row) > 1 for row in windows)
+
+    def _strategies(self, texts: list[str], pairs: list[str]) -> list[str]:
+        """Which member of each pair is windowed (the same rule as TL Studio's training)."""
+        self.tokenizer.no_truncation()
+        try:
+            firsts = self.tokenizer.encode_batch(texts, add_special_tokens=False)
+            seconds = self.tokenizer.encode_batch(pairs, add_special_tokens=False)
+        finally:
+            self.tokenizer.enable_truncation(int(self.config["max_length"]))
+        specials = self.tokenizer.post_processor.num_special_tokens_to_add(True) if self.tokenizer.post_processor else 0
+        return [_pair_strategy(sum(a.attention_mask), sum(b.attention_mask), int(self.config["max_length"]), specials)
+                for a, b in zip(firsts, seconds, strict=True)]
+
+    def _windows(self, items: list, strategies: list[str], stride: int, paired: bool) -> list[list]:
+        """Each item's encodings under its strategy (a pair under longest_first: one cut window)."""
+        windows: list[list] = [[] for _ in items]
+        try:
+            for strategy in sorted(set(strategies)):
+                rows = [i for i, s in enumerate(strategies) if s == strategy]
+                windowed = not paired or strategy != "longest_first"
+                self.tokenizer.enable_truncation(int(self.config["max_length"]), strategy=strategy,
+                                                 stride=stride if windowed else 0)
+                for row, encoding in zip(rows, self.tokenizer.encode_batch([items[i] for i in rows]), strict=True):
+                    windows[row] = [encoding, *encoding.overflowing] if windowed else [encoding]
+        finally:
+            self.tokenizer.enable_truncation(int(self.config["max_length"]))
+        return windows
 
     def _run(self, encodings: list) -> np.ndarray:
         """Logits for encodings of any lengths (padded here to the longest)."""
@@ -101,8 +131,8 @@ class ExportedModel:
     def predict_scores(self, texts: list[str], pairs: list[str] | None = None,
                        batch_size: int = 32, calibrated: bool = True) -> np.ndarray:
         """Probabilities (or regression values) in input order; batches are length-sorted."""
-        if self.stride is not None and pairs is None:
-            logits, self.windowed_rows = self.window_logits(texts, self.stride, self.aggregate, batch_size)
+        if self.stride is not None:
+            logits, self.windowed_rows = self.window_logits(texts, self.stride, self.aggregate, batch_size, pairs)
             return self.scores(logits, calibrated)
         texts = [_clean(t) for t in texts]
         pairs = [_clean(p) for p in pairs] if pairs is not None else None
@@ -157,6 +187,13 @@ class ExportedModel:
             label = round(label, 6)
         values = [float(row)] if self.task == "regression" else [float(v) for v in row]
         return [label] + [round(v, 6) for v in values]
+
+
+def _pair_strategy(first: int, second: int, max_length: int, specials: int) -> str:
+    """Which member of a pair is windowed; equal to tlstudio.core.inference.chunks.pair_strategy."""
+    if first + second + specials <= max_length or min(first, second) + specials > max_length // 2:
+        return "longest_first"
+    return "only_first" if first >= second else "only_second"
 
 
 def _clean(text: object) -> str:
@@ -250,8 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.stride is not None and not model.config.get("max_length"):
         parser.error("--stride is for transformer models; this TF-IDF model reads whole texts")
     if args.stride is not None:
-        if len(model.text_columns) > 1 or not 0 <= args.stride < int(model.config["max_length"]) // 2:
-            parser.error("--stride works on single-text models and must be below half the max length "
+        if not 0 <= args.stride < int(model.config["max_length"]) // 2:
+            parser.error("--stride must be below half the max length "
                          f"({model.config['max_length']} tokens)")
         model.stride, model.aggregate = args.stride, args.aggregate
     if args.text is not None:

@@ -245,9 +245,10 @@ class Predictor:
     ) -> np.ndarray:
         from tlstudio.core.inference.chunks import CHUNK_MODES, can_chunk, chunked_logits
 
-        if self.long_texts in CHUNK_MODES and can_chunk(self.tokenizer, pairs):
+        if self.long_texts in CHUNK_MODES and can_chunk(self.tokenizer):
             return chunked_logits(self.model, self.tokenizer, [tokenizable(texts[i]) for i in index],
-                                  self.max_length, self.long_texts, device)
+                                  self.max_length, self.long_texts, device,
+                                  [tokenizable(pairs[i]) for i in index] if pairs else None)
         batch = self.tokenizer(
             [tokenizable(texts[i]) for i in index],
             [tokenizable(pairs[i]) for i in index] if pairs else None,

@@ -12,7 +12,9 @@ validation split of a few hundred rows, for a run that may take twice as long; a
 rows (bench/results/long-texts-20261201.md) it gained 1.5 points of test accuracy. The
 default max length already covers 95 % of the training rows, so ``auto`` reads in parts only
 when the texts outgrow the model (its 512-token limit) or the user chose a shorter length.
-Sentence pairs are always truncated (a window can't hold a part of each text): the plan says so.
+Sentence pairs are read in parts too: the shorter text is kept whole in every window and the
+longer one is windowed (core/inference/chunks.py); a pair whose shorter text alone takes more
+than half the window is cut, and the plan says how many are.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import random
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from tlstudio.core.inference.chunks import stride_for
+from tlstudio.core.inference.chunks import pair_strategy, stride_for
 
 AUTO_SHARE = 0.10  # auto reads in chunks when at least this share of training rows is long
 SAMPLE_ROWS = 2000
@@ -37,6 +39,7 @@ class LongTexts:
     long_rows: int
     windows: int  # training examples when long rows are read in chunks
     max_length: int
+    cut_pairs: int = 0  # long pairs cut even in chunks: their shorter text fills half the window
 
     @property
     def share(self) -> float:
@@ -63,13 +66,34 @@ def count_long_texts(texts: list[str], tokenizer: Any, max_length: int,
         indices = sorted(random.Random(0).sample(indices, SAMPLE_ROWS))
     sample = [str(texts[i]) for i in indices]
     sample_pairs = [str(pairs[i]) for i in indices] if pairs is not None else None
-    lengths = [len(ids) for ids in tokenizer(sample, sample_pairs, truncation=False,
+    scale = len(texts) / max(1, len(sample))
+    if sample_pairs is not None and sample:
+        long_rows, windows, cut = _count_pairs(sample, sample_pairs, tokenizer, max_length)
+        return LongTexts(len(texts), round(long_rows * scale), round(windows * scale), max_length,
+                         round(cut * scale))
+    lengths = [len(ids) for ids in tokenizer(sample, truncation=False,
                                              add_special_tokens=True)["input_ids"]] if sample else []
     specials = len(tokenizer("", add_special_tokens=True)["input_ids"]) if sample else 2
-    scale = len(texts) / max(1, len(sample))
     long_rows = sum(1 for n in lengths if n > max_length)
     windows = sum(windows_for(n, max_length, specials) for n in lengths)
     return LongTexts(len(texts), round(long_rows * scale), round(windows * scale), max_length)
+
+
+def _count_pairs(texts: list[str], pairs: list[str], tokenizer: Any, max_length: int) -> tuple[int, int, int]:
+    """Long pairs, the windows all pairs make, and the long pairs cut even when read in parts."""
+    firsts = [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]]
+    seconds = [len(ids) for ids in tokenizer(pairs, add_special_tokens=False)["input_ids"]]
+    specials = tokenizer.num_special_tokens_to_add(pair=True)
+    long_rows = windows = cut = 0
+    for first, second in zip(firsts, seconds, strict=True):
+        is_long = first + second + specials > max_length
+        long_rows += is_long
+        if pair_strategy(first, second, max_length, specials) == "longest_first":
+            windows, cut = windows + 1, cut + is_long
+        else:  # the longer text is windowed in the room the shorter one (kept whole) leaves
+            kept = specials + min(first, second)
+            windows += windows_for(max(first, second) + kept, max_length, kept)
+    return long_rows, windows, cut
 
 
 def trains_on_chunks(mode: str, count: LongTexts, chunkable: bool) -> bool:
@@ -88,7 +112,7 @@ def long_texts_line(count: LongTexts, mode: str, chunkable: bool = True) -> str 
     parts = (f"read in overlapping parts of {count.max_length} tokens (about {count.windows:,} training "
              f"examples instead of {count.rows:,})")
     if not chunkable:
-        return f"{head}: only their start is read (pairs of texts, or this tokenizer, can't be read in parts)."
+        return f"{head}: only their start is read (this tokenizer can't read them in parts)."
     if mode == "truncate" or (mode == "auto" and not trains_on_chunks(mode, count, chunkable)):
         why = (f" (under {AUTO_SHARE:.0%}: too few to be worth reading in parts)" if mode == "auto"
                else "; reading them in parts may help")
@@ -97,11 +121,14 @@ def long_texts_line(count: LongTexts, mode: str, chunkable: bool = True) -> str 
            "chunks-max": "a label wins when any part says so",
            "auto": "averaging the parts' scores or letting any part decide is chosen on the validation "
                    "split after training"}[mode]
-    return f"{head}: {parts}; {how}."
+    cut = (f" Except {count.cut_pairs:,} pair{'s' if count.cut_pairs != 1 else ''} whose shorter text alone "
+           f"takes more than half of the {count.max_length} tokens: only their start is read."
+           if count.cut_pairs else "")
+    return f"{head}: {parts}; {how}.{cut}"
 
 
-def choose_on_validation(predictor: Any, texts: list[str], labels: list[Any],
-                         task: str) -> tuple[str, dict[str, float | None]]:
+def choose_on_validation(predictor: Any, texts: list[str], labels: list[Any], task: str,
+                         pairs: list[str] | None = None) -> tuple[str, dict[str, float | None]]:
     """The mode whose validation score is best, and each mode's score (main metric)."""
     import numpy as np
 
@@ -112,7 +139,7 @@ def choose_on_validation(predictor: Any, texts: list[str], labels: list[Any],
     try:
         for mode in MODES_TRIED:
             predictor.long_texts = mode
-            probs = predictor.predict_scores(texts, calibrated=False)
+            probs = predictor.predict_scores(texts, pairs, calibrated=False)
             scores[mode] = task_metrics(task, np.asarray(labels), probs).get(main_metric(task))
     finally:
         predictor.long_texts = before
@@ -126,7 +153,7 @@ def settle_before_training(config: Any, texts: list[str], pairs: list[str] | Non
     from tlstudio.core.inference.chunks import can_chunk
 
     count = count_long_texts(texts, tokenizer, config.max_length, pairs)
-    chunkable = can_chunk(tokenizer, pairs)
+    chunkable = can_chunk(tokenizer)
     line = long_texts_line(count, config.long_texts, chunkable)
     if config.long_texts == "auto" and not trains_on_chunks("auto", count, chunkable):
         config.long_texts = "truncate"
@@ -144,7 +171,8 @@ def settle_after_training(config: Any, predictor: Any, validation: Any, task: st
         config.long_texts = predictor.long_texts = "chunks-mean"
         return {"chosen": "chunks-mean", "scores": {},
                 "text": "Long texts: no validation split to choose on, so the parts' scores are averaged."}
-    best, scores = choose_on_validation(predictor, list(validation["text"]), list(validation["label"]), task)
+    pairs = list(validation["text_pair"]) if "text_pair" in validation.column_names else None
+    best, scores = choose_on_validation(predictor, list(validation["text"]), list(validation["label"]), task, pairs)
     config.long_texts = predictor.long_texts = best
     shown = ", ".join(f"{mode} {'–' if s is None else f'{s:.3f}'}" for mode, s in scores.items())
     if len({s for s in scores.values() if s is not None}) <= 1:  # no mode better: say so, not "best"

@@ -247,7 +247,7 @@ def _prepare(config: RunConfig, emit: Observer) -> tuple[PreparedData, Any, Any,
     from tlstudio.core.training.long_texts import settle_before_training
 
     count, line = settle_before_training(config, texts, pairs, tokenizer)
-    if config.long_texts != "truncate" and can_chunk(tokenizer, pairs):  # read in parts, not cut: said below
+    if config.long_texts != "truncate" and can_chunk(tokenizer):  # read in parts, not cut: said below
         fit.warnings = without_cut_off(fit.warnings)
     for warning in fit.warnings:
         emit(StatusEvent(message=warning, level="warning"))

@@ -114,7 +114,7 @@ def build_trainer(
     emit(StatusEvent(message="Tokenizing…"))
     from tlstudio.core.inference.chunks import can_chunk
 
-    chunks = config.long_texts != "truncate" and can_chunk(tokenizer, None if not data.is_pair else True)
+    chunks = config.long_texts != "truncate" and can_chunk(tokenizer)
     tokenized = tokenize_splits(data, tokenizer, config.max_length, chunks)
     args, optimizer_override = training_arguments(config, data, device, precision, config.output_dir or ".")
     weights = None

@@ -13,8 +13,9 @@ KEEP = ("input_ids", "attention_mask", "token_type_ids", "labels", "length")
 def tokenize_splits(prepared: PreparedData, tokenizer: Any, max_length: int, chunks: bool = False) -> Any:
     """A ``DatasetDict`` with model inputs, ``labels`` and ``length`` (for length-grouped batches).
 
-    With ``chunks``, a long text becomes several examples (overlapping windows, each with the
-    row's label; at most :data:`MAX_TRAIN_WINDOWS` per row) instead of being cut.
+    With ``chunks``, a long text (or pair: see core/inference/chunks.py) becomes several examples
+    (overlapping windows, each with the row's label; at most :data:`MAX_TRAIN_WINDOWS` per row)
+    instead of being cut.
     """
     if chunks:
         return _tokenize_chunks(prepared, tokenizer, max_length)
@@ -42,8 +43,10 @@ def training_texts(prepared: PreparedData) -> tuple[list[str], list[str] | None]
 def _tokenize_chunks(prepared: PreparedData, tokenizer: Any, max_length: int) -> Any:
     from tlstudio.core.inference.chunks import encode_chunks
 
+    pair = prepared.is_pair
+
     def encode(batch: dict[str, list[Any]]) -> dict[str, Any]:
-        encoded = encode_chunks(tokenizer, batch["text"], max_length)
+        encoded = encode_chunks(tokenizer, batch["text"], max_length, batch["text_pair"] if pair else None)
         owners = encoded.pop("overflow_to_sample_mapping")
         seen: dict[int, int] = {}
         keep = []
