@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tlstudio.core.settings.config import PLANNED_SETTINGS
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 DATA = Path("/work/shared/data")
@@ -140,21 +142,23 @@ def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: P
         key = preset if rate is None else f"{preset}@lr={rate:g}"
         config = dataclasses.replace(base, output_dir=str(workdir / f"run_{name}_{size}_{seed}_{key}"))
         plan = None
-        if args.settings == "plan":
-            config, plan = planned(config, prepared, preset)
-            config = dataclasses.replace(config, preset=preset)  # planned=[]: the plan's values stand,
-            # and the run takes the default path (the small-data choice included)
+        if args.settings == "plan":  # the run plans itself, timed with this computer's speed (probe or
+            # remembered), as the app does: its promise is the one the user sees; an extra rate stands
+            config = dataclasses.replace(config, preset=preset, planned=[
+                k for k in PLANNED_SETTINGS if rate is None or k != "learning_rate"])
         if rate is not None:
             config = dataclasses.replace(config, learning_rate=rate)
         scores, minutes, run_dir = train_and_score(config, prepared)
+        from tlstudio.core.runs.store import RunFolder
+
+        info = RunFolder(run_dir).info()
+        plan = info.plan or plan
         context = {"validation": validation_curve(run_dir, prepared.task)}
         if prepared.task in ("binary", "multiclass"):
             context["train_counts"] = class_counts_from(prepared)
         verdict = build_verdict(prepared.task, y, scores, baselines, label_names=prepared.label_names,
                                 context=context)
-        from tlstudio.core.runs.store import RunFolder
-
-        method = (RunFolder(run_dir).info().verdict or {}).get("method")
+        method = (info.verdict or {}).get("method")
         result["presets"][key] = {"minutes": round(minutes, 2), "plan": plan, "verdict": verdict,
                                      "best_validation": max(context["validation"], default=None),
                                      "method": method}
