@@ -75,8 +75,7 @@ def main() -> int:
     from tlstudio.core.training import run_training
     from tlstudio.core.training import speed as sp
 
-    sp.PROBE_EVEN_WHEN_REMEMBERED = True  # measure both where both exist
-    sp.PROBE_MIN_SECONDS, sp.PROBE_SHARE = 0.0, 1.0  # and probe even a short run, to compare
+    sp.PROBE_MIN_SECONDS, sp.PROBE_SHARE = 0.0, 1.0  # probe even a short run, to compare with remembered
     params = resolve_model("default").parameters
     data = sample(args.data, args.out, args.rows)
     table = []

@@ -93,6 +93,38 @@ def test_the_probe_times_real_steps_and_leaves_the_model_and_random_state_as_the
     assert all(p.grad is None for p in model.parameters()) and not model.training
 
 
+class _Rows:
+    """A training split of ``n`` same rows: what run_speed reads of the prepared data."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, column: str) -> list[str]:
+        return ["a good movie"] * self.n
+
+
+def test_a_probe_worth_running_wins_over_remembered_runs_and_their_median_is_used_otherwise(monkeypatch):
+    from types import SimpleNamespace
+
+    for rate in (10.0, 50.0, 12.0):
+        sp.remember("cpu", "m", 22_700_000, "full", 128, rate, 40.0)
+    probes = []
+    monkeypatch.setattr(sp, "_probe_strategy", lambda *a: probes.append(a) or 20.0)
+    config = SimpleNamespace(strategy="full", max_length=128, preset="balanced", planned=["batch_size"], batch_size=32)
+    data = SimpleNamespace(splits={"train": _Rows(4000)}, label_names=["a", "b"], is_pair=False)
+    info = SimpleNamespace(name="m", parameters=22_700_000)
+    speed, considered = sp.run_speed(config, data, info, None, None, "cpu", "fp32")
+    assert (speed.source, speed.samples_per_second, speed.eval_samples_per_second) == ("probe", 20.0, 40.0)
+    assert considered["measured"] == 12.0 and considered["probe"] == 20.0 and "default" in considered
+    monkeypatch.setattr(sp, "PROBE_MIN_SECONDS", 1e9)  # a run too short to be worth a probe
+    speed, considered = sp.run_speed(config, data, info, None, None, "cpu", "fp32")
+    assert (speed.source, speed.samples_per_second) == ("measured", 12.0) and "probe" not in considered
+    assert len(probes) == 1
+
+
 def _train(tiny_model_dir, out: Path) -> dict:
     from tlstudio.cli.main import main
 
@@ -103,7 +135,7 @@ def _train(tiny_model_dir, out: Path) -> dict:
     return json.loads((out / "run.json").read_text(encoding="utf-8"))
 
 
-def test_a_first_run_is_timed_by_a_probe_and_the_second_by_what_the_first_measured(
+def test_a_first_run_is_timed_by_a_probe_and_a_short_second_one_by_what_the_first_measured(
         tiny_model_dir, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(sp, "PROBE_MIN_SECONDS", 0.0)  # the tiny run is far too short to probe
     monkeypatch.setattr(sp, "PROBE_SHARE", 1.0)
@@ -116,6 +148,7 @@ def test_a_first_run_is_timed_by_a_probe_and_the_second_by_what_the_first_measur
     measured = first["measured_speed"]["train_samples_per_second"]
     assert measured > 0 and _stored()[0]["samples_per_second"] == pytest.approx(measured, abs=0.01)
     capsys.readouterr()
+    monkeypatch.setattr(sp, "PROBE_MIN_SECONDS", 1e9)  # not worth a probe: what was measured is used
     second = _train(tiny_model_dir, tmp_path / "second")
     assert second["plan"]["speed_source"] == "measured" and second["speed"]["match"] == 0
     assert second["plan"]["samples_per_second"] == pytest.approx(measured, abs=0.01)

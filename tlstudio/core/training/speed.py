@@ -8,8 +8,16 @@ was loaded. So:
 * after every finished run, its pure training samples/s (validation passes left out: the plan
   times those separately) is remembered in ``throughput.json`` in the TL Studio home folder,
   keyed by device kind, model, strategy and max-length bucket, with the host it ran on;
-* before a planned run with nothing remembered for its model and strategy, the runner times a
-  few real training steps (:func:`probe`), when that costs under :data:`PROBE_SHARE` of the run.
+* before a planned run, the runner times a few real training steps (:func:`probe`) when that
+  costs under :data:`PROBE_SHARE` of the run, and the plan uses the probe;
+* when no probe is worth it (a short run), the remembered figure is used: the median of the
+  last :data:`KEEP` runs of the closest kind, so one run under load doesn't set it.
+
+Why the probe wins over remembered runs: measured in bench/results/estimate-20261201.md, the
+probe was within 30 % of the actual time in 3 of 3 runs (ratios 0.91, 1.21, 1.22); a figure
+remembered from a single earlier run was 45 % over once (that run shared the machine for a
+minute). A probe sees the machine as it is now; a remembered run, as it was then. run.json
+keeps every figure considered (``speed.considered``: default, measured, probe).
 
 A remembered figure for another length, strategy or model still says how fast this machine is:
 it is carried over with the default's scaling (longer texts and larger models are slower).
@@ -188,16 +196,12 @@ def measured_run_speed(log_history: list[dict[str, Any]], train_seconds: float,
     return speed, (statistics.median(rates) if rates else None)
 
 
-PROBE_EVEN_WHEN_REMEMBERED = False  # bench/estimate.py sets it to compare the two
-
-
 def run_speed(config: Any, data: Any, info: Any, model: Any, tokenizer: Any, device: str,
               precision: str) -> tuple[Speed, dict[str, Any]]:
     """The speed a planned run is timed with, and what was considered (for run.json).
 
-    Remembered runs of this model and strategy win: a full run's figure includes what a probe
-    can't see (the data loader, checkpoints, the machine's load over minutes). Otherwise a probe
-    of the real model on the real data, when it costs little; otherwise the closest guess.
+    A probe of the real model on the real data when it costs little (it was the closer
+    estimate: see the module docstring); otherwise the remembered runs' median, else the guess.
     """
     from tlstudio.core.training.plan import plan_run
     from tlstudio.core.training.tokenize import training_texts
@@ -207,8 +211,6 @@ def run_speed(config: Any, data: Any, info: Any, model: Any, tokenizer: Any, dev
         "default": round(default_speed(device, info.parameters, config.max_length, config.strategy), 2)}
     if found.measured:
         considered["measured"] = found.samples_per_second
-    if found.match <= 1 and not PROBE_EVEN_WHEN_REMEMBERED:
-        return found, considered
     train_rows = len(data.splits["train"])
     plan = plan_run(train_rows, max(1, len(data.label_names)), device, config.preset or "balanced",
                     info.parameters, max_length=config.max_length or 128,
@@ -221,10 +223,9 @@ def run_speed(config: Any, data: Any, info: Any, model: Any, tokenizer: Any, dev
     rate = _probe_strategy(config.strategy, model, tokenizer, texts, pairs, batch, config.max_length or 128,
                            device, precision)
     considered["probe"] = round(rate, 2)
-    if found.match <= 1:  # both exist (the bench compares them): remembered runs win, as above
-        return found, considered
+    # validation passes aren't probed: a remembered validation speed still times them
     probed = Speed(round(rate, 2), "probe", f"{PROBE_STEPS} training steps of batch {batch} timed before the run",
-                   None, round(rate * work_share(config.strategy), 2), 4)
+                   found.eval_samples_per_second, round(rate * work_share(config.strategy), 2), 4)
     return probed, considered
 
 
