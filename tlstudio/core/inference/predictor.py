@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,47 +12,13 @@ import numpy as np
 from tlstudio.core.atomic import atomic_open
 from tlstudio.core.csvcells import escape_cell
 from tlstudio.core.errors import DataError, ModelError, RunFolderError
-from tlstudio.core.evaluation.metrics import MULTILABEL_THRESHOLD, scores_from_outputs
+from tlstudio.core.evaluation.metrics import scores_from_outputs
+from tlstudio.core.inference.decision import UNSURE, Prediction, decide
+from tlstudio.core.inference.inputs import read_rows, tokenizable
 from tlstudio.core.inference.output import check_output_file, write_error
 
 if TYPE_CHECKING:
     from tlstudio.core.insight.calibration import Calibration
-
-
-UNSURE = "unsure"  # what the prediction column says under the run's "don't know" threshold
-
-
-@dataclass
-class Prediction:
-    """One prediction: a label (labels for multi-label, a number for regression) and scores.
-
-    ``unsure`` is True when the top probability is under the run's "don't know" threshold;
-    ``label`` is then still the best guess, but the answer shown and written is "unsure".
-    """
-
-    label: str | list[str] | float
-    scores: dict[str, float]
-    unsure: bool = False
-
-    @property
-    def answer(self) -> str | list[str] | float:
-        """What a person is told: the label, or "unsure"."""
-        return UNSURE if self.unsure else self.label
-
-
-def tokenizable(text: Any) -> str:
-    """``text`` as a string a tokenizer accepts.
-
-    Bytes that weren't valid UTF-8 reach Python as lone surrogates (a terminal's
-    ``$'\\xff'``, a mis-encoded file); the tokenizer refuses those, so they become U+FFFD.
-    """
-    text = str(text)
-    if text.isascii():
-        return text
-    try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:  # surrogates that were never bytes
-        return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _infer_task(config: Any) -> str:
@@ -361,28 +326,6 @@ class TfidfPredictor(Predictor):
         return np.concatenate(chunks)
 
 
-def decide(task: str, names: list[str], row: np.ndarray, calibration: Calibration | None,
-           scores: dict[str, float]) -> Prediction:
-    """The label(s) for one row of probabilities under ``calibration``'s thresholds.
-
-    Binary: the named class wins at or above its threshold (argmax without one). Multi-label:
-    each label at or above its own threshold (0.5 without one). Single-label rows whose top
-    probability is under ``unsure_below`` are marked unsure.
-    """
-    thresholds = calibration.thresholds if calibration else {}
-    if task == "multilabel":
-        chosen = [n for i, n in enumerate(names) if row[i] >= thresholds.get(n, MULTILABEL_THRESHOLD)]
-        return Prediction(chosen, scores)
-    label = names[int(np.argmax(row))]
-    if task == "binary" and thresholds:
-        name, cut = next(iter(thresholds.items()))
-        if name in names:
-            positive = names.index(name)
-            label = name if row[positive] >= cut else names[1 - positive]
-    unsure_below = calibration.unsure_below if calibration else None
-    return Prediction(label, scores, unsure=unsure_below is not None and float(row.max()) < unsure_below)
-
-
 def _status_warnings(run_dir: Path) -> list[str]:
     """A warning when ``run.json`` says the run is not finished (its model may change or be partial)."""
     from tlstudio.core.runs.store import RunFolder
@@ -426,12 +369,4 @@ def _free_memory(device: Any) -> None:
         torch.mps.empty_cache()
 
 
-def read_rows(path: str | Path) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows (strings, None for missing) of a data file, via the data layer."""
-    from tlstudio.core.data import read_table
-
-    loaded = read_table(str(path))
-    table = loaded.table
-    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
-    rows = [[None if c[r] is None else str(c[r]) for c in columns] for r in range(table.num_rows)]
-    return list(table.column_names), rows
+__all__ = ["UNSURE", "Prediction", "Predictor", "TfidfPredictor", "decide", "read_rows", "tokenizable"]

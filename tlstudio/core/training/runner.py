@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import errno
 import os
 import socket
 import traceback
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tlstudio.core.data.prepared import PreparedData
-from tlstudio.core.errors import RunFolderError, TLStudioError, TrainingError
+from tlstudio.core.errors import TLStudioError, TrainingError
 from tlstudio.core.events import (
     FailedEvent,
     FinishedEvent,
@@ -24,7 +23,14 @@ from tlstudio.core.events import (
 from tlstudio.core.runs.folder import CHECKPOINTS
 from tlstudio.core.runs.store import RunFolder, RunStatus
 from tlstudio.core.settings.config import RunConfig
+from tlstudio.core.training.failure import claim, failure_message, record_failure
 from tlstudio.core.training.schedule import disk_needed, world
+from tlstudio.core.training.sizing import (
+    fit_batch,
+    memory_adjuster,
+    plan_run_settings,
+    remember_speed,
+)
 
 
 @dataclass
@@ -47,36 +53,6 @@ def resolve_run_dir(config: RunConfig) -> Path:
     if size > 1:
         raise TrainingError("Under torchrun, name the run folder with --out so every process uses the same one.")
     return default_run_dir(runs_dir(), config.data_path or "data", config.model)
-
-
-def _claim(run_dir: Path, resume: bool, restart: bool) -> Any:
-    """Lock the run folder at once (a second run into it is refused), then check it may be used.
-
-    A folder holding someone else's files is refused before anything is written into it.
-    """
-    from tlstudio.core.runs.lock import lock_run_folder
-    from tlstudio.core.runs.store import check_target
-
-    if not resume and not RunFolder(run_dir).is_run():
-        check_target(run_dir, resume=False)
-    created = not run_dir.exists()
-    lock = lock_run_folder(run_dir)
-    try:
-        check_target(run_dir, resume, restart, locked=True)
-    except BaseException:
-        _drop_if_only_lock(run_dir, created)
-        lock.release()
-        raise
-    return lock
-
-
-def _drop_if_only_lock(run_dir: Path, created: bool) -> None:
-    """Remove a folder this run created when nothing but its lock file ended up in it."""
-    from tlstudio.core.runs.lock import LOCK_FILE
-
-    if created and [p.name for p in run_dir.iterdir()] == [LOCK_FILE]:
-        (run_dir / LOCK_FILE).unlink(missing_ok=True)
-        run_dir.rmdir()
 
 
 def run_training(
@@ -110,13 +86,13 @@ def run_training(
         run_dir = resolve_run_dir(config)
         if rank == 0:
             created = not run_dir.exists()
-            lock = _claim(run_dir, resume, restart)
+            lock = claim(run_dir, resume, restart)
         config.output_dir = str(run_dir)
         return _run(config, emit, control or RunControl(), resume, run_dir)
     except BaseException as exc:
-        message = _failure_message(exc, run_dir)
+        message = failure_message(exc, run_dir)
         if lock is not None and run_dir is not None:
-            _record_failure(run_dir, exc, message, created)
+            record_failure(run_dir, exc, message, created)
         try:  # after the folder is cleaned and marked: a closed stdout must not stop that
             emit(FailedEvent(message=message, details=traceback.format_exc()))
         except Exception:  # noqa: BLE001, S110 - the failure itself is what gets raised
@@ -127,60 +103,6 @@ def run_training(
     finally:
         if lock is not None:
             lock.release()
-
-
-def _keeps_checkpoints(exc: BaseException, message: str) -> bool:
-    """Whether resuming could get past this failure: a full disk, a refused folder, Ctrl-C.
-
-    Other failures (the data, the model, an error inside training) would fail the same way
-    again, so their checkpoints are only disk space.
-    """
-    if isinstance(exc, OSError | KeyboardInterrupt | RunFolderError):
-        return True
-    return message.startswith(("The disk is full", "Couldn't finish writing a checkpoint",
-                               "Out of memory loading"))
-
-
-def _record_failure(run_dir: Path, exc: BaseException, message: str, created: bool) -> None:
-    """Free the disk first (partial checkpoints, weights), then mark the run failed.
-
-    A run that failed before it wrote anything leaves no folder behind when it made the folder.
-    """
-
-    folder = RunFolder(run_dir)
-    if not folder.is_run():
-        _drop_if_only_lock(run_dir, created)
-        return
-    folder.discard_failed(keep_checkpoints=_keeps_checkpoints(exc, message))
-    folder.record_failure(message)
-
-
-_DISK_FULL_TEXT = ("No space left on device", "StorageFull", "Disk quota exceeded", "File too large")
-_TORCH_WRITE_FAILED = ("PytorchStreamWriter failed", "inline_container.cc")  # torch.save's words
-
-
-def _failure_message(exc: BaseException, run_dir: Path | None) -> str:
-    from tlstudio.core.runs.folder import os_error_message
-
-    if isinstance(exc, TLStudioError):
-        return str(exc)
-    if isinstance(exc, KeyboardInterrupt):
-        return "Training was interrupted."
-    if isinstance(exc, OSError) and exc.errno is not None:
-        return os_error_message(exc, run_dir)
-    from tlstudio.core.training.memory import is_out_of_memory
-
-    if is_out_of_memory(exc):  # outside a training step: a smaller batch can't help
-        return ("Out of memory loading the model or its optimizer state: the device has too little "
-                "memory for this model. Choose a smaller model, train the head only "
-                "(strategy 'frozen'), or train on the CPU.")
-    # safetensors and torch.save report a full disk in their own words
-    if any(text in str(exc) for text in _DISK_FULL_TEXT):
-        return os_error_message(OSError(errno.ENOSPC, "No space left on device"), run_dir)
-    if any(text in str(exc) for text in _TORCH_WRITE_FAILED):
-        return (f"Couldn't finish writing a checkpoint in '{run_dir}': the disk may be full or a file "
-                "size limit was reached. Free some space or choose another output folder.")
-    return f"Training failed: {type(exc).__name__}: {exc}"
 
 
 HUGE_CELL = 100_000  # characters: far beyond what a model reads, and heavy in every report
@@ -314,7 +236,7 @@ def _run(
 
     speed = speed_for(device, info.name, info.parameters, config.strategy, config.max_length)
     if not resume and config.preset is not None and config.planned:
-        speed = _plan(config, data, info, model, tokenizer, device, precision, meta, emit)
+        speed = plan_run_settings(config, data, info, model, tokenizer, device, precision, meta, emit)
         if rank == 0:
             store.write_status(RunStatus.RUNNING, **meta)
             store.write_config(config)
@@ -323,11 +245,11 @@ def _run(
                                    device, speed)) is not None:
         emit(StatusEvent(message=line))
     if not resume and "batch_size" in planned and device.startswith("cuda") and size == 1:
-        _fit_batch(config, data, model, device, precision, "learning_rate" in planned, meta, emit, store)
+        fit_batch(config, data, model, device, precision, "learning_rate" in planned, meta, emit, store)
         clock.mark("batch probe")
     from tlstudio.core.training.setup import build_trainer
 
-    on_memory_adjust = _memory_adjuster(config, run_dir, meta, emit) if rank == 0 else None
+    on_memory_adjust = memory_adjuster(config, run_dir, meta, emit) if rank == 0 else None
     trainer, bridge = build_trainer(config, data, model, tokenizer, device, precision, emit, control,
                                     on_memory_adjust)
     clock.mark("tokenize")
@@ -347,62 +269,12 @@ def _run(
     meta["train_seconds"] = round(train_metrics.get("train_runtime", 0.0), 2)
     meta["train_samples_per_second"] = train_metrics.get("train_samples_per_second")
     if rank == 0 and not resume:
-        _remember_speed(config, info, device, trainer, meta)
+        remember_speed(config, info, device, trainer, meta)
     trainer.accelerator.wait_for_everyone()
     if rank != 0:
         return RunResult(run_dir, {}, stopped)
     return _finish(config, data, trainer, tokenizer, run_dir, {**meta, "stopped": stopped}, emit,
                    unk_share=fit.get("unk_share"), clock=clock, model=shipped)
-
-
-def _plan(config: RunConfig, data: PreparedData, info: Any, model: Any, tokenizer: Any, device: str,
-          precision: str, meta: dict[str, Any], emit: Observer) -> Any:
-    """Apply the preset's plan, timed with this computer's measured speed (training/speed.py).
-
-    Returns the speed (a ``training.speed.Speed``) the plan used.
-    """
-    from tlstudio.core.training.preset import apply_plan, plan_line, plan_record
-    from tlstudio.core.training.speed import run_speed
-
-    speed, considered = run_speed(config, data, info, model, tokenizer, device, precision)
-    plan = apply_plan(config, data, device, info.parameters, speed)
-    meta["speed"] = {**speed.to_dict(), "considered": considered}
-    if plan is not None:
-        line = plan_line(config, data, plan)
-        meta["plan"] = plan_record(config, plan, line)
-        emit(StatusEvent(message=line))
-    return speed
-
-
-def _remember_speed(config: RunConfig, info: Any, device: str, trainer: Any, meta: dict[str, Any]) -> None:
-    """Remember this run's training samples/s for the next plan on this computer (training/speed.py)."""
-    from tlstudio.core.training.speed import MIN_STEPS, measured_run_speed, remember
-
-    _, size = world()
-    steps = trainer.state.global_step
-    samples = steps * config.batch_size * config.grad_accumulation * size
-    speed, eval_speed = measured_run_speed(trainer.state.log_history, meta["train_seconds"], samples)
-    meta["measured_speed"] = {"train_samples_per_second": speed and round(speed, 2),
-                              "eval_samples_per_second": eval_speed and round(eval_speed, 2)}
-    if speed is None or steps < MIN_STEPS:
-        return
-    try:
-        remember(device, info.name, info.parameters, config.strategy, config.max_length, speed, eval_speed)
-    except OSError:  # a read-only home must not fail a trained run: the next plan guesses
-        pass
-
-
-def _fit_batch(config: RunConfig, data: PreparedData, model: Any, device: str, precision: str,
-               scale_lr: bool, meta: dict[str, Any], emit: Observer, store: RunFolder) -> None:
-    """Replace the planned batch with the largest that fits the GPU and pays (device_batch.py)."""
-    from tlstudio.core.training.device_batch import fit_batch_to_device, probe_line
-
-    emit(StatusEvent(message="Measuring the batch size this GPU trains fastest with…"))
-    probe = fit_batch_to_device(config, len(data.splits["train"]), model, device, precision,
-                                max(1, len(data.label_names)), scale_lr)
-    meta["batch_probe"] = probe.to_dict()
-    store.write_config(config)
-    emit(StatusEvent(message=probe_line(probe, config.learning_rate)))
 
 
 def _train(trainer: Any, checkpoint: Path | None, emit: Observer) -> dict[str, Any]:
@@ -422,28 +294,6 @@ def _train(trainer: Any, checkpoint: Path | None, emit: Observer) -> dict[str, A
         else:
             emit(StatusEvent(message="Stopped during validation: keeping the model as it is now."))
         return {"train_runtime": time.perf_counter() - started}
-
-
-def _memory_adjuster(config: RunConfig, run_dir: Path, meta: dict[str, Any], emit: Observer) -> Any:
-    """Tell the user about a batch split after running out of memory, and record it.
-
-    The run's config gets the smaller batch size and larger accumulation, so a resumed or
-    repeated run starts with what fits; the examples per update stay the same.
-    """
-    def adjust(per_step: int, accumulation: int) -> None:
-        before = config.batch_size
-        message = (
-            f"Out of memory with {before} examples per step: continuing with {per_step} per step and "
-            f"gradient accumulation {accumulation}, so each update still sees "
-            f"{config.batch_size * config.grad_accumulation} examples."
-        )
-        meta.setdefault("memory_adjustments", []).append(
-            {"batch_size": per_step, "grad_accumulation": accumulation, "from_batch_size": before})
-        config.batch_size, config.grad_accumulation = per_step, accumulation
-        RunFolder(run_dir).write_config(config)
-        emit(StatusEvent(message=message, level="warning"))
-
-    return adjust
 
 
 def _finish(
