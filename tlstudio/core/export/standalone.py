@@ -2,7 +2,9 @@
 
 This file is copied into every ONNX export as ``predict.py`` and must stay standalone: it
 imports nothing from TL Studio, torch or transformers. Beside a kept TF-IDF model
-(``tfidf_model.json``) it uses ``tfidf_model.py`` instead of ONNX and needs only numpy.
+(``tfidf_model.json``) it uses ``tfidf_model.py`` instead of ONNX and needs only numpy. What it
+repeats of TL Studio (the TF-IDF model's answering methods, the pair-windowing rule of
+core/inference/chunks.py) is checked equal by tests/export/test_standalone_agrees.py.
 
     python predict.py --text "great phone"            # one text
     python predict.py --text "a" --pair "b"           # sentence-pair models

@@ -10,7 +10,8 @@ shorter member is kept whole in every window and the longer one is windowed (the
 ``only_first``/``only_second`` truncation with a stride). When the shorter member alone takes
 more than half the window there is too little room left to window over, so the pair is cut
 (``longest_first``), as it is without chunks. The exported ``predict.py`` makes the same
-choice (its ``_pair_strategy`` must stay equal to :func:`pair_strategy`; a test checks it).
+choice (its ``_pair_strategy`` must stay equal to :func:`pair_strategy`:
+tests/export/test_standalone_agrees.py checks it).
 """
 
 from __future__ import annotations

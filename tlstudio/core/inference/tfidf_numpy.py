@@ -6,7 +6,9 @@ code on load, so the fitted numbers are saved as data and scored here with numpy
 reproducing ``predict_proba`` (and Ridge's ``predict``) to float64 rounding.
 
 This file must stay standalone (numpy and the standard library only): exports copy it as
-``tfidf_model.py`` beside ``predict.py``, which then needs only numpy.
+``tfidf_model.py`` beside ``predict.py``, which then needs only numpy. For the same reason its
+answering methods (scores, label, is_unsure, row_values) repeat ``ExportedModel``'s in
+export/standalone.py; tests/export/test_standalone_agrees.py checks they answer alike.
 """
 
 from __future__ import annotations
