@@ -237,3 +237,25 @@ def test_pairs_train_on_windows_and_the_predictor_combines_them(tiny_model_dir, 
     np.testing.assert_allclose(mean[1], truncated[1], atol=1e-5)  # a short pair is one window
     predictor.long_texts = "chunks-max"
     np.testing.assert_allclose(predictor.predict_logits([QUESTION], [LONG])[0], expected.max(axis=0), atol=1e-5)
+
+
+def test_auto_chooses_how_to_read_long_pairs_on_the_validation_pairs():
+    from types import SimpleNamespace
+
+    import datasets
+
+    from tlstudio.core.training.long_texts import settle_after_training
+
+    class Reader:  # scores each mode by what it was given: only the pairs make chunks-max win
+        long_texts = "chunks-mean"
+        seen: list = []
+
+        def predict_scores(self, texts, pairs=None, calibrated=True):
+            self.seen.append(pairs)
+            right = pairs is not None and self.long_texts == "chunks-max"
+            return np.array([[0.0, 1.0] if right else [1.0, 0.0] for _ in texts])
+
+    validation = datasets.Dataset.from_dict({"text": [QUESTION] * 4, "text_pair": [LONG] * 4, "label": [1] * 4})
+    config, reader = SimpleNamespace(long_texts="auto"), Reader()
+    choice = settle_after_training(config, reader, validation, "binary")
+    assert reader.seen == [[LONG] * 4] * 3 and choice["chosen"] == config.long_texts == "chunks-max"
