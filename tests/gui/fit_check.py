@@ -121,7 +121,8 @@ def clipped_headers(table: QTableView) -> list[str]:
             if header.isSectionHidden(section):
                 continue
             text = str(model.headerData(section, Qt.Orientation.Horizontal) or "")
-            need = metrics.horizontalAdvance(text) + 8  # the section's own padding
+            widest = max(metrics.horizontalAdvance(line) for line in text.splitlines() or [text])
+            need = widest + 8  # the section's own padding; a title may have several lines
             if need > header.sectionSize(section) + SLACK:
                 found.append(f"header {_where(table)} {text!r}: needs {need} px, has "
                              f"{header.sectionSize(section)}")

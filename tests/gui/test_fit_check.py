@@ -1,4 +1,5 @@
-"""The small-screen check itself: it must see an elided combo box and a button's cut text."""
+"""The small-screen check itself: it must see an elided combo box, a button's cut text and a table
+title cut short (one of several lines measured alone)."""
 
 from __future__ import annotations
 
@@ -49,3 +50,18 @@ def test_sees_buttons_whose_text_is_cut(qtbot):
     found = clipped(row)
     assert len(found) == 2 and "Save corrected" in found[0] and "Weight classes" in found[1], found
     assert cut_button_text(button) and cut_button_text(box)  # their text, not only their size
+
+
+def test_measures_a_two_line_table_title_by_its_widest_line(qtbot):
+    from PySide6.QtWidgets import QTableWidget
+
+    table = QTableWidget(1, 2)
+    table.setHorizontalHeaderLabels(["Score\n(95 % interval)", "Status"])
+    row = _row(qtbot, table)
+    metrics = table.horizontalHeader().fontMetrics()
+    widest = metrics.horizontalAdvance("(95 % interval)")
+    table.setColumnWidth(0, widest + 12)  # its widest line fits; both lines side by side would not
+    assert clipped(row) == []
+    table.setColumnWidth(0, widest - 12)
+    found = clipped(row)
+    assert len(found) == 1 and "Score" in found[0], found

@@ -22,12 +22,16 @@ from PySide6.QtWidgets import (
 )
 
 from tlstudio.gui import plots
+from tlstudio.gui.empty_state import EmptyState
 from tlstudio.gui.pages.base import label, named
 from tlstudio.gui.runs_table import METRIC_WORDS, colour_index, run_colour
 
 NO_SELECTION = ("Select a run in the table to see its curves; select two or more (Ctrl+click) to "
                 "compare them: curves, scores, the settings that differ and whether the difference "
                 "is significant on the same test rows.")
+ONE_RUN_ROWS = "Select two or more runs to see where they disagree."
+NO_SHARED_ROWS = "The selected runs were not tested on the same rows, so there are no rows to compare."
+NO_DISAGREEMENT = "The runs give the same answer on every test row."
 MAX_ROWS_SHOWN = 200  # disagreeing rows listed here; `tlstudio compare --json` has them all
 
 
@@ -107,7 +111,9 @@ class ComparePanel(QWidget):
         self.rows = _table("compareRows", "Rows where the runs disagree", ["Row", "Text", "True", "A", "B"],
                            (60, 400, 100, 180, 180))
         self.rows.horizontalHeader().setStretchLastSection(False)  # B keeps room for its run's name
-        self.tabs.addTab(self.rows, "Disagreements")
+        # One run (or none) has nothing to disagree with: say so, never an empty table.
+        self.rows_area = EmptyState(self.rows, ONE_RUN_ROWS, "compareRowsEmpty")
+        self.tabs.addTab(self.rows_area, "Disagreements")
         self.clear()
 
     def clear(self, hint: str = NO_SELECTION) -> None:
@@ -121,6 +127,13 @@ class ComparePanel(QWidget):
         self.verdict.hide()
         for table in (self.scores, self.settings, self.rows):
             table.setRowCount(0)
+        self._show_rows_message(ONE_RUN_ROWS)
+
+    def _show_rows_message(self, message: str | None) -> None:
+        """The Disagreements tab: ``message`` in place of the table, or the table (None)."""
+        if message is not None:
+            self.rows_area.message.setText(message)
+        self.rows_area.set_empty(message is not None)
 
     def show_loading(self, count: int) -> None:
         self.verdict.setText(f"Comparing {count} runs…" if count > 1 else "Loading the run…")
@@ -153,6 +166,10 @@ class ComparePanel(QWidget):
                                                  .horizontalAdvance(header.text()) + 16))
         _fill(self.rows, [[str(d.row), d.text, d.true, d.a, d.b]
                           for d in (first.disagreements[:MAX_ROWS_SHOWN] if first else [])])
+        refused = next((c for c in side.comparisons if isinstance(c, str)), None)
+        self._show_rows_message(ONE_RUN_ROWS if len(side.runs) < 2 else
+                                (refused or NO_SHARED_ROWS) if first is None else
+                                NO_DISAGREEMENT if not first.disagreements else None)
         self.verdict.setText(self._verdict_text(side))
         self.verdict.setVisible(bool(self.verdict.text()))
 

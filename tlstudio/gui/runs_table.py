@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import zlib
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QPixmap, QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableWidget, QTableWidgetItem
 
 from tlstudio.core.runs.resume import unfinished_label
 from tlstudio.gui.plots import PALETTE
 
-COLUMNS = ("Name", "Data", "Model", "Score (95 % interval)", "Best baseline", "Started", "Took", "Status")
+# The score's title on two lines: on one it was wider than the scores (20 px more when sorted by it).
+COLUMNS = ("Name", "Data", "Model", "Score\n(95 % interval)", "Best baseline", "Started", "Took", "Status")
 NAME, DATA, MODEL, SCORE, BASELINE, STARTED, TOOK, STATUS = range(len(COLUMNS))
 RUN_DIR = Qt.ItemDataRole.UserRole
 SORT_KEY = Qt.ItemDataRole.UserRole + 1
 METRIC_WORDS = {"f1_macro": "macro F1", "f1_micro": "micro F1", "pearson": "Pearson"}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 BASELINE_WORDS = {"majority": "majority", "tfidf": "TF-IDF", "embeddings": "embeddings", "zero_shot": "zero-shot"}
 
 
@@ -63,6 +66,17 @@ def baseline_text(run: Any) -> str:
     return f"{BASELINE_WORDS.get(best[0], best[0])} {best[1]:.3f}" if best else "–"
 
 
+def started_text(created: str | None, now: datetime | None = None) -> str:
+    """When a run started, short: ``30 Nov 22:37`` this year, ``30 Nov 2025`` before (the full
+    time is in the tooltip; the column sorts by it)."""
+    try:
+        when = datetime.strptime((created or "")[:16], "%Y-%m-%dT%H:%M")
+    except ValueError:
+        return (created or "")[:16].replace("T", " ") or "–"
+    day = f"{when.day} {MONTHS[when.month - 1]}"
+    return f"{day} {when:%H:%M}" if when.year == (now or datetime.now()).year else f"{day} {when.year}"
+
+
 def duration_text(seconds: float | None) -> str:
     if seconds is None:
         return "–"
@@ -91,11 +105,34 @@ def _swatch(colour: str) -> QPixmap:
     return pixmap
 
 
+class RunsHeader(QHeaderView):
+    """Room for the sort arrow in the sorted column only: Qt keeps 20 px for it in every
+    column, 140 px of a 1024-wide window that the run's name needs more."""
+
+    def __init__(self, parent: QTableWidget) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setSectionsClickable(True)  # as a table's own header: a click sorts
+        self.setHighlightSections(True)
+
+    def sectionSizeFromContents(self, logical_index: int) -> QSize:  # noqa: N802 - Qt API
+        size = super().sectionSizeFromContents(logical_index)
+        if self.isSortIndicatorShown() and logical_index != self.sortIndicatorSection():
+            margin = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, self)
+            size.setWidth(size.width() - size.height() - margin)  # what Qt added for the arrow
+        return size
+
+
 class RunsTable(QTableWidget):
-    """Runs as rows; the Name cell (editable) holds the run folder under ``RUN_DIR``."""
+    """Runs as rows; the Name cell (editable) holds the run folder under ``RUN_DIR``.
+
+    The scores, times and status are shown whole; the name gets the rest, and the data file's
+    name is cut short first when the table is narrow (1024 wide)."""
 
     def __init__(self) -> None:
         super().__init__(0, len(COLUMNS))
+        self.setHorizontalHeader(RunsHeader(self))
+        self._needs: tuple[int, int] | None = None  # the name's and the data's widths, whole
+        self._sharing = False
         self.setHorizontalHeaderLabels(list(COLUMNS))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -105,13 +142,15 @@ class RunsTable(QTableWidget):
         self.verticalHeader().hide()
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # a few dozen rows
-        # Name and data share what the scores leave, cut in the middle (a run's name ends with
-        # its model, a file's with its type): at 1024 wide the table scrolled sideways.
+        # Name and data share what the others leave (_share_room), cut in the middle when they
+        # must be (a run's name ends with its model, a file's with its type).
         for column in (NAME, DATA):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header.setStretchLastSection(False)
         header.setSortIndicatorShown(True)
+        header.sectionResized.connect(self._on_header_section_resized)
+        self.itemChanged.connect(self._on_item_changed)
         self.horizontalHeaderItem(SCORE).setToolTip("The main test score (macro F1 for classes, micro F1 "
                                                     "for several labels, Pearson for numbers) with its "
                                                     "95 % interval")
@@ -121,6 +160,7 @@ class RunsTable(QTableWidget):
         """``rows``: (RunSummary, status text); the sort order and selection are the caller's."""
         sorting = self.isSortingEnabled()
         self.setSortingEnabled(False)
+        self._sharing = True  # once, at the end: not once per cell filled
         self.setRowCount(len(rows))
         for row, (run, status) in enumerate(rows):
             created = (run.created or "")[:16].replace("T", " ")
@@ -130,14 +170,14 @@ class RunsTable(QTableWidget):
                 (run.model_short or run.model or "–", (run.model_short or run.model).lower() or None),
                 (score_text(run), run.main_metric_value),
                 (baseline_text(run), run.best_baseline[1] if run.best_baseline else None),
-                (created or "–", run.created or None),
+                (started_text(run.created), run.created or None),
                 (duration_text(run.seconds), run.seconds),
                 (status, status),
             ]
             for column, (text, key) in enumerate(cells):
                 item = SortableItem(text)
                 item.setData(SORT_KEY, key)
-                tip = score_tooltip(run) if column == SCORE else text
+                tip = score_tooltip(run) if column == SCORE else created or "–" if column == STARTED else text
                 item.setToolTip(tip if column else f"{run.label}\n{run.run_dir}"
                                 + (f"\n\n{run.notes}" if run.notes else ""))
                 flags = item.flags() & ~Qt.ItemFlag.ItemIsEditable
@@ -147,6 +187,45 @@ class RunsTable(QTableWidget):
             name.setData(RUN_DIR, str(run.run_dir))
             name.setIcon(_swatch(run_colour(str(run.run_dir))))
         self.setSortingEnabled(sorting)
+        self._sharing = False
+        self._needs = None
+        self._share_room()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._share_room()
+
+    def _on_header_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column not in (NAME, DATA):
+            self._share_room()  # a score or status column was sized to its contents
+
+    def _on_item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() == NAME and not self._sharing:
+            self._needs = None  # renamed
+            self._share_room()
+
+    def _share_room(self) -> None:
+        """The name gets what the other columns leave; the data file's name is cut first, down
+        to its title's width, so a typical run name (``20261130-223705-custrev_600-MiniLM-L6``)
+        reads whole at 1024 wide."""
+        if self._sharing:
+            return
+        header = self.horizontalHeader()
+        if self._needs is None:
+            self._needs = (self.sizeHintForColumn(NAME), self.sizeHintForColumn(DATA))
+        name_need, data_need = self._needs
+        others = sum(header.sectionSize(c) for c in range(self.columnCount())
+                     if c not in (NAME, DATA) and not header.isSectionHidden(c))
+        room = self.viewport().width() - others
+        data_title = header.sectionSizeFromContents(DATA).width()
+        data = max(min(data_title, data_need), min(data_need, room - name_need))
+        name = max(header.sectionSizeFromContents(NAME).width(), room - data)
+        self._sharing = True
+        try:
+            self.setColumnWidth(DATA, data)
+            self.setColumnWidth(NAME, name)
+        finally:
+            self._sharing = False
 
     def run_dir(self, row: int) -> str:
         return str(self.item(row, NAME).data(RUN_DIR))
