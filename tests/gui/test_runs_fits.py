@@ -76,6 +76,24 @@ def test_a_typical_run_name_reads_whole_at_1024x640(window, qtbot, two_runs):
     assert header.sectionSize(NAME) >= table.sizeHintForColumn(NAME)
 
 
+def test_the_data_title_stays_whole_when_every_file_name_is_shorter(window, qtbot):
+    """The data column is cut first, but never below its title ("Data" read "Da…" when the only
+    run had no data file)."""
+    from tlstudio.core.system.paths import runs_dir
+
+    true, a, _ = paired_predictions(4, 0, 0, 0)
+    write_run(runs_dir() / NAMES[0], true, a, data_path="")
+    window.resize(*SCREEN)
+    page = _runs_page(window, qtbot, 1)
+    table = page.runs_list
+    assert table.item(0, DATA).text() == "–"
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: table.viewport().width() < 900, timeout=5_000)
+    QApplication.processEvents()
+    assert header.sectionSize(DATA) >= header.sectionSizeFromContents(DATA).width()
+    assert clipped(window) == []
+
+
 def test_started_is_short_this_year_and_names_the_year_before():
     now = datetime(2026, 12, 1)
     assert started_text("2026-11-30T22:37:05+01:00", now) == "30 Nov 22:37"

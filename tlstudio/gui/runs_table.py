@@ -218,7 +218,7 @@ class RunsTable(QTableWidget):
                      if c not in (NAME, DATA) and not header.isSectionHidden(c))
         room = self.viewport().width() - others
         data_title = header.sectionSizeFromContents(DATA).width()
-        data = max(min(data_title, data_need), min(data_need, room - name_need))
+        data = max(data_title, min(data_need, room - name_need))  # its title whole, always
         name = max(header.sectionSizeFromContents(NAME).width(), room - data)
         self._sharing = True
         try:
