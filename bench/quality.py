@@ -137,7 +137,7 @@ def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: P
         result["embedding_path"] = embedding_path_scores(prepared)
         print(f"{name} {size}: embedding path {result['embedding_path']}", flush=True)
     config = base
-    rates = [None, *(float(x) for x in args.lrs.split(",") if x)]
+    rates = [*([] if args.only_lrs else [None]), *(float(x) for x in args.lrs.split(",") if x)]
     for preset, rate in [(p, r) for p in args.presets.split(",") if p for r in rates]:
         key = preset if rate is None else f"{preset}@lr={rate:g}"
         config = dataclasses.replace(base, output_dir=str(workdir / f"run_{name}_{size}_{seed}_{key}"))
@@ -313,6 +313,8 @@ def main() -> None:
                              "hundred rows moves by points between seeds")
     parser.add_argument("--lrs", default="",
                         help="also train each preset at these learning rates (a candidate rule against the plan's)")
+    parser.add_argument("--only-lrs", action="store_true",
+                        help="train the presets only at the --lrs rates, not also at the plan's")
     parser.add_argument("--table-from", type=Path, help="print the table of a JSON-lines --out file and stop")
     args = parser.parse_args()
     if args.table_from:
