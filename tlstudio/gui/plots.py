@@ -90,12 +90,48 @@ def set_legend(widget: pg.PlotWidget, title: str, entries: Sequence[tuple[str, i
     widget.getPlotItem().setTitle(legend_html(title, entries), size="9pt")
 
 
+class LazyMenuViewBox(pg.ViewBox):
+    """A ViewBox whose right-click menu is built the first time it is asked for.
+
+    pyqtgraph builds each plot's menu (48 hidden widgets) with the plot. Qt re-polishes every
+    widget, hidden or not, when the look changes: the app's ~11 plots made a light/dark switch
+    re-polish ~530 menu widgets nobody had opened.
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(enableMenu=False, **kwargs)
+        self.state["enableMenu"] = True  # enabled; built by getMenu
+
+    def _applyMenuEnabled(self) -> None:  # noqa: N802 - pyqtgraph API
+        if not self.menuEnabled():  # dropping a menu is pyqtgraph's; building one waits
+            super()._applyMenuEnabled()
+
+    def _menu(self) -> object:
+        if self.menu is None and self.menuEnabled():
+            from pyqtgraph.graphicsItems.ViewBox.ViewBoxMenu import ViewBoxMenu
+
+            self.menu = ViewBoxMenu(self)
+            self.updateViewLists()
+        return self.menu
+
+    def getMenu(self, ev: object) -> object:  # noqa: N802 - pyqtgraph API
+        return self._menu()
+
+    def getContextMenus(self, event: object) -> list:  # noqa: N802 - pyqtgraph API
+        return self._menu().actions() if self.menuEnabled() else []
+
+
 class PlotWidget(pg.PlotWidget):
     """A PlotWidget that asks for little room and takes what the layout gives it.
 
     Pages are laid out at their preferred height and scroll below it; pyqtgraph's preferred
     600x480 per plot made the Train page ask for 1,370 px, so it scrolled even at 1440x900.
+    Its right-click menu is built on first use (see :class:`LazyMenuViewBox`).
     """
+
+    def __init__(self, parent: object = None, **kwargs: object) -> None:
+        kwargs.setdefault("viewBox", LazyMenuViewBox())
+        super().__init__(parent, **kwargs)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         width, height = PREFERRED_SIZE
