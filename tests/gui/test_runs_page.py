@@ -171,6 +171,27 @@ def test_a_runs_colour_does_not_change_with_the_selection(window, qtbot, runs):
     assert _colour_of(page, runs["b"]) == alone
 
 
+def test_the_plots_stay_put_while_a_second_run_is_loaded(window, qtbot, runs):
+    """Issue 13 item 12: a new selection's "Comparing 2 runs…" line used to push the plots
+    down (and their repaint stalled the window), only for the result to move them again."""
+    page = _open_runs(qtbot, window, 3)
+    _click_row(qtbot, page, runs["a"])
+    qtbot.waitUntil(lambda: len(_curve_colours(page)) == 1 and page.compare.verdict.isVisible(), timeout=60_000)
+    assert "Ctrl+click" in page.compare.verdict.text()  # one run: how to compare it with another
+
+    def where() -> tuple:
+        window.layout().activate()  # what the next turn of the event loop would lay out
+        plot = page.compare.loss_plot
+        return plot.mapTo(window, QPoint(0, 0)), plot.size()
+
+    alone = where()
+    _click_row(qtbot, page, runs["b"], Qt.KeyboardModifier.ControlModifier)
+    assert page.compare.verdict.text() == "Comparing 2 runs…"
+    assert where() == alone
+    qtbot.waitUntil(lambda: "p = " in page.compare.verdict.text(), timeout=60_000)
+    assert len(_curve_colours(page)) == 2
+
+
 def test_runs_tested_on_different_rows_are_not_called_better(window, qtbot, runs):
     page = _open_runs(qtbot, window, 3)
     _click_row(qtbot, page, runs["a"])

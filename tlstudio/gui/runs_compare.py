@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +30,9 @@ from tlstudio.gui.runs_table import METRIC_WORDS, colour_index, run_colour
 NO_SELECTION = ("Select a run in the table to see its curves; select two or more (Ctrl+click) to "
                 "compare them: curves, scores, the settings that differ and whether the difference "
                 "is significant on the same test rows.")
+# Shown while one run is selected: says how to compare, and keeps the line the next
+# selection's "Comparing 2 runs…" takes, so the plots below do not move (and repaint).
+ONE_RUN = "Ctrl+click another run in the table to compare it with this one."
 ONE_RUN_ROWS = "Select two or more runs to see where they disagree."
 NO_SHARED_ROWS = "The selected runs were not tested on the same rows, so there are no rows to compare."
 NO_DISAGREEMENT = "The runs give the same answer on every test row."
@@ -72,6 +76,29 @@ def _interval(low: float | None, high: float | None) -> str:
     return "" if low is None or high is None else f" ({low:.3f}–{high:.3f})"
 
 
+class _Curves:
+    """The curves of one plot, drawn again in place: a new selection sets new data on the
+    curves already there (making a curve and adding it to a plot costs several ms each)."""
+
+    def __init__(self, plot: Any) -> None:
+        self._item = plot.getPlotItem()
+        self._curves: list[Any] = []
+
+    def draw(self, series: list[tuple[np.ndarray, Any, str, str]]) -> None:
+        """One curve per ``(points, pen, colour, name)``; the curves left over leave the plot."""
+        for i, (points, pen, colour, name) in enumerate(series):
+            if i == len(self._curves):
+                self._curves.append(self._item.plot())
+            self._curves[i].setData(points[:, 0], points[:, 1], pen=pen,
+                                    symbol="o" if len(points) < 3 else None,
+                                    symbolBrush=colour, symbolSize=6, name=name)
+        for curve in self._curves[len(series):]:
+            self._item.removeItem(curve)
+        del self._curves[len(series):]
+        # The new range now, not when first painted: set then, it painted the plot again.
+        self._item.getViewBox().prepareForPaint()
+
+
 class ComparePanel(QWidget):
     """Curves of the selected runs and, for two or more, what differs and whether it matters."""
 
@@ -98,6 +125,7 @@ class ComparePanel(QWidget):
         column.addLayout(row, 1)
         self.loss_plot = plots.make_plot("compareLossPlot", "Training loss", "step", "loss")
         self.eval_plot = plots.make_plot("compareEvalPlot", "Validation score", "step", "score")
+        self._curves = (_Curves(self.loss_plot), _Curves(self.eval_plot))
         for plot in (self.loss_plot, self.eval_plot):  # legends go in the titles, never over a curve
             row.addWidget(plot)
         self.curves.addWidget(plots_box)
@@ -119,8 +147,8 @@ class ComparePanel(QWidget):
     def clear(self, hint: str = NO_SELECTION) -> None:
         """Nothing to compare: the hint where the curves go, empty tables."""
         self._shown = None
-        for plot in (self.loss_plot, self.eval_plot):
-            plot.getPlotItem().clear()
+        for curves in self._curves:
+            curves.draw([])
         self.hint.setText(hint)
         self.curves.setCurrentWidget(self.hint)
         self.verdict.setText("")
@@ -136,20 +164,33 @@ class ComparePanel(QWidget):
         self.rows_area.set_empty(message is not None)
 
     def show_loading(self, count: int) -> None:
+        """Say what is coming without moving the plots: the line keeps its height meanwhile
+        (a shorter text let the plots grow, and every move repaints both)."""
+        self.verdict.setMinimumHeight(self.verdict.height() if self.verdict.isVisible() else 0)
         self.verdict.setText(f"Comparing {count} runs…" if count > 1 else "Loading the run…")
         self.verdict.show()
 
     def show_result(self, side: Any) -> None:
-        """Draw a :class:`SideBySide`: the curves now, the tables on the next turn of the event
-        loop, so neither step holds the window for long."""
+        """Show a :class:`SideBySide`: the long tables (in tabs behind) now, the curves, the
+        verdict and the scores on the next turn of the event loop, so neither step holds the
+        window for long."""
         self._shown = side
-        self._draw_curves(side.runs)
-        QTimer.singleShot(0, self, lambda: self._fill_tables(side))
+        self._fill_tables(side)
+        QTimer.singleShot(0, self, lambda: self._draw(side))
 
-    def _fill_tables(self, side: Any) -> None:
+    def _draw(self, side: Any) -> None:
+        """The curves and the verdict together, laid out at once: the plots are painted once
+        (the verdict's new height, laid out by a later event, resized and repainted them)."""
         if side is not self._shown:
             return  # a newer selection came meanwhile
+        self._draw_curves(side.runs)
         _fill(self.scores, self._score_rows(side))
+        self.verdict.setMinimumHeight(0)
+        self.verdict.setText(self._verdict_text(side))
+        self.verdict.setVisible(bool(self.verdict.text()))
+        self.layout().activate()
+
+    def _fill_tables(self, side: Any) -> None:
         names = [run.name for run in side.runs]
         self.settings.setColumnCount(1 + len(names))
         self.settings.setHorizontalHeaderLabels(["Setting", *[_short(n, 24) for n in names]])
@@ -170,13 +211,11 @@ class ComparePanel(QWidget):
         self._show_rows_message(ONE_RUN_ROWS if len(side.runs) < 2 else
                                 (refused or NO_SHARED_ROWS) if first is None else
                                 NO_DISAGREEMENT if not first.disagreements else None)
-        self.verdict.setText(self._verdict_text(side))
-        self.verdict.setVisible(bool(self.verdict.text()))
 
     @staticmethod
     def _verdict_text(side: Any) -> str:
         if len(side.runs) < 2:
-            return ""
+            return ONE_RUN
         lines = [c if isinstance(c, str) else c.sentence for c in side.comparisons]
         if not side.comparisons:
             lines.append("Significance needs two finished runs: the others have no test predictions yet.")
@@ -205,11 +244,8 @@ class ComparePanel(QWidget):
         return rows
 
     def _draw_curves(self, runs: list[Any]) -> None:
-        loss, score = self.loss_plot.getPlotItem(), self.eval_plot.getPlotItem()
-        loss.clear()
-        score.clear()
+        series: tuple[list[tuple], list[tuple]] = ([], [])  # loss, score
         used: dict[str, int] = {}
-        drawn = 0
         legend: list[tuple[str, int, bool]] = []
         for run in runs:
             colour = run_colour(run.run_dir)
@@ -221,18 +257,19 @@ class ComparePanel(QWidget):
             key = f"eval_{run.metric}"
             evals = [(r["step"], r[key]) for r in run.history
                      if r.get("kind") == "eval" and r.get(key) is not None and r.get("step") is not None]
-            for item, points in ((loss, train), (score, evals)):
+            for drawn, points in zip(series, (train, evals), strict=True):
                 if points:
-                    x, y = zip(*points, strict=True)
-                    item.plot(list(x), list(y), pen=pen, symbol="o" if len(points) < 3 else None,
-                              symbolBrush=colour, symbolSize=6, name=_short(run.name))
-                    drawn += 1
+                    drawn.append((np.asarray(points, dtype=float), pen, colour, _short(run.name)))
             if train or evals:
                 legend.append((_short(run.name, 40), colour_index(run.run_dir), False))
+        for curves, drawn in zip(self._curves, series, strict=True):
+            curves.draw(drawn)
         metric = next((METRIC_WORDS.get(r.metric, r.metric) for r in runs if r.metric), "score")
-        self.eval_plot.getPlotItem().setTitle(f"Validation {metric}")
+        title = f"Validation {metric}"
+        if self.eval_plot.getPlotItem().titleLabel.text != title:  # a new title re-lays the plot out
+            self.eval_plot.getPlotItem().setTitle(title)
         self.legend.setText(plots.legend_html("", legend))
-        if drawn:
+        if any(series):
             self.curves.setCurrentIndex(1)
         else:
             self.hint.setText("No training curve yet: the selected runs logged no steps.")
