@@ -120,3 +120,14 @@ def same_file(a: str | None, b: str | None) -> bool:
         return Path(a).resolve() == Path(b).resolve()
     except OSError:
         return a == b
+
+
+def training_notice(running: str, current: str) -> str:
+    """What a file opened while a run trains is for: the next run (the running one keeps its data)."""
+    run_name, new_name = file_names(running, current)
+    if same_file(running, current):
+        return (f"A run is training on {run_name}. Changes made here (columns, task, "
+                "split) apply to the next run, not to that one.")
+    return (f"A run is training on {run_name} and keeps its own data. {new_name} is "
+            "open here so you can look at it; Start uses it once that run has "
+            "finished (or after you stop it on the Train page).")

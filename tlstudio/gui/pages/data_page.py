@@ -8,47 +8,27 @@ from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QFormLayout,
-    QGroupBox,
-    QHeaderView,
-    QListWidget,
-    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from tlstudio.core.settings.config import TASKS
-from tlstudio.core.settings.schema import field_of, label_of
-from tlstudio.gui import data_jobs, jobs, plots, settings
+from tlstudio.gui import data_jobs, settings
 from tlstudio.gui.arrow_model import ArrowTableModel
 from tlstudio.gui.class_names import ClassNamesBox
+from tlstudio.gui.data_preview import DataCharts, DataPreview
 from tlstudio.gui.data_problems import ProblemsPanel
+from tlstudio.gui.data_roles import NONE, RolesBox
 from tlstudio.gui.data_split import SplitPanel, usable_rows
-from tlstudio.gui.empty_state import EmptyState
 from tlstudio.gui.pages.base import Notice, Page, label, named
-from tlstudio.gui.state import AppState, file_names, same_file
-from tlstudio.gui.train_settings import tooltip_of
+from tlstudio.gui.state import AppState, training_notice
 from tlstudio.gui.turns import Turns
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
-HEADER_CHOICES = (("Detect", None), ("Column names", True), ("Data: no header", False))
-NONE = "(none)"
-AUTO = "(infer)"
 INSPECTION = "data-inspection"  # the WorkerHost kind: the latest file opened wins
 LENGTHS = "data-lengths"  # the text-length check with the model's tokenizer
-TASK_TIPS = {
-    "binary": "Two classes, e.g. positive / negative.",
-    "multiclass": "One of several classes per row.",
-    "multilabel": "Any number of labels per row.",
-    "regression": "A number per row (e.g. a score).",
-}
 
 
 class SideColumn(QWidget):
@@ -101,15 +81,7 @@ class DataPage(Page):
         self.header_actions.insertWidget(2, self.busy)
 
         self.model = ArrowTableModel()
-        self.preview = named(QTableView(), "dataPreview", "Data preview")
-        self.preview.setModel(self.model)
-        self.preview.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.preview.horizontalHeader().setStretchLastSection(True)
-        self.preview.verticalHeader().setDefaultSectionSize(22)
-        self.preview.setWordWrap(False)
-        # Tab leaves the table (arrow keys move inside it): else the keyboard is trapped there.
-        self.preview.setTabKeyNavigation(False)
+        self.preview = DataPreview(self.model)
 
         side = SideColumn()
         side_layout = QVBoxLayout(side)
@@ -128,16 +100,13 @@ class DataPage(Page):
         side_layout.addWidget(self.split)
         self.problems_panel = ProblemsPanel()
         self.problems = self.problems_panel.list
-        self.problems_panel.rows_chosen.connect(self._on_problems_rows_chosen)
+        self.problems_panel.rows_chosen.connect(self.preview.show_rows)
         self.problems_panel.advice_chosen.connect(self.advice_chosen)
         side_layout.addWidget(self.problems_panel, 1)
 
-        self.label_plot = plots.make_plot("labelPlot", "Labels", "", "rows")
-        self.length_plot = plots.make_plot("lengthPlot", "Text length", "characters", "rows")
-        self.charts = charts = QTabWidget()
-        charts.addTab(self.label_plot, "Label distribution")
-        charts.addTab(self.length_plot, "Text length")
-        charts.setMinimumHeight(200)
+        self.charts_area = DataCharts()
+        self.charts, self.label_plot, self.length_plot = (
+            self.charts_area.tabs, self.charts_area.label_plot, self.charts_area.length_plot)
         self.training_notice = Notice("dataTrainingNotice", "Training in progress", role="info")
         self.body.addWidget(self.training_notice)
         self.drop_notice = Notice("dataDropNotice", "Which dropped file is open", role="info")
@@ -145,8 +114,6 @@ class DataPage(Page):
 
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.preview)
-        self.charts_area = EmptyState(charts, "Open or drop a file: how many rows each label has and how "
-                                      "long the texts are show here.", "dataChartsEmpty")
         left.addWidget(self.charts_area)
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 2)
@@ -163,7 +130,7 @@ class DataPage(Page):
         self.next_button = self.add_next_button("Next: choose a model  →", "model")
         self.next_button.setEnabled(False)
         self.demo_button.clicked.connect(self.open_demo)
-        self._set_form_enabled(False)
+        self.roles_box.set_enabled(False)
         self._set_tab_order()
 
     def _set_tab_order(self) -> None:
@@ -177,40 +144,11 @@ class DataPage(Page):
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
-    def _roles_box(self) -> QGroupBox:
-        box = QGroupBox("How to read it")
-        form = QFormLayout(box)
-        self.text_combo = named(QComboBox(), "textColumnCombo", "Text column",
-                                "The column with the text to classify")
-        self.pair_combo = named(QComboBox(), "pairColumnCombo", "Second text column",
-                                "For sentence pairs (e.g. question + answer); usually none")
-        self.label_combo = named(QComboBox(), "labelColumnCombo", "Label column",
-                                 "The column with the answer the model should learn")
-        self.task_combo = named(QComboBox(), "taskCombo", "Task",
-                                "What kind of answer the label is")
-        self.task_combo.addItems(list(TASKS))
-        self.task_combo.setPlaceholderText("read from the file")  # nothing chosen before a file is read
-        self.task_combo.setCurrentIndex(-1)
-        for i, task in enumerate(TASKS):
-            self.task_combo.setItemData(i, TASK_TIPS[task], Qt.ItemDataRole.ToolTipRole)
-        header = field_of("has_header")
-        self.header_combo = named(QComboBox(), "headerCombo", label_of(header), tooltip_of(header))
-        for text, value in HEADER_CHOICES:
-            self.header_combo.addItem(text, value)
-        self.label_list = named(QListWidget(), "labelColumnsList", "Label columns",
-                                "For multi-label data with one 0/1 column per label: tick each "
-                                "label column")
-        self.label_list.setMaximumHeight(110)
-        form.addRow(label_of(header), self.header_combo)
-        form.addRow("Text column", self.text_combo)
-        form.addRow("Second text", self.pair_combo)
-        form.addRow("Label column", self.label_combo)
-        form.addRow("Task", self.task_combo)
-        form.addRow("Label columns", self.label_list)
-        self._label_list_row = form.rowCount() - 1
-        self._roles_form = form
-        for combo in (self.header_combo, self.text_combo, self.pair_combo, self.label_combo,
-                      self.task_combo):
+    def _roles_box(self) -> RolesBox:
+        self.roles_box = box = RolesBox()
+        self.text_combo, self.pair_combo, self.label_combo = box.text_combo, box.pair_combo, box.label_combo
+        self.task_combo, self.header_combo, self.label_list = box.task_combo, box.header_combo, box.label_list
+        for combo in box.combos:
             combo.activated.connect(self._on_roles_changed)
         self.label_list.itemChanged.connect(self._on_label_columns_changed)
         return box
@@ -252,7 +190,7 @@ class DataPage(Page):
         self.banner.hide()
         self.busy.show()
         self.status.setText(f"Reading {Path(path).name}…")
-        self._set_form_enabled(False)
+        self.roles_box.set_enabled(False)
         worker = FunctionWorker(data_jobs.inspect, path, with_stop=True, **overrides)
         worker.succeeded.connect(self._on_inspect_succeeded)
         worker.failed.connect(self._on_inspect_failed)
@@ -290,7 +228,7 @@ class DataPage(Page):
     def _on_class_names_changed(self) -> None:
         self._state.class_names = self.class_names_box.names
         if self._shown is not None:
-            self._draw_charts(self._shown)
+            self.charts_area.draw(self._shown, self.class_names_box.shown_name)
 
     def _on_split_changed(self) -> None:
         self._state.test_size = self.test_spin.value()
@@ -314,8 +252,8 @@ class DataPage(Page):
 
         numbers = numbers_of(loaded)
         self.model.set_table(loaded.table, numbers.first, numbers.meaning)
-        self._fit_columns()
-        self._fill_roles(report)
+        self.preview.fit_columns()
+        self.roles_box.fill(report, self._has_header)
         self.problems_panel.fill(report.problems if hasattr(report, "problems") else [])
         roles = report.roles
         self.split.set_columns([c for c in loaded.column_names
@@ -346,7 +284,7 @@ class DataPage(Page):
         """The data becomes the app's: the pages that follow it update, Next and Start wake up."""
         self._busy = False
         self.busy.hide()
-        self._set_form_enabled(True)
+        self.roles_box.set_enabled(True)
         self._state.has_header = self._has_header
         self._on_split_changed()
         self._state.set_inspection(result)
@@ -399,25 +337,15 @@ class DataPage(Page):
         loaded = needed.loaded
         numbers = numbers_of(loaded)
         self.model.set_table(loaded.table, numbers.first, numbers.meaning)
-        self._fit_columns()
+        self.preview.fit_columns()
         columns = list(loaded.column_names)
         chosen = {"text": (needed.overrides.get("text_columns") or [None])[0],
                   "label": needed.overrides.get("label_column")}
-        for combo, role in ((self.text_combo, "text"), (self.label_combo, "label")):
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItems(columns)
-            combo.setPlaceholderText(f"choose the {role} column")
-            combo.setCurrentIndex(columns.index(chosen[role]) if chosen[role] in columns else -1)
-            combo.blockSignals(False)
-        self.pair_combo.clear()
-        self.pair_combo.addItems([NONE, *columns])
-        self.header_combo.setCurrentIndex(self.header_combo.findData(self._has_header))
-        self._roles_form.setRowVisible(self._label_list_row, False)
+        self.roles_box.offer_columns(columns, chosen, self._has_header)
         self.class_names_box.set_classes([], None)
         self.split.set_usable_rows(0)  # unknown until the roles are known
         self.charts_area.set_empty(True)  # the charts were the previous file's
-        self._set_form_enabled(True)
+        self.roles_box.set_enabled(True)
         what = "text column (the words to classify)" if needed.role == "text" else (
             "label column (the answer the model should learn)")
         message = (f"{needed.reason} Pick the {what} under 'How to read it' on the right; the "
@@ -444,7 +372,7 @@ class DataPage(Page):
         self.busy.hide()
         self.status.setText("Could not read that file." if self._state.report is None
                             else f"Still showing {Path(self._state.report.loaded.path).name}.")
-        self._set_form_enabled(self._state.report is not None)
+        self.roles_box.set_enabled(self._state.report is not None)
         self.banner.show_error(message, details)
 
     def _on_state_training_changed(self, _training: bool) -> None:
@@ -457,83 +385,5 @@ class DataPage(Page):
         if not self._state.training or not running or not current:
             self.training_notice.clear()
             return
-        run_name, new_name = file_names(running, current)
-        if same_file(running, current):
-            text = (f"A run is training on {run_name}. Changes made here (columns, task, "
-                    "split) apply to the next run, not to that one.")
-        else:
-            text = (f"A run is training on {run_name} and keeps its own data. {new_name} is "
-                    "open here so you can look at it; Start uses it once that run has "
-                    "finished (or after you stop it on the Train page).")
-        self.training_notice.set_message(text)
-
-    # ---- filling widgets ----------------------------------------------------------------
-    def _set_form_enabled(self, enabled: bool) -> None:
-        for widget in (self.header_combo, self.text_combo, self.pair_combo, self.label_combo,
-                       self.task_combo, self.label_list):
-            widget.setEnabled(enabled)
-
-    def _fit_columns(self) -> None:
-        """Widths from the header and the first rows (Qt's resizeColumnsToContents reads 1,000
-        rows per column through Python: a second on a large file, on the GUI thread)."""
-        metrics = self.preview.fontMetrics()
-        header = self.preview.horizontalHeader().fontMetrics()
-        rows = min(self.model.rowCount(), 40)
-        for column in range(self.model.columnCount()):
-            texts = [str(self.model.cell(row, column) or "")[:80] for row in range(rows)]
-            widest = max([metrics.horizontalAdvance(t) for t in texts] or [0])
-            title = header.horizontalAdvance(str(self.model.headerData(
-                column, Qt.Orientation.Horizontal)))
-            self.preview.setColumnWidth(column, min(max(widest, title) + 24, 420))
-
-    def _fill_roles(self, report: Any) -> None:
-        columns = list(report.loaded.column_names)
-        roles = report.roles
-        for combo, choices, current in (
-            (self.text_combo, columns, roles.text_columns[0]),
-            (self.pair_combo, [NONE, *columns],
-             roles.text_columns[1] if len(roles.text_columns) > 1 else NONE),
-            (self.label_combo, columns, roles.label_column),
-            (self.task_combo, list(TASKS), roles.task),
-        ):
-            combo.blockSignals(True)
-            if combo is not self.task_combo:
-                combo.clear()
-                combo.addItems(choices)
-            combo.setCurrentText(str(current))
-            combo.blockSignals(False)
-        self.header_combo.setCurrentIndex(self.header_combo.findData(self._has_header))
-        self._fill_label_list(columns, roles)
-
-    def _fill_label_list(self, columns: list[str], roles: Any) -> None:
-        """Offer every non-text column as a label column; shown for multi-label tasks."""
-        self.label_list.blockSignals(True)
-        self.label_list.clear()
-        for name in columns:
-            if name in roles.text_columns:
-                continue
-            item = QListWidgetItem(name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            ticked = name in roles.label_columns
-            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
-            self.label_list.addItem(item)
-        self.label_list.blockSignals(False)
-        self._roles_form.setRowVisible(self._label_list_row, roles.task == "multilabel")
-
-    def _on_problems_rows_chosen(self, rows: list[int]) -> None:
-        self.model.set_highlighted_rows(set(rows))
-        if rows:
-            self.preview.scrollTo(self.model.index(int(rows[0]), 0),
-                                  QAbstractItemView.ScrollHint.PositionAtCenter)
-            self.preview.selectRow(int(rows[0]))
-
-    def _draw_charts(self, result: jobs.InspectResult) -> None:
-        if result.label_values is not None:
-            plots.histogram(self.label_plot, result.label_values, color_index=0)
-            self.label_plot.getPlotItem().setTitle("Label values")
-        else:
-            names = [self.class_names_box.shown_name(name) for name, _ in result.label_counts]
-            plots.bar_chart(self.label_plot, names, [count for _, count in result.label_counts])
-            self.label_plot.getPlotItem().setTitle("Labels")
-        plots.histogram(self.length_plot, result.text_lengths)
+        self.training_notice.set_message(training_notice(running, current))
 
