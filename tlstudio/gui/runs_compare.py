@@ -176,7 +176,9 @@ class ComparePanel(QWidget):
         window for long."""
         self._shown = side
         self._fill_tables(side)
-        QTimer.singleShot(0, self, lambda: self._draw(side))
+        # 1 ms, not 0: a 0 ms call runs in the same pass over posted events, before timers
+        # already due and the repaint, so both steps held the window as one.
+        QTimer.singleShot(1, self, lambda: self._draw(side))
 
     def _draw(self, side: Any) -> None:
         """The curves and the verdict together, laid out at once: the plots are painted once
