@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 HERE = Path(__file__).parent
 
@@ -32,6 +33,30 @@ def no_thread_leaks(qapp):
         thread.quit()
         thread.wait(30_000)
     assert not leaked, f"QThreads still running after the test: {[t.objectName() for t in leaked]}"
+
+
+def release_held_keys() -> None:
+    """Let go of any modifier key a simulated key press left held.
+
+    ``qtbot.keyClick(w, Key_Backtab, ShiftModifier)`` ends with a Shift release event that still
+    carries Shift, so ``QGuiApplication.keyboardModifiers()`` stays Shift until the next key or
+    mouse event. Qt reads it in programmatic selection: ``QTableView.selectRow`` then extends
+    (Shift) or toggles (Ctrl) instead of selecting, so a later test's ``selectRow`` selected nothing.
+    """
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QWidget
+
+    if QGuiApplication.keyboardModifiers() != Qt.KeyboardModifier.NoModifier:
+        QTest.keyRelease(QWidget(), Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier)
+
+
+@pytest.fixture(autouse=True)
+def keys_released(qapp):
+    """Every GUI test starts, and leaves the next one, with no modifier key held."""
+    release_held_keys()
+    yield
+    release_held_keys()
 
 
 @pytest.fixture
