@@ -320,6 +320,22 @@ class TrainSettings(QWidget):
     def _on_knob_changed(self) -> None:
         self.preset.setCurrentText("Custom")
 
+    def apply_advice(self, advice_id: str, run_dir: str | None) -> None:
+        """A verdict's one-click fix: twice the epochs of the run shown (``run_dir``), or class
+        weights on; the preset becomes Custom."""
+        if advice_id == "class_weights":
+            self.set_value("class_weights", True)
+        elif advice_id == "train_longer":
+            epochs = float(self.value_of("epochs"))
+            if run_dir is not None:
+                from tlstudio.core.runs.store import RunFolder
+
+                folder = RunFolder(run_dir)
+                if folder.has_config():
+                    epochs = folder.config().epochs
+            self.set_value("epochs", min(100.0, epochs * 2))
+        self.preset.setCurrentText("Custom")
+
     def remember(self) -> None:
         """Store the basic choices as the next session's starting point (QSettings)."""
         from tlstudio.gui import settings

@@ -6,15 +6,10 @@ import time
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
-    QGridLayout,
-    QHBoxLayout,
-    QPlainTextEdit,
     QProgressBar,
-    QPushButton,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -22,13 +17,24 @@ from PySide6.QtWidgets import (
 
 from tlstudio.core.evaluation import format as fmt
 from tlstudio.core.events import RunControl
-from tlstudio.gui import jobs, plots, resume
+from tlstudio.gui import jobs, resume
 from tlstudio.gui.fit_note import FitNote
 from tlstudio.gui.live_curves import LiveCurves
 from tlstudio.gui.pages.base import Notice, Page, label, named
+from tlstudio.gui.preset_plans import plan_presets
 from tlstudio.gui.short_paths import short_paths
-from tlstudio.gui.state import AppState, file_names, same_file
+from tlstudio.gui.state import AppState
+from tlstudio.gui.train_panels import RunButtons, TrainPlots, settings_column
 from tlstudio.gui.train_settings import TrainSettings
+from tlstudio.gui.train_words import (
+    FINISHING_NOTE,
+    LIVE_HEADLINES,
+    STOPPING_EARLY_NOTE,
+    STOPPING_NOTE,
+    data_note,
+    ending,
+    score_headline,
+)
 from tlstudio.gui.train_worker import TrainWorker, duration
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
@@ -36,22 +42,6 @@ from tlstudio.gui.workers import FunctionWorker, WorkerHost
 # axes (~30 ms each on a 2-core machine, more beside the training thread); at 10 a second the
 # window spent most of its time painting and answered late (pyqtgraph advises 100-250 ms).
 REDRAW_MS = 250
-# Headlines the live ETA may replace while steps arrive (never a pause, stop or warning line).
-_LIVE_HEADLINES = ("Training…", "Training on ", "Training will take about", "Training: about")
-STOPPING_NOTE = ("Stopping after the current step (a validation pass under way finishes first)…"
-                 " The best model so far is kept and tested.")
-STOPPING_EARLY_NOTE = ("Stopping as soon as training starts (after its first step)… The model "
-                       "is still tested, so the run has results.")
-FINISHING_NOTE = ("Finishing evaluation… Training had already ended and the model is saved; "
-                  "the test evaluation completes so the run has results.")
-
-
-class LogView(QPlainTextEdit):
-    """The training log: it asks for a few lines (the page is laid out at its preferred height,
-    and the plots above want the room more); the splitter gives it any room left."""
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(super().sizeHint().width(), 5 * self.fontMetrics().lineSpacing())
 
 
 class TrainPage(Page):
@@ -91,31 +81,10 @@ class TrainPage(Page):
         self.resumed_settings = named(label("", "hint", wrap=True), "resumedSettings",
                                       "Settings of the resumed run")
         self.resumed_settings.hide()  # shown instead of the settings while a run is resumed
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 6, 0)
-        left_layout.addWidget(self.settings)
-        left_layout.addWidget(self.resumed_settings)
-        left_layout.addWidget(self.device_note)
-        left_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no invisible Tab stop; it follows the focus
-        scroll.setWidget(left)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(360)
-
-        buttons = QHBoxLayout()
-        self.start_button = named(QPushButton("Start"), "startButton", "Start training",
-                                  "Start training (Ctrl+Return)")
-        self.start_button.setProperty("role", "primary")
-        self.pause_button = named(QPushButton("Pause"), "pauseButton", "Pause training",
-                                  "Pause or resume after the current step")
-        self.stop_button = named(QPushButton("Stop"), "stopButton", "Stop training",
-                                 "Stop after the current step; the best model so far is kept")
-        for button in (self.start_button, self.pause_button, self.stop_button):
-            buttons.addWidget(button)
-        self.pause_button.setEnabled(False)
-        self.stop_button.setEnabled(False)
+        scroll = settings_column(self.settings, self.resumed_settings, self.device_note)
+        buttons = RunButtons()
+        self.start_button, self.pause_button, self.stop_button = (
+            buttons.start_button, buttons.pause_button, buttons.stop_button)
         self.start_button.clicked.connect(self.start)
         self.blocked_note = named(label("", wrap=True), "startBlockedNote", "Why Start is off")
         self.blocked_note.hide()
@@ -133,33 +102,11 @@ class TrainPage(Page):
         self.data_note = named(label("", "hint", wrap=True), "trainDataNote", "Training data")
         self.warnings = Notice("trainWarnings", "Training warnings")
 
-        self.loss_plot = plots.make_plot("lossPlot", "Loss", "step", "loss")
-        self.metric_plot = plots.make_plot("metricPlot", "Validation score", "epoch", "score")
-        self.lr_plot = plots.make_plot("lrPlot", "Learning rate", "step", "learning rate")
+        right_split = TrainPlots()
+        self.loss_plot, self.metric_plot, self.lr_plot = (
+            right_split.loss_plot, right_split.metric_plot, right_split.lr_plot)
         self.curves = LiveCurves(self.loss_plot, self.metric_plot, self.lr_plot)
-        self.log = named(LogView(), "trainLog", "Training log")
-        self.log.setReadOnly(True)
-        self.log.setMaximumBlockCount(2000)
-
-        grid_host = QWidget()
-        grid = QGridLayout(grid_host)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.loss_plot, 0, 0, 1, 2)
-        grid.addWidget(self.metric_plot, 1, 0)
-        grid.addWidget(self.lr_plot, 1, 1)
-        grid.setRowStretch(0, 3)
-        grid.setRowStretch(1, 2)
-        # Tall enough that axis titles are never cut off; the log below gives way first.
-        self.loss_plot.setMinimumHeight(190)
-        for plot in (self.metric_plot, self.lr_plot):
-            plot.setMinimumHeight(160)
-        self.log.setMinimumHeight(48)
-        right_split = QSplitter()
-        right_split.setOrientation(right_split.orientation().Vertical)
-        right_split.addWidget(grid_host)
-        right_split.addWidget(self.log)
-        right_split.setStretchFactor(0, 4)
-        right_split.setStretchFactor(1, 1)
+        self.log = right_split.log
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -303,31 +250,7 @@ class TrainPage(Page):
             self._log("Paused.")
 
     def _plan_presets(self) -> None:
-        """Plan each preset for the data and model at hand (pure arithmetic: no torch here)."""
-        from tlstudio.core.training.plan import plan_run
-        from tlstudio.core.training.speed import speed_for
-
-        report = self._state.report
-        if report is None:
-            self.settings.set_plans({})
-            return
-        rows = report.loaded.num_rows
-        train_rows = max(1, round(rows * (1 - self._state.test_size - self._state.val_size)))
-        model = self._state.model
-        params = getattr(model, "parameters", None) if model is not None else None
-        device = self.settings.value_of("device") or "auto"
-        device = "cpu" if device == "auto" else str(device)  # auto: the estimate errs on the slow side
-        length = self.settings.value_of("max_length")
-        # remembered from earlier runs on this computer (a small file: no probe in the GUI thread)
-        speed = speed_for(device, getattr(model, "name", None), params, self.settings.value_of("strategy"), length)
-        measured = speed.measured
-        self.settings.set_plans({name.capitalize(): plan_run(
-            train_rows, max(1, len(report.classes)), device, name, params,
-            val_rows=round(rows * self._state.val_size), max_length=length or 128,
-            samples_per_second=speed.samples_per_second if measured else None,
-            eval_samples_per_second=speed.eval_samples_per_second if measured else None)
-            for name in ("quick", "balanced", "thorough")})
-        self.settings.set_estimate_inputs(model, train_rows, max(1, len(report.classes)), device)
+        plan_presets(self.settings, self._state)
 
     def _update_start(self) -> None:
         """Start is off while a run goes, or while the data can't be trained on (then it says why)."""
@@ -368,22 +291,8 @@ class TrainPage(Page):
 
     def _update_data_note(self) -> None:
         """Say which file the run trains on, and which one the next Start would use."""
-        current = self._state.data_path
-        if self.running and self._resuming is not None:
-            text = self._resuming.note()
-        elif self.running and self._run_data:
-            run_name, current_name = file_names(self._run_data, current)
-            text = f"This run trains on {run_name}."
-            if current and not same_file(current, self._run_data):
-                text += (f" {current_name}, open on the Data page, is for the next run: this "
-                         "one keeps its own data.")
-        elif current:
-            text = f"Start trains on {file_names(current, None)[0]}."
-            if self._run_data and not same_file(current, self._run_data):
-                text += f" The last run trained on {file_names(self._run_data, current)[0]}."
-        else:
-            text = ""
-        self.data_note.setText(text)
+        self.data_note.setText(data_note(self._state.data_path, self._run_data, self.running,
+                                         self._resuming if self.running else None))
 
     # ---- worker signals -----------------------------------------------------------------
     def _log(self, text: str) -> None:
@@ -421,7 +330,7 @@ class TrainPage(Page):
                 if self._stop_phase is None:
                     self.status.setText("Training…")
             self.progress.setValue(event.step)
-            if self._stop_phase is None and self.status.text().startswith(_LIVE_HEADLINES):
+            if self._stop_phase is None and self.status.text().startswith(LIVE_HEADLINES):
                 # the one-off estimate would go stale on screen: keep the headline live instead
                 self.status.setText(f"Training: about {duration(event.eta_seconds)} left")
             self.progress.setFormat(f"epoch {event.epoch:.2f} · step {event.step} of "
@@ -445,34 +354,16 @@ class TrainPage(Page):
         self._log(f"Checkpoint saved at step {event.step}.")
 
     def _on_worker_finished_run(self, result: Any) -> None:
-        metrics = dict(getattr(result, "metrics", {}) or {})
-        flat = metrics.get("model", metrics) if isinstance(metrics.get("model"), dict) else metrics
-        from tlstudio.core.evaluation.metrics import headline_metric
-        from tlstudio.core.runs.store import RunFolder
-
-        info = RunFolder(result.run_dir).info()
-        key = headline_metric(flat, info.task or metrics.get("task"))
-        headline = (f" Test {fmt.metric_name(key)}: {fmt.score(flat[key])}."
-                    if key and isinstance(flat.get(key), (int, float)) else "")
-        if info.verdict and info.verdict.get("text"):  # the score beside the baselines, in words
-            headline += f" {info.verdict['text']}"
+        headline = score_headline(result)
         took = duration(time.monotonic() - self._started_at)
         if self.progress.maximum() == 0:
             self.progress.setRange(0, 1)
-        if result.stopped:
-            # The bar stays where training stopped: a full bar would claim every step ran.
-            of = f" of {self._total_steps}" if self._total_steps else ""
-            outcome = (f"Stopped early after step {self._last_step}{of}; the best model so far "
-                       "was kept and tested.")
-            self.progress.setFormat(f"Stopped after step {self._last_step}{of}")
-            self.progress.setValue(min(self._last_step, self.progress.maximum()))
-            steps = self._last_step
-        else:
-            outcome = ("Training had already finished when you pressed Stop, so the test "
-                       "evaluation was completed." if self._stop_phase is not None else "Done.")
-            self.progress.setFormat("Finished")
-            self.progress.setValue(self.progress.maximum())
-            steps = self._total_steps or self._last_step
+        outcome, bar, steps = ending(result.stopped, self._stop_phase is not None, self._last_step,
+                                     self._total_steps)
+        self.progress.setFormat(bar)
+        # Stopped, the bar stays where training stopped: a full bar would claim every step ran.
+        self.progress.setValue(min(self._last_step, self.progress.maximum()) if result.stopped
+                               else self.progress.maximum())
         self.status.setText(f"{outcome}{headline} ({took})")
         self.stats.setText(f"{steps} steps in {took}")
         self._log(f"Run saved in {result.run_dir}")
@@ -498,18 +389,7 @@ class TrainPage(Page):
 
     def apply_advice(self, advice_id: str) -> None:
         """A verdict's one-click fix: twice the epochs of the run shown, or class weights on."""
-        if advice_id == "class_weights":
-            self.settings.set_value("class_weights", True)
-        elif advice_id == "train_longer":
-            epochs = float(self.settings.value_of("epochs"))
-            if self._state.run_dir is not None:
-                from tlstudio.core.runs.store import RunFolder
-
-                folder = RunFolder(self._state.run_dir)
-                if folder.has_config():
-                    epochs = folder.config().epochs
-            self.settings.set_value("epochs", min(100.0, epochs * 2))
-        self.settings.preset.setCurrentText("Custom")
+        self.settings.apply_advice(advice_id, self._state.run_dir)
         self.status.setText("Settings changed as the verdict advised: press Start to train again.")
 
     def request_stop_for_close(self) -> bool:

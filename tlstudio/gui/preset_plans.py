@@ -1,0 +1,34 @@
+"""The Train page's preset plans: how long each preset would take on the data and model at hand."""
+
+from __future__ import annotations
+
+from tlstudio.gui.state import AppState
+from tlstudio.gui.train_settings import TrainSettings
+
+
+def plan_presets(settings: TrainSettings, state: AppState) -> None:
+    """Plan each preset for the data and model at hand (pure arithmetic: no torch here)."""
+    from tlstudio.core.training.plan import plan_run
+    from tlstudio.core.training.speed import speed_for
+
+    report = state.report
+    if report is None:
+        settings.set_plans({})
+        return
+    rows = report.loaded.num_rows
+    train_rows = max(1, round(rows * (1 - state.test_size - state.val_size)))
+    model = state.model
+    params = getattr(model, "parameters", None) if model is not None else None
+    device = settings.value_of("device") or "auto"
+    device = "cpu" if device == "auto" else str(device)  # auto: the estimate errs on the slow side
+    length = settings.value_of("max_length")
+    # remembered from earlier runs on this computer (a small file: no probe in the GUI thread)
+    speed = speed_for(device, getattr(model, "name", None), params, settings.value_of("strategy"), length)
+    measured = speed.measured
+    settings.set_plans({name.capitalize(): plan_run(
+        train_rows, max(1, len(report.classes)), device, name, params,
+        val_rows=round(rows * state.val_size), max_length=length or 128,
+        samples_per_second=speed.samples_per_second if measured else None,
+        eval_samples_per_second=speed.eval_samples_per_second if measured else None)
+        for name in ("quick", "balanced", "thorough")})
+    settings.set_estimate_inputs(model, train_rows, max(1, len(report.classes)), device)
