@@ -98,3 +98,43 @@ def test_a_run_records_where_its_time_went(tiny_config):
             "test split, baselines and reports"} <= set(phases)
     assert phases["train"] > 0
     assert "batch probe" not in phases  # the CPU keeps the planned batch
+
+
+def test_a_probed_batch_is_timed_again_at_the_batch_the_run_uses(tiny_config, monkeypatch):
+    """On a GPU the plan and its time estimate come before the batch probe: once the probe picks
+    another batch, both are said again, timed with the probe's examples/s at that batch.
+
+    The CPU never probes its batch: here the probe runs anyway, on a faked device."""
+    import dataclasses
+    import json
+    from pathlib import Path
+
+    from tlstudio.core.events import StatusEvent
+    from tlstudio.core.training import device_batch, runner
+
+    monkeypatch.setattr(runner, "probes_batch", lambda device, world_size: True)
+    monkeypatch.setattr(device_batch, "MIN_UPDATES_PER_EPOCH", 1)  # the 120-row set may take batch 64
+    step, tried = fake_device(memory_rows=10_000, saturates_at=10_000)  # 0.02 s a step: batch x 50 examples/s
+    monkeypatch.setattr(device_batch, "training_step_timer", lambda *args: step)
+    config = dataclasses.replace(tiny_config, preset="quick", planned=["batch_size", "learning_rate"])
+    said: list[str] = []
+    runner.run_training(config, lambda e: said.append(e.message) if isinstance(e, StatusEvent) else None)
+
+    assert tried == [8, 16, 32, 64]  # 128 would leave fewer updates than the set has rows
+    probe_at = next(i for i, m in enumerate(said) if m.startswith("Batch 64 examples per step"))
+    estimates = [i for i, m in enumerate(said) if m.startswith("Estimated for this run")]
+    plans = [i for i, m in enumerate(said) if m.startswith("Plan (quick)")]
+    assert len(estimates) == 2 and estimates[0] < probe_at < estimates[1]  # said again after the probe
+    assert len(plans) == 2 and plans[0] < probe_at < plans[1]
+    assert said[estimates[0]].endswith("Times are a guess: no run measured on this computer yet.")
+    assert "full: " in said[estimates[1]] and "0.02 s a step" in said[estimates[1]]  # 64 at 3,200 examples/s
+    assert said[estimates[1]].endswith("Times from training measured on this computer.")
+    info = json.loads((Path(config.output_dir) / "run.json").read_text(encoding="utf-8"))
+    speed, plan = info["speed"], info["plan"]
+    assert speed["source"] == "probe" and speed["full_samples_per_second"] == 3200.0
+    assert speed["considered"]["batch_probe"] == 3200.0 and "default" in speed["considered"]
+    assert plan["batch_size"] == 64 and plan["samples_per_second"] == 3200.0 and plan["speed_source"] == "probe"
+    assert plan["line"] == said[plans[1]] and plan["before_batch_probe"]["line"] == said[plans[0]]
+    assert plan["before_batch_probe"]["batch_size"] == 8 and plan["updates"] < plan["before_batch_probe"]["updates"]
+    assert plan["learning_rate"] == pytest.approx(scaled_learning_rate(1e-4, 8, 64))
+    assert info["batch_probe"]["batch_size"] == 64

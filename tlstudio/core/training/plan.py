@@ -32,7 +32,7 @@ Measurements behind the update count (bundled MiniLM, ``tests/data/sentiment_600
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 MAX_EPOCHS = 20  # tiny sets: more passes than this mostly memorise
@@ -95,6 +95,15 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "time_text": self.time_text()}
+
+    def rebatched(self, train_rows: int, batch_size: int, samples_per_second: float, source: str) -> Plan:
+        """The plan at another batch (the GPU's batch probe): the same epochs in fewer or more
+        updates, the training part re-timed at ``samples_per_second``; validation and overhead stay."""
+        updates = max(1, round(self.epochs * math.ceil(max(1, train_rows) / batch_size)))
+        training = self.updates * self.batch_size / self.samples_per_second
+        seconds = self.seconds - training + updates * batch_size / samples_per_second
+        return replace(self, updates=updates, batch_size=batch_size, seconds=round(seconds, 1),
+                       samples_per_second=round(samples_per_second, 2), speed_source=source)
 
 
 def speed_note(source: str) -> str:

@@ -29,7 +29,9 @@ from tlstudio.core.training.sizing import (
     fit_batch,
     memory_adjuster,
     plan_run_settings,
+    probes_batch,
     remember_speed,
+    speed_after_probe,
 )
 
 
@@ -234,18 +236,24 @@ def _run(
     from tlstudio.core.training.estimate import run_estimates_line
     from tlstudio.core.training.speed import speed_for
 
-    speed = speed_for(device, info.name, info.parameters, config.strategy, config.max_length)
+    speed, plan = speed_for(device, info.name, info.parameters, config.strategy, config.max_length), None
     if not resume and config.preset is not None and config.planned:
-        speed = plan_run_settings(config, data, info, model, tokenizer, device, precision, meta, emit)
+        speed, plan = plan_run_settings(config, data, info, model, tokenizer, device, precision, meta, emit)
         if rank == 0:
             store.write_status(RunStatus.RUNNING, **meta)
             store.write_config(config)
         clock.mark("plan")
-    if (line := run_estimates_line(config, info, fit["train_examples"], max(1, len(data.label_names)),
-                                   device, speed)) is not None:
+    classes = max(1, len(data.label_names))
+    if (line := run_estimates_line(config, info, fit["train_examples"], classes, device, speed)) is not None:
         emit(StatusEvent(message=line))
-    if not resume and "batch_size" in planned and device.startswith("cuda") and size == 1:
-        fit_batch(config, data, model, device, precision, "learning_rate" in planned, meta, emit, store)
+    if not resume and "batch_size" in planned and probes_batch(device, size):
+        batch = config.batch_size
+        probe = fit_batch(config, data, model, device, precision, "learning_rate" in planned, meta, emit, store)
+        if (retimed := speed_after_probe(config, data, probe, batch, speed, plan, meta, emit)) is not speed:
+            if (line := run_estimates_line(config, info, fit["train_examples"], classes, device,
+                                           retimed)) is not None:
+                emit(StatusEvent(message=line))  # the estimate again, for the batch the run uses
+            store.write_status(RunStatus.RUNNING, **meta)
         clock.mark("batch probe")
     from tlstudio.core.training.setup import build_trainer
 

@@ -5,6 +5,7 @@ remembered for the next plan.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,11 @@ from tlstudio.core.training.schedule import world
 
 
 def plan_run_settings(config: RunConfig, data: PreparedData, info: Any, model: Any, tokenizer: Any, device: str,
-          precision: str, meta: dict[str, Any], emit: Observer) -> Any:
+          precision: str, meta: dict[str, Any], emit: Observer) -> tuple[Any, Any]:
     """Apply the preset's plan, timed with this computer's measured speed (training/speed.py).
 
-    Returns the speed (a ``training.speed.Speed``) the plan used.
+    Returns the speed (a ``training.speed.Speed``) the plan used, and the plan (None when nothing
+    was planned).
     """
     from tlstudio.core.training.preset import apply_plan, plan_line, plan_record
     from tlstudio.core.training.speed import run_speed
@@ -31,7 +33,7 @@ def plan_run_settings(config: RunConfig, data: PreparedData, info: Any, model: A
         line = plan_line(config, data, plan)
         meta["plan"] = plan_record(config, plan, line)
         emit(StatusEvent(message=line))
-    return speed
+    return speed, plan
 
 
 def remember_speed(config: RunConfig, info: Any, device: str, trainer: Any, meta: dict[str, Any]) -> None:
@@ -52,9 +54,18 @@ def remember_speed(config: RunConfig, info: Any, device: str, trainer: Any, meta
         pass
 
 
+def probes_batch(device: str, world_size: int) -> bool:
+    """True on a single GPU, where the batch is probed (device_batch.py): the CPU keeps the plan's
+    batch, a larger one is no faster per sample there; under torchrun every process must agree."""
+    return device.startswith("cuda") and world_size == 1
+
+
 def fit_batch(config: RunConfig, data: PreparedData, model: Any, device: str, precision: str,
-               scale_lr: bool, meta: dict[str, Any], emit: Observer, store: RunFolder) -> None:
-    """Replace the planned batch with the largest that fits the GPU and pays (device_batch.py)."""
+               scale_lr: bool, meta: dict[str, Any], emit: Observer, store: RunFolder) -> Any:
+    """Replace the planned batch with the largest that fits the GPU and pays (device_batch.py).
+
+    Returns the probe (a ``device_batch.BatchProbe``).
+    """
     from tlstudio.core.training.device_batch import fit_batch_to_device, probe_line
 
     emit(StatusEvent(message="Measuring the batch size this GPU trains fastest with…"))
@@ -63,6 +74,41 @@ def fit_batch(config: RunConfig, data: PreparedData, model: Any, device: str, pr
     meta["batch_probe"] = probe.to_dict()
     store.write_config(config)
     emit(StatusEvent(message=probe_line(probe, config.learning_rate)))
+    return probe
+
+
+def speed_after_probe(config: RunConfig, data: PreparedData, probe: Any, planned_batch: int, speed: Any,
+                      plan: Any, meta: dict[str, Any], emit: Observer) -> Any:
+    """The speed at the batch the probe chose, with the plan re-timed and its line said again.
+
+    The plan and the time estimate come before the probe (the speed probe times the planned
+    batch), so once the probe changes the batch they are for a batch the run won't use. The probe
+    timed each batch it tried: the chosen one's examples/s times the run now, in run.json too.
+    Returns ``speed`` as it was when the batch stayed (or the chosen batch has no timing).
+    """
+    from tlstudio.core.training.device_batch import TIMED_STEPS, scaled_learning_rate
+    from tlstudio.core.training.preset import plan_line, plan_record
+    from tlstudio.core.training.speed import Speed, work_share
+
+    batch = probe.batch_size
+    rate = probe.rates.get(batch)
+    if batch == planned_batch or not rate:
+        return speed
+    # the probe times a full-model step (the strategy is set later, by the Trainer's setup)
+    probed = Speed(round(rate / work_share(config.strategy), 2), "probe",
+                   f"{TIMED_STEPS} training steps of batch {batch} at {config.max_length} tokens, timed "
+                   "by the batch probe", speed.eval_samples_per_second, round(rate, 2), 4)
+    considered = {**meta.get("speed", {}).get("considered", {}), "batch_probe": round(rate, 2)}
+    meta["speed"] = {**probed.to_dict(), "considered": considered}
+    if plan is not None:
+        before = meta.get("plan", {})
+        plan = plan.rebatched(len(data.splits["train"]), batch, probed.samples_per_second, "probe")
+        plan = replace(plan, learning_rate=scaled_learning_rate(plan.learning_rate, planned_batch, batch))
+        line = plan_line(config, data, plan)
+        meta["plan"] = {**plan_record(config, plan, line), "before_batch_probe": {
+            k: before.get(k) for k in ("batch_size", "updates", "seconds", "line")}}
+        emit(StatusEvent(message=line))
+    return probed
 
 
 def memory_adjuster(config: RunConfig, run_dir: Path, meta: dict[str, Any], emit: Observer) -> Any:
