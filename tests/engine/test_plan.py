@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pytest
 
@@ -68,6 +69,17 @@ def test_a_measured_validation_speed_times_the_validation_passes():
     slow_eval = plan_run(3000, 2, "cpu", "balanced", MINILM, val_rows=600, samples_per_second=20.0,
                          eval_samples_per_second=10.0)  # measured: slower than 3x training
     assert slow_eval.seconds > guessed.seconds + 600 / 10.0
+
+
+def test_a_plan_rebatched_by_the_gpu_probe_keeps_its_epochs_and_retimes_only_training():
+    plan = plan_run(40_000, 2, "cuda", "balanced", MINILM, val_rows=5_000, samples_per_second=800.0)
+    training = plan.updates * plan.batch_size / 800.0
+    bigger = plan.rebatched(40_000, 256, 4_000.0, "probe")
+    assert (bigger.epochs, bigger.evals_per_epoch) == (plan.epochs, plan.evals_per_epoch)
+    assert bigger.updates == round(plan.epochs * math.ceil(40_000 / 256)) < plan.updates
+    # validation passes and overhead as planned; training at 4,000 examples/s instead of 800
+    assert bigger.seconds == pytest.approx(plan.seconds - training + bigger.updates * 256 / 4_000.0, abs=0.1)
+    assert bigger.samples_per_second == 4_000.0 and bigger.time_text().endswith("on this GPU, measured")
 
 
 def test_presets_trade_time_for_quality():
