@@ -35,8 +35,13 @@ def is_dark() -> bool:
 
 
 def apply_plot_theme() -> None:
-    """pyqtgraph defaults that match the current palette (for the plots made from now on)."""
-    pg.setConfigOptions(antialias=True)
+    """pyqtgraph defaults that match the current palette (for the plots made from now on).
+
+    Curves are drawn as separate segments: a long, noisy, antialiased 2 px loss curve drawn as
+    one polyline cost 3x more to paint (66 against 22 ms for 3 x 2,000 points), on the thread
+    that answers the window.
+    """
+    pg.setConfigOptions(antialias=True, segmentedLineMode="on")
     plots.configure()
 
 
