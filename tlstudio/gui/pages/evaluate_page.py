@@ -10,27 +10,25 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QDesktopServices, QGuiApplication
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
-    QHeaderView,
     QListWidget,
     QPushButton,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from tlstudio.core.evaluation import format as fmt
+from tlstudio.gui import evaluate_tables as tables
 from tlstudio.gui import plots
 from tlstudio.gui.explain_panel import ExplainPanel
 from tlstudio.gui.export_panel import ExportPanel
-from tlstudio.gui.pages.base import Page, fit_columns, label, named
+from tlstudio.gui.pages.base import Page, label, named
 from tlstudio.gui.pages.evaluate_other import (
     EvaluateFileWorker,
     FileResult,
@@ -43,25 +41,7 @@ from tlstudio.gui.state import AppState
 from tlstudio.gui.verdict_panel import VerdictPanel
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
-BASELINE_TITLES = {"majority": "Majority baseline", "tfidf": "TF-IDF baseline",
-                   "embeddings": "Embeddings baseline"}
 KEPT_NAMES = {"keep_tfidf": "TF-IDF", "keep_embeddings": "embeddings"}  # advice that keeps a baseline
-
-
-def _table(name: str, accessible: str) -> QTableWidget:
-    table = named(QTableWidget(), name, accessible)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def _fmt(value: Any) -> str:
-    """Scores with 3 decimals, counts as they are (one format owner: core/evaluation/format.py)."""
-    if isinstance(value, float):
-        return fmt.score(value)
-    return "" if value is None else str(value)
 
 
 class EvaluatePage(Page):
@@ -108,15 +88,15 @@ class EvaluatePage(Page):
         self.verdict = VerdictPanel()
         self.verdict.advice_chosen.connect(self._on_verdict_advice_chosen)
         self.body.addWidget(self.verdict)
-        self.metrics_table = _table("metricsTable", "Metrics")
-        self.per_class = _table("perClassTable", "Per-class metrics")
+        self.metrics_table = tables.read_only_table("metricsTable", "Metrics")
+        self.per_class = tables.read_only_table("perClassTable", "Per-class metrics")
         self.confusion = named(QTableWidget(), "confusionMatrix", "Confusion matrix")
         self.confusion.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.confusion.cellClicked.connect(self._on_confusion_cell_clicked)
         self.confusion.setItemDelegate(ReadableCellDelegate(self.confusion))  # text reads on every tint
         self.cell_rows = named(QListWidget(), "confusionRows", "Rows in the selected cell")
         self.cell_rows.setWordWrap(True)
-        self.mistakes = _table("misclassifiedTable", "Misclassified examples")
+        self.mistakes = tables.read_only_table("misclassifiedTable", "Misclassified examples")
         self.mistakes.currentCellChanged.connect(self._on_mistake_current_changed)
         self._mistake_rows: list[dict[str, Any]] = []
         self.mistake_explain = ExplainPanel(self._host, "mistake")
@@ -201,8 +181,10 @@ class EvaluatePage(Page):
         self.sources.caption.setText(describe_source(result, self._state.run_dir))
         self._fill_metrics(metrics)
         self.verdict.show_verdict(metrics.get("verdict"))
-        self._fill_per_class(metrics.get("per_class") or {})
-        self._fill_confusion(metrics.get("confusion_matrix") or [], metrics.get("label_names") or [])
+        tables.fill_per_class(self.per_class, metrics.get("per_class") or {})
+        self.cell_rows.clear()
+        tables.fill_confusion(self.confusion, metrics.get("confusion_matrix") or [],
+                              metrics.get("label_names") or [])
         self._fill_mistakes(metrics.get("misclassified") or [])
         regression = metrics.get("task") == "regression"
         self.tabs.setTabVisible(self.regression_index, regression)
@@ -210,75 +192,8 @@ class EvaluatePage(Page):
             self._draw_regression(metrics.get("pairs") or [])
 
     def _fill_metrics(self, metrics: dict[str, Any]) -> None:
-        model = metrics.get("model") or {}
-        baselines = metrics.get("baselines") or {}
-        names = [k for k, v in model.items() if isinstance(v, (int, float))]
-        columns = ["Metric", "Your model"] + [BASELINE_TITLES.get(b, b) for b in baselines]
-        table = self.metrics_table
-        table.clear()
-        table.setColumnCount(len(columns))
-        table.setHorizontalHeaderLabels(columns)
-        table.setRowCount(len(names))
-        for row, name in enumerate(names):
-            values = [fmt.metric_name(name), _fmt(model[name])] + [
-                _fmt((baselines[b] or {}).get(name)) for b in baselines]
-            for col, text in enumerate(values):
-                table.setItem(row, col, QTableWidgetItem(text))
-        fit_columns(table)
-        from tlstudio.core.evaluation.metrics import headline_metric
-
-        key = headline_metric(model, metrics.get("task"))
-        if key is None:
-            self.headline.setText("")
-            return
-        parts = [f"{BASELINE_TITLES.get(b, b).split(' ')[0]} {_fmt((v or {}).get(key))}"
-                 for b, v in baselines.items() if (v or {}).get(key) is not None]
-        scope = (f"{fmt.metric_name(key)} on {self._shown.name}" if self._shown
-                 else f"Test {fmt.metric_name(key)}")
-        self.headline.setText(f"{scope}: {fmt.score(model[key])}"
-                              + (f"   (baselines: {', '.join(parts)})" if parts else ""))
-
-    def _fill_per_class(self, per_class: dict[str, dict[str, Any]]) -> None:
-        columns = ["Class", "Precision", "Recall", "F1", "Support"]
-        table = self.per_class
-        table.clear()
-        table.setColumnCount(len(columns))
-        table.setHorizontalHeaderLabels(columns)
-        table.setRowCount(len(per_class))
-        for row, (name, values) in enumerate(per_class.items()):
-            cells = [name] + [_fmt(values.get(k)) for k in ("precision", "recall", "f1", "support")]
-            for col, text in enumerate(cells):
-                table.setItem(row, col, QTableWidgetItem(text))
-        fit_columns(table)
-
-    def _fill_confusion(self, matrix: list[list[int]], names: list[str]) -> None:
-        table = self.confusion
-        table.clear()
-        self.cell_rows.clear()
-        size = len(matrix)
-        table.setRowCount(size)
-        table.setColumnCount(size)
-        labels = [str(n) for n in names[:size]] + [str(i) for i in range(len(names), size)]
-        table.setHorizontalHeaderLabels(labels)
-        table.setVerticalHeaderLabels(labels)
-        data = np.asarray(matrix, dtype=float) if size else np.zeros((0, 0))
-        totals = data.sum(axis=1, keepdims=True) if size else data
-        for r in range(size):
-            for c in range(size):
-                share = data[r, c] / totals[r, 0] if totals[r, 0] else 0.0
-                item = QTableWidgetItem(f"{int(data[r, c])}\n{share:.0%}")
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                font = item.font()
-                font.setPointSizeF(font.pointSizeF() * 1.25)
-                item.setFont(font)
-                base = QColor(47, 126, 216) if r == c else QColor(228, 87, 46)
-                base.setAlpha(int(30 + 200 * share))
-                item.setBackground(QBrush(base))
-                item.setToolTip(f"true {labels[r]}, predicted {labels[c]}: {int(data[r, c])} "
-                                "rows. Click to list them.")
-                table.setItem(r, c, item)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        tables.fill_metrics(self.metrics_table, metrics.get("model") or {}, metrics.get("baselines") or {})
+        self.headline.setText(tables.headline(metrics, self._shown.name if self._shown else None))
 
     def _on_confusion_cell_clicked(self, row: int, column: int) -> None:
         names = self._metrics.get("label_names") or []
@@ -307,20 +222,7 @@ class EvaluatePage(Page):
         self._mistake_rows = ordered
         self.mistake_explain.clear("Select a row to see which words pushed the model to its "
                                    "wrong answer.")
-        columns = ["Confidence", "True", "Predicted", "Row", "Text"]
-        table = self.mistakes
-        table.clear()
-        table.setColumnCount(len(columns))
-        table.setHorizontalHeaderLabels(columns)
-        table.setRowCount(len(ordered))
-        for row, mistake in enumerate(ordered):
-            cells = [fmt.probability(float(mistake.get("confidence") or 0)), mistake.get("true"),
-                     mistake.get("predicted"), mistake.get("row"), mistake.get("text")]
-            for col, value in enumerate(cells):
-                item = QTableWidgetItem(_fmt(value))
-                item.setToolTip(str(mistake.get("text", ""))[:2000])
-                table.setItem(row, col, item)
-        table.resizeColumnsToContents()
+        tables.fill_mistakes(self.mistakes, ordered)
 
     def _on_mistake_current_changed(self, row: int, *_: int) -> None:
         """Explain the selected mistake for the class predicted (the combo offers the true one)."""
