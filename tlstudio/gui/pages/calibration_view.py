@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tlstudio.gui import plots
+from tlstudio.gui import calibration_jobs, plots
 from tlstudio.gui.empty_state import EmptyState
 from tlstudio.gui.pages.base import ErrorBanner, label, named
 from tlstudio.gui.state import AppState
@@ -38,31 +38,6 @@ WHAT_APPEARS = ("The reliability diagram (how sure the model said it was against
                 "was right) and the threshold sliders appear here")
 NO_RUN = f"{WHAT_APPEARS} once a run is open: train one on the Train page or open one on the Runs page."
 NOT_MEASURED = f"{WHAT_APPEARS}: press Measure above."
-
-
-def _load(run_dir: str, refit: bool = False) -> tuple[Any, Any, str]:
-    """(report or None, saved calibration or None, task) of a run; with ``refit``, fit and save first."""
-    from tlstudio.core.errors import TLStudioError
-    from tlstudio.core.insight.calibrate_run import CalibrationReport, calibrate_run, save_report
-    from tlstudio.core.runs.store import RunFolder
-
-    folder = RunFolder(run_dir)
-    if refit:
-        report = calibrate_run(run_dir)
-        return report, save_report(run_dir, report), report.task
-    try:
-        metrics = folder.metrics()
-    except TLStudioError:
-        return None, folder.calibration(), ""
-    data = metrics.calibration
-    return (CalibrationReport.from_dict(data) if data else None), folder.calibration(), metrics.task
-
-
-def _save(run_dir: str, calibration: Any) -> Any:
-    from tlstudio.core.runs.store import RunFolder
-
-    RunFolder(run_dir).write_calibration(calibration)
-    return calibration
 
 
 def _num(value: float | None, digits: int = 3) -> str:
@@ -190,7 +165,7 @@ class CalibrationView(QWidget):
 
     def _start(self, refit: bool) -> None:
         self.error.hide()
-        worker = FunctionWorker(_load, self._run, refit)
+        worker = FunctionWorker(calibration_jobs.load, self._run, refit)
         worker.succeeded.connect(self._on_loaded)
         worker.failed.connect(self._on_load_failed)
         self._host.start(worker, latest="calibration")
@@ -393,7 +368,7 @@ class CalibrationView(QWidget):
     def _on_save_clicked(self) -> None:
         if self._run is None or self._report is None:
             return
-        worker = FunctionWorker(_save, self._run, self.chosen())
+        worker = FunctionWorker(calibration_jobs.save, self._run, self.chosen())
         worker.succeeded.connect(self._on_saved)
         worker.failed.connect(self._on_load_failed)
         self._host.start(worker, latest="calibration-save")
