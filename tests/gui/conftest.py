@@ -22,12 +22,22 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.gui)
 
 
+DETACHED_GRACE_MS = 30_000  # for jobs a closed window detached, cancelled but still ending
+
+
 @pytest.fixture(autouse=True)
 def no_thread_leaks(qapp):
-    """Fail any test that leaves a worker QThread running."""
-    yield
-    from tlstudio.gui.workers import running_threads
+    """Fail any test that leaves a worker QThread running.
 
+    Closing a window cancels its jobs, waits 3 s, then detaches a job still ending (one between
+    two checks of its stop flag): under load that happens and is the design, not a leak. Those
+    are waited for, a bounded time, as the app does before it exits; one still running then
+    ignored its stop request. A thread no window or host shut down fails at once.
+    """
+    yield
+    from tlstudio.gui.workers import running_threads, wait_detached
+
+    wait_detached(DETACHED_GRACE_MS)
     leaked = running_threads()
     for thread in leaked:
         thread.quit()

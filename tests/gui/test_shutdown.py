@@ -146,3 +146,42 @@ def test_one_bounded_wait_covers_the_predictor_and_the_jobs(window, qtbot, monke
                                                                   "PredictorWorker"]
     release.set()
     qtbot.waitUntil(lambda: detached_threads() == [], timeout=30_000)
+
+
+def test_a_result_that_arrives_after_closing_starts_no_thread(window, qtbot, sentiment_csv,
+                                                              tiny_model_dir, tmp_path):
+    """A job's result queued as the window closed still reaches its page: the model list picks
+    a model, which starts the length and fit checks; a run chosen starts the predictor. Closed,
+    the window starts none of them: a thread nobody waits for is destroyed while it runs, and
+    Qt aborts the process ("QThread: Destroyed while thread is still running")."""
+    from gui_helpers import load_data
+
+    from tlstudio.core.models.catalog import describe_folder
+
+    load_data(qtbot, window, sentiment_csv)
+    qtbot.waitUntil(lambda: running_threads() == [], timeout=60_000)
+    window.close()
+    window.state.set_model(describe_folder(tiny_model_dir))  # what the late model list does
+    window.state.set_run(tmp_path)  # the Predict page would load this run's model
+    assert running_threads() == [] and detached_threads() == []
+
+
+def test_a_job_still_ending_when_its_host_shut_down_is_waited_for_not_a_leak(qtbot):
+    """Under load a closing window's 3 s run out while a cancelled job finishes its chunk: the
+    job is detached, by design. The leak check (``no_thread_leaks``, after this test) waits
+    for it, a bounded time; before, it failed the test with "QThreads still running"."""
+    from tlstudio.gui.workers import WorkerHost
+
+    entered = threading.Event()
+
+    def one_last_chunk(*, stop) -> None:
+        entered.set()
+        while not stop.requested:
+            time.sleep(0.01)
+        time.sleep(1.0)  # the chunk under way when the stop came
+
+    host = WorkerHost()
+    thread = host.start(FunctionWorker(one_last_chunk, with_stop=True))
+    assert entered.wait(30)
+    assert host.shutdown(timeout_ms=0) is False  # what 3 s on a loaded machine come to
+    assert detached_threads() == [thread] and thread.isRunning()

@@ -58,8 +58,13 @@ class PredictorHost:
     def __init__(self) -> None:
         self.thread: QThread | None = None
         self.worker: PredictorWorker | None = None
+        self._closed = False
 
-    def start(self) -> PredictorWorker:
+    def start(self) -> PredictorWorker | None:
+        """The worker, its thread started on first use; None after :meth:`shutdown` (as
+        ``WorkerHost.start``: a thread started after the window closed would be waited for by nobody)."""
+        if self._closed:
+            return None
         if self.worker is None:
             self.thread = QThread()
             self.thread.setObjectName("PredictorWorker")
@@ -76,6 +81,7 @@ class PredictorHost:
         longer, the thread is detached: kept referenced until it ends, never destroyed running.
         """
         ended = True
+        self._closed = True
         if self.thread is not None:
             self.thread.quit()
             if not self.thread.wait(timeout_ms):

@@ -97,10 +97,19 @@ class WorkerHost(QObject):
         super().__init__(parent)
         self._jobs: dict[QThread, QObject] = {}
         self._latest: dict[str, QObject] = {}
+        self._closed = False
 
-    def start(self, worker: QObject, *, latest: str | None = None) -> QThread:
-        """Move ``worker`` to a new thread, call ``worker.run()`` there, clean up on ``done``."""
+    def start(self, worker: QObject, *, latest: str | None = None) -> QThread | None:
+        """Move ``worker`` to a new thread, call ``worker.run()`` there, clean up on ``done``.
+
+        After :meth:`shutdown` nothing starts (None): a result queued as the window closed
+        (e.g. the model list, which picks a model, which starts the fit check) would start a
+        thread nobody waits for or detaches, and Qt aborts the process when that thread's
+        object is destroyed while it runs.
+        """
         _prune_detached()
+        if self._closed:
+            return None
         if latest is not None:
             older = self._latest.get(latest)
             if older is not None and hasattr(older, "cancel"):
@@ -142,8 +151,10 @@ class WorkerHost(QObject):
     def shutdown(self, timeout_ms: int = SHUTDOWN_MS) -> bool:
         """Cancel every job and wait at most ``timeout_ms`` in all; True when all ended.
 
-        A thread still running then is detached (see the module docstring), never dropped.
+        A thread still running then is detached (see the module docstring), never dropped;
+        the host starts no job after this.
         """
+        self._closed = True
         self.cancel_all()
         deadline = QDeadlineTimer(timeout_ms)
         for thread in self._jobs:

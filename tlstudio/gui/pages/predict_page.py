@@ -156,6 +156,8 @@ class PredictPage(Page):
         worker = self._predictor.worker
         if worker is None:
             worker = self._predictor.start()
+            if worker is None:  # the window has closed
+                return
             worker.loaded.connect(self._on_predictor_loaded)
             worker.predicted.connect(self._on_predicted)
             worker.failed.connect(self._on_predictor_failed)
