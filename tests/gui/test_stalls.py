@@ -54,9 +54,10 @@ def restore_look(qapp):
 # Not yet passing reliably. A whole run and the 100k-row inspection pass on a quiet 2-core
 # machine (load 1-3: 2 runs of 3, 2 of 4) and fail when it is loaded 5-9x over, mostly on gaps
 # the GUI thread spent waiting for a CPU (the report says how long). Comparing runs (p99 55-75 ms
-# over ~100 ticks) and the scheme switch (0.4-1 s: Qt re-polishes all ~2,100 widgets, ~1,200 of
-# them pyqtgraph's hidden context menus and combo-box popups) fail anywhere. Remove a mark once
-# its flow passes on the CI machine (run with -s to see the gaps).
+# over ~100 ticks; each result still paints both plots once or twice) and the scheme switch
+# (0.35-0.45 s of the GUI thread's CPU per switch at load 5: Qt re-polishes every widget, ~1,600,
+# hidden ones too: ~480 are pyqtgraph's plot-options menus, ~200 combo-box popups) fail anywhere.
+# Remove a mark once its flow passes on the CI machine (run with -s to see the gaps).
 NOT_YET_SEEN = pytest.mark.xfail(reason="known open defect (issue 13 item 12): the window still pauses "
                                   "in this flow on a 2-core machine (the goal: never over 250 ms, 99 % "
                                   "of moments within 50 ms); run with -s to see the gaps", strict=False)
