@@ -87,6 +87,34 @@ def test_problems_are_listed_and_clicking_one_selects_its_rows(window, qtbot, tm
     assert data.preview.currentIndex().row() == rows[0]
 
 
+def test_a_problem_clicked_with_shift_or_ctrl_held_selects_its_own_row_only(window, qtbot, tmp_path):
+    """Clicking a problem selects its first row in the preview, whatever keys are held: a
+    Shift-click extended the preview's selection from the previous problem's row (a block of
+    unrelated rows), a Ctrl-click on the same row unselected it."""
+    path = tmp_path / "messy.csv"
+    rows = ["text,label"] + [f"good thing number {i},pos" for i in range(30)] + [
+        f"bad thing number {i},neg" for i in range(30)] + [",pos", "good thing number 1,pos"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    drop_file(qtbot, window, path)
+    qtbot.waitUntil(lambda: window.state.has_data, timeout=120_000)
+    data = window.pages["data"]
+    listed = [data.problems.item(i) for i in range(data.problems.count())
+              if data.problems.item(i).data(Qt.ItemDataRole.UserRole)]
+    assert len(listed) >= 2  # the empty text and the duplicate: two problems with rows
+
+    def click(item, modifier=Qt.KeyboardModifier.NoModifier) -> list[int]:
+        data.problems.scrollToItem(item)
+        qtbot.mouseClick(data.problems.viewport(), Qt.MouseButton.LeftButton, modifier,
+                         data.problems.visualItemRect(item).center())
+        return sorted(i.row() for i in data.preview.selectionModel().selectedRows())
+
+    first, second = (item.data(Qt.ItemDataRole.UserRole)[0] for item in listed[:2])
+    assert click(listed[0]) == [first]
+    assert click(listed[1], Qt.KeyboardModifier.ShiftModifier) == [second]
+    assert click(listed[1], Qt.KeyboardModifier.ControlModifier) == [second]
+    assert data.preview.currentIndex().row() == second
+
+
 def test_device_picker_shows_what_was_detected(window, qtbot, sentiment_csv, tiny_model_dir):
     drop_file(qtbot, window, sentiment_csv)
     qtbot.waitUntil(lambda: window.state.has_data, timeout=120_000)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTabWidget, QWidget
 
 from tlstudio.gui import plots
@@ -48,8 +48,12 @@ class DataPreview(QTableView):
         model = self.model()
         model.set_highlighted_rows(set(rows))
         if rows:
-            self.scrollTo(model.index(int(rows[0]), 0), QAbstractItemView.ScrollHint.PositionAtCenter)
-            self.selectRow(int(rows[0]))
+            index = model.index(int(rows[0]), 0)
+            self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+            # not selectRow: it reads the keys held (Shift extends, Ctrl toggles), and the click
+            # on a problem that brought us here may have been a Shift- or Ctrl-click
+            flags = QItemSelectionModel.SelectionFlag
+            self.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
 
 
 class DataCharts(EmptyState):
