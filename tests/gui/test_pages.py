@@ -71,14 +71,19 @@ def test_changing_the_label_column_reinspects(window, qtbot, sentiment_csv):
     assert set(names) == {"amazon", "imdb", "yelp"}
 
 
-def test_problems_are_listed_and_clicking_one_selects_its_rows(window, qtbot, tmp_path):
+def _load_messy_file(window, qtbot, tmp_path):
+    """A file with an empty text and a repeated row dropped on the window; its Data page."""
     path = tmp_path / "messy.csv"
     rows = ["text,label"] + [f"good thing number {i},pos" for i in range(30)] + [
         f"bad thing number {i},neg" for i in range(30)] + [",pos", "good thing number 1,pos"]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     drop_file(qtbot, window, path)
     qtbot.waitUntil(lambda: window.state.has_data, timeout=120_000)
-    data = window.pages["data"]
+    return window.pages["data"]
+
+
+def test_problems_are_listed_and_clicking_one_selects_its_rows(window, qtbot, tmp_path):
+    data = _load_messy_file(window, qtbot, tmp_path)
     assert data.problems.count() >= 1
     item = next(data.problems.item(i) for i in range(data.problems.count())
                 if data.problems.item(i).data(Qt.ItemDataRole.UserRole))
@@ -91,13 +96,7 @@ def test_a_problem_clicked_with_shift_or_ctrl_held_selects_its_own_row_only(wind
     """Clicking a problem selects its first row in the preview, whatever keys are held: a
     Shift-click extended the preview's selection from the previous problem's row (a block of
     unrelated rows), a Ctrl-click on the same row unselected it."""
-    path = tmp_path / "messy.csv"
-    rows = ["text,label"] + [f"good thing number {i},pos" for i in range(30)] + [
-        f"bad thing number {i},neg" for i in range(30)] + [",pos", "good thing number 1,pos"]
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    drop_file(qtbot, window, path)
-    qtbot.waitUntil(lambda: window.state.has_data, timeout=120_000)
-    data = window.pages["data"]
+    data = _load_messy_file(window, qtbot, tmp_path)
     listed = [data.problems.item(i) for i in range(data.problems.count())
               if data.problems.item(i).data(Qt.ItemDataRole.UserRole)]
     assert len(listed) >= 2  # the empty text and the duplicate: two problems with rows
