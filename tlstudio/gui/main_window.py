@@ -1,4 +1,5 @@
-"""The main window: a sidebar that follows the flow, one page per step, menus and drops."""
+"""The main window: a sidebar that follows the flow, one page per step, menus (``window_menus.py``)
+and drops."""
 
 from __future__ import annotations
 
@@ -8,16 +9,12 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QDeadlineTimer, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QFont,
-    QKeySequence,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QFileDialog,
     QHBoxLayout,
     QListWidget,
@@ -39,6 +36,7 @@ from tlstudio.gui.pages.runs_page import RunsPage
 from tlstudio.gui.pages.train_page import TrainPage
 from tlstudio.gui.pages.welcome_page import WelcomePage
 from tlstudio.gui.state import AppState
+from tlstudio.gui.window_menus import WindowMenus
 from tlstudio.gui.workers import SHUTDOWN_MS, FunctionWorker, WorkerHost, describe_error
 
 PAGES = ("welcome", "data", "model", "train", "evaluate", "predict", "insight", "runs")
@@ -53,7 +51,7 @@ GIL_SWITCH_S = 0.001
 OPEN_FILTER = "Data files (*.csv *.tsv *.txt *.jsonl *.json *.parquet *.xlsx);;All files (*)"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, WindowMenus):
     """TL Studio's one window. ``warm_up`` imports torch in the background once shown."""
 
     closed = Signal()
@@ -76,7 +74,7 @@ class MainWindow(QMainWindow):
         self._close_when_stopped = False
         self.confirm_close = self._ask_close_during_training
         self._build_pages()
-        self._build_menus()
+        self._build_menus(PAGES, TITLES)
         self._restore_geometry()
         self.state.data_changed.connect(self._update_navigation)
         self.state.model_changed.connect(self._update_navigation)
@@ -136,70 +134,6 @@ class MainWindow(QMainWindow):
             editor.setAcceptDrops(False)
             if hasattr(editor, "viewport"):
                 editor.viewport().setAcceptDrops(False)
-
-    def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&Open data file…", self.open_dialog, QKeySequence.StandardKey.Open)
-        self._action(file_menu, "Open &demo dataset", self.open_demo, "Ctrl+D")
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addSeparator()
-        self._action(file_menu, "&Export model…",
-                     self.pages["evaluate"].export_model, "Ctrl+E")
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        train: TrainPage = self.pages["train"]  # type: ignore[assignment]
-        run_menu = bar.addMenu("&Run")
-        self._action(run_menu, "&Start training", train.start, "Ctrl+Return")
-        self._action(run_menu, "&Pause / resume", train.pause_button.click, "Ctrl+P")
-        self._action(run_menu, "S&top", train.stop, "Ctrl+.")
-        self._build_view_menu(bar.addMenu("&View"))
-        go_menu = bar.addMenu("&Go")
-        for index, key in enumerate(PAGES):
-            self._action(go_menu, TITLES[key], lambda _=False, k=key: self.show_page(k),
-                         f"Ctrl+{index + 1}")
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Environment…", self.show_environment)
-        self._action(help_menu, "&About TL Studio", self._show_about)
-
-    def _build_view_menu(self, menu: Any) -> None:
-        """View ▸ Colours: light, dark, high contrast or the system's; remembered."""
-        colours = menu.addMenu("&Colours")
-        group = QActionGroup(self)
-        chosen = settings.color_scheme()
-        self.scheme_actions: dict[str, QAction] = {}
-        for scheme in theme.SCHEMES:
-            action = self._action(colours, theme.SCHEME_TITLES[scheme],
-                                  lambda _=False, s=scheme: self.set_color_scheme(s))
-            action.setCheckable(True)
-            action.setChecked(scheme == chosen)
-            group.addAction(action)
-            self.scheme_actions[scheme] = action
-
-    def set_color_scheme(self, scheme: str) -> None:
-        """Use ``scheme`` now (plots recoloured in place) and next time."""
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            theme.apply(app, scheme)
-        settings.set_color_scheme(scheme)
-        self.scheme_actions[scheme].setChecked(True)
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        files = settings.recent_files()
-        if not files:
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
-        for path in files:
-            self._action(self.recent_menu, path, lambda _=False, p=path: self.open_file(p))
 
     # ---- navigation ---------------------------------------------------------------------
     def show_page(self, key: str) -> None:
@@ -327,33 +261,6 @@ class MainWindow(QMainWindow):
             self.pages["data"].open_files(files)
         else:
             event.ignore()
-
-    # ---- help ---------------------------------------------------------------------------
-    def show_environment(self) -> None:
-        from tlstudio.gui.dialogs import environment_text, show_error
-
-        worker = FunctionWorker(environment_text)
-        worker.succeeded.connect(self._on_environment_ready)
-        worker.failed.connect(self._on_environment_failed)
-        self.host.start(worker)
-        self._show_error = show_error
-
-    def _on_environment_ready(self, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, "Environment", text,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setObjectName("environmentDialog")
-        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.open()
-
-    def _on_environment_failed(self, message: str, details: str) -> None:
-        self._show_error(self, message, details)
-
-    def _show_about(self) -> None:
-        from tlstudio import __version__
-
-        QMessageBox.about(self, "About TL Studio",
-                          f"TL Studio {__version__}\nFine-tune pretrained transformers on "
-                          "your own labelled text.")
 
     # ---- lifecycle ----------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
