@@ -38,9 +38,17 @@ def test_large_sets_get_few_epochs_checked_several_times_per_epoch():
 
 
 def test_the_time_budget_cuts_epochs_on_a_cpu():
-    plan = plan_run(200_000, 2, "cpu", "balanced", MINILM, val_rows=20_000)
+    plan = plan_run(200_000, 2, "cpu", "balanced", MINILM, val_rows=20_000, samples_per_second=25.0)
     assert plan.epochs < 1 and "budget" in plan.reasons[-1]
     assert plan.seconds == pytest.approx(PRESETS["balanced"].budget_seconds, rel=0.25)
+
+
+def test_a_machine_too_slow_for_the_budget_gets_the_minimum_updates_not_the_presets_epochs():
+    """Validation alone over the budget: the run still learns (the minimum updates) but is not
+    planned for the preset's 2 epochs of 200,000 rows (hours); it says it runs long."""
+    plan = plan_run(200_000, 2, "cpu", "balanced", MINILM, val_rows=20_000, samples_per_second=8.0)
+    assert plan.updates == PRESETS["balanced"].min_updates
+    assert "Longer than the 30 min time budget" in plan.reasons[-1]
 
 
 def test_learning_rate_and_batch_follow_model_size():
