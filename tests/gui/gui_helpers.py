@@ -34,6 +34,14 @@ def load_data(qtbot, win, path: Path) -> None:
     qtbot.waitUntil(lambda: win.state.has_data, timeout=120_000)
 
 
+def open_runs(qtbot, win, count: int):
+    """The Runs page, once its table lists ``count`` runs."""
+    win.show_page("runs")
+    page = win.pages["runs"]
+    qtbot.waitUntil(lambda: page.runs_list.rowCount() == count, timeout=60_000)
+    return page
+
+
 def pick_model(qtbot, win, model_dir: Path) -> None:
     """Add the tiny model folder on the Model page and select it."""
     win.show_page("model")

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import pytest
 from fit_check import clipped
+from gui_helpers import open_runs
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 from run_fixtures import paired_predictions, write_run
@@ -30,13 +31,6 @@ def two_runs():
                                            (NAMES[1], b, "2026-11-30T10:15:00"))]
 
 
-def _runs_page(window, qtbot, count: int):
-    window.show_page("runs")
-    page = window.pages["runs"]
-    qtbot.waitUntil(lambda: page.runs_list.rowCount() == count, timeout=60_000)
-    return page
-
-
 def _click_row(qtbot, table, row: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:
     rect = table.visualRect(table.model().index(row, 2))  # the Model cell
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
@@ -45,7 +39,7 @@ def _click_row(qtbot, table, row: int, modifier=Qt.KeyboardModifier.NoModifier) 
 def test_a_typical_run_name_reads_whole_at_1024x640(window, qtbot, two_runs):
     window.resize(*SCREEN)
     qtbot.waitUntil(lambda: (window.width(), window.height()) == SCREEN, timeout=5_000)
-    page = _runs_page(window, qtbot, 2)
+    page = open_runs(qtbot, window, 2)
     table = page.runs_list
     header = table.horizontalHeader()
     qtbot.waitUntil(lambda: table.viewport().width() < 900, timeout=5_000)
@@ -84,7 +78,7 @@ def test_the_data_title_stays_whole_when_every_file_name_is_shorter(window, qtbo
     true, a, _ = paired_predictions(4, 0, 0, 0)
     write_run(runs_dir() / NAMES[0], true, a, data_path="")
     window.resize(*SCREEN)
-    page = _runs_page(window, qtbot, 1)
+    page = open_runs(qtbot, window, 1)
     table = page.runs_list
     assert table.item(0, DATA).text() == "–"
     header = table.horizontalHeader()
@@ -102,7 +96,7 @@ def test_started_is_short_this_year_and_names_the_year_before():
 
 
 def test_one_selected_run_says_to_select_two_to_see_disagreements(window, qtbot, two_runs):
-    page = _runs_page(window, qtbot, 2)
+    page = open_runs(qtbot, window, 2)
     compare = page.compare
     tabs = compare.tabs
     bar = tabs.tabBar()
@@ -130,7 +124,7 @@ def test_runs_that_agree_everywhere_say_so_instead_of_an_empty_table(window, qtb
     true, a, _ = paired_predictions(20, 0, 0, 4)
     for name in NAMES:
         write_run(runs_dir() / name, true, a)
-    page = _runs_page(window, qtbot, 2)
+    page = open_runs(qtbot, window, 2)
     page.compare.tabs.setCurrentWidget(page.compare.rows_area)
     page.runs_list.selectAll()
     message = page.compare.rows_area.message

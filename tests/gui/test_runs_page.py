@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from gui_helpers import open_runs
 from PySide6.QtCore import QPoint, Qt, QTimer
 from run_fixtures import paired_predictions, write_run
 
@@ -30,13 +31,6 @@ def runs(tmp_path):
     return {"a": run_a, "b": run_b, "c": run_c}
 
 
-def _open_runs(qtbot, window, count: int):
-    window.show_page("runs")
-    page = window.pages["runs"]
-    qtbot.waitUntil(lambda: page.runs_list.rowCount() == count, timeout=60_000)
-    return page
-
-
 def _click_row(qtbot, page, run_dir: Path, modifier=Qt.KeyboardModifier.NoModifier) -> None:
     table = page.runs_list
     row = table.row_of(str(run_dir))
@@ -49,7 +43,7 @@ def _names(page) -> list[str]:
 
 
 def test_the_table_shows_each_run_and_sorts_by_a_clicked_column(window, qtbot, runs):
-    page = _open_runs(qtbot, window, 3)
+    page = open_runs(qtbot, window, 3)
     assert _names(page) == [runs[k].name for k in ("c", "b", "a")]  # newest first
     text = page.runs_list.row_text(page.runs_list.row_of(str(runs["a"])))
     assert "reviews.csv" in text and "tiny-bert" in text and "0.875 (0.775–0.975)" in text
@@ -63,7 +57,7 @@ def test_the_table_shows_each_run_and_sorts_by_a_clicked_column(window, qtbot, r
 
 
 def test_rename_by_typing_is_kept_in_the_run_folder(window, qtbot, runs):
-    page = _open_runs(qtbot, window, 3)
+    page = open_runs(qtbot, window, 3)
     _click_row(qtbot, page, runs["a"])
     qtbot.mouseClick(page.rename_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.focusWidget() is not page.runs_list, timeout=5_000)
@@ -80,7 +74,7 @@ def test_rename_by_typing_is_kept_in_the_run_folder(window, qtbot, runs):
 
 
 def test_notes_are_saved_for_the_selected_run(window, qtbot, runs):
-    page = _open_runs(qtbot, window, 3)
+    page = open_runs(qtbot, window, 3)
     assert not page.notes_edit.isEnabled()
     _click_row(qtbot, page, runs["b"])
     assert page.notes_edit.isEnabled() and not page.save_notes_button.isEnabled()
@@ -108,7 +102,7 @@ def test_delete_moves_the_run_away_and_undo_brings_it_back(window, qtbot, runs, 
         Path(path).rename(tmp_path / Path(path).name)
 
     monkeypatch.setattr("send2trash.send2trash", system_trash)
-    page = _open_runs(qtbot, window, 3)
+    page = open_runs(qtbot, window, 3)
     _click_row(qtbot, page, runs["b"])
     qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
     assert not runs["b"].exists() and page.runs_list.rowCount() == 2
@@ -140,7 +134,7 @@ def _colour_of(page, run_dir: Path) -> str:
 def test_two_runs_compared_side_by_side_with_significance(window, qtbot, runs):
     from tlstudio.gui.runs_table import run_colour
 
-    page = _open_runs(qtbot, window, 3)
+    page = open_runs(qtbot, window, 3)
     assert page.compare.hint.isVisible() and "Select" in page.compare.hint.text()  # never a blank plot
     _click_row(qtbot, page, runs["a"])
     _click_row(qtbot, page, runs["b"], Qt.KeyboardModifier.ControlModifier)
@@ -161,7 +155,7 @@ def test_two_runs_compared_side_by_side_with_significance(window, qtbot, runs):
 
 
 def test_a_runs_colour_does_not_change_with_the_selection(window, qtbot, runs):
-    page = _open_runs(qtbot, window, 3)
+    page = open_runs(qtbot, window, 3)
     _click_row(qtbot, page, runs["b"])
     qtbot.waitUntil(lambda: len(_curve_colours(page)) == 1, timeout=60_000)
     alone = _colour_of(page, runs["b"])
@@ -174,7 +168,7 @@ def test_a_runs_colour_does_not_change_with_the_selection(window, qtbot, runs):
 def test_the_plots_stay_put_while_a_second_run_is_loaded(window, qtbot, runs):
     """Issue 13 item 12: a new selection's "Comparing 2 runs…" line used to push the plots
     down (and their repaint stalled the window), only for the result to move them again."""
-    page = _open_runs(qtbot, window, 3)
+    page = open_runs(qtbot, window, 3)
     _click_row(qtbot, page, runs["a"])
     qtbot.waitUntil(lambda: len(_curve_colours(page)) == 1 and page.compare.verdict.isVisible(), timeout=60_000)
     assert "Ctrl+click" in page.compare.verdict.text()  # one run: how to compare it with another
@@ -193,7 +187,7 @@ def test_the_plots_stay_put_while_a_second_run_is_loaded(window, qtbot, runs):
 
 
 def test_runs_tested_on_different_rows_are_not_called_better(window, qtbot, runs):
-    page = _open_runs(qtbot, window, 3)
+    page = open_runs(qtbot, window, 3)
     _click_row(qtbot, page, runs["a"])
     _click_row(qtbot, page, runs["c"], Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "different rows" in page.compare.verdict.text(), timeout=60_000)
@@ -213,7 +207,7 @@ def test_selecting_runs_to_compare_never_stalls_the_window(window, qtbot, tmp_pa
     true, a, b = paired_predictions(3000, 500, 400, 100)
     for name, predicted in (("big-a", a), ("big-b", b)):
         write_run(runs_dir() / name, true, predicted, losses=[0.5] * 200)
-    page = _open_runs(qtbot, window, 2)
+    page = open_runs(qtbot, window, 2)
     busy, wall, last = [], [], [time.thread_time(), time.perf_counter()]
 
     def tick() -> None:
@@ -240,7 +234,7 @@ def test_selecting_runs_to_compare_never_stalls_the_window(window, qtbot, tmp_pa
 
 def test_at_1024_wide_the_columns_fit_without_scrolling_sideways(window, qtbot, runs):
     window.resize(1024, 640)
-    page = _open_runs(qtbot, window, 3)
+    page = open_runs(qtbot, window, 3)
     table = page.runs_list
     qtbot.waitUntil(lambda: table.viewport().width() < 900, timeout=5_000)
     header = table.horizontalHeader()
