@@ -120,6 +120,7 @@ def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: P
     from tlstudio.core.evaluation.metrics import main_metric
     from tlstudio.core.evaluation.verdict import build_verdict
     from tlstudio.core.evaluation.zero_shot import zero_shot
+    from tlstudio.core.runs.store import RunFolder
 
     path, rows, test_file = subsample(name, size, workdir, holdout=args.holdout)
     base = dataclasses.replace(base_config(name, path, workdir / f"run_{name}_{size}", args.model, test_file),
@@ -136,12 +137,10 @@ def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: P
     if args.embedding_path:
         result["embedding_path"] = embedding_path_scores(prepared)
         print(f"{name} {size}: embedding path {result['embedding_path']}", flush=True)
-    config = base
     rates = [*([] if args.only_lrs else [None]), *(float(x) for x in args.lrs.split(",") if x)]
     for preset, rate in [(p, r) for p in args.presets.split(",") if p for r in rates]:
         key = preset if rate is None else f"{preset}@lr={rate:g}"
         config = dataclasses.replace(base, output_dir=str(workdir / f"run_{name}_{size}_{seed}_{key}"))
-        plan = None
         if args.settings == "plan":  # the run plans itself, timed with this computer's speed (probe or
             # remembered), as the app does: its promise is the one the user sees; an extra rate stands
             config = dataclasses.replace(config, preset=preset, planned=[
@@ -149,10 +148,8 @@ def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: P
         if rate is not None:
             config = dataclasses.replace(config, learning_rate=rate)
         scores, minutes, run_dir = train_and_score(config, prepared)
-        from tlstudio.core.runs.store import RunFolder
-
         info = RunFolder(run_dir).info()
-        plan = info.plan or plan
+        plan = info.plan  # None with --settings config: nothing was planned
         context = {"validation": validation_curve(run_dir, prepared.task)}
         if prepared.task in ("binary", "multiclass"):
             context["train_counts"] = class_counts_from(prepared)
