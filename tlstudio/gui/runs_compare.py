@@ -209,10 +209,7 @@ class ComparePanel(QWidget):
                                                  .horizontalAdvance(header.text()) + 16))
         _fill(self.rows, [[str(d.row), d.text, d.true, d.a, d.b]
                           for d in (first.disagreements[:MAX_ROWS_SHOWN] if first else [])])
-        refused = next((c for c in side.comparisons if isinstance(c, str)), None)
-        self._show_rows_message(ONE_RUN_ROWS if len(side.runs) < 2 else
-                                (refused or NO_SHARED_ROWS) if first is None else
-                                NO_DISAGREEMENT if not first.disagreements else None)
+        self._show_rows_message(_rows_message(side, first))
 
     @staticmethod
     def _verdict_text(side: Any) -> str:
@@ -276,3 +273,12 @@ class ComparePanel(QWidget):
         else:
             self.hint.setText("No training curve yet: the selected runs logged no steps.")
             self.curves.setCurrentWidget(self.hint)
+
+
+def _rows_message(side: Any, first: Any) -> str | None:
+    """What the Disagreements tab says instead of rows (None: the rows speak for themselves)."""
+    if len(side.runs) < 2:
+        return ONE_RUN_ROWS
+    if first is None:
+        return next((c for c in side.comparisons if isinstance(c, str)), None) or NO_SHARED_ROWS
+    return None if first.disagreements else NO_DISAGREEMENT

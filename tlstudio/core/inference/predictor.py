@@ -210,15 +210,13 @@ class Predictor:
     ) -> np.ndarray:
         from tlstudio.core.inference.chunks import CHUNK_MODES, can_chunk, chunked_logits
 
+        batch_texts = [tokenizable(texts[i]) for i in index]
+        batch_pairs = [tokenizable(pairs[i]) for i in index] if pairs else None
         if self.long_texts in CHUNK_MODES and can_chunk(self.tokenizer):
-            return chunked_logits(self.model, self.tokenizer, [tokenizable(texts[i]) for i in index],
-                                  self.max_length, self.long_texts, device,
-                                  [tokenizable(pairs[i]) for i in index] if pairs else None)
-        batch = self.tokenizer(
-            [tokenizable(texts[i]) for i in index],
-            [tokenizable(pairs[i]) for i in index] if pairs else None,
-            truncation=True, max_length=self.max_length, padding=True, return_tensors="pt",
-        ).to(device)
+            return chunked_logits(self.model, self.tokenizer, batch_texts, self.max_length, self.long_texts,
+                                  device, batch_pairs)
+        batch = self.tokenizer(batch_texts, batch_pairs, truncation=True, max_length=self.max_length,
+                               padding=True, return_tensors="pt").to(device)
         return self.model(**batch).logits.float().cpu().numpy()
 
     def to_prediction(self, row_scores: np.ndarray) -> Prediction:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tlstudio.core.errors import RunFolderError, TLStudioError
-from tlstudio.core.runs.store import RunFolder
+from tlstudio.core.runs.store import RunFolder, check_target
 
 
 def claim(run_dir: Path, resume: bool, restart: bool) -> Any:
@@ -21,7 +21,6 @@ def claim(run_dir: Path, resume: bool, restart: bool) -> Any:
     A folder holding someone else's files is refused before anything is written into it.
     """
     from tlstudio.core.runs.lock import lock_run_folder
-    from tlstudio.core.runs.store import check_target
 
     if not resume and not RunFolder(run_dir).is_run():
         check_target(run_dir, resume=False)

@@ -17,7 +17,7 @@ from tlstudio.core.training.schedule import world
 
 
 def plan_run_settings(config: RunConfig, data: PreparedData, info: Any, model: Any, tokenizer: Any, device: str,
-          precision: str, meta: dict[str, Any], emit: Observer) -> tuple[Any, Any]:
+                      precision: str, meta: dict[str, Any], emit: Observer) -> tuple[Any, Any]:
     """Apply the preset's plan, timed with this computer's measured speed (training/speed.py).
 
     Returns the speed (a ``training.speed.Speed``) the plan used, and the plan (None when nothing
@@ -61,7 +61,7 @@ def probes_batch(device: str, world_size: int) -> bool:
 
 
 def fit_batch(config: RunConfig, data: PreparedData, model: Any, device: str, precision: str,
-               scale_lr: bool, meta: dict[str, Any], emit: Observer, store: RunFolder) -> Any:
+              scale_lr: bool, meta: dict[str, Any], emit: Observer, store: RunFolder) -> Any:
     """Replace the planned batch with the largest that fits the GPU and pays (device_batch.py).
 
     Returns the probe (a ``device_batch.BatchProbe``).
