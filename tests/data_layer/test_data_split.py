@@ -161,3 +161,26 @@ def test_load_prepared_uses_reader_overrides(write):
     path = write("d.csv", sentiment_rows(40).replace(",", ";"))
     config = RunConfig(data_path=str(path), delimiter=";", has_header=True)
     assert sum(len(s) for s in load_prepared(config).splits.values()) == 40
+
+
+@pytest.mark.parametrize("seed", [0, 42, 7])
+def test_stratifying_on_label_ranks_splits_exactly_as_on_the_labels(seed):
+    """The stratify key is each label's rank (fast to sort); the rows held out are the labels' own."""
+    import random
+
+    import numpy as np
+    import pyarrow as pa
+
+    from tlstudio.core.data.split import _split_indices, _stratify_key
+
+    names = ["Zebra", "apple", "Ämter", "b", "10", "9", "ünder", "B"]
+    rng = random.Random(seed)
+    labels = [rng.choice(names[: 2 + i % 7]) for i in range(600)]
+    table = pa.table({"text": ["x"] * len(labels), "label": labels})
+    key = _stratify_key(table, Roles(text_columns=["text"], label_column="label", task="multiclass"))
+    assert key.dtype == np.int64
+    as_labels = np.asarray(labels, dtype=object)  # what the split stratified on before
+    for fraction in (0.15, 0.3):
+        ours = _split_indices(len(labels), fraction, key, seed, [])
+        theirs = _split_indices(len(labels), fraction, as_labels, seed, [])
+        assert all(np.array_equal(a, b) for a, b in zip(ours, theirs, strict=True))

@@ -11,13 +11,14 @@ def test_presets_are_planned_for_the_dropped_file_and_say_how_long(window, qtbot
     settings = window.pages["train"].settings
     assert settings.preset_times.text() == ""  # no data: nothing to plan
     load_data(qtbot, window, sentiment_csv)
+    state = window.state
+    qtbot.waitUntil(lambda: state.auto_max_length is not None, timeout=60_000)  # "auto": counted
     lines = settings.preset_times.text().splitlines()
     assert [line.split(":")[0] for line in lines] == ["Quick", "Balanced", "Thorough"]
     assert all(line.endswith(" on this machine (a guess)") for line in lines)  # nothing measured yet
-    state = window.state
     rows = state.report.loaded.num_rows
     quick = plan_run(round(rows * (1 - state.test_size - state.val_size)), 2, "cpu", "quick", None,
-                     val_rows=round(rows * state.val_size))
+                     val_rows=round(rows * state.val_size), max_length=state.auto_max_length)
     assert lines[0] == f"Quick: {duration_text(quick.seconds).replace('≈ ', 'about ')} on this machine (a guess)"
     settings.apply_preset("Quick")
     assert settings.value_of("batch_size") == quick.batch_size
@@ -31,17 +32,92 @@ def test_preset_times_use_the_speed_earlier_runs_measured_on_this_computer(windo
     from gui_helpers import load_data
 
     from tlstudio.core.training.plan import duration_text, plan_run
-    from tlstudio.core.training.speed import remember
+    from tlstudio.core.training.speed import remember, speed_for
 
     settings = window.pages["train"].settings
     model = window.state.model
     name, params = getattr(model, "name", None), getattr(model, "parameters", None)
     remember("cpu", name, params, settings.value_of("strategy"), settings.value_of("max_length"), 2.0, 6.0)
     load_data(qtbot, window, sentiment_csv)
+    state = window.state
+    qtbot.waitUntil(lambda: state.auto_max_length is not None, timeout=60_000)
     lines = settings.preset_times.text().splitlines()
     assert all(line.endswith(" on this machine (measured)") for line in lines), lines
-    state = window.state
+    rows = state.report.loaded.num_rows
+    # measured at 128 tokens, carried over to the length "auto" picks for these short texts
+    speed = speed_for("cpu", name, params, settings.value_of("strategy"), state.auto_max_length)
+    assert speed.measured and speed.samples_per_second > 2.0
+    quick = plan_run(round(rows * (1 - state.test_size - state.val_size)), 2, "cpu", "quick", params,
+                     val_rows=round(rows * state.val_size), max_length=state.auto_max_length,
+                     samples_per_second=speed.samples_per_second,
+                     eval_samples_per_second=speed.eval_samples_per_second)
+    assert lines[0] == f"Quick: {duration_text(quick.seconds).replace('≈ ', 'about ')} on this machine (measured)"
+
+
+def _quick_line(state, length: int, params: int | None) -> str:
+    from tlstudio.core.training.plan import duration_text, plan_run
+
     rows = state.report.loaded.num_rows
     quick = plan_run(round(rows * (1 - state.test_size - state.val_size)), 2, "cpu", "quick", params,
-                     val_rows=round(rows * state.val_size), samples_per_second=2.0, eval_samples_per_second=6.0)
-    assert lines[0] == f"Quick: {duration_text(quick.seconds).replace('≈ ', 'about ')} on this machine (measured)"
+                     val_rows=round(rows * state.val_size), max_length=length)
+    return f"Quick: {duration_text(quick.seconds).replace('≈ ', 'about ')} on this machine (a guess)"
+
+
+def _type_length(qtbot, spin, text: str) -> None:
+    from PySide6.QtCore import Qt
+
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin, text)
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+
+
+def test_with_length_auto_the_presets_are_timed_at_the_length_the_run_will_pick(window, qtbot, sentiment_csv,
+                                                                              tiny_model_dir):
+    """Issue 11: short texts at "auto" were timed at 128 tokens, ~3x too long ("about 11 min" for 4)."""
+    from gui_helpers import load_data, pick_model
+
+    from tlstudio.core.data.reader import read_table
+    from tlstudio.core.data.roles import infer_roles
+    from tlstudio.core.models.fit import run_max_length
+    from tlstudio.core.models.loading import load_tokenizer
+    from tlstudio.core.settings.config import RunConfig
+    from tlstudio.core.training.estimate import run_estimates_line
+    from tlstudio.core.training.speed import speed_for
+
+    state, settings = window.state, window.pages["train"].settings
+    assert settings.value_of("max_length") is None  # "auto", the default
+    load_data(qtbot, window, sentiment_csv)  # no model picked: the bundled one's tokenizer counts
+    qtbot.waitUntil(lambda: state.auto_max_length is not None, timeout=60_000)
+    bundled = state.auto_max_length
+    assert bundled < 128  # short review sentences
+    quick = settings.preset_times.text().splitlines()[0]
+    assert quick == _quick_line(state, bundled, None)
+    assert quick != _quick_line(state, 128, None)  # what it said before: longer
+    window.show_page("train")
+    _type_length(qtbot, settings.max_length, "256")
+    assert settings.value_of("max_length") == 256
+    assert settings.preset_times.text().splitlines()[0] == _quick_line(state, 256, None) != quick
+    _type_length(qtbot, settings.max_length, "0")  # the lowest value stands for "auto"
+    assert settings.value_of("max_length") is None
+    assert settings.preset_times.text().splitlines()[0] == quick
+    window.show_page("model")  # the bundled model, listed first, is chosen
+    qtbot.waitUntil(lambda: state.model is not None, timeout=120_000)
+    model = state.model
+    assert state.model.source == "bundled" and state.auto_max_length in (None, bundled)
+    qtbot.waitUntil(lambda: state.auto_max_length == bundled, timeout=60_000)
+    config = settings.fill_config(RunConfig())
+    train_rows = round(state.report.loaded.num_rows * (1 - state.test_size - state.val_size))
+
+    def estimate_at(length: int) -> str | None:
+        config.max_length = length
+        speed = speed_for("cpu", model.name, model.parameters, config.strategy, length)
+        return run_estimates_line(config, model, train_rows, 2, "cpu", speed)
+
+    assert settings.estimate.text() == estimate_at(bundled) != estimate_at(128)  # the strategies' line too
+    pick_model(qtbot, window, tiny_model_dir)  # another tokenizer: counted again, planned again
+    loaded = read_table(str(sentiment_csv))
+    expected = run_max_length(loaded, infer_roles(loaded), state.split_config(), load_tokenizer(tiny_model_dir))
+    assert expected != bundled  # the tiny tokenizer spells most words out letter by letter
+    qtbot.waitUntil(lambda: state.auto_max_length == expected, timeout=60_000)
+    assert settings.preset_times.text().splitlines()[0] == _quick_line(state, expected, state.model.parameters)

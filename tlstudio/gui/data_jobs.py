@@ -41,18 +41,33 @@ def inspect(path: str, *, stop: StopFlag | None = None, **overrides: Any) -> Any
 
 
 
-def check_lengths(report: Any, model_folder: str | None, *, stop: StopFlag | None = None) -> Any:
-    """The "texts will be cut" problem for ``report`` with the model's tokenizer, or None.
+@dataclass
+class LengthCheck:
+    """What counting the tokens found: the "texts will be cut" problem (or None), and the max
+    length a run left at "auto" would pick (None: the data can't be split for a run yet)."""
 
-    ``model_folder`` None: the bundled model (the one a first run uses).
-    """
+    problem: Any  # tlstudio.core.data.finding.Problem | None
+    auto_max_length: int | None
+
+
+def check_lengths(report: Any, model_folder: str | None, split: Any, *,
+                  stop: StopFlag | None = None) -> LengthCheck:
+    """Count ``report``'s tokens with the model's tokenizer (``model_folder`` None: the bundled
+    model, the one a first run uses); ``split`` is the ``SplitConfig`` the run would use."""
     from tlstudio.core.data.truncation import check_table_truncation
+    from tlstudio.core.errors import DataError
+    from tlstudio.core.models.fit import run_max_length
 
     stop = stop or StopFlag()
     stop.check()
-    counter = jobs.token_counter(model_folder)
+    counter = _Stoppable(jobs.token_counter(model_folder), stop)
     stop.check()
-    return check_table_truncation(report.loaded.table, report.roles, _Stoppable(counter, stop))
+    problem = check_table_truncation(report.loaded.table, report.roles, counter)
+    try:  # the runner's own choice, on the same training rows: the presets are timed at it
+        length = run_max_length(report.loaded, report.roles, split, counter)
+    except (DataError, OSError):  # e.g. too few rows, an unreadable test file: the run says so
+        length = None
+    return LengthCheck(problem, length)
 
 
 class _Stoppable:

@@ -21,7 +21,8 @@ def plan_presets(settings: TrainSettings, state: AppState) -> None:
     params = getattr(model, "parameters", None) if model is not None else None
     device = settings.value_of("device") or "auto"
     device = "cpu" if device == "auto" else str(device)  # auto: the estimate errs on the slow side
-    length = settings.value_of("max_length")
+    # "auto": the length the run will pick from the data (128 until the Data page has counted it)
+    length = settings.value_of("max_length") or state.auto_max_length
     # remembered from earlier runs on this computer (a small file: no probe in the GUI thread)
     speed = speed_for(device, getattr(model, "name", None), params, settings.value_of("strategy"), length)
     measured = speed.measured
@@ -31,4 +32,5 @@ def plan_presets(settings: TrainSettings, state: AppState) -> None:
         samples_per_second=speed.samples_per_second if measured else None,
         eval_samples_per_second=speed.eval_samples_per_second if measured else None)
         for name in ("quick", "balanced", "thorough")})
-    settings.set_estimate_inputs(model, train_rows, max(1, len(report.classes)), device)
+    settings.set_estimate_inputs(model, train_rows, max(1, len(report.classes)), device,
+                                 state.auto_max_length)

@@ -17,6 +17,7 @@ class AppState(QObject):
     model_changed = Signal()
     run_changed = Signal()
     training_changed = Signal(bool)
+    auto_length_changed = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -34,6 +35,8 @@ class AppState(QObject):
         self.split_column: str | None = None  # a column saying train/validation/test per row
         self.has_header: bool | None = None  # chosen on the Data page; None: detected
         self.class_names: list[str] | None = None  # named on the Data page; None: the labels
+        # the max length a run left at "auto" picks for this data and model (None: not counted yet)
+        self.auto_max_length: int | None = None
 
     @property
     def report(self) -> Any:
@@ -54,11 +57,19 @@ class AppState(QObject):
 
     def set_inspection(self, inspection: Any) -> None:
         self.inspection = inspection
+        self.auto_max_length = None  # the Data page counts it again for this data
         self.data_changed.emit()
 
     def set_model(self, model: Any) -> None:
         self.model = model
+        self.auto_max_length = None  # another tokenizer: counted again
         self.model_changed.emit()
+
+    def set_auto_max_length(self, length: int | None) -> None:
+        """The max length a run left at "auto" would pick, counted by the Data page's worker."""
+        if length != self.auto_max_length:
+            self.auto_max_length = length
+            self.auto_length_changed.emit()
 
     def set_run(self, run_dir: Path | str | None) -> None:
         self.run_dir = None if run_dir is None else Path(run_dir)
@@ -80,6 +91,13 @@ class AppState(QObject):
     def data_path(self) -> str | None:
         """The file open on the Data page."""
         return None if self.report is None else str(self.report.loaded.path)
+
+    def split_config(self) -> Any:
+        """The ``SplitConfig`` a run started now would split the data with."""
+        from tlstudio.core.data.split import SplitConfig
+
+        return SplitConfig(test_size=self.test_size, val_size=self.val_size, seed=self.seed,
+                           split_column=self.split_column, test_file=self.test_file)
 
     def base_config(self) -> RunConfig:
         """A RunConfig with the data, roles, split and model chosen so far."""

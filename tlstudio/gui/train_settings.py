@@ -172,6 +172,7 @@ class TrainSettings(QWidget):
                               "Memory and time of each strategy")
         form.addRow(self.estimate)
         self._estimate_inputs: tuple[Any, ...] | None = None
+        self._auto_length: int | None = None  # the max length "auto" stands for with this data
         self._plans: dict[str, dict[str, Any]] = {}  # preset name -> settings planned for this data
         self._add_rows(form, "basic")
         layout.addWidget(basic)
@@ -261,10 +262,18 @@ class TrainSettings(QWidget):
             return
         set_widget_value(field_of(name), self.widgets[name], value)
 
-    def set_estimate_inputs(self, model: Any, train_rows: int, classes: int, device: str) -> None:
-        """The model (a ModelInfo), rows and device the memory and time estimate is for."""
+    def set_estimate_inputs(self, model: Any, train_rows: int, classes: int, device: str,
+                            auto_length: int | None = None) -> None:
+        """The model (a ModelInfo), rows and device the memory and time estimate is for, and the
+        max length a run left at "auto" picks for this data (None: not known, 128 is assumed)."""
         self._estimate_inputs = (model, train_rows, classes, device)
+        self._auto_length = auto_length
         self._show_estimate()
+
+    def plan_inputs(self) -> list[Any]:
+        """The signals of the settings the presets' plans are timed with: replan on each."""
+        return [self.max_length.valueChanged, self.device.currentIndexChanged,
+                self.strategy.currentIndexChanged, self.freeze_layers.valueChanged]
 
     def refresh_estimate(self) -> None:
         """Show the estimate again (a finished run has just measured this computer's speed)."""
@@ -277,6 +286,7 @@ class TrainSettings(QWidget):
         text = None
         if self._estimate_inputs and self._estimate_inputs[0] is not None:
             config = self.fill_config(RunConfig())
+            config.max_length = config.max_length or self._auto_length
             model, device = self._estimate_inputs[0], self._estimate_inputs[3]
             speed = speed_for(device, model.name, model.parameters, config.strategy, config.max_length)
             text = run_estimates_line(config, *self._estimate_inputs, speed)

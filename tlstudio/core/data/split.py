@@ -84,9 +84,17 @@ def _encode_labels(table: pa.Table, roles: Roles, names: list[str]) -> pa.Array:
 
 
 def _stratify_key(table: pa.Table, roles: Roles) -> np.ndarray | None:
-    if roles.task in ("binary", "multiclass"):
-        return np.asarray(trimmed(table.column(roles.label_column)).to_numpy(zero_copy_only=False))
-    return None
+    """Each row's class as its rank among the sorted labels.
+
+    The same split as the labels themselves (stratifying only sorts and counts the classes),
+    but sorting 100,000 integers takes milliseconds where as many strings held the GIL ~0.5 s,
+    the window waiting while the Data page counted the training rows' tokens.
+    """
+    if roles.task not in ("binary", "multiclass"):
+        return None
+    labels = trimmed(table.column(roles.label_column)).cast(pa.string())
+    ranked = pa.array(sorted(pc.unique(labels).to_pylist()), pa.string())
+    return np.asarray(pc.index_in(labels, value_set=ranked).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def _split_indices(n: int, fraction: float, key: np.ndarray | None, seed: int,
@@ -113,6 +121,34 @@ def prepare_splits(loaded: LoadedTable, roles: Roles, split: SplitConfig) -> Pre
     """Drop unusable rows, encode labels, split (seeded, stratified for classification)."""
     import datasets
 
+    parts, names, notes = split_tables(loaded, roles, split)
+    splits = datasets.DatasetDict({
+        name: datasets.Dataset(datasets.table.InMemoryTable(parts[name]))
+        for name in ("train", "validation", "test")
+    })
+    sizes = ", ".join(f"{k} {len(v):,}" for k, v in splits.items())
+    notes.append(f"Split: {sizes}.")
+    return PreparedData(task=roles.task, splits=splits, label_names=names,
+                        text_columns=list(roles.text_columns),
+                        label_column=roles.label_column, label_columns=list(roles.label_columns),
+                        source=loaded.path,
+                        notes=list(dict.fromkeys(notes)))
+
+
+def train_split_texts(loaded: LoadedTable, roles: Roles,
+                      split: SplitConfig) -> tuple[list[str], list[str] | None]:
+    """The training split's texts (and pairs) as a run would have them, without building datasets.
+
+    For the GUI, which times a run before it starts: the same rows as :func:`prepare_splits`.
+    """
+    train = split_tables(loaded, roles, split)[0]["train"]
+    pairs = train.column("text_pair").to_pylist() if "text_pair" in train.column_names else None
+    return train.column("text").to_pylist(), pairs
+
+
+def split_tables(loaded: LoadedTable, roles: Roles,
+                 split: SplitConfig) -> tuple[dict[str, pa.Table], list[str], list[str]]:
+    """(train/validation/test tables of the hand-off columns, label names, notes)."""
     table = loaded.table
     notes: list[str] = []
     usable = _usable(table, roles)
@@ -131,17 +167,7 @@ def prepare_splits(loaded: LoadedTable, roles: Roles, split: SplitConfig) -> Pre
     parts = _assign(full, table, roles, split, test_table is not None, notes)
     if test_table is not None:
         parts["test"] = _columns(test_table[0], roles, test_table[1], names)
-    splits = datasets.DatasetDict({
-        name: datasets.Dataset(datasets.table.InMemoryTable(parts[name]))
-        for name in ("train", "validation", "test")
-    })
-    sizes = ", ".join(f"{k} {len(v):,}" for k, v in splits.items())
-    notes.append(f"Split: {sizes}.")
-    return PreparedData(task=roles.task, splits=splits, label_names=names,
-                        text_columns=list(roles.text_columns),
-                        label_column=roles.label_column, label_columns=list(roles.label_columns),
-                        source=loaded.path,
-                        notes=list(dict.fromkeys(notes)))
+    return parts, names, notes
 
 
 def _with_test_labels(names: list[str], test: pa.Table, roles: Roles, notes: list[str]) -> list[str]:

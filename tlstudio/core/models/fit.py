@@ -80,6 +80,19 @@ def model_fit(
     return report
 
 
+def run_max_length(loaded: Any, roles: Any, split: Any, tokenizer: Any) -> int:
+    """The max length a run left at "auto" trains this data at, before it starts.
+
+    :func:`model_fit`'s suggestion for the training split's texts, exactly as the runner takes
+    it, so the GUI times its presets at the length the run will use. ``loaded``, ``roles`` and
+    ``split`` are the inspected table, its column roles and a ``SplitConfig``.
+    """
+    from tlstudio.core.data.split import train_split_texts
+
+    texts, pairs = train_split_texts(loaded, roles, split)
+    return model_fit(texts, tokenizer, None, pairs).suggested_max_length
+
+
 def _warnings(report: FitReport, limit: int, cap: int) -> list[str]:
     warnings = []
     if report.unk_share >= UNK_WARN_SHARE:

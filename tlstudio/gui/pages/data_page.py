@@ -96,7 +96,7 @@ class DataPage(Page):
         for spin, name in ((self.test_spin, "test_size"), (self.val_spin, "val_size"),
                            (self.seed_spin, "seed")):
             spin.setValue(getattr(self._state, name))
-        self.split.changed.connect(self._on_split_changed)
+        self.split.changed.connect(self._on_split_edited)
         side_layout.addWidget(self.split)
         self.problems_panel = ProblemsPanel()
         self.problems = self.problems_panel.list
@@ -230,6 +230,11 @@ class DataPage(Page):
         if self._shown is not None:
             self.charts_area.draw(self._shown, self.class_names_box.shown_name)
 
+    def _on_split_edited(self) -> None:
+        """Other training rows: the auto max length is counted again (the presets follow it)."""
+        self._on_split_changed()
+        self._check_lengths()
+
     def _on_split_changed(self) -> None:
         self._state.test_size = self.test_spin.value()
         self._state.val_size = self.val_spin.value()
@@ -304,17 +309,19 @@ class DataPage(Page):
         self._length_report = report
         self.problems_panel.length_note.setText(
             f"Checking text lengths with the tokenizer of {self._length_model}…")
-        worker = FunctionWorker(data_jobs.check_lengths, report, folder, with_stop=True)
+        worker = FunctionWorker(data_jobs.check_lengths, report, folder, self._state.split_config(),
+                                with_stop=True)
         worker.succeeded.connect(self._on_lengths_checked)
         worker.failed.connect(self._on_lengths_failed)
         self._host.start(worker, latest=LENGTHS)
 
-    def _on_lengths_checked(self, problem: Any) -> None:
+    def _on_lengths_checked(self, checked: data_jobs.LengthCheck) -> None:
         if not self._host.is_current(self.sender()) or self._length_report is not self._state.report:
             return
-        verdict = "see above" if problem is not None else "none is longer than the model reads"
+        verdict = "see above" if checked.problem is not None else "none is longer than the model reads"
         self.problems_panel.set_length_problem(
-            problem, f"Text lengths counted with the tokenizer of {self._length_model}: {verdict}.")
+            checked.problem, f"Text lengths counted with the tokenizer of {self._length_model}: {verdict}.")
+        self._state.set_auto_max_length(checked.auto_max_length)
 
     def _on_lengths_failed(self, message: str, _details: str) -> None:
         if self._host.is_current(self.sender()) and self._length_report is self._state.report:

@@ -67,8 +67,9 @@ class TrainPage(Page):
         self._build()
         state.data_changed.connect(self._update_data_note)
         state.data_changed.connect(self._update_start)
-        state.data_changed.connect(self._plan_presets)
-        state.model_changed.connect(self._plan_presets)
+        for planned_from in (state.data_changed, state.model_changed, state.auto_length_changed,
+                             *self.settings.plan_inputs()):
+            planned_from.connect(self._plan_presets)
         state.data_changed.connect(self.fit_note.check)
         state.model_changed.connect(self.fit_note.check)
         self._timer = QTimer(self)
