@@ -259,3 +259,24 @@ def test_auto_chooses_how_to_read_long_pairs_on_the_validation_pairs():
     config, reader = SimpleNamespace(long_texts="auto"), Reader()
     choice = settle_after_training(config, reader, validation, "binary")
     assert reader.seen == [[LONG] * 4] * 3 and choice["chosen"] == config.long_texts == "chunks-max"
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_padded_pair_windows_are_the_windows_padded_on_the_tokenizers_side(tiny_model_dir, side):
+    """A batch of pair windows (prediction) pads each window as the tokenizer pads: ids, mask, types."""
+    from tlstudio.core.models.loading import load_tokenizer
+
+    tokenizer = load_tokenizer(tiny_model_dir)
+    tokenizer.padding_side = side
+    texts, pairs = [QUESTION, "good", HALF], [LONG, "bad", LONG]
+    plain = encode_chunks(tokenizer, texts, 32, pairs=pairs)
+    padded = encode_chunks(tokenizer, texts, 32, pairs=pairs, padding=True)
+    assert list(padded["overflow_to_sample_mapping"]) == list(plain["overflow_to_sample_mapping"])
+    width = max(len(w) for w in plain["input_ids"])
+    fill = {"input_ids": tokenizer.pad_token_id, "attention_mask": 0, "token_type_ids": tokenizer.pad_token_type_id}
+    assert set(padded.keys()) == {*fill, "overflow_to_sample_mapping"}
+    assert any(len(w) < width for w in plain["input_ids"])  # some windows are padded
+    for key, value in fill.items():
+        for window, got in zip(plain[key], padded[key], strict=True):
+            pad = [value] * (width - len(window))
+            assert got == (pad + window if side == "left" else window + pad)

@@ -55,12 +55,17 @@ def encode_chunks(tokenizer: Any, texts: list[str], max_length: int, pairs: list
                      return_overflowing_tokens=True, **kwargs)
 
 
+def pair_lengths(tokenizer: Any, texts: list[str], pairs: list[str]) -> tuple[list[int], list[int], int]:
+    """Each member's tokens (specials apart), and the special tokens a pair adds."""
+    firsts = [len(ids) for ids in tokenizer(list(texts), add_special_tokens=False)["input_ids"]]
+    seconds = [len(ids) for ids in tokenizer(list(pairs), add_special_tokens=False)["input_ids"]]
+    return firsts, seconds, tokenizer.num_special_tokens_to_add(pair=True)
+
+
 def pair_strategies(tokenizer: Any, texts: list[str], pairs: list[str], max_length: int) -> list[str]:
     """:func:`pair_strategy` of each pair, from its members' token counts."""
-    firsts = tokenizer(list(texts), add_special_tokens=False)["input_ids"]
-    seconds = tokenizer(list(pairs), add_special_tokens=False)["input_ids"]
-    specials = tokenizer.num_special_tokens_to_add(pair=True)
-    return [pair_strategy(len(a), len(b), max_length, specials) for a, b in zip(firsts, seconds, strict=True)]
+    firsts, seconds, specials = pair_lengths(tokenizer, texts, pairs)
+    return [pair_strategy(a, b, max_length, specials) for a, b in zip(firsts, seconds, strict=True)]
 
 
 def _encode_pair_chunks(tokenizer: Any, texts: list[str], pairs: list[str], max_length: int,
@@ -81,19 +86,10 @@ def _encode_pair_chunks(tokenizer: Any, texts: list[str], pairs: list[str], max_
         windows += [(rows[owner], {k: encoded[k][j] for k in keys}) for j, owner in enumerate(owners)]
     windows.sort(key=lambda w: w[0])  # stable: a row's windows stay in reading order
     data = {k: [w[k] for _, w in windows] for k in (windows[0][1] if windows else ())}
-    if padding:
-        data = _pad(data, tokenizer)
+    if padding and data:  # the tokenizer's own padding: its side, pad id and token types
+        data = dict(tokenizer.pad(data, padding=True))
     data["overflow_to_sample_mapping"] = [row for row, _ in windows]
     return BatchEncoding(data, tensor_type=return_tensors)
-
-
-def _pad(data: dict[str, list[list[int]]], tokenizer: Any) -> dict[str, list[list[int]]]:
-    """Pad every window to the longest, on the tokenizer's side."""
-    width = max((len(ids) for ids in data.get("input_ids", [])), default=0)
-    fill = {"input_ids": tokenizer.pad_token_id or 0}
-    left = getattr(tokenizer, "padding_side", "right") == "left"
-    return {k: [([fill.get(k, 0)] * (width - len(v)) + v) if left else (v + [fill.get(k, 0)] * (width - len(v)))
-                for v in values] for k, values in data.items()}
 
 
 def aggregate(logits: np.ndarray, owners: np.ndarray, rows: int, mode: str) -> np.ndarray:

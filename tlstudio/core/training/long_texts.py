@@ -24,7 +24,7 @@ import random
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from tlstudio.core.inference.chunks import pair_strategy, stride_for
+from tlstudio.core.inference.chunks import pair_lengths, pair_strategy, stride_for
 
 AUTO_SHARE = 0.10  # auto reads in chunks when at least this share of training rows is long
 SAMPLE_ROWS = 2000
@@ -81,9 +81,7 @@ def count_long_texts(texts: list[str], tokenizer: Any, max_length: int,
 
 def _count_pairs(texts: list[str], pairs: list[str], tokenizer: Any, max_length: int) -> tuple[int, int, int]:
     """Long pairs, the windows all pairs make, and the long pairs cut even when read in parts."""
-    firsts = [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]]
-    seconds = [len(ids) for ids in tokenizer(pairs, add_special_tokens=False)["input_ids"]]
-    specials = tokenizer.num_special_tokens_to_add(pair=True)
+    firsts, seconds, specials = pair_lengths(tokenizer, texts, pairs)
     long_rows = windows = cut = 0
     for first, second in zip(firsts, seconds, strict=True):
         is_long = first + second + specials > max_length
