@@ -138,3 +138,27 @@ def test_a_probed_batch_is_timed_again_at_the_batch_the_run_uses(tiny_config, mo
     assert plan["before_batch_probe"]["batch_size"] == 8 and plan["updates"] < plan["before_batch_probe"]["updates"]
     assert plan["learning_rate"] == pytest.approx(scaled_learning_rate(1e-4, 8, 64))
     assert info["batch_probe"]["batch_size"] == 64
+
+
+def test_a_learning_rate_the_user_gave_is_what_the_plan_records_after_the_batch_probe(tiny_config, monkeypatch):
+    """The plan in run.json said the probe-scaled rate although the run trained with the user's."""
+    import dataclasses
+    import json
+    from pathlib import Path
+
+    from tlstudio.core.runs.store import RunFolder
+    from tlstudio.core.training import device_batch, runner
+
+    monkeypatch.setattr(runner, "probes_batch", lambda device, world_size: True)
+    monkeypatch.setattr(device_batch, "MIN_UPDATES_PER_EPOCH", 1)
+    step, _ = fake_device(memory_rows=10_000, saturates_at=10_000)
+    monkeypatch.setattr(device_batch, "training_step_timer", lambda *args: step)
+    config = dataclasses.replace(tiny_config, preset="quick", planned=["batch_size"], learning_rate=3e-5)
+    runner.run_training(config, lambda e: None)
+
+    folder = Path(config.output_dir)
+    info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    plan = info["plan"]
+    assert plan["batch_size"] == 64 and plan["before_batch_probe"]["batch_size"] == 8  # rebatched
+    assert RunFolder(folder).config().learning_rate == 3e-5 and info["batch_probe"]["batch_size"] == 64  # trained with it
+    assert plan["learning_rate"] == 3e-5

@@ -30,6 +30,7 @@ def plan_run_settings(config: RunConfig, data: PreparedData, info: Any, model: A
     plan = apply_plan(config, data, device, info.parameters, speed)
     meta["speed"] = {**speed.to_dict(), "considered": considered}
     if plan is not None:
+        plan = replace(plan, learning_rate=config.learning_rate)  # the run's: the user's when given
         line = plan_line(config, data, plan)
         meta["plan"] = plan_record(config, plan, line)
         emit(StatusEvent(message=line))
@@ -86,24 +87,25 @@ def speed_after_probe(config: RunConfig, data: PreparedData, probe: Any, planned
     timed each batch it tried: the chosen one's examples/s times the run now, in run.json too.
     Returns ``speed`` as it was when the batch stayed (or the chosen batch has no timing).
     """
-    from tlstudio.core.training.device_batch import TIMED_STEPS, scaled_learning_rate
+    from tlstudio.core.training.device_batch import TIMED_STEPS
     from tlstudio.core.training.preset import plan_line, plan_record
-    from tlstudio.core.training.speed import Speed, work_share
+    from tlstudio.core.training.speed import probed_speed, work_share
 
     batch = probe.batch_size
     rate = probe.rates.get(batch)
     if batch == planned_batch or not rate:
         return speed
     # the probe times a full-model step (the strategy is set later, by the Trainer's setup)
-    probed = Speed(round(rate / work_share(config.strategy), 2), "probe",
-                   f"{TIMED_STEPS} training steps of batch {batch} at {config.max_length} tokens, timed "
-                   "by the batch probe", speed.eval_samples_per_second, round(rate, 2), 4)
+    probed = probed_speed(rate / work_share(config.strategy), config.strategy,
+                          f"{TIMED_STEPS} training steps of batch {batch} at {config.max_length} tokens, timed "
+                          "by the batch probe", speed.eval_samples_per_second)
     considered = {**meta.get("speed", {}).get("considered", {}), "batch_probe": round(rate, 2)}
     meta["speed"] = {**probed.to_dict(), "considered": considered}
     if plan is not None:
         before = meta.get("plan", {})
         plan = plan.rebatched(len(data.splits["train"]), batch, probed.samples_per_second, "probe")
-        plan = replace(plan, learning_rate=scaled_learning_rate(plan.learning_rate, planned_batch, batch))
+        # the rate the run trains with: the probe scaled a planned one (fit_batch), a given one stays
+        plan = replace(plan, learning_rate=config.learning_rate)
         line = plan_line(config, data, plan)
         meta["plan"] = {**plan_record(config, plan, line), "before_batch_probe": {
             k: before.get(k) for k in ("batch_size", "updates", "seconds", "line")}}

@@ -224,9 +224,15 @@ def run_speed(config: Any, data: Any, info: Any, model: Any, tokenizer: Any, dev
                            device, precision)
     considered["probe"] = round(rate, 2)
     # validation passes aren't probed: a remembered validation speed still times them
-    probed = Speed(round(rate, 2), "probe", f"{PROBE_STEPS} training steps of batch {batch} timed before the run",
-                   found.eval_samples_per_second, round(rate * work_share(config.strategy), 2), 4)
+    probed = probed_speed(rate, config.strategy, f"{PROBE_STEPS} training steps of batch {batch} timed before "
+                          "the run", found.eval_samples_per_second)
     return probed, considered
+
+
+def probed_speed(rate: float, strategy: str, detail: str, eval_samples_per_second: float | None) -> Speed:
+    """The Speed of ``rate`` training samples/s under ``strategy``, timed just now (the speed probe
+    before the run, or the GPU's batch probe); validation passes keep a remembered figure."""
+    return Speed(round(rate, 2), "probe", detail, eval_samples_per_second, round(rate * work_share(strategy), 2), 4)
 
 
 def _probe_strategy(strategy: str, model: Any, tokenizer: Any, texts: list[str], pairs: list[str] | None,
