@@ -143,10 +143,11 @@ def restore_look(qapp):
     """Whatever a test forces (palette, style, style sheet, pyqtgraph defaults) is undone."""
     import pyqtgraph as pg
 
-    from tlstudio.gui import theme
+    from tlstudio.gui import sheets, theme
 
-    sheet, config = qapp.styleSheet(), dict(pg.CONFIG_OPTIONS)
+    sheet, config, look = qapp.styleSheet(), dict(pg.CONFIG_OPTIONS), sheets.in_use()
     yield qapp
     theme.apply(qapp, "system")
     qapp.setStyleSheet(sheet)
+    sheets.use(look)  # windows made later: the sheet from before
     pg.setConfigOptions(**config)

@@ -9,7 +9,7 @@ from gui_helpers import load_data
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from tlstudio.gui import theme
+from tlstudio.gui import sheets, theme
 
 # Characters every common UI font has; anything else (emoji, dingbats) may be an empty box.
 PLAIN = set("…–—•’‘“”→←≈±×·") | {chr(c) for c in range(0x20, 0x250)}
@@ -17,10 +17,11 @@ PLAIN = set("…–—•’‘“”→←≈±×·") | {chr(c) for c in range(
 
 @pytest.fixture
 def restore_look(qapp):
-    sheet, config = qapp.styleSheet(), dict(pg.CONFIG_OPTIONS)
+    sheet, config, look = qapp.styleSheet(), dict(pg.CONFIG_OPTIONS), sheets.in_use()
     yield qapp
     theme.follow_system(qapp)
     qapp.setStyleSheet(sheet)
+    sheets.use(look)  # windows made later: the sheet from before
     pg.setConfigOptions(**config)
 
 

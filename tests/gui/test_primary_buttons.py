@@ -25,7 +25,13 @@ def test_primary_buttons_read_in_every_state(window, qtbot, restore_look, scheme
     assert len(buttons) >= 5
     window.setFocus()
     found = {}
+    pages = {id(page): page for page in window.pages.values()}
     for button in buttons:
+        # Seen as a person sees it: on its page, shown (a hidden page takes the look when shown).
+        page = button.parentWidget()
+        while id(page) not in pages:
+            page = page.parentWidget()
+        window.stack.setCurrentWidget(page)
         enabled = button.isEnabled()
         button.setEnabled(True)
         found[(button.objectName(), "normal")] = _text_contrast(button)

@@ -16,7 +16,7 @@ from gui_helpers import TRAIN_TIMEOUT, drop_file, pick_model, set_quick
 from PySide6.QtCore import Qt
 from run_fixtures import paired_predictions, write_run
 
-from tlstudio.gui import theme
+from tlstudio.gui import sheets, theme
 
 
 @pytest.fixture
@@ -44,10 +44,11 @@ def started_window(qtbot):
 def restore_look(qapp):
     import pyqtgraph as pg
 
-    sheet, config = qapp.styleSheet(), dict(pg.CONFIG_OPTIONS)
+    sheet, config, look = qapp.styleSheet(), dict(pg.CONFIG_OPTIONS), sheets.in_use()
     yield qapp
     theme.follow_system(qapp)
     qapp.setStyleSheet(sheet)
+    sheets.use(look)  # windows made later: the sheet from before
     pg.setConfigOptions(**config)
 
 

@@ -18,16 +18,17 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPalette
 
-from tlstudio.gui import plots, theme
+from tlstudio.gui import plots, sheets, theme
 
 
 @pytest.fixture
 def restore_look(qapp):
     """Whatever a test forces (palette, style, style sheet, pyqtgraph defaults) is undone."""
-    sheet, config = qapp.styleSheet(), dict(pg.CONFIG_OPTIONS)
+    sheet, config, look = qapp.styleSheet(), dict(pg.CONFIG_OPTIONS), sheets.in_use()
     yield qapp
     theme.follow_system(qapp)
     qapp.setStyleSheet(sheet)
+    sheets.use(look)  # windows made later: the sheet from before
     pg.setConfigOptions(**config)
 
 

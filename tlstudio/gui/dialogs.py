@@ -10,6 +10,8 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from tlstudio.gui import sheets
+
 
 def show_error(parent: QWidget | None, message: str, details: str = "",
                title: str = "TL Studio") -> None:
@@ -19,6 +21,7 @@ def show_error(parent: QWidget | None, message: str, details: str = "",
     box.setObjectName("errorDialog")
     if details:
         box.setDetailedText(details)
+    sheets.style(box)  # the look, also on a dialog that is a window of its own
     box.exec()
 
 

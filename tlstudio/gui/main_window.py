@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QDeadlineTimer, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QDeadlineTimer, QEvent, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tlstudio.gui import jobs, settings, theme
+from tlstudio.gui import jobs, settings, sheets, theme
 from tlstudio.gui.gc_guard import MainThreadCollector
 from tlstudio.gui.pages.data_page import DataPage
 from tlstudio.gui.pages.evaluate_page import EvaluatePage
@@ -82,6 +82,7 @@ class MainWindow(QMainWindow, WindowMenus):
         self.state.training_changed.connect(self._on_state_training_changed)
         self._update_navigation()
         self.show_page("welcome")  # the Start page lists the recent files: no empty Data page
+        self.apply_look()
 
     # ---- construction -------------------------------------------------------------------
     def _build_pages(self) -> None:
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow, WindowMenus):
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.sidebar.addItem(item)
             self.stack.addWidget(self.pages[key])
+            self.pages[key].installEventFilter(self)  # styled as shown: see eventFilter
             self.pages[key].next_requested.connect(self.show_page)
         self.pages["evaluate"].advice_chosen.connect(self._on_evaluate_advice_chosen)
         self.pages["data"].advice_chosen.connect(self._on_data_advice_chosen)
@@ -147,7 +149,20 @@ class MainWindow(QMainWindow, WindowMenus):
 
     def _on_sidebar_row_changed(self, row: int) -> None:
         if row >= 0:
+            sheets.style(self.stack.widget(row))  # before it shows: laid out once, in the look
             self.stack.setCurrentIndex(row)
+
+    def eventFilter(self, watched: Any, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        # A page shown by any path takes the look before its own showEvent (which may measure).
+        if event.type() == QEvent.Type.Show and watched in self.pages.values():
+            sheets.style(watched)  # up to date: no cost
+        return super().eventFilter(watched, event)
+
+    def apply_look(self) -> None:
+        """Style what shows for the look in use: the bars and the current page now, each
+        other page as it is shown (``sheets.py``: restyling all of them froze the window)."""
+        for part in (self.menuBar(), self.sidebar, self.stack.currentWidget()):
+            sheets.style(part)
 
     def _next_step(self) -> str:
         state = self.state
@@ -242,7 +257,9 @@ class MainWindow(QMainWindow, WindowMenus):
 
     def open_dialog(self) -> None:
         start = str(Path(settings.recent_files()[0]).parent) if settings.recent_files() else ""
-        path, _ = QFileDialog.getOpenFileName(self, "Open a data file", start, OPEN_FILTER)
+        # On the page, whose look it takes (Qt's own dialog, where the desktop has none).
+        path, _ = QFileDialog.getOpenFileName(self.stack.currentWidget(), "Open a data file", start,
+                                              OPEN_FILTER)
         if path:
             self.open_file(path)
 
@@ -286,12 +303,13 @@ class MainWindow(QMainWindow, WindowMenus):
             self.resize(1280, 820)
 
     def _ask_close_during_training(self) -> bool:
-        answer = QMessageBox.question(
-            self, "Training is running",
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Training is running",
             "A training run is in progress. Stop it and close? The best model so far is kept.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        sheets.style(box)  # a window of its own: no page's sheet reaches it
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         train: TrainPage = self.pages["train"]  # type: ignore[assignment]

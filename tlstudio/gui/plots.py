@@ -15,6 +15,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
+from tlstudio.gui import sheets
+
 # Data colours: the same in both schemes (each reads on a light and on a dark background).
 PALETTE = ["#2f7ed8", "#e4572e", "#29a35a", "#9b59b6", "#f39c12", "#17a2b8", "#c0392b", "#7f8c8d"]
 LEGEND_ALPHA = 190  # legend fill: translucent, so it never hides the curves under it
@@ -111,6 +113,7 @@ class LazyMenuViewBox(pg.ViewBox):
             from pyqtgraph.graphicsItems.ViewBox.ViewBoxMenu import ViewBoxMenu
 
             self.menu = ViewBoxMenu(self)
+            sheets.style_when_shown(self.menu)  # parentless: a window of its own, no cascade
             self.updateViewLists()
         return self.menu
 

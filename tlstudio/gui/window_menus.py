@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from tlstudio.gui import settings, theme
+from tlstudio.gui import settings, sheets, theme
 from tlstudio.gui.workers import FunctionWorker
 
 
@@ -99,6 +99,7 @@ class WindowMenus:
                           QMessageBox.StandardButton.Ok, self)
         box.setObjectName("environmentDialog")
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        sheets.style(box)  # a window of its own: no page's sheet reaches it
         box.open()
 
     def _on_environment_failed(self, message: str, details: str) -> None:
@@ -107,6 +108,9 @@ class WindowMenus:
     def _show_about(self) -> None:
         from tlstudio import __version__
 
-        QMessageBox.about(self, "About TL Studio",
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "About TL Studio",
                           f"TL Studio {__version__}\nFine-tune pretrained transformers on "
-                          "your own labelled text.")
+                          "your own labelled text.", QMessageBox.StandardButton.Ok, self)
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))  # as QMessageBox.about does
+        sheets.style(box)
+        box.exec()

@@ -1,0 +1,103 @@
+"""Issue 13 item 12: a scheme switch restyles what shows; each other page takes the look when shown.
+
+The look's style sheet sits on the pages and bars, not on the application (``gui/sheets.py``):
+an application sheet made every switch re-polish all ~1,600 widgets, a second-long freeze.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from tlstudio.gui import theme
+
+
+def _share(widget: QWidget, color: str) -> float:
+    """The share of ``widget``'s drawn pixels that are exactly ``color``."""
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    array = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    bgr = array[:, : image.width() * 4].reshape(image.height(), image.width(), 4)[..., :3]
+    c = QColor(color)
+    return float(np.all(bgr == (c.blue(), c.green(), c.red()), axis=-1).mean())
+
+
+def _click_step(qtbot, window, key: str) -> None:
+    """Click the page's step in the sidebar, as a person does."""
+    from tlstudio.gui.main_window import PAGES
+
+    item = window.sidebar.item(PAGES.index(key))
+    rect = window.sidebar.visualItemRect(item)
+    qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.current_page() == key
+    QApplication.processEvents()
+
+
+def test_a_page_first_shown_after_a_switch_wears_the_new_look(window, qtbot, restore_look):
+    light_off, dark_off = (theme.PRIMARY_DISABLED[s][0] for s in ("light", "dark"))
+    window.scheme_actions["light"].trigger()
+    _click_step(qtbot, window, "data")
+    button = window.pages["data"].next_button  # a blue button, off until a file is read
+    assert not button.isEnabled()
+    assert _share(button, light_off) > 0.5
+    _click_step(qtbot, window, "welcome")
+    window.scheme_actions["dark"].trigger()  # switched on the Start page; Data is hidden
+    _click_step(qtbot, window, "data")
+    assert _share(button, dark_off) > 0.5, "a page shown after a switch kept the old look"
+    assert _share(button, light_off) == 0
+    _click_step(qtbot, window, "welcome")
+    window.scheme_actions["high-contrast"].trigger()
+    _click_step(qtbot, window, "data")
+    assert _share(button, "#000000") > 0.5 and _share(button, dark_off) == 0  # dashed, on black
+
+
+class _StyleChanges(QObject):
+    """Counts the widgets Qt restyles (a StyleChange event each)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.widgets: set[int] = set()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.StyleChange:
+            self.widgets.add(_address(watched))
+        return False
+
+
+def _address(widget: QObject) -> int:
+    """The C++ object's address: Python wrappers of Qt's own widgets come and go (ids recur)."""
+    return shiboken6.getCppPointer(widget)[0]
+
+
+def test_a_switch_restyles_what_shows_not_every_widget(window, qtbot, restore_look):
+    app = restore_look
+    window.scheme_actions["light"].trigger()
+    _click_step(qtbot, window, "runs")
+    mine = {_address(w) for w in window.findChildren(QWidget)}
+    shown = {_address(w) for w in window.pages["runs"].findChildren(QWidget) if w.isVisible()}
+    changes = _StyleChanges()
+    app.installEventFilter(changes)
+    try:
+        window.scheme_actions["dark"].trigger()
+    finally:
+        app.removeEventFilter(changes)
+    assert shown <= changes.widgets  # the page in view: restyled at once
+    restyled = changes.widgets & mine
+    assert len(restyled) < len(mine) / 3, f"{len(restyled)} of the window's {len(mine)} widgets restyled"
+
+
+def test_a_dialog_of_the_window_wears_the_high_contrast_look(window, qtbot, restore_look):
+    window.scheme_actions["high-contrast"].trigger()
+    window.show_environment()  # Help ▸ Environment: a dialog of the window, not of a page
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "environmentDialog") is not None,
+                    timeout=120_000)
+    box = window.findChild(QMessageBox, "environmentDialog")
+    qtbot.waitExposed(box)
+    ok = box.button(QMessageBox.StandardButton.Ok)
+    image = ok.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    edge = [image.pixelColor(x, image.height() // 2) for x in (0, 1, image.width() - 2, image.width() - 1)]
+    box.close()
+    # outlined in white, 2 px (or the focus ring's yellow): Fusion's own frame is black on black
+    assert all(c.name() in ("#ffffff", "#ffff00") for c in edge), [c.name() for c in edge]
