@@ -8,9 +8,10 @@ A gap between two ticks is time the event loop could not run: a stall a person s
 frozen window. Work done directly inside the ``with`` block (not in the event loop) counts
 as a stall too, which is the point: call the slot the button calls, then wait.
 
-On Linux the report also says how much of the longest gap the GUI thread spent runnable but
-waiting for a CPU (the scheduler's ``run_delay``): a loaded machine, or the app's own
-compute threads, rather than work or a lock in the GUI thread.
+On Linux the report also says, for the longest gaps, how much of each the GUI thread spent
+running (its own CPU time: work done in the GUI thread, whatever the load) and how much
+runnable but waiting for a CPU (the scheduler's ``run_delay``: a loaded machine, or the app's
+own compute threads). The rest is time it slept or waited on a lock (the GIL, say).
 """
 
 from __future__ import annotations
@@ -35,18 +36,26 @@ class EventLoopProbe:
         self._timer.timeout.connect(self._on_timer_timeout)
         self.ticks: list[float] = []
         self.waits: list[float] = []  # the GUI thread's total wait for a CPU at each tick, in s
+        self.cpu: list[float] = []  # the GUI thread's total CPU time at each tick, in s
         stat = Path(f"/proc/self/task/{threading.get_native_id()}/schedstat")
         self._schedstat = stat if stat.exists() else None
 
-    def _cpu_wait(self) -> float:
-        return int(self._schedstat.read_text().split()[1]) / 1e9 if self._schedstat else 0.0
+    def _sched(self) -> tuple[float, float]:
+        """The GUI thread's CPU time and its wait for a CPU so far, in s (0 off Linux)."""
+        if self._schedstat is None:
+            return 0.0, 0.0
+        ran, waited = self._schedstat.read_text().split()[:2]
+        return int(ran) / 1e9, int(waited) / 1e9
 
     def _on_timer_timeout(self) -> None:
         self.ticks.append(time.perf_counter())
-        self.waits.append(self._cpu_wait())
+        ran, waited = self._sched()
+        self.cpu.append(ran)
+        self.waits.append(waited)
 
     def __enter__(self) -> EventLoopProbe:
-        self.ticks, self.waits = [time.perf_counter()], [self._cpu_wait()]
+        self.ticks, self.cpu, self.waits = [], [], []
+        self._on_timer_timeout()
         self._timer.start()
         return self
 
@@ -65,16 +74,24 @@ class EventLoopProbe:
         gaps = self.gaps_ms()
         return float(np.percentile(gaps, 99)) if gaps.size else 0.0
 
+    def cpu_ms(self) -> np.ndarray:
+        """The GUI thread's own CPU time in each gap (zeros off Linux)."""
+        return np.diff(np.asarray(self.cpu)) * 1000.0
+
+    def cpu_wait_ms(self) -> np.ndarray:
+        """How long the GUI thread waited for a CPU in each gap (zeros off Linux)."""
+        return np.diff(np.asarray(self.waits)) * 1000.0
+
     def report(self) -> str:
         gaps = self.gaps_ms()
-        worst = np.sort(gaps)[-5:][::-1] if gaps.size else gaps
-        waited = ""
-        if gaps.size and self._schedstat:
-            worst_at = int(np.argmax(gaps))
-            waited = (f" (the longest one {(self.waits[worst_at + 1] - self.waits[worst_at]) * 1000:.0f} ms "
-                      "waiting for a CPU)")
+        worst_at = np.argsort(gaps)[-5:][::-1] if gaps.size else np.array([], dtype=int)
+        if self._schedstat:
+            ran, waited = self.cpu_ms(), self.cpu_wait_ms()
+            worst = ", ".join(f"{gaps[i]:.0f} ({ran[i]:.0f} ran, {waited[i]:.0f} waited)" for i in worst_at)
+        else:
+            worst = ", ".join(f"{gaps[i]:.0f}" for i in worst_at)
         return (f"{gaps.size} ticks over {sum(gaps) / 1000:.1f} s; longest gap {self.longest_gap_ms():.0f} ms, "
-                f"p99 {self.p99_ms():.0f} ms; worst: {', '.join(f'{g:.0f}' for g in worst)} ms{waited}")
+                f"p99 {self.p99_ms():.0f} ms; worst gaps (ms): {worst}")
 
     def check(self) -> None:
         """Fail when the window froze longer than the goal allows."""

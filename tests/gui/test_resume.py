@@ -66,9 +66,9 @@ def test_an_interrupted_run_resumes_on_the_train_page_and_finishes(window, qtbot
     runs.runs_list.selectRow(0)
     assert runs.resume_button.isEnabled()
     assert runs.resume_note.isVisible() and f"step {checkpoint}" in runs.resume_note.text()
-    compare = runs.compare_plot.getPlotItem()  # its loss so far, read from the checkpoint
-    qtbot.waitUntil(lambda: len(compare.listDataItems()) == 1, timeout=60_000)
-    assert len(compare.listDataItems()[0].getData()[0]) == checkpoint
+    # its loss so far, read from the checkpoint
+    qtbot.waitUntil(lambda: len(runs.compare.shown_curves()[0]) == 1, timeout=60_000)
+    assert len(runs.compare.shown_curves()[0][0].getData()[0]) == checkpoint
 
     train = window.pages["train"]
     new_steps: list[int] = []
@@ -113,7 +113,7 @@ def test_an_interrupted_run_resumes_on_the_train_page_and_finishes(window, qtbot
     assert "interrupted" not in runs.runs_list.row_text(0)
     runs.runs_list.selectRow(0)
     assert not runs.resume_button.isEnabled() and not runs.resume_note.isVisible()
-    qtbot.waitUntil(lambda: [len(c.getData()[0]) for c in compare.listDataItems()] == [len(x)],
+    qtbot.waitUntil(lambda: [len(c.getData()[0]) for c in runs.compare.shown_curves()[0]] == [len(x)],
                     timeout=60_000)  # the whole run's curve now, from its history.csv
 
     window.show_page("evaluate")

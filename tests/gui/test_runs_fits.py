@@ -102,7 +102,7 @@ def test_one_selected_run_says_to_select_two_to_see_disagreements(window, qtbot,
     bar = tabs.tabBar()
     index = next(i for i in range(tabs.count()) if tabs.tabText(i) == "Disagreements")
     _click_row(qtbot, page.runs_list, 0)
-    qtbot.waitUntil(lambda: len(compare.loss_plot.getPlotItem().listDataItems()) == 1, timeout=60_000)
+    qtbot.waitUntil(lambda: len(compare.shown_curves()[0]) == 1, timeout=60_000)
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
     message = compare.rows_area.message
     qtbot.waitUntil(message.isVisible, timeout=5_000)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from gui_helpers import open_runs
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from run_fixtures import paired_predictions, write_run
 
 from tlstudio.core.runs.store import RunFolder
@@ -123,7 +123,7 @@ def test_delete_moves_the_run_away_and_undo_brings_it_back(window, qtbot, runs, 
 def _curve_colours(page) -> dict[str, str]:
     """Each loss curve's colour by the run's name as the legend shows it (shortened)."""
     return {item.name(): item.opts["pen"].color().name()
-            for item in page.compare.loss_plot.getPlotItem().listDataItems()}
+            for item in page.compare.shown_curves()[0]}
 
 
 def _colour_of(page, run_dir: Path) -> str:
@@ -151,7 +151,7 @@ def test_two_runs_compared_side_by_side_with_significance(window, qtbot, runs):
     colours = _curve_colours(page)
     assert len(colours) == 2
     assert [_colour_of(page, runs[k]) for k in "ab"] == [run_colour(str(runs[k])) for k in "ab"]
-    assert len(page.compare.eval_plot.getPlotItem().listDataItems()) == 2  # validation curves too
+    assert len(page.compare.shown_curves()[1]) == 2  # validation curves too
 
 
 def test_a_runs_colour_does_not_change_with_the_selection(window, qtbot, runs):
@@ -184,6 +184,36 @@ def test_the_plots_stay_put_while_a_second_run_is_loaded(window, qtbot, runs):
     assert where() == alone
     qtbot.waitUntil(lambda: "p = " in page.compare.verdict.text(), timeout=60_000)
     assert len(_curve_colours(page)) == 2
+
+
+class _Paints(QObject):
+    """Counts the paints of a widget (a plot's viewport)."""
+
+    def __init__(self, widget) -> None:
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+        self.count += event.type() == QEvent.Type.Paint
+        return False
+
+
+def test_a_result_paints_each_plot_once_and_keeps_its_axes_in_place(window, qtbot, runs):
+    """Issue 13 item 12: the curves' tick labels changed the left axis's width after the first
+    paint (pyqtgraph fits it to them), which re-laid both plots out and painted them again:
+    a second 15-30 ms paint per plot for each result."""
+    page = open_runs(qtbot, window, 3)
+    compare = page.compare
+    plots = (compare.loss_plot, compare.eval_plot)
+    widths = [plot.getPlotItem().getAxis("left").width() for plot in plots]
+    paints = [_Paints(plot.viewport()) for plot in plots]
+    _click_row(qtbot, page, runs["a"])
+    qtbot.waitUntil(lambda: len(compare.shown_curves()[0]) == 1 and compare.verdict.isVisible()
+                    and all(p.count for p in paints), timeout=60_000)
+    qtbot.wait(300)  # any repaint the first one asks for
+    assert [plot.getPlotItem().getAxis("left").width() for plot in plots] == widths
+    assert [p.count for p in paints] == [1, 1]
 
 
 def test_runs_tested_on_different_rows_are_not_called_better(window, qtbot, runs):

@@ -77,24 +77,38 @@ def _interval(low: float | None, high: float | None) -> str:
 
 
 class _Curves:
-    """The curves of one plot, drawn again in place: a new selection sets new data on the
-    curves already there (making a curve and adding it to a plot costs several ms each)."""
+    """The curves of one plot, drawn again in place: a new selection sets new data on curves
+    made beforehand (making a curve and adding it to a plot costs several ms each, the
+    longest part of showing a result); the ones it does not need are hidden, not removed."""
+
+    MADE_AHEAD = 4  # curves made with the plot, before any comparison; more are made as needed
 
     def __init__(self, plot: Any) -> None:
         self._item = plot.getPlotItem()
         self._curves: list[Any] = []
+        for _ in range(self.MADE_AHEAD):
+            self._add()
+
+    def _add(self) -> None:
+        curve = self._item.plot()
+        curve.hide()
+        self._curves.append(curve)
+
+    def shown(self) -> list[Any]:
+        """The curves on the plot now, in the order of the series drawn."""
+        return [curve for curve in self._curves if curve.isVisible()]
 
     def draw(self, series: list[tuple[np.ndarray, Any, str, str]]) -> None:
-        """One curve per ``(points, pen, colour, name)``; the curves left over leave the plot."""
+        """One curve per ``(points, pen, colour, name)``; the curves left over are hidden."""
         for i, (points, pen, colour, name) in enumerate(series):
             if i == len(self._curves):
-                self._curves.append(self._item.plot())
+                self._add()
             self._curves[i].setData(points[:, 0], points[:, 1], pen=pen,
                                     symbol="o" if len(points) < 3 else None,
                                     symbolBrush=colour, symbolSize=6, name=name)
+            self._curves[i].show()
         for curve in self._curves[len(series):]:
-            self._item.removeItem(curve)
-        del self._curves[len(series):]
+            curve.hide()
         # The new range now, not when first painted: set then, it painted the plot again.
         self._item.getViewBox().prepareForPaint()
 
@@ -144,6 +158,10 @@ class ComparePanel(QWidget):
         self.tabs.addTab(self.rows_area, "Disagreements")
         self.clear()
 
+    def shown_curves(self) -> tuple[list[Any], list[Any]]:
+        """The loss curves and the validation curves on the plots now."""
+        return self._curves[0].shown(), self._curves[1].shown()
+
     def clear(self, hint: str = NO_SELECTION) -> None:
         """Nothing to compare: the hint where the curves go, empty tables."""
         self._shown = None
@@ -170,27 +188,30 @@ class ComparePanel(QWidget):
         self.verdict.setText(f"Comparing {count} runs…" if count > 1 else "Loading the run…")
         self.verdict.show()
 
-    def show_result(self, side: Any) -> None:
-        """Show a :class:`SideBySide`: the long tables (in tabs behind) now, the curves, the
-        verdict and the scores on the next turn of the event loop, so neither step holds the
-        window for long."""
+    def show_result(self, side: Any, points: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Show a :class:`SideBySide` and its runs' :func:`curve_points`: the long tables (in
+        tabs behind) now, the curves, the verdict and the scores on the next turn of the event
+        loop, so neither step holds the window for long."""
         self._shown = side
         self._fill_tables(side)
         # 1 ms, not 0: a 0 ms call runs in the same pass over posted events, before timers
         # already due and the repaint, so both steps held the window as one.
-        QTimer.singleShot(1, self, lambda: self._draw(side))
+        QTimer.singleShot(1, self, lambda: self._draw(side, points))
 
-    def _draw(self, side: Any) -> None:
-        """The curves and the verdict together, laid out at once: the plots are painted once
-        (the verdict's new height, laid out by a later event, resized and repainted them)."""
+    def _draw(self, side: Any, points: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        """The curves, the legend and the verdict together: everything that moves the plots
+        is laid out first, then the curves' range is set for the plots' final size, so each
+        plot is painted once (set for the old size, the resize that followed painted it again)."""
         if side is not self._shown:
             return  # a newer selection came meanwhile
-        self._draw_curves(side.runs)
         _fill(self.scores, self._score_rows(side))
         self.verdict.setMinimumHeight(0)
         self.verdict.setText(self._verdict_text(side))
         self.verdict.setVisible(bool(self.verdict.text()))
+        series = self._series(side.runs, points)
         self.layout().activate()
+        for curves, drawn in zip(self._curves, series, strict=True):
+            curves.draw(drawn)
 
     def _fill_tables(self, side: Any) -> None:
         names = [run.name for run in side.runs]
@@ -242,27 +263,23 @@ class ComparePanel(QWidget):
             rows.append([run.name, score, baseline, versus])
         return rows
 
-    def _draw_curves(self, runs: list[Any]) -> None:
+    def _series(self, runs: list[Any], points: list[tuple[np.ndarray, np.ndarray]]
+                ) -> tuple[list[tuple], list[tuple]]:
+        """The loss and the validation curves to draw; the legend, the title and the hint
+        (or the plots) set to match them."""
         series: tuple[list[tuple], list[tuple]] = ([], [])  # loss, score
         used: dict[str, int] = {}
         legend: list[tuple[str, int, bool]] = []
-        for run in runs:
+        for run, run_points in zip(runs, points, strict=True):
             colour = run_colour(run.run_dir)
             style = Qt.PenStyle.DashLine if used.get(colour) else Qt.PenStyle.SolidLine  # a shared colour
             used[colour] = used.get(colour, 0) + 1
             pen = plots.pg.mkPen(colour, width=2, style=style)
-            train = [(r["step"], r["loss"]) for r in run.history
-                     if r.get("kind") == "train" and r.get("loss") is not None and r.get("step") is not None]
-            key = f"eval_{run.metric}"
-            evals = [(r["step"], r[key]) for r in run.history
-                     if r.get("kind") == "eval" and r.get(key) is not None and r.get("step") is not None]
-            for drawn, points in zip(series, (train, evals), strict=True):
-                if points:
-                    drawn.append((np.asarray(points, dtype=float), pen, colour, _short(run.name)))
-            if train or evals:
+            for drawn, xy in zip(series, run_points, strict=True):
+                if len(xy):
+                    drawn.append((xy, pen, colour, _short(run.name)))
+            if any(len(xy) for xy in run_points):
                 legend.append((_short(run.name, 40), colour_index(run.run_dir), False))
-        for curves, drawn in zip(self._curves, series, strict=True):
-            curves.draw(drawn)
         metric = next((METRIC_WORDS.get(r.metric, r.metric) for r in runs if r.metric), "score")
         title = f"Validation {metric}"
         if self.eval_plot.getPlotItem().titleLabel.text != title:  # a new title re-lays the plot out
@@ -273,6 +290,22 @@ class ComparePanel(QWidget):
         else:
             self.hint.setText("No training curve yet: the selected runs logged no steps.")
             self.curves.setCurrentWidget(self.hint)
+        return series
+
+
+def curve_points(runs: list[Any]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each run's training loss and validation score as ``(step, value)`` rows, read from its
+    history in the worker that compares the runs (a walk over every logged step)."""
+    points = []
+    for run in runs:
+        train = [(r["step"], r["loss"]) for r in run.history
+                 if r.get("kind") == "train" and r.get("loss") is not None and r.get("step") is not None]
+        key = f"eval_{run.metric}"
+        evals = [(r["step"], r[key]) for r in run.history
+                 if r.get("kind") == "eval" and r.get(key) is not None and r.get("step") is not None]
+        points.append((np.asarray(train, dtype=float).reshape(-1, 2),
+                       np.asarray(evals, dtype=float).reshape(-1, 2)))
+    return points
 
 
 def _rows_message(side: Any, first: Any) -> str | None:

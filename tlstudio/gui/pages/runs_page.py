@@ -22,7 +22,7 @@ from tlstudio.core.events import StopFlag
 from tlstudio.core.runs.resume import can_resume, resume_hint
 from tlstudio.gui.pages.base import Page, label, named
 from tlstudio.gui.runs_actions import RunActions
-from tlstudio.gui.runs_compare import ComparePanel
+from tlstudio.gui.runs_compare import ComparePanel, curve_points
 from tlstudio.gui.runs_table import STARTED, RunsTable, status_text
 from tlstudio.gui.state import AppState, same_file
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
@@ -46,10 +46,12 @@ def _list_runs(release_leftovers: bool = False) -> list[tuple[Any, int | None, s
             for run in list_runs()]
 
 
-def _side_by_side(run_dirs: list[str], *, stop: StopFlag) -> Any:
+def _side_by_side(run_dirs: list[str], *, stop: StopFlag) -> tuple[Any, list]:
+    """The comparison and its runs' curve points (see :func:`curve_points`)."""
     from tlstudio.core.evaluation.compare import side_by_side
 
-    return side_by_side(run_dirs, stop=stop)
+    side = side_by_side(run_dirs, stop=stop)
+    return side, curve_points(side.runs)
 
 
 class RunsPage(Page, RunActions):
@@ -278,9 +280,9 @@ class RunsPage(Page, RunActions):
         worker.failed.connect(self._on_comparison_failed)
         self._host.start(worker, latest="histories")
 
-    def _on_comparison_loaded(self, side: Any) -> None:
+    def _on_comparison_loaded(self, loaded: tuple[Any, list]) -> None:
         if not self._is_stale():
-            self.compare.show_result(side)
+            self.compare.show_result(*loaded)
 
     def _on_comparison_failed(self, message: str, details: str) -> None:
         if not self._is_stale():
