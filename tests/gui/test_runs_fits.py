@@ -70,6 +70,41 @@ def test_a_typical_run_name_reads_whole_at_1024x640(window, qtbot, two_runs):
     assert header.sectionSize(NAME) >= table.sizeHintForColumn(NAME)
 
 
+def _shown(table, row: int, column: int) -> str:
+    """The cell's text as the table draws it: cut in the middle to the column's width."""
+    from PySide6.QtWidgets import QStyle
+
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+    width = table.horizontalHeader().sectionSize(column) - 2 * margin
+    return table.fontMetrics().elidedText(table.item(row, column).text(), Qt.TextElideMode.ElideMiddle, width)
+
+
+def test_the_data_column_reads_the_files_name_at_1024x640(window, qtbot, two_runs):
+    """It showed "c…v" for custrev_600.csv: the type went first, then a sixth of the room is kept."""
+    from tlstudio.core.system.paths import runs_dir
+
+    window.resize(*SCREEN)
+    page = open_runs(qtbot, window, 2)
+    table = page.runs_list
+    qtbot.waitUntil(lambda: table.viewport().width() < 900, timeout=5_000)
+    QApplication.processEvents()
+    assert [table.item(r, DATA).text() for r in range(2)] == ["custrev_600"] * 2
+    assert table.item(0, DATA).toolTip() == "custrev_600.csv"
+    assert all(len(_shown(table, r, DATA).replace("…", "")) >= 6 for r in range(2))  # e.g. "cus…600"
+    assert all(_shown(table, r, NAME) == table.item(r, NAME).text() for r in range(2))  # the names whole
+
+    true, a, _ = paired_predictions(25, 10, 2, 3)
+    write_run(runs_dir() / "20261129-090000-uci_sentiment_sentences-MiniLM-L6", true, a,
+              data_path="/home/me/uci_sentiment_sentences.csv", created="2026-11-29T09:00:00")
+    page.refresh()
+    qtbot.waitUntil(lambda: table.rowCount() == 3, timeout=60_000)
+    QApplication.processEvents()
+    rows = {table.item(r, NAME).text(): r for r in range(3)}
+    assert all(_shown(table, rows[name], NAME) == name for name in NAMES)  # the typical names stay whole
+    assert all(len(_shown(table, r, DATA).replace("…", "")) >= 4 for r in range(3))  # "cu…00", "uci…ces"
+    assert clipped(window) == []
+
+
 def test_the_data_title_stays_whole_when_every_file_name_is_shorter(window, qtbot):
     """The data column is cut first, but never below its title ("Data" read "Da…" when the only
     run had no data file)."""

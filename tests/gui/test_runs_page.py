@@ -46,7 +46,7 @@ def test_the_table_shows_each_run_and_sorts_by_a_clicked_column(window, qtbot, r
     page = open_runs(qtbot, window, 3)
     assert _names(page) == [runs[k].name for k in ("c", "b", "a")]  # newest first
     text = page.runs_list.row_text(page.runs_list.row_of(str(runs["a"])))
-    assert "reviews.csv" in text and "tiny-bert" in text and "0.875 (0.775–0.975)" in text
+    assert " · reviews · " in text and "tiny-bert" in text and "0.875 (0.775–0.975)" in text
     assert "majority 0.330" in text and "12 s" in text and "complete" in text
     header = page.runs_list.horizontalHeader()
     score_x = header.sectionViewportPosition(3) + header.sectionSize(3) // 2

@@ -77,6 +77,15 @@ def started_text(created: str | None, now: datetime | None = None) -> str:
     return f"{day} {when:%H:%M}" if when.year == (now or datetime.now()).year else f"{day} {when.year}"
 
 
+def data_text(file_name: str) -> str:
+    """The data file's name without its type (``custrev_600``): the column is the first cut at
+    1024 wide, and the type says little (the whole name is in the tooltip)."""
+    if not file_name:
+        return "–"
+    stem, dot, _ = file_name.rpartition(".")
+    return stem if dot and stem else file_name
+
+
 def duration_text(seconds: float | None) -> str:
     if seconds is None:
         return "–"
@@ -166,7 +175,7 @@ class RunsTable(QTableWidget):
             created = (run.created or "")[:16].replace("T", " ")
             cells = [
                 (run.label, run.label.lower()),
-                (run.data or "–", run.data.lower() or None),
+                (data_text(run.data), run.data.lower() or None),
                 (run.model_short or run.model or "–", (run.model_short or run.model).lower() or None),
                 (score_text(run), run.main_metric_value),
                 (baseline_text(run), run.best_baseline[1] if run.best_baseline else None),
@@ -177,7 +186,7 @@ class RunsTable(QTableWidget):
             for column, (text, key) in enumerate(cells):
                 item = SortableItem(text)
                 item.setData(SORT_KEY, key)
-                tip = score_tooltip(run) if column == SCORE else created or "–" if column == STARTED else text
+                tip = {SCORE: score_tooltip(run), STARTED: created or "–", DATA: run.data or "–"}.get(column, text)
                 item.setToolTip(tip if column else f"{run.label}\n{run.run_dir}"
                                 + (f"\n\n{run.notes}" if run.notes else ""))
                 flags = item.flags() & ~Qt.ItemFlag.ItemIsEditable
@@ -206,8 +215,8 @@ class RunsTable(QTableWidget):
 
     def _share_room(self) -> None:
         """The name gets what the other columns leave; the data file's name is cut first, down
-        to its title's width, so a typical run name (``20261130-223705-custrev_600-MiniLM-L6``)
-        reads whole at 1024 wide."""
+        to its title's width or a sixth of the room, so a typical run name
+        (``20261130-223705-custrev_600-MiniLM-L6``) reads whole at 1024 wide."""
         if self._sharing:
             return
         header = self.horizontalHeader()
@@ -218,7 +227,8 @@ class RunsTable(QTableWidget):
                      if c not in (NAME, DATA) and not header.isSectionHidden(c))
         room = self.viewport().width() - others
         data_title = header.sectionSizeFromContents(DATA).width()
-        data = max(data_title, min(data_need, room - name_need))  # its title whole, always
+        # its title whole, always; a sixth of the room when a long name would leave it "c…v"
+        data = max(data_title, min(data_need, max(room - name_need, room // 6)))
         name = max(header.sectionSizeFromContents(NAME).width(), room - data)
         self._sharing = True
         try:
