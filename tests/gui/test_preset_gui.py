@@ -91,6 +91,7 @@ def test_with_length_auto_the_presets_are_timed_at_the_length_the_run_will_pick(
     qtbot.waitUntil(lambda: state.auto_max_length is not None, timeout=60_000)
     bundled = state.auto_max_length
     assert bundled < 128  # short review sentences
+    assert settings.max_length.text() == f"auto ({bundled})"  # what "auto" stands for here
     quick = settings.preset_times.text().splitlines()[0]
     assert quick == _quick_line(state, bundled, None)
     assert quick != _quick_line(state, 128, None)  # what it said before: longer

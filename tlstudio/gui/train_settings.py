@@ -268,6 +268,8 @@ class TrainSettings(QWidget):
         max length a run left at "auto" picks for this data (None: not known, 128 is assumed)."""
         self._estimate_inputs = (model, train_rows, classes, device)
         self._auto_length = auto_length
+        auto = field_of("max_length").metadata["none_text"]  # "auto (48)": what it means for this data
+        self.max_length.setSpecialValueText(f"{auto} ({auto_length})" if auto_length else auto)
         self._show_estimate()
 
     def plan_inputs(self) -> list[Any]:
