@@ -6,7 +6,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPalette
 
-from tlstudio.gui import plots, settings, theme
+from tlstudio.gui import plots, settings, sheets, theme
 
 Role, Group = QPalette.ColorRole, QPalette.ColorGroup
 
@@ -50,7 +50,9 @@ def test_high_contrast_from_the_view_menu_then_back_to_light(window, qtbot, rest
     assert _ratio(Role.HighlightedText, Role.Highlight) >= 7
     assert _ratio(Role.WindowText, Role.Window, Group.Disabled) >= 4.5  # greyed, still readable
     # the plots follow: black background, white axes, data colours that read on black
+    window.stack.setCurrentWidget(window.pages["train"])  # a hidden page's plots: when shown
     assert loss.backgroundBrush().color() == QColor("#000000")
+    window.stack.setCurrentWidget(window.pages["welcome"])
     assert all(contrast(QColor(c), QColor("#000000")) >= 7 for c in plots.PALETTE[:6])
 
     # the focused button wears a thick yellow ring (the native ring is a faint blue)
@@ -70,10 +72,11 @@ def test_high_contrast_from_the_view_menu_then_back_to_light(window, qtbot, rest
     palette = QGuiApplication.palette()
     assert palette.color(Role.Window).lightness() > 200
     assert palette.color(Role.Highlight) == QColor(theme.SELECTION)
-    assert "#ffff00" not in app.styleSheet()
+    assert "#ffff00" not in app.styleSheet() + sheets.in_use()
     assert plots.PALETTE[0] == "#2f7ed8"
-    assert loss.backgroundBrush().color() == palette.color(Role.Window)
     assert _yellow_pixels(button) == 0
+    window.stack.setCurrentWidget(window.pages["train"])
+    assert loss.backgroundBrush().color() == palette.color(Role.Window)
 
 
 def test_the_chosen_scheme_is_applied_at_the_next_start(restore_look):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from tlstudio.gui import theme
@@ -47,6 +47,8 @@ def test_a_page_first_shown_after_a_switch_wears_the_new_look(window, qtbot, res
     _click_step(qtbot, window, "data")
     assert _share(button, dark_off) > 0.5, "a page shown after a switch kept the old look"
     assert _share(button, light_off) == 0
+    chart = window.pages["data"].label_plot  # and its plots, recoloured for the dark palette
+    assert chart.backgroundBrush().color() == QColor(theme.DARK_COLORS[QPalette.ColorRole.Window])
     _click_step(qtbot, window, "welcome")
     window.scheme_actions["high-contrast"].trigger()
     _click_step(qtbot, window, "data")

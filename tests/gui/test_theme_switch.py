@@ -107,6 +107,15 @@ def _same(before: dict[str, list[np.ndarray]], after: dict[str, list[np.ndarray]
         for k in before)
 
 
+def _show_page_of(window, widget) -> None:
+    pages = list(window.pages.values())
+    page = widget
+    while page is not None and page not in pages:
+        page = page.parentWidget()
+    if page is not None:
+        window.stack.setCurrentWidget(page)
+
+
 def test_plots_recolour_in_place_when_the_scheme_switches_and_keep_their_data(
         window, qtbot, sentiment_csv, restore_look):
     from gui_helpers import load_data
@@ -156,11 +165,14 @@ def test_plots_recolour_in_place_when_the_scheme_switches_and_keep_their_data(
     new = plots.make_plot("afterSwitch", "Made after", "x", "y")  # a plot made later
     qtbot.addWidget(new)
     assert_in_scheme(new, old_foreground=system_foreground)
+    new.show()  # in view: recoloured by the next switch at once
+    qtbot.waitExposed(new)
 
     theme.apply(app, scheme="system")  # back to the system's look
     assert _palette() == (system_background, system_foreground)
     qtbot.wait(50)
     for view in [*views, new]:
+        _show_page_of(window, view)  # a hidden page's plots are recoloured when it is shown
         assert_in_scheme(view, old_foreground=other_foreground)
     assert _same(before, _data(window))
     _shot(window, f"{_scheme()}_again")
@@ -172,6 +184,8 @@ def test_a_system_scheme_change_restyles_the_plots(qtbot, restore_look):
     theme.apply(app)
     widget = plots.make_plot("followsSystem", "Loss", "step", "loss")
     qtbot.addWidget(widget)
+    widget.show()  # in view (a hidden plot is recoloured when its page is shown)
+    qtbot.waitExposed(widget)
     widget.getPlotItem().plot([1, 2, 3], [0.5, 0.4, 0.2], pen=plots.pen(0))
     old_background, old_foreground = _palette()
     dark = not theme.is_dark()

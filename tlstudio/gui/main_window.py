@@ -149,20 +149,20 @@ class MainWindow(QMainWindow, WindowMenus):
 
     def _on_sidebar_row_changed(self, row: int) -> None:
         if row >= 0:
-            sheets.style(self.stack.widget(row))  # before it shows: laid out once, in the look
+            theme.bring_up_to_date(self.stack.widget(row))  # before it shows: laid out once
             self.stack.setCurrentIndex(row)
 
     def eventFilter(self, watched: Any, event: QEvent) -> bool:  # noqa: N802 - Qt API
         # A page shown by any path takes the look before its own showEvent (which may measure).
         if event.type() == QEvent.Type.Show and watched in self.pages.values():
-            sheets.style(watched)  # up to date: no cost
+            theme.bring_up_to_date(watched)  # up to date: no cost
         return super().eventFilter(watched, event)
 
     def apply_look(self) -> None:
         """Style what shows for the look in use: the bars and the current page now, each
         other page as it is shown (``sheets.py``: restyling all of them froze the window)."""
         for part in (self.menuBar(), self.sidebar, self.stack.currentWidget()):
-            sheets.style(part)
+            theme.bring_up_to_date(part)
 
     def _next_step(self) -> str:
         state = self.state

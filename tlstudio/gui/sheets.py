@@ -15,6 +15,8 @@ open: :func:`style` before ``exec``, :func:`style_when_shown` for menus.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 _sheet = ""  # the sheet of the look in use; "" until a look is applied (Qt's native look)
@@ -25,6 +27,11 @@ GENERATION = "tlstudioLook"  # the dynamic property that records which look a wi
 def in_use() -> str:
     """The style sheet of the look in use ("" before any look was applied)."""
     return _sheet
+
+
+def generation() -> int:
+    """Which look is in use: it changes with every look applied (see :func:`use`)."""
+    return _generation
 
 
 def use(sheet: str) -> None:
@@ -63,12 +70,12 @@ def style_when_shown(menu: QMenu) -> None:
     menu.aboutToShow.connect(lambda: _style_menu(menu))
 
 
-def restyle_windows(app: QApplication) -> int:
+def restyle_windows(app: QApplication, restyle: Callable[[QWidget], object] = style) -> int:
     """Style what shows now, after a change of look; returns how many windows were visited.
 
     A window that styles its own parts (``apply_look()``: the main window, which restyles its
     bars and current page and each other page when it is shown) is asked to; any other shown
-    window is styled whole. Hidden windows are styled when they open.
+    window gets ``restyle`` (default: :func:`style`). Hidden windows are styled when they open.
     """
     visited = 0
     for window in app.topLevelWidgets():
@@ -79,5 +86,5 @@ def restyle_windows(app: QApplication) -> int:
         if callable(apply_look):
             apply_look()
         else:
-            style(window)
+            restyle(window)
     return visited

@@ -6,7 +6,7 @@ from functools import cache
 
 import pyqtgraph as pg
 from PySide6.QtGui import QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from tlstudio.gui import plots, sheets
 from tlstudio.resources import resource_path
@@ -49,12 +49,32 @@ def restyle_plots() -> int:
     """Recolour every plot that exists (shown or not) for the palette in use; returns how many.
 
     Nothing keeps a list of plots: they are found among the application's widgets, so a
-    closed page's plots are simply gone, never kept alive here.
+    closed page's plots are simply gone, never kept alive here. A switch of look recolours
+    only the plots in view (:func:`bring_up_to_date`); this is for all of them at once.
     """
     views = [w for w in QApplication.allWidgets() if isinstance(w, pg.GraphicsView)]
     for view in views:
-        plots.restyle(view)
+        _restyle_plot(view)
     return len(views)
+
+
+def _restyle_plot(view: pg.GraphicsView) -> None:
+    plots.restyle(view)
+    view.setProperty(PLOT_LOOK, sheets.generation())
+
+
+def bring_up_to_date(part: QWidget) -> None:
+    """Give ``part`` (a page, a bar, a window) the look in use: its style sheet and its plots.
+
+    Cheap when it wears it already. A switch of look does this for what shows; a hidden
+    page's turn comes when it is shown (a plot's recolouring costs ~3 ms, its page's
+    style sheet 10-50 ms: all of them at once froze the window).
+    """
+    sheets.style(part)
+    views = part.findChildren(pg.GraphicsView)
+    for view in [part, *views] if isinstance(part, pg.GraphicsView) else views:
+        if view.property(PLOT_LOOK) != sheets.generation():
+            _restyle_plot(view)
 
 
 def is_high_contrast() -> bool:
@@ -150,6 +170,7 @@ HC_DATA_COLORS = ["#ffff00", "#00ffff", "#00ff00", "#ff80ff", "#ffa500", "#fffff
 SCHEMES = ("light", "dark", "high-contrast", "system")
 SCHEME_TITLES = {"light": "Light", "dark": "Dark", "high-contrast": "High contrast",
                  "system": "Follow the system"}
+PLOT_LOOK = "tlstudioPlotLook"  # which look (sheets.generation()) a plot was recoloured for
 _native_style: str | None = None  # the style in use before a forced scheme switched to Fusion
 _high_contrast = False
 _DATA_COLORS = list(plots.PALETTE)
@@ -304,8 +325,8 @@ def apply(app: QApplication, scheme: str | None = None) -> None:
     restyles for it: this is what runs when the system switches light/dark. "dark",
     "light" or "high-contrast" forces that scheme first; "system" goes back to following
     the system.
-    Plots that already exist are recoloured in place (their data kept); later ones are
-    drawn in the new colours.
+    Plots that already exist are recoloured in place (their data kept), those in view at
+    once, the others when shown; later ones are drawn in the new colours.
     """
     if scheme is not None and scheme not in SCHEMES:
         raise ValueError(f"scheme must be one of {SCHEMES} or None, not {scheme!r}")
@@ -321,9 +342,8 @@ def apply(app: QApplication, scheme: str | None = None) -> None:
         follow_system(app)
     # Never on the application (sheets.py says why): on what shows now, the rest when shown.
     sheets.use(style_sheet())
-    sheets.restyle_windows(app)
-    apply_plot_theme()
-    restyle_plots()
+    apply_plot_theme()  # plots made from now on
+    sheets.restyle_windows(app, bring_up_to_date)  # plots and sheets in view; the rest when shown
     app.setWindowIcon(icon("app"))
 
 
