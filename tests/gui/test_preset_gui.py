@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 
 def test_presets_are_planned_for_the_dropped_file_and_say_how_long(window, qtbot, sentiment_csv):
     from gui_helpers import load_data
@@ -64,8 +66,6 @@ def _quick_line(state, length: int, params: int | None) -> str:
 
 
 def _type_length(qtbot, spin, text: str) -> None:
-    from PySide6.QtCore import Qt
-
     spin.setFocus()
     spin.lineEdit().selectAll()
     qtbot.keyClicks(spin, text)
@@ -116,6 +116,13 @@ def test_with_length_auto_the_presets_are_timed_at_the_length_the_run_will_pick(
         return run_estimates_line(config, model, train_rows, 2, "cpu", speed)
 
     assert settings.estimate.text() == estimate_at(bundled) != estimate_at(128)  # the strategies' line too
+    quick_tip = settings.preset.itemData(0, Qt.ItemDataRole.ToolTipRole)
+    window.show_page("data")
+    data_page = window.pages["data"]
+    _type_length(qtbot, data_page.test_spin, "50")  # half the rows to test: fewer training rows
+    assert state.test_size == 0.5
+    qtbot.waitUntil(lambda: settings.preset.itemData(0, Qt.ItemDataRole.ToolTipRole) != quick_tip, timeout=60_000)
+    assert settings.preset_times.text().splitlines()[0] == _quick_line(state, state.auto_max_length, model.parameters)
     pick_model(qtbot, window, tiny_model_dir)  # another tokenizer: counted again, planned again
     loaded = read_table(str(sentiment_csv))
     expected = run_max_length(loaded, infer_roles(loaded), state.split_config(), load_tokenizer(tiny_model_dir))

@@ -66,10 +66,10 @@ class AppState(QObject):
         self.model_changed.emit()
 
     def set_auto_max_length(self, length: int | None) -> None:
-        """The max length a run left at "auto" would pick, counted by the Data page's worker."""
-        if length != self.auto_max_length:
-            self.auto_max_length = length
-            self.auto_length_changed.emit()
+        """The max length a run left at "auto" would pick, counted by the Data page's worker for
+        the current split (emitted each time: other training rows change the plans too)."""
+        self.auto_max_length = length
+        self.auto_length_changed.emit()
 
     def set_run(self, run_dir: Path | str | None) -> None:
         self.run_dir = None if run_dir is None else Path(run_dir)
