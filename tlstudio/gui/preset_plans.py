@@ -12,6 +12,7 @@ def plan_presets(settings: TrainSettings, state: AppState) -> None:
     from tlstudio.core.training.speed import speed_for
 
     report = state.report
+    settings.set_auto_length(state.auto_max_length)  # None with no data: set_inspection reset it
     if report is None:
         settings.set_plans({})
         return
@@ -32,5 +33,4 @@ def plan_presets(settings: TrainSettings, state: AppState) -> None:
         samples_per_second=speed.samples_per_second if measured else None,
         eval_samples_per_second=speed.eval_samples_per_second if measured else None)
         for name in ("quick", "balanced", "thorough")})
-    settings.set_estimate_inputs(model, train_rows, max(1, len(report.classes)), device,
-                                 state.auto_max_length)
+    settings.set_estimate_inputs(model, train_rows, max(1, len(report.classes)), device)

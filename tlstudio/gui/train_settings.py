@@ -262,14 +262,16 @@ class TrainSettings(QWidget):
             return
         set_widget_value(field_of(name), self.widgets[name], value)
 
-    def set_estimate_inputs(self, model: Any, train_rows: int, classes: int, device: str,
-                            auto_length: int | None = None) -> None:
-        """The model (a ModelInfo), rows and device the memory and time estimate is for, and the
-        max length a run left at "auto" picks for this data (None: not known, 128 is assumed)."""
+    def set_auto_length(self, length: int | None) -> None:
+        """The max length a run left at "auto" picks for the data at hand (None: not known, the
+        estimate assumes 128); the box says it, e.g. "auto (48)"."""
+        self._auto_length = length
+        auto = field_of("max_length").metadata["none_text"]
+        self.max_length.setSpecialValueText(f"{auto} ({length})" if length else auto)
+
+    def set_estimate_inputs(self, model: Any, train_rows: int, classes: int, device: str) -> None:
+        """The model (a ModelInfo), rows and device the memory and time estimate is for."""
         self._estimate_inputs = (model, train_rows, classes, device)
-        self._auto_length = auto_length
-        auto = field_of("max_length").metadata["none_text"]  # "auto (48)": what it means for this data
-        self.max_length.setSpecialValueText(f"{auto} ({auto_length})" if auto_length else auto)
         self._show_estimate()
 
     def plan_inputs(self) -> list[Any]:
