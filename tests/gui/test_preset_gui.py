@@ -129,3 +129,18 @@ def test_with_length_auto_the_presets_are_timed_at_the_length_the_run_will_pick(
     assert expected != bundled  # the tiny tokenizer spells most words out letter by letter
     qtbot.waitUntil(lambda: state.auto_max_length == expected, timeout=60_000)
     assert settings.preset_times.text().splitlines()[0] == _quick_line(state, expected, state.model.parameters)
+
+
+def test_a_file_whose_columns_must_be_picked_forgets_the_previous_files_auto_length(window, qtbot, tmp_path,
+                                                                                   sentiment_csv):
+    from gui_helpers import drop_file, load_data
+
+    state, settings, data = window.state, window.pages["train"].settings, window.pages["data"]
+    load_data(qtbot, window, sentiment_csv)
+    qtbot.waitUntil(lambda: state.auto_max_length is not None, timeout=60_000)
+    assert settings.max_length.text() == f"auto ({state.auto_max_length})"
+    numbers = tmp_path / "numbers.csv"  # no text column: read, but not usable until one is picked
+    numbers.write_text("x,y\n" + "".join(f"{i * 7 % 101},{i % 2}\n" for i in range(80)), encoding="utf-8")
+    drop_file(qtbot, window, numbers)
+    qtbot.waitUntil(lambda: not state.has_data and not data._busy, timeout=120_000)
+    assert settings.max_length.text() == "auto" and settings.preset_times.text() == ""
