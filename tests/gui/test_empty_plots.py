@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 
-from gui_helpers import load_data
+from gui_helpers import load_data, pick_model
 from PySide6.QtCore import Qt
 
 from tlstudio.core.events import StepEvent
@@ -74,3 +74,29 @@ def test_the_learning_rate_plot_says_when_it_fills_in(window, qtbot):
     curves.clear()  # the next run starts from an empty plot, its note back
     curves.draw()
     assert curves.lr_placeholder.isVisible()
+
+
+def test_the_learning_rate_curve_comes_into_view_with_the_first_steps(window, qtbot, sentiment_csv,
+                                                                      tiny_model_dir):
+    """The note's 0-1 view, set as a run started, stayed once its steps came: the learning-rate
+    curve (steps 5 and 10 at 8e-4 and 3e-4) was outside it, and the plot stayed empty all run."""
+    train = window.pages["train"]
+    load_data(qtbot, window, sentiment_csv)
+    pick_model(qtbot, window, tiny_model_dir)
+    window.show_page("train")
+    assert train.isVisible()
+    curves = train.curves
+    curves.clear()  # what Start does: a new run's empty plots, each with its note
+    curves.draw()
+    assert curves.lr_placeholder.isVisible()
+    for step, rate in ((5, 8e-4), (10, 3e-4)):
+        train._on_worker_stepped(StepEvent(step=step, total_steps=10, epoch=step / 10, loss=0.6,
+                                           eta_seconds=5.0, learning_rate=rate))
+        curves.draw()
+
+    def curve_in_view() -> bool:
+        (x_low, x_high), (y_low, y_high) = curves.lr_item.getViewBox().viewRange()
+        return x_low <= 5 and x_high >= 10 and y_low <= 3e-4 and 8e-4 <= y_high < 0.01
+
+    qtbot.waitUntil(curve_in_view, timeout=5_000)  # the view follows when the plot is painted
+    assert len(curves.lr_curve.getData()[0]) == 2  # both points drawn, none clipped away

@@ -103,6 +103,8 @@ class LiveCurves:
         self.lr_placeholder.setVisible(self.lr.size == 0)
         if self.lr.size == 0:
             self.lr_item.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)  # the note in view
+        elif not all(self.lr_item.getViewBox().autoRangeEnabled()):
+            self.lr_item.enableAutoRange()  # the note's view turned it off: follow the curve again
         low, high, points = 0.0, 1.0, 0
         for name, series in self.metrics.items():
             x, y = series.view()
