@@ -16,6 +16,9 @@ own compute threads). The rest is time it slept or waited on a lock (the GIL, sa
 
 from __future__ import annotations
 
+import builtins
+import importlib.util
+import sys
 import threading
 import time
 from pathlib import Path
@@ -96,3 +99,38 @@ class EventLoopProbe:
     def check(self) -> None:
         """Fail when the window froze longer than the goal allows."""
         assert self.longest_gap_ms() <= MAX_GAP_MS and self.p99_ms() <= P99_MS, self.report()
+
+
+class FirstImports:
+    """Modules the calling thread imports for the first time while the block runs.
+
+    A first import runs the module's code: torch, transformers or sklearn take 0.1-1 s, held
+    in the GUI thread that is a frozen window. The app imports them in a worker (the start-up
+    warm-up, the jobs), so a whole run should import nothing new in the GUI thread.
+
+        with FirstImports() as imported:
+            ...
+        assert imported.names == []
+    """
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self._thread = threading.get_ident()
+        self._original = builtins.__import__
+
+    def _import(self, name: str, globals: dict | None = None, locals: object = None,  # noqa: A002
+                fromlist: object = (), level: int = 0) -> object:
+        if threading.get_ident() == self._thread:
+            full = name
+            if level:  # a relative import: named from the importing module's package
+                full = importlib.util.resolve_name("." * level + name, (globals or {}).get("__package__"))
+            if full not in sys.modules:
+                self.names.append(full)
+        return self._original(name, globals, locals, fromlist, level)
+
+    def __enter__(self) -> FirstImports:
+        builtins.__import__ = self._import
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        builtins.__import__ = self._original

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from event_loop_probe import EventLoopProbe
+from event_loop_probe import EventLoopProbe, FirstImports
 from gui_helpers import TRAIN_TIMEOUT, drop_file, pick_model, set_quick
 from PySide6.QtCore import Qt
 from run_fixtures import paired_predictions, write_run
@@ -59,10 +59,13 @@ def restore_look(qapp):
 # 76-83 ms of the GUI thread per switch (was 360-440), gaps 135-210 ms at load 5-6, within the
 # 250 ms, but p99 is the one gap each switch makes: the page in view's restyle (30-50 ms for
 # the Evaluate page's ~200 widgets, hidden tabs too) and its repaint come in one turn.
-# A whole run and comparing runs passed 3 of 3 at load 4.4-4.8 (whole run 138-231 ms / p99
-# 26-50 ms, the GUI thread's longest run 51-74 ms; comparing 63-66 / 38-44, its longest run
-# 36-43 ms); comparing still failed 2 of 3 at load 5.8-6.1 (90 ms / p99 57-69: the waits for a
-# CPU double each gap).
+# Comparing runs passed 4 of 4 at load 4-5.5 (63-66 ms / p99 38-44; the GUI thread's longest
+# run 36-43 ms) and failed 2 of 3 at load 5.8-6.1 (90 ms / p99 57-69: the waits for a CPU double
+# each gap). A whole run passes most runs at load 4-6 (138-231 ms / p99 19-50; its longest run
+# 51-74 ms) but about one in three has one 260-300 ms gap as the run ends: the GUI thread waits
+# ~70-110 ms for the GIL while the Predict page's model load and the evaluation's (transformers'
+# weight-loading thread pools) run beside the Evaluate page's fill. Stagger those loads (or load
+# the predictor when the Predict page is shown) before removing its mark.
 # Remove a mark once its flow passes on the CI machine (run with -s to see the gaps).
 NOT_YET_SEEN = pytest.mark.xfail(reason="known open defect (issue 13 item 12): the window still pauses "
                                   "in this flow on a 2-core machine (the goal: never over 250 ms, 99 % "
@@ -84,13 +87,14 @@ def _evaluate_a_run(window, qtbot, engine_run):
     return page
 
 
+@NOT_YET_SEEN
 def test_a_whole_run_never_freezes_the_window(started_window, qtbot, sentiment_csv,
                                               tiny_model_dir):
     """Load the data, pick the model, train a few steps, evaluate beside the baselines."""
     window = started_window
     train = window.pages["train"]
     table = window.pages["evaluate"].metrics_table
-    with EventLoopProbe() as probe:
+    with EventLoopProbe() as probe, FirstImports() as imported:
         drop_file(qtbot, window, sentiment_csv)
         qtbot.waitUntil(lambda: window.state.has_data and not window.host.busy, timeout=120_000)
         pick_model(qtbot, window, tiny_model_dir)
@@ -109,6 +113,8 @@ def test_a_whole_run_never_freezes_the_window(started_window, qtbot, sentiment_c
         qtbot.wait(300)  # the repaints that follow
     headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
     assert any("baseline" in h for h in headers)
+    # What the run needs was imported by the warm-up and the workers, never by the window's thread.
+    assert imported.names == [], imported.names
     _measured("whole run", probe)
 
 
