@@ -93,6 +93,8 @@ def main() -> int:
     model = window.pages["model"]
     wait_until(app, lambda: model.model_list.count() > 0, 120)
     wait_until(app, lambda: window.state.model is not None, 60)
+    # the Data page counts the rows' tokens for the chosen model: the presets are timed at that length
+    wait_until(app, lambda: window.state.auto_max_length is not None and not window.host.busy, 120)
     shot("03_model")
     window.show_page("train")
     train = window.pages["train"]
