@@ -41,15 +41,19 @@ def test_a_five_million_character_cell_is_reported_quickly_with_the_models_token
     import pyarrow as pa
 
     from tlstudio.core.data import Roles
-    from tlstudio.core.data.truncation import check_table_truncation
+    from tlstudio.core.data.split import SplitConfig
+    from tlstudio.core.data.table import LoadedTable
     from tlstudio.core.models.counting import load_counter
+    from tlstudio.core.models.token_survey import survey_tokens
 
     counter = load_counter(tiny_model_dir)
     assert counter.model_max_length == 128
     texts = [f"short text {i}" for i in range(59)] + ["word " * 1_000_000]
     table = pa.table({"text": texts, "label": ["a", "b"] * 30})
+    loaded = LoadedTable(str(tmp_path / "long.csv"), table, "utf-8", ",", True, "csv")
     started = time.perf_counter()
-    problem = check_table_truncation(table, Roles(["text"], "label", "binary"), counter)
+    survey = survey_tokens(loaded, Roles(["text"], "label", "binary"), SplitConfig(), counter)
+    problem = survey.truncation_problem()
     assert time.perf_counter() - started < 5
     assert problem is not None and problem.rows == [59] and problem.count == 1
     assert problem.message.startswith("1 text is longer than the 128 tokens the model reads")

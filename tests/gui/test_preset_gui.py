@@ -79,7 +79,8 @@ def test_with_length_auto_the_presets_are_timed_at_the_length_the_run_will_pick(
 
     from tlstudio.core.data.reader import read_table
     from tlstudio.core.data.roles import infer_roles
-    from tlstudio.core.models.fit import run_max_length
+    from tlstudio.core.data.split import train_split_texts
+    from tlstudio.core.models.fit import model_fit
     from tlstudio.core.models.loading import load_tokenizer
     from tlstudio.core.settings.config import RunConfig
     from tlstudio.core.training.estimate import run_estimates_line
@@ -125,7 +126,8 @@ def test_with_length_auto_the_presets_are_timed_at_the_length_the_run_will_pick(
     assert settings.preset_times.text().splitlines()[0] == _quick_line(state, state.auto_max_length, model.parameters)
     pick_model(qtbot, window, tiny_model_dir)  # another tokenizer: counted again, planned again
     loaded = read_table(str(sentiment_csv))
-    expected = run_max_length(loaded, infer_roles(loaded), state.split_config(), load_tokenizer(tiny_model_dir))
+    texts, pairs = train_split_texts(loaded, infer_roles(loaded), state.split_config())  # as the runner counts
+    expected = model_fit(texts, load_tokenizer(tiny_model_dir), None, pairs).suggested_max_length
     assert expected != bundled  # the tiny tokenizer spells most words out letter by letter
     qtbot.waitUntil(lambda: state.auto_max_length == expected, timeout=60_000)
     assert settings.preset_times.text().splitlines()[0] == _quick_line(state, expected, state.model.parameters)

@@ -41,33 +41,19 @@ def inspect(path: str, *, stop: StopFlag | None = None, **overrides: Any) -> Any
 
 
 
-@dataclass
-class LengthCheck:
-    """What counting the tokens found: the "texts will be cut" problem (or None), and the max
-    length a run left at "auto" would pick (None: the data can't be split for a run yet)."""
-
-    problem: Any  # tlstudio.core.data.finding.Problem | None
-    auto_max_length: int | None
-
-
-def check_lengths(report: Any, model_folder: str | None, split: Any, *,
-                  stop: StopFlag | None = None) -> LengthCheck:
+def check_lengths(report: Any, model_folder: str | None, split: Any, previous: Any = None, *,
+                  stop: StopFlag | None = None) -> Any:
     """Count ``report``'s tokens with the model's tokenizer (``model_folder`` None: the bundled
-    model, the one a first run uses); ``split`` is the ``SplitConfig`` the run would use."""
-    from tlstudio.core.data.truncation import check_table_truncation
-    from tlstudio.core.errors import DataError
-    from tlstudio.core.models.fit import run_max_length
+    model, the one a first run uses) for the split a run would use (a ``SplitConfig``): a
+    ``TokenSurvey`` that the length check, "auto" and the Train page's fit note all read.
+    ``previous``: this file's survey with this model for another split (its rows stay counted)."""
+    from tlstudio.core.models.token_survey import survey_tokens
 
     stop = stop or StopFlag()
     stop.check()
     counter = _Stoppable(jobs.token_counter(model_folder), stop)
     stop.check()
-    problem = check_table_truncation(report.loaded.table, report.roles, counter)
-    try:  # the runner's own choice, on the same training rows: the presets are timed at it
-        length = run_max_length(report.loaded, report.roles, split, counter)
-    except (DataError, OSError):  # e.g. too few rows, an unreadable test file: the run says so
-        length = None
-    return LengthCheck(problem, length)
+    return survey_tokens(report.loaded, report.roles, split, counter, previous)
 
 
 class _Stoppable:
@@ -78,6 +64,8 @@ class _Stoppable:
     def __init__(self, counter: Any, stop: StopFlag) -> None:
         self._counter, self._stop = counter, stop
         self.model_max_length = counter.model_max_length
+        self.unk_token_id = getattr(counter, "unk_token_id", None)
+        self.all_special_ids = getattr(counter, "all_special_ids", None)
 
     def __call__(self, texts: list[str], pairs: list[str] | None = None, **kwargs: Any) -> dict[str, Any]:
         ids: list[Any] = []

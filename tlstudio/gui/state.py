@@ -17,7 +17,7 @@ class AppState(QObject):
     model_changed = Signal()
     run_changed = Signal()
     training_changed = Signal(bool)
-    auto_length_changed = Signal()
+    tokens_counted = Signal()  # a new token survey of the data (or None: being counted again)
 
     def __init__(self) -> None:
         super().__init__()
@@ -35,8 +35,8 @@ class AppState(QObject):
         self.split_column: str | None = None  # a column saying train/validation/test per row
         self.has_header: bool | None = None  # chosen on the Data page; None: detected
         self.class_names: list[str] | None = None  # named on the Data page; None: the labels
-        # the max length a run left at "auto" picks for this data and model (None: not counted yet)
-        self.auto_max_length: int | None = None
+        # the data's tokens counted with the model's tokenizer, once (a core TokenSurvey; None: not yet)
+        self.token_survey: Any = None
 
     @property
     def report(self) -> Any:
@@ -57,19 +57,24 @@ class AppState(QObject):
 
     def set_inspection(self, inspection: Any) -> None:
         self.inspection = inspection
-        self.auto_max_length = None  # the Data page counts it again for this data
+        self.token_survey = None  # the Data page counts this data's tokens
         self.data_changed.emit()
 
     def set_model(self, model: Any) -> None:
         self.model = model
-        self.auto_max_length = None  # another tokenizer: counted again
+        self.token_survey = None  # another tokenizer: counted again
         self.model_changed.emit()
 
-    def set_auto_max_length(self, length: int | None) -> None:
-        """The max length a run left at "auto" would pick, counted by the Data page's worker for
-        the current split (emitted each time: other training rows change the plans too)."""
-        self.auto_max_length = length
-        self.auto_length_changed.emit()
+    def set_token_survey(self, survey: Any) -> None:
+        """The data's tokens, counted by the Data page's worker for the current model and split
+        (emitted each time: other training rows change "auto" and the plans too)."""
+        self.token_survey = survey
+        self.tokens_counted.emit()
+
+    @property
+    def auto_max_length(self) -> int | None:
+        """The max length a run left at "auto" picks for this data and model (None: not counted)."""
+        return None if self.token_survey is None else self.token_survey.auto_max_length
 
     def set_run(self, run_dir: Path | str | None) -> None:
         self.run_dir = None if run_dir is None else Path(run_dir)

@@ -48,39 +48,34 @@ def check_truncation(table: pa.Table, row_ids: pa.Array, roles: Roles, tokenizer
     sample = sample_table(indexed, SAMPLE)
     max_chars = limit * CHARS_PER_TOKEN
     lengths = token_lengths(sample, roles, tokenizer, max_chars)
-    rows = sample.column("__row").to_pylist()
+    chars = max(pc.max(pc.utf8_length(sample.column(c).cast(pa.string()))).as_py() or 0
+                for c in roles.text_columns)
+    return truncation_problem(sample.column("__row").to_pylist(), lengths, limit, table.num_rows, chars)
+
+
+def truncation_problem(rows: list[int], lengths: list[int], limit: int, total_rows: int,
+                       longest_chars: int) -> Problem | None:
+    """The "texts will be cut" problem from counted tokens, or None when no text is too long.
+
+    ``rows`` are the file rows of a sample of ``total_rows`` usable rows, ``lengths`` their
+    tokens (texts cut to ``limit`` x :data:`CHARS_PER_TOKEN` characters first), ``longest_chars``
+    the most characters in one of them.
+    """
     cut = [r for r, n in zip(rows, lengths, strict=True) if n > limit]
     if not cut:
         return None
     share = len(cut) / len(lengths)
     severity = "warning" if share > 0.05 else "info"
     longest = max(lengths)
-    chars = max(pc.max(pc.utf8_length(sample.column(c).cast(pa.string()))).as_py() or 0
-                for c in roles.text_columns)
-    longest_text = (f"{longest:,} tokens" if chars <= max_chars
-                    else f"{chars:,} characters, far more than {limit} tokens")
-    if sample.num_rows == table.num_rows:  # every row counted
+    longest_text = (f"{longest:,} tokens" if longest_chars <= limit * CHARS_PER_TOKEN
+                    else f"{longest_chars:,} characters, far more than {limit} tokens")
+    if len(lengths) == total_rows:  # every row counted
         n_cut = len(cut)
         who = f"{count(n_cut, 'text')} {'is' if n_cut == 1 else 'are'}"
     else:
-        n_cut = round(share * table.num_rows)
+        n_cut = round(share * total_rows)
         who = f"About {share:.0%} of texts (≈ {count(n_cut, 'row')}) are"
     return Problem(severity, "truncated",
                    f"{who} longer than the {limit} tokens the model reads (the longest has "
                    f"{longest_text}) and will be cut; raise the maximum length or accept the loss.",
                    cut[:MAX_EXAMPLES], n_cut)
-
-
-def check_table_truncation(table: pa.Table, roles: Roles, tokenizer: Any,
-                           max_length: int | None = None) -> Problem | None:
-    """:func:`check_truncation` over the rows that have both a text and a label."""
-    from tlstudio.core.data.labels import label_mask
-    from tlstudio.core.data.profile import filled_mask
-
-    ok = label_mask(table, roles)
-    for name in roles.text_columns:
-        ok = pc.and_(ok, filled_mask(table.column(name)))
-    usable = table.filter(ok)
-    if not usable.num_rows:
-        return None
-    return check_truncation(usable, pc.indices_nonzero(ok), roles, tokenizer, max_length)

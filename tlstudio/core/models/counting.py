@@ -22,6 +22,10 @@ class TokenCounter:
         tokenizer.no_padding()
         self._tokenizer = tokenizer
         self.model_max_length = model_max_length
+        # what the fit check asks to tell unknown and special tokens from the text's own
+        unk = getattr(tokenizer.model, "unk_token", None)
+        self.unk_token_id = tokenizer.token_to_id(unk) if unk else None
+        self.all_special_ids = sorted(i for i, t in tokenizer.get_added_tokens_decoder().items() if t.special)
 
     def __call__(self, texts: list[str], pairs: list[str] | None = None, **_: Any) -> dict[str, Any]:
         inputs = list(zip(texts, pairs, strict=True)) if pairs is not None else list(texts)

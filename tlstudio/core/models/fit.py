@@ -45,6 +45,14 @@ def suggest_max_length(lengths: Sequence[int], cap: int) -> int:
     return int(min(cap, max(MIN_SUGGESTED, 8 * math.ceil(p95 / 8))))
 
 
+def fit_sample(rows: int) -> list[int]:
+    """The positions of ``rows`` texts the fit check counts: all, or a fixed sample of
+    :data:`SAMPLE_ROWS` (the Data page's token survey takes the same rows as the runner)."""
+    if rows <= SAMPLE_ROWS:
+        return list(range(rows))
+    return sorted(random.Random(0).sample(range(rows), SAMPLE_ROWS))
+
+
 def model_fit(
     texts: Sequence[str],
     tokenizer: Any,
@@ -52,24 +60,33 @@ def model_fit(
     pairs: Sequence[str] | None = None,
 ) -> FitReport:
     """Share of tokens mapped to the unknown token and of rows longer than ``max_length``."""
-    indices = list(range(len(texts)))
-    if len(indices) > SAMPLE_ROWS:
-        indices = sorted(random.Random(0).sample(indices, SAMPLE_ROWS))
+    indices = fit_sample(len(texts))
     sample = [str(texts[i]) for i in indices]
     sample_pairs = [str(pairs[i]) for i in indices] if pairs is not None else None
     encoded = tokenizer(sample, sample_pairs, truncation=False, add_special_tokens=True)["input_ids"]
+    counts = [token_counts(ids, tokenizer) for ids in encoded]
+    return fit_report([c[0] for c in counts], sum(c[1] for c in counts), sum(c[2] for c in counts),
+                      model_max_length(tokenizer), max_length)
+
+
+def token_counts(ids: Sequence[int], tokenizer: Any) -> tuple[int, int, int]:
+    """(tokens, unknown tokens, content tokens: all but the special ones) of one encoded text."""
     unk_id = getattr(tokenizer, "unk_token_id", None)
-    special = set(getattr(tokenizer, "all_special_ids", [])) - {unk_id}
-    content = sum(1 for ids in encoded for t in ids if t not in special)
-    unknown = sum(1 for ids in encoded for t in ids if t == unk_id) if unk_id is not None else 0
-    lengths = [len(ids) for ids in encoded]
-    cap = model_max_length(tokenizer)
+    special = set(getattr(tokenizer, "all_special_ids", None) or []) - {unk_id}
+    unknown = sum(1 for t in ids if t == unk_id) if unk_id is not None else 0
+    return len(ids), unknown, sum(1 for t in ids if t not in special)
+
+
+def fit_report(lengths: Sequence[int], unknown: int, content: int, cap: int,
+               max_length: int | None) -> FitReport:
+    """The report on texts of ``lengths`` tokens holding ``unknown`` of ``content`` tokens
+    unknown, for a model that reads at most ``cap`` (``max_length`` None: the suggestion)."""
     suggested = suggest_max_length(lengths, cap)
     limit = max_length or suggested
     truncated = sum(1 for n in lengths if n > limit)
     ordered = sorted(lengths) or [0]
     report = FitReport(
-        rows_checked=len(sample),
+        rows_checked=len(lengths),
         unk_share=unknown / content if content else 0.0,
         truncated_share=truncated / len(lengths) if lengths else 0.0,
         max_length=max_length,
@@ -78,19 +95,6 @@ def model_fit(
     )
     report.warnings = _warnings(report, limit, cap)
     return report
-
-
-def run_max_length(loaded: Any, roles: Any, split: Any, tokenizer: Any) -> int:
-    """The max length a run left at "auto" trains this data at, before it starts.
-
-    :func:`model_fit`'s suggestion for the training split's texts, exactly as the runner takes
-    it, so the GUI times its presets at the length the run will use. ``loaded``, ``roles`` and
-    ``split`` are the inspected table, its column roles and a ``SplitConfig``.
-    """
-    from tlstudio.core.data.split import train_split_texts
-
-    texts, pairs = train_split_texts(loaded, roles, split)
-    return model_fit(texts, tokenizer, None, pairs).suggested_max_length
 
 
 def _warnings(report: FitReport, limit: int, cap: int) -> list[str]:

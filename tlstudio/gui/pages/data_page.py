@@ -310,18 +310,19 @@ class DataPage(Page):
         self.problems_panel.length_note.setText(
             f"Checking text lengths with the tokenizer of {self._length_model}…")
         worker = FunctionWorker(data_jobs.check_lengths, report, folder, self._state.split_config(),
-                                with_stop=True)
+                                self._state.token_survey, with_stop=True)  # rows counted stay counted
         worker.succeeded.connect(self._on_lengths_checked)
         worker.failed.connect(self._on_lengths_failed)
         self._host.start(worker, latest=LENGTHS)
 
-    def _on_lengths_checked(self, checked: data_jobs.LengthCheck) -> None:
+    def _on_lengths_checked(self, survey: Any) -> None:
         if not self._host.is_current(self.sender()) or self._length_report is not self._state.report:
             return
-        verdict = "see above" if checked.problem is not None else "none is longer than the model reads"
+        problem = survey.truncation_problem()
+        verdict = "see above" if problem is not None else "none is longer than the model reads"
         self.problems_panel.set_length_problem(
-            checked.problem, f"Text lengths counted with the tokenizer of {self._length_model}: {verdict}.")
-        self._state.set_auto_max_length(checked.auto_max_length)
+            problem, f"Text lengths counted with the tokenizer of {self._length_model}: {verdict}.")
+        self._state.set_token_survey(survey)
 
     def _on_lengths_failed(self, message: str, _details: str) -> None:
         if self._host.is_current(self.sender()) and self._length_report is self._state.report:

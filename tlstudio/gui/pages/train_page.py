@@ -67,11 +67,10 @@ class TrainPage(Page):
         self._build()
         state.data_changed.connect(self._update_data_note)
         state.data_changed.connect(self._update_start)
-        for planned_from in (state.data_changed, state.model_changed, state.auto_length_changed,
+        for planned_from in (state.data_changed, state.model_changed, state.tokens_counted,
                              *self.settings.plan_inputs()):
             planned_from.connect(self._plan_presets)
-        state.data_changed.connect(self.fit_note.check)
-        state.model_changed.connect(self.fit_note.check)
+        self.settings.max_length.valueChanged.connect(self.fit_note.refresh)
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self.curves.draw)
@@ -89,7 +88,7 @@ class TrainPage(Page):
         self.start_button.clicked.connect(self.start)
         self.blocked_note = named(label("", wrap=True), "startBlockedNote", "Why Start is off")
         self.blocked_note.hide()
-        self.fit_note = FitNote(self._state, self._host)
+        self.fit_note = FitNote(self._state, lambda: self.settings.value_of("max_length"))
         self.pause_button.clicked.connect(self._on_pause_clicked)
         self.stop_button.clicked.connect(self.stop)
 
