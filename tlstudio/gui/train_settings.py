@@ -7,6 +7,7 @@ help), so the GUI cannot drift from the CLI and the saved config.
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from tlstudio.core.settings.config import PRESETS, RunConfig
 from tlstudio.core.settings.schema import Field, default_of, field_of, label_of, settings_fields
 from tlstudio.gui.pages.base import label, named
+from tlstudio.gui.spin_words import WordDoubleSpinBox, WordSpinBox, word_box
 
 CHOICE_TEXT = {("device", "auto"): "Automatic (best available)",
                ("long_texts", "truncate"): "Cut them: read only the start",
@@ -99,8 +101,11 @@ def make_widget(f: Field) -> QWidget:
     elif kind == "text":
         widget = QLineEdit(default or "")
         widget.setPlaceholderText(meta.get("none_text") or "")
+    elif meta.get("none_text"):  # the lowest value stands for None ("auto", "never"): typed too
+        widget = word_box(kind, meta["none_text"], label_of(f), meta["range"][0])
     else:
         widget = {"rate": ScientificSpinBox, "int": QSpinBox}.get(kind, QDoubleSpinBox)()
+    if isinstance(widget, QDoubleSpinBox | QSpinBox):
         if kind in ("float", "ratio"):
             widget.setDecimals(meta.get("decimals", 2))
         low, high = meta["range"]
@@ -203,6 +208,17 @@ class TrainSettings(QWidget):
             form.addRow("" if isinstance(widget, QCheckBox) else label_of(f), widget)
             if f.name == "strategy":
                 form.addRow("Frozen layers", self.freeze_layers)
+            if isinstance(widget, WordSpinBox | WordDoubleSpinBox):  # what to type, under the box
+                note = named(label("", "warning", wrap=True), f"{f.metadata['widget']}Note",
+                             f"{label_of(f)}: what to type")
+                note.hide()
+                widget.entry_checked.connect(partial(self._show_entry_note, note))
+                form.addRow(note)
+
+    @staticmethod
+    def _show_entry_note(note: QLabel, text: str) -> None:
+        note.setText(text)
+        note.setVisible(bool(text))
 
     def _advanced_box(self) -> QWidget:
         box = QWidget()

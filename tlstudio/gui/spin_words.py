@@ -1,0 +1,119 @@
+"""Number boxes whose lowest value stands for a word ("auto", "never"): the word can be typed.
+
+A plain ``QSpinBox`` shows its special value text but only takes it back typed exactly, so
+typing "auto" in a box showing "auto (48)" was quietly undone; and it drops keys that make no
+number, so a wrong entry vanished without a word. These boxes take the word in any case, with
+any spaces, and say what an entry they can't use should look like (:attr:`entry_checked`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QValidator
+from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
+
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def plain(text: str) -> str:
+    """Lower case, spaces collapsed: " AUTO " and "auto" are the same word."""
+    return " ".join(text.split()).lower()
+
+
+def word_box(kind: str, word: str, label: str, low: float) -> WordSpinBox | WordDoubleSpinBox:
+    """The box for a setting of ``kind`` ("int" or a decimal kind) whose None is ``word``;
+    ``low`` is the lowest number it takes (0 when 0 is the word itself: the next step up)."""
+    box = WordSpinBox() if kind == "int" else WordDoubleSpinBox()
+    box.word, box.label = word, label
+    box.real_minimum = low if low > 0 else (1 if kind == "int" else 0.01)
+    box.setKeyboardTracking(False)  # the value is what was typed once Enter (or leaving) ends it,
+    box.valueChanged.connect(box.value_taken)  # not "999" on the way to a "99999" it can't take
+    return box
+
+
+class _Words:
+    """What both boxes share (a plain mixin: the signal is declared on each Qt class)."""
+
+    word = ""  # what the lowest value means, e.g. "auto"
+    label = ""  # the setting's label, for the message
+    real_minimum: float = 0  # the lowest number the setting takes (the box's minimum is the word)
+    _rejecting = False  # Qt is putting the last good value back (it emits valueChanged for it)
+
+    def is_word(self, text: str) -> bool:
+        """The word, or the box's own text for it, e.g. "auto (48)"."""
+        return plain(text) in (plain(self.word), plain(self.specialValueText()))
+
+    def _validate(self, text: str, pos: int, state: Any) -> object:
+        if self.is_word(text):
+            return QValidator.State.Acceptable, text, pos
+        if state[0] == QValidator.State.Acceptable:
+            return state
+        # anything else can still be typed: Enter then says what the box takes, not silence
+        return QValidator.State.Intermediate, text, pos
+
+    def _finish_entry(self, event: Any, handle: Any) -> None:
+        """Let Qt ``handle`` the key or focus ``event`` that ends an entry; first say what to
+        type instead of an entry the box can't use (Qt then puts the last good value back)."""
+        text = self.lineEdit().text()
+        self._rejecting = self.validate(text, len(text))[0] != QValidator.State.Acceptable
+        if self._rejecting:
+            self.entry_checked.emit(self.message(text))
+        try:
+            handle(event)
+        finally:
+            self._rejecting = False
+
+    def value_taken(self, *_: Any) -> None:
+        """A new value (typed, stepped or set): what was said about an earlier entry no longer holds."""
+        if not self._rejecting:
+            self.entry_checked.emit("")
+
+    def message(self, text: str) -> str:
+        """What to type instead of ``text``, in the settings' words."""
+        low, high = self.real_minimum, self.maximum()
+        return (f"{self.label}: “{text.strip()}” can't be used. Type a number from {low:g} to "
+                f"{high:g}, or “{self.word}”.")
+
+
+class WordSpinBox(_Words, QSpinBox):
+    """A whole-number box whose lowest value is a word (max length's "auto")."""
+
+    entry_checked = Signal(str)  # what to type instead of the entry ("": a value was taken)
+
+    def validate(self, text: str, pos: int) -> object:
+        return self._validate(text, pos, super().validate(text, pos))
+
+    def valueFromText(self, text: str) -> int:  # noqa: N802 - Qt API
+        return self.minimum() if self.is_word(text) else super().valueFromText(text)
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        if event.key() in ENTER_KEYS:
+            self._finish_entry(event, super().keyPressEvent)
+        else:
+            super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        self._finish_entry(event, super().focusOutEvent)
+
+
+class WordDoubleSpinBox(_Words, QDoubleSpinBox):
+    """A decimal box whose lowest value is a word (head dropout's "model default")."""
+
+    entry_checked = Signal(str)
+
+    def validate(self, text: str, pos: int) -> object:
+        return self._validate(text, pos, super().validate(text, pos))
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt API
+        return self.minimum() if self.is_word(text) else super().valueFromText(text)
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        if event.key() in ENTER_KEYS:
+            self._finish_entry(event, super().keyPressEvent)
+        else:
+            super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        self._finish_entry(event, super().focusOutEvent)
