@@ -146,3 +146,30 @@ def test_a_file_whose_columns_must_be_picked_forgets_the_previous_files_auto_len
     drop_file(qtbot, window, numbers)
     qtbot.waitUntil(lambda: not state.has_data and not data._busy, timeout=120_000)
     assert settings.max_length.text() == "auto" and settings.preset_times.text() == ""
+
+
+def test_the_preset_line_and_the_strategies_line_promise_the_same_time(window, qtbot, sentiment_csv):
+    """They added different overheads: "Balanced: about 5 min" beside "≈ 3 min in all"."""
+    import re
+
+    from gui_helpers import load_data
+
+    state, settings = window.state, window.pages["train"].settings
+    load_data(qtbot, window, sentiment_csv)
+    window.show_page("model")  # the bundled model, listed first, is chosen
+    qtbot.waitUntil(lambda: state.model is not None and state.auto_max_length is not None, timeout=120_000)
+    window.show_page("train")
+    for strategy in ("full", "frozen"):
+        settings.strategy.setCurrentIndex(settings.strategy.findData(strategy))
+        for preset in ("Quick", "Balanced", "Thorough"):
+            combo = settings.preset
+            combo.setFocus()
+            steps = combo.findText(preset) - combo.currentIndex()  # chosen with the arrow keys
+            for _ in range(abs(steps)):
+                qtbot.keyClick(combo, Qt.Key.Key_Down if steps > 0 else Qt.Key.Key_Up)
+            assert combo.currentText() == preset
+            line = next(x for x in settings.preset_times.text().splitlines() if x.startswith(preset))
+            promised = re.match(rf"{preset}: (.+) on this machine", line).group(1).replace("about ", "≈ ")
+            in_all = re.search(r"\((.+?) in all\)", settings.estimate.text()).group(1)
+            assert settings.estimate.text().startswith(f"Estimated for this run: {strategy}: ")
+            assert in_all == promised, (strategy, preset)

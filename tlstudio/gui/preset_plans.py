@@ -26,11 +26,11 @@ def plan_presets(settings: TrainSettings, state: AppState) -> None:
     length = settings.value_of("max_length") or state.auto_max_length
     # remembered from earlier runs on this computer (a small file: no probe in the GUI thread)
     speed = speed_for(device, getattr(model, "name", None), params, settings.value_of("strategy"), length)
-    measured = speed.measured
+    val_rows = round(rows * state.val_size)
+    # the strategy's speed, measured or guessed, as the runner plans with it (a frozen body is faster)
     settings.set_plans({name.capitalize(): plan_run(
         train_rows, max(1, len(report.classes)), device, name, params,
-        val_rows=round(rows * state.val_size), max_length=length or 128,
-        samples_per_second=speed.samples_per_second if measured else None,
-        eval_samples_per_second=speed.eval_samples_per_second if measured else None)
+        val_rows=val_rows, max_length=length or 128, samples_per_second=speed.samples_per_second,
+        eval_samples_per_second=speed.eval_samples_per_second, speed_source=speed.source)
         for name in ("quick", "balanced", "thorough")})
-    settings.set_estimate_inputs(model, train_rows, max(1, len(report.classes)), device)
+    settings.set_estimate_inputs(model, train_rows, max(1, len(report.classes)), device, val_rows)

@@ -29,6 +29,13 @@ from PySide6.QtWidgets import (
 
 from tlstudio.core.settings.config import PRESETS, RunConfig
 from tlstudio.core.settings.schema import Field, default_of, field_of, label_of, settings_fields
+from tlstudio.gui.estimate_lines import (
+    PRESET_TIMES_TIP,
+    EstimateInputs,
+    preset_times,
+    preset_tip,
+    strategies_line,
+)
 from tlstudio.gui.pages.base import label, named
 from tlstudio.gui.spin_words import WordDoubleSpinBox, WordSpinBox, word_box
 
@@ -176,7 +183,7 @@ class TrainSettings(QWidget):
         self.estimate = named(label("", "hint", wrap=True), "strategyEstimate",
                               "Memory and time of each strategy")
         form.addRow(self.estimate)
-        self._estimate_inputs: tuple[Any, ...] | None = None
+        self._estimate_inputs: EstimateInputs | None = None
         self._auto_length: int | None = None  # the max length "auto" stands for with this data
         self._plans: dict[str, dict[str, Any]] = {}  # preset name -> settings planned for this data
         self._add_rows(form, "basic")
@@ -187,7 +194,7 @@ class TrainSettings(QWidget):
             spin.valueChanged.connect(self._on_knob_changed)
         self.trust_remote_code.toggled.connect(self._on_trust_toggled)
         self.strategy.currentIndexChanged.connect(self._show_estimate)
-        for name in ("batch_size", "max_length", "epochs", "lora_rank", "grad_accumulation"):
+        for name in ("batch_size", "max_length", "epochs", "lora_rank", "grad_accumulation", "evals_per_epoch"):
             w[name].valueChanged.connect(self._show_estimate)
         self.confirm_remote_code = self._ask_remote_code  # replaceable in tests
         self.apply_preset("Balanced")
@@ -285,9 +292,10 @@ class TrainSettings(QWidget):
         auto = field_of("max_length").metadata["none_text"]
         self.max_length.setSpecialValueText(f"{auto} ({length})" if length else auto)
 
-    def set_estimate_inputs(self, model: Any, train_rows: int, classes: int, device: str) -> None:
+    def set_estimate_inputs(self, model: Any, train_rows: int, classes: int, device: str,
+                            val_rows: int = 0) -> None:
         """The model (a ModelInfo), rows and device the memory and time estimate is for."""
-        self._estimate_inputs = (model, train_rows, classes, device)
+        self._estimate_inputs = EstimateInputs(model, train_rows, classes, device, val_rows)
         self._show_estimate()
 
     def plan_inputs(self) -> list[Any]:
@@ -300,16 +308,9 @@ class TrainSettings(QWidget):
         self._show_estimate()
 
     def _show_estimate(self) -> None:
-        from tlstudio.core.training.estimate import run_estimates_line
-        from tlstudio.core.training.speed import speed_for
-
-        text = None
-        if self._estimate_inputs and self._estimate_inputs[0] is not None:
-            config = self.fill_config(RunConfig())
-            config.max_length = config.max_length or self._auto_length
-            model, device = self._estimate_inputs[0], self._estimate_inputs[3]
-            speed = speed_for(device, model.name, model.parameters, config.strategy, config.max_length)
-            text = run_estimates_line(config, *self._estimate_inputs, speed)
+        config = self.fill_config(RunConfig())
+        config.max_length = config.max_length or self._auto_length
+        text = strategies_line(config, self._estimate_inputs)
         self.estimate.setText(text or "")
         self.estimate.setVisible(bool(text))
 
@@ -319,20 +320,10 @@ class TrainSettings(QWidget):
         The shown preset is applied again so its values fit the new data; empty: the fixed presets.
         """
         self._plans = {name: plan.settings() for name, plan in plans.items()}
-        from tlstudio.core.training.plan import duration_text
-
-        self.preset_times.setText("\n".join(
-            f"{name}: {duration_text(plan.seconds).replace('≈ ', 'about ')} on this machine"
-            f"{' (a guess)' if plan.speed_source == 'default' else ' (measured)'}"
-            for name, plan in plans.items()))
-        self.preset_times.setToolTip(
-            "Measured: from the speed of earlier runs on this computer. A guess: no run has been "
-            "measured on this computer yet; the first run's speed is remembered for the next estimate.")
+        self.preset_times.setText(preset_times(plans))
+        self.preset_times.setToolTip(PRESET_TIMES_TIP)
         for i in range(self.preset.count()):
-            plan = plans.get(self.preset.itemText(i))
-            self.preset.setItemData(i, None if plan is None else (
-                f"{plan.updates} updates ({plan.epochs:g} epochs), {plan.time_text()}"),
-                Qt.ItemDataRole.ToolTipRole)
+            self.preset.setItemData(i, preset_tip(plans.get(self.preset.itemText(i))), Qt.ItemDataRole.ToolTipRole)
         if self.preset.currentText() in self._plans:
             self.apply_preset(self.preset.currentText())
 
@@ -343,6 +334,7 @@ class TrainSettings(QWidget):
         for key, value in values.items():
             self.set_value(key, value)
         self.preset.setCurrentText(name)
+        self._show_estimate()  # set quietly above: the strategies' line times the preset's values
 
     def _on_preset_chosen(self) -> None:
         self.apply_preset(self.preset.currentText())

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from tlstudio.core.training.plan import throughput
+from tlstudio.core.training.plan import run_seconds, throughput
 
 ACTIVATION_FLOATS = 28  # per token and hidden unit per layer (measured: see the module docstring)
 ATTENTION_COPIES = 4  # attention scores, probabilities, dropout mask, their gradient
@@ -108,8 +108,15 @@ def _layers_with_activations(shape: ModelShape, strategy: str) -> int:
 
 def estimate(shape: ModelShape, strategy: str, *, batch_size: int, length: int, device: str,
              classes: int = 2, lora_rank: int = 8, updates: int = 0,
-             samples_per_second: float | None = None) -> Estimate:
-    """Peak memory and time for ``strategy`` at ``batch_size`` × ``length`` tokens on ``device``."""
+             samples_per_second: float | None = None, passes: int = 0, val_rows: int = 0,
+             eval_samples_per_second: float | None = None,
+             strategy_samples_per_second: float | None = None) -> Estimate:
+    """Peak memory and time for ``strategy`` at ``batch_size`` × ``length`` tokens on ``device``.
+
+    ``samples_per_second`` is a full step's speed (``strategy_samples_per_second``: this
+    strategy's own, as the plan has it); the time of ``updates`` batches and ``passes``
+    validation passes over ``val_rows`` is :func:`plan.run_seconds`'s, as the presets'.
+    """
     kind = device.split(":")[0]
     trainable = trainable_parameters(shape, strategy, classes, lora_rank)
     tokens = batch_size * length
@@ -121,38 +128,52 @@ def estimate(shape: ModelShape, strategy: str, *, batch_size: int, length: int, 
     if share is None:  # freeze-N: the frozen layers run forward only
         trained = _layers_with_activations(shape, strategy) / shape.layers
         share = WORK_SHARE["frozen"] + (1 - WORK_SHARE["frozen"]) * trained
-    speed = throughput(kind, shape.parameters, length, samples_per_second)
-    per_step = batch_size / speed * share
-    return Estimate(strategy, trainable, memory, per_step, per_step * updates)
+    speed = strategy_samples_per_second or throughput(kind, shape.parameters, length, samples_per_second) / share
+    seconds = run_seconds(updates, batch_size, speed, kind, passes, val_rows, eval_samples_per_second)
+    return Estimate(strategy, trainable, memory, batch_size / speed, seconds if updates else 0.0)
 
 
-def estimates_text(shape: ModelShape | None, chosen: str, **kwargs: Any) -> str | None:
-    """The plan's line: the chosen strategy first, then the others (None when the model's shape is unknown)."""
-    if shape is None:
-        return None
-    order = [chosen] + [s for s in ("full", "lora", "frozen") if s != chosen]
-    parts = [estimate(shape, s, **kwargs).text() for s in order]
+def estimates_text(estimates: list[Estimate]) -> str:
+    """The plan's line: the chosen strategy first, then the others."""
+    parts = [e.text() for e in estimates]
     return f"Estimated for this run: {parts[0]}. Other strategies: {'; '.join(parts[1:])}."
 
 
-def run_estimates_line(config: Any, model: Any, train_rows: int, classes: int, device: str,
-                       speed: Any = None) -> str | None:
-    """:func:`estimates_text` for a run of ``config`` on ``train_rows`` rows with ``model`` (a ModelInfo).
+def run_estimates(config: Any, model: Any, train_rows: int, classes: int, device: str,
+                  speed: Any = None, val_rows: int = 0) -> list[Estimate] | None:
+    """Each strategy's estimate for a run of ``config`` on ``train_rows`` rows (``val_rows`` to
+    validate on) with ``model`` (a ModelInfo), ``config.strategy`` first; None when the model's
+    shape is unknown.
 
-    The memory is at the longest batch (``max_length`` tokens); the time counts every update,
-    at ``speed`` (a ``training.speed.Speed``) when it was measured on this computer.
+    The memory is at the longest batch (``max_length`` tokens). The time is the whole run's, by
+    the rule the presets are timed with (:func:`plan.run_seconds`): the chosen strategy at
+    ``speed`` (a ``training.speed.Speed``: measured on this computer, or the default guess),
+    the others at its full-step speed scaled by their share of the work.
     """
-    import math
+    from tlstudio.core.training.plan import training_steps, validation_passes
 
     shape = model_shape(getattr(model, "path", None), getattr(model, "parameters", None))
-    per_update = max(1, config.batch_size * config.grad_accumulation)
-    updates = round(math.ceil(max(1, train_rows) / per_update) * config.epochs * config.grad_accumulation)
-    measured = speed is not None and speed.measured
-    text = estimates_text(shape, config.strategy, batch_size=config.batch_size,
-                          length=config.max_length or 128, device=device, classes=classes,
-                          lora_rank=config.lora_rank, updates=updates,
-                          samples_per_second=speed.full_samples_per_second if measured else None)
-    if text is None:
+    if shape is None:
         return None
-    return text + (" Times from training measured on this computer." if measured
-                   else " Times are a guess: no run measured on this computer yet.")
+    measured = speed is not None and speed.measured
+    common = {"batch_size": config.batch_size, "length": config.max_length or 128, "device": device,
+              "classes": classes, "lora_rank": config.lora_rank, "val_rows": val_rows,
+              "updates": training_steps(train_rows, config.batch_size, config.epochs, config.grad_accumulation),
+              "passes": validation_passes(config.epochs, config.evals_per_epoch),
+              "samples_per_second": speed.full_samples_per_second if measured else None,
+              "eval_samples_per_second": speed.eval_samples_per_second if measured else None}
+    order = [config.strategy] + [s for s in ("full", "lora", "frozen") if s != config.strategy]
+    chosen = speed.samples_per_second if speed is not None else None
+    return [estimate(shape, s, **common, strategy_samples_per_second=chosen if s == config.strategy else None)
+            for s in order]
+
+
+def run_estimates_line(config: Any, model: Any, train_rows: int, classes: int, device: str,
+                       speed: Any = None, val_rows: int = 0) -> str | None:
+    """:func:`run_estimates` in words, saying what the times rest on (None: the shape is unknown)."""
+    estimates = run_estimates(config, model, train_rows, classes, device, speed, val_rows)
+    if estimates is None:
+        return None
+    measured = speed is not None and speed.measured
+    return estimates_text(estimates) + (" Times from training measured on this computer." if measured
+                                        else " Times are a guess: no run measured on this computer yet.")

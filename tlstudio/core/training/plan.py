@@ -183,7 +183,7 @@ def plan_run(
         reasons.append(f"{train_rows} training rows give {per_epoch} updates per epoch: {epochs:.0f} "
                        f"epochs reach at least {min(min_updates, round(epochs * per_epoch))} updates.")
     speed = throughput(device, model_params, max_length, samples_per_second)
-    per_pass = val_rows / (eval_samples_per_second or speed * EVAL_SPEEDUP)
+    per_pass = validation_seconds(val_rows, speed, eval_samples_per_second)
     total_evals = rules.evals
     if per_pass * total_evals > EVAL_SHARE * rules.budget_seconds:  # a large validation split
         total_evals = max(2, int(EVAL_SHARE * rules.budget_seconds / per_pass))
@@ -200,16 +200,44 @@ def plan_run(
         reasons.append(f"Longer than the {budget} time budget of this preset at about {speed:.0f} "
                        f"examples/s: fewer updates would learn too little.")
     epochs = round(epochs, 4)  # 300 updates of a 200,000-row set is 0.024 epochs
-    updates = max(1, round(epochs * per_epoch))
+    updates = training_steps(train_rows, batch, epochs)
     total_evals = min(total_evals, max(1, updates // MIN_EVAL_INTERVAL))
     evals_per_epoch = max(1, min(math.ceil(total_evals / epochs), per_epoch // MIN_EVAL_INTERVAL or 1))
-    passes = max(1, math.floor(epochs * evals_per_epoch))
-    seconds = updates * batch / speed + passes * per_pass + _overhead(device)
+    passes = validation_passes(epochs, evals_per_epoch)
+    seconds = run_seconds(updates, batch, speed, device, passes, val_rows, eval_samples_per_second)
     return Plan(epochs=epochs, updates=updates, batch_size=batch,
                 learning_rate=choose_learning_rate(model_params), evals_per_epoch=evals_per_epoch,
                 early_stopping_patience=max(2, passes // 3), warmup_ratio=0.1, seconds=round(seconds, 1),
                 samples_per_second=round(speed, 2), device=device, reasons=reasons,
                 speed_source=speed_source or ("measured" if samples_per_second else "default"))
+
+
+def training_steps(train_rows: int, batch_size: int, epochs: float, accumulation: int = 1) -> int:
+    """Batches a run trains on: whole updates per epoch (``accumulation`` batches each), times the epochs."""
+    per_update = max(1, batch_size * accumulation)
+    return max(1, round(math.ceil(max(1, train_rows) / per_update) * epochs * accumulation))
+
+
+def validation_passes(epochs: float, evals_per_epoch: int) -> int:
+    """Validation passes of a run: ``evals_per_epoch`` each epoch, at least one."""
+    return max(1, math.floor(epochs * evals_per_epoch))
+
+
+def validation_seconds(val_rows: int, samples_per_second: float,
+                       eval_samples_per_second: float | None = None) -> float:
+    """One validation pass: its measured speed, else :data:`EVAL_SPEEDUP` times the training speed."""
+    return val_rows / (eval_samples_per_second or samples_per_second * EVAL_SPEEDUP)
+
+
+def run_seconds(steps: int, batch_size: int, samples_per_second: float, device: str, passes: int = 0,
+                val_rows: int = 0, eval_samples_per_second: float | None = None) -> float:
+    """The time a run takes, start to finish: ``steps`` batches at ``samples_per_second`` (the
+    strategy's own speed), ``passes`` validation passes over ``val_rows``, and the fixed overhead
+    (loading, the test pass, the baselines). The one rule behind every time the app promises:
+    the presets' times and the strategies' line both come from it."""
+    training = steps * batch_size / samples_per_second
+    return training + passes * validation_seconds(val_rows, samples_per_second, eval_samples_per_second) + (
+        _overhead(device))
 
 
 def _overhead(device: str) -> float:

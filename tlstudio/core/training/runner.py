@@ -243,15 +243,16 @@ def _run(
             store.write_status(RunStatus.RUNNING, **meta)
             store.write_config(config)
         clock.mark("plan")
-    classes = max(1, len(data.label_names))
-    if (line := run_estimates_line(config, info, fit["train_examples"], classes, device, speed)) is not None:
+    classes, val_rows = max(1, len(data.label_names)), len(data.splits["validation"])
+    if (line := run_estimates_line(config, info, fit["train_examples"], classes, device, speed,
+                                   val_rows)) is not None:
         emit(StatusEvent(message=line))
     if not resume and "batch_size" in planned and probes_batch(device, size):
         batch = config.batch_size
         probe = fit_batch(config, data, model, device, precision, "learning_rate" in planned, meta, emit, store)
         if (retimed := speed_after_probe(config, data, probe, batch, speed, plan, meta, emit)) is not speed:
             if (line := run_estimates_line(config, info, fit["train_examples"], classes, device,
-                                           retimed)) is not None:
+                                           retimed, val_rows)) is not None:
                 emit(StatusEvent(message=line))  # the estimate again, for the batch the run uses
             store.write_status(RunStatus.RUNNING, **meta)
         clock.mark("batch probe")
