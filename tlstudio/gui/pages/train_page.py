@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 
 from tlstudio.core.evaluation import format as fmt
 from tlstudio.core.events import RunControl
-from tlstudio.gui import jobs, resume
+from tlstudio.gui import resume
+from tlstudio.gui.device_note import DeviceNote
 from tlstudio.gui.fit_note import FitNote
 from tlstudio.gui.live_curves import LiveCurves
 from tlstudio.gui.pages.base import Notice, Page, label, named
@@ -36,7 +37,7 @@ from tlstudio.gui.train_words import (
     score_headline,
 )
 from tlstudio.gui.train_worker import TrainWorker, duration
-from tlstudio.gui.workers import FunctionWorker, WorkerHost
+from tlstudio.gui.workers import WorkerHost
 
 # The live curves redraw at most 4 times a second: each redraw repaints three plots and their
 # axes (~30 ms each on a 2-core machine, more beside the training thread); at 10 a second the
@@ -57,7 +58,6 @@ class TrainPage(Page):
         self._host = host
         self._control: RunControl | None = None
         self._started_at = 0.0
-        self._devices_asked = False
         self._phase = "preparing"  # then "training", "finishing" (from the worker)
         self._stop_phase: str | None = None  # the phase Stop was pressed in
         self._run_data: str | None = None  # the file the current (or last) run trained on
@@ -77,7 +77,7 @@ class TrainPage(Page):
 
     def _build(self) -> None:
         self.settings = TrainSettings()
-        self.device_note = label(wrap=True, role="hint")
+        self.device_note = DeviceNote(self.settings, self._host)
         self.resumed_settings = named(label("", "hint", wrap=True), "resumedSettings",
                                       "Settings of the resumed run")
         self.resumed_settings.hide()  # shown instead of the settings while a run is resumed
@@ -129,23 +129,9 @@ class TrainPage(Page):
         self.next_button = self.add_next_button("Next: evaluate  →", "evaluate")
         self.next_button.setEnabled(False)
 
-    # ---- devices ------------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
-        if not self._devices_asked:
-            self._devices_asked = True
-            worker = FunctionWorker(jobs.detect_devices)
-            worker.succeeded.connect(self._on_devices_detected)
-            worker.failed.connect(self._on_devices_failed)
-            self._host.start(worker)
-
-    def _on_devices_detected(self, result: tuple[list[Any], str]) -> None:
-        devices, note = result
-        self.settings.set_devices(devices)
-        self.device_note.setText(note)
-
-    def _on_devices_failed(self, message: str, _details: str) -> None:
-        self.device_note.setText(f"Could not list devices: {message}")
+        self.device_note.ask_once()
 
     # ---- run control --------------------------------------------------------------------
     @property
