@@ -136,7 +136,8 @@ def test_one_bounded_wait_covers_the_predictor_and_the_jobs(window, qtbot, monke
 
     monkeypatch.setattr(predictor.Predictor, "load", slow_load)
     window.state.set_run(tmp_path)  # the Predict page starts loading this run's model
-    assert loading.wait(30)
+    # ... once the other pages' jobs for the run have ended: the event loop must run meanwhile.
+    qtbot.waitUntil(loading.is_set, timeout=30_000)
     window.host.start(FunctionWorker(release.wait, 60))  # a job that checks nothing
     started = time.monotonic()
     window.close()

@@ -79,6 +79,9 @@ def test_a_file_predicted_by_the_previous_run_is_not_shown_as_the_new_one_s(
     run_a, run_b = _run(tmp_path, "run-a"), _run(tmp_path, "run-b")
     page = window.pages["predict"]
     window.state.set_run(run_a)
+    # A person predicting a file is on the Predict page: there a newly opened run's model loads
+    # at once (elsewhere it waits for the other pages' jobs: the held file keeps one running).
+    window.show_page("predict")
     qtbot.waitUntil(lambda: page._loaded_run == str(run_a), timeout=30_000)
     try:
         page.predict_file(str(tmp_path / "texts.csv"))

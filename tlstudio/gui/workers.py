@@ -93,6 +93,8 @@ class WorkerHost(QObject):
     one of that kind is cancelled, and :meth:`is_current` tells a page to drop its results.
     """
 
+    idle = Signal()  # the last running job has ended: work that would compete with jobs may start
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._jobs: dict[QThread, QObject] = {}
@@ -137,6 +139,8 @@ class WorkerHost(QObject):
         for thread in [t for t in self._jobs if t.isFinished()]:
             thread.wait()
             self._jobs.pop(thread)
+        if not self._closed and not self.busy:
+            self.idle.emit()
 
     @property
     def busy(self) -> bool:

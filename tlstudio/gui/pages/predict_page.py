@@ -65,7 +65,13 @@ class PredictPage(Page):
         self._request = 0
         self._batch_output: str | None = None
         self._batch: tuple[FunctionWorker, str] | None = None  # (worker, run) predicting a file
+        self._waiting_run: str | None = None  # a run whose model loads when nothing competes
         self._build()
+        self._preload = QTimer(self)
+        self._preload.setSingleShot(True)
+        self._preload.setInterval(0)
+        self._preload.timeout.connect(self._preload_if_free)
+        host.idle.connect(self._preload_if_free)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -153,6 +159,19 @@ class PredictPage(Page):
         if self._batch is not None:
             self._batch[0].cancel()  # its rows would be the previous model's predictions
         self.run_label.setText(f"Loading the model from {run_dir.name}…")
+        self._waiting_run = str(run_dir)
+        self._preload.start()  # next turn: the other pages start their jobs for this run first
+
+    def _preload_if_free(self) -> None:
+        """Load the waiting run's model once the window's jobs are done, or now if the page shows.
+
+        A run that ends (or is opened) starts the Evaluate, How sure and Runs pages' jobs; a
+        model loading beside them took the CPU and the GIL from the window as it filled those
+        pages (gaps of 250-300 ms as a run ended). A person on this page waits for nothing.
+        """
+        if self._waiting_run is None or (self._host.busy and not self.isVisible()):
+            return
+        run_dir, self._waiting_run = self._waiting_run, None
         worker = self._predictor.worker
         if worker is None:
             worker = self._predictor.start()
@@ -161,7 +180,11 @@ class PredictPage(Page):
             worker.loaded.connect(self._on_predictor_loaded)
             worker.predicted.connect(self._on_predicted)
             worker.failed.connect(self._on_predictor_failed)
-        worker.load_requested.emit(str(run_dir))
+        worker.load_requested.emit(run_dir)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self._preload_if_free()
 
     def _on_predictor_loaded(self, run_dir: str, facts: dict[str, Any]) -> None:
         self._loaded_run = run_dir
@@ -328,4 +351,6 @@ class PredictPage(Page):
     def shutdown(self, timeout_ms: int = SHUTDOWN_MS) -> bool:
         """Stop the predictor thread (at most ``timeout_ms``); True when it ended in time."""
         self._debounce.stop()
+        self._preload.stop()
+        self._waiting_run = None
         return self._predictor.shutdown(timeout_ms)
