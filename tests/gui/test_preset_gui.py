@@ -173,3 +173,28 @@ def test_the_preset_line_and_the_strategies_line_promise_the_same_time(window, q
             in_all = re.search(r"\((.+?) in all\)", settings.estimate.text()).group(1)
             assert settings.estimate.text().startswith(f"Estimated for this run: {strategy}: ")
             assert in_all == promised, (strategy, preset)
+
+
+def test_a_large_sets_preset_keeps_the_fraction_of_an_epoch_it_planned(window, qtbot):
+    """The epochs box held one decimal from 0.1 up: a plan of 0.0241 epochs ran as 0.1, four times
+    the updates (and the time) the preset line promised; its validation passes per epoch stopped at 20."""
+    import re
+
+    from tlstudio.core.models.catalog import bundled_model
+    from tlstudio.core.training.plan import plan_run
+
+    settings = window.pages["train"].settings
+    model = bundled_model()
+    plans = {name.capitalize(): plan_run(200_000, 2, "cpu", name, model.parameters, val_rows=20_000)
+             for name in ("quick", "balanced", "thorough")}
+    quick = plans["Quick"]
+    assert quick.epochs < 0.1  # planned to its time budget
+    settings.set_estimate_inputs(model, 200_000, 2, "cpu", 20_000)
+    settings.set_plans(plans)
+    settings.apply_preset("Quick")
+    assert settings.value_of("epochs") == quick.epochs
+    assert settings.value_of("evals_per_epoch") == quick.evals_per_epoch > 20  # the box stopped at 20
+    assert settings.epochs.text() == f"{quick.epochs:g}"
+    promised = re.match(r"Quick: (.+) on this machine", settings.preset_times.text()).group(1)
+    in_all = re.search(r"\((.+?) in all\)", settings.estimate.text()).group(1)
+    assert in_all == promised.replace("about ", "≈ ")

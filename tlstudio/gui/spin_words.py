@@ -1,4 +1,5 @@
-"""Number boxes whose lowest value stands for a word ("auto", "never"): the word can be typed.
+"""Number boxes for the settings: one whose lowest value stands for a word ("auto", "never"),
+which can be typed; and a decimal box that shows no more digits than its value has.
 
 A plain ``QSpinBox`` shows its special value text but only takes it back typed exactly, so
 typing "auto" in a box showing "auto (48)" was quietly undone; and it drops keys that make no
@@ -117,3 +118,11 @@ class WordDoubleSpinBox(_Words, QDoubleSpinBox):
 
     def focusOutEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         self._finish_entry(event, super().focusOutEvent)
+
+
+class CompactDoubleSpinBox(QDoubleSpinBox):
+    """A decimal box showing "17" and "0.0241" rather than "17.0000" and, at one decimal, "0.0":
+    a plan's epochs for a large set are a small fraction, and the box must hold what it planned."""
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt API
+        return f"{round(value, self.decimals()):g}"

@@ -37,7 +37,7 @@ from tlstudio.gui.estimate_lines import (
     strategies_line,
 )
 from tlstudio.gui.pages.base import label, named
-from tlstudio.gui.spin_words import WordDoubleSpinBox, WordSpinBox, word_box
+from tlstudio.gui.spin_words import CompactDoubleSpinBox, WordDoubleSpinBox, WordSpinBox, word_box
 
 CHOICE_TEXT = {("device", "auto"): "Automatic (best available)",
                ("long_texts", "truncate"): "Cut them: read only the start",
@@ -111,7 +111,7 @@ def make_widget(f: Field) -> QWidget:
     elif meta.get("none_text"):  # the lowest value stands for None ("auto", "never"): typed too
         widget = word_box(kind, meta["none_text"], label_of(f), meta["range"][0])
     else:
-        widget = {"rate": ScientificSpinBox, "int": QSpinBox}.get(kind, QDoubleSpinBox)()
+        widget = {"rate": ScientificSpinBox, "int": QSpinBox}.get(kind, CompactDoubleSpinBox)()
     if isinstance(widget, QDoubleSpinBox | QSpinBox):
         if kind in ("float", "ratio"):
             widget.setDecimals(meta.get("decimals", 2))

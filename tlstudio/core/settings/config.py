@@ -126,8 +126,8 @@ class RunConfig:
              "computer: quick (minutes), balanced or thorough; settings given explicitly win; none: "
              "the defaults shown")
     epochs: float = setting(
-        3.0, group="basic", label="Epochs", kind="float", range=(0.1, 100.0), step=1.0,
-        decimals=1, widget="epochsSpin",
+        3.0, group="basic", label="Epochs", kind="float", range=(0.0001, 100.0), step=1.0,
+        decimals=4, widget="epochsSpin",  # a plan gives a 200,000-row set 0.0241 epochs
         help="how many times the model reads the whole training set; more can help, but takes "
              "longer and may over-fit")
     batch_size: int = setting(
@@ -211,7 +211,8 @@ class RunConfig:
         widget="loggingStepsSpin",
         help="record the training loss every this many steps (1 draws the live plot step by step)")
     evals_per_epoch: int = setting(
-        1, group="advanced", label="Evaluations per epoch", kind="int", range=(1, 20),
+        1, group="advanced", label="Evaluations per epoch", kind="int", range=(1, 10_000),  # a plan's
+        # validation passes spread over a fraction of an epoch of a large set are many per epoch
         widget="evalsPerEpochSpin",
         help="how often per epoch to measure the validation set (each one also saves a checkpoint)")
     keep_checkpoints: bool = setting(
