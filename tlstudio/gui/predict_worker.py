@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from tlstudio.gui.workers import _LIVE_THREADS, SHUTDOWN_MS, describe_error, detach
+from tlstudio.gui.workers import _LIVE_THREADS, SHUTDOWN_MS, JobThread, describe_error, detach
 
 
 class PredictorWorker(QObject):
@@ -66,7 +66,7 @@ class PredictorHost:
         if self._closed:
             return None
         if self.worker is None:
-            self.thread = QThread()
+            self.thread = JobThread()
             self.thread.setObjectName("PredictorWorker")
             self.worker = PredictorWorker()
             self.worker.moveToThread(self.thread)
