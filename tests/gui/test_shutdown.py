@@ -138,7 +138,14 @@ def test_one_bounded_wait_covers_the_predictor_and_the_jobs(window, qtbot, monke
     window.state.set_run(tmp_path)  # the Predict page starts loading this run's model
     # ... once the other pages' jobs for the run have ended: the event loop must run meanwhile.
     qtbot.waitUntil(loading.is_set, timeout=30_000)
-    window.host.start(FunctionWorker(release.wait, 60))  # a job that checks nothing
+    running = threading.Event()
+
+    def stuck() -> None:  # a job that checks nothing
+        running.set()
+        release.wait(60)
+
+    window.host.start(FunctionWorker(stuck))
+    qtbot.waitUntil(running.is_set, timeout=30_000)  # under way (one not started yet is just cancelled)
     started = time.monotonic()
     window.close()
     took = time.monotonic() - started
