@@ -64,8 +64,9 @@ def restore_look(qapp):
 # each gap). A whole run: the Predict page's model no longer loads beside the other pages' jobs
 # as a run ends (it waits for WorkerHost.idle, or the page being shown), and job threads run
 # below the window's thread (workers.JobThread). At load 5.5, same conditions, the CPU-waits in
-# gaps over 50 ms fell from 18.3 to 11.4 s (longest 845 -> 527 ms, p99 96 -> 78); passes quiet
-# (load 0.3-2: 125-127 ms / p99 33-39), fails at load 6 (696 ms / p99 74). Left: as a run ends
+# gaps over 50 ms fell from 18.3 to 11.4 s (longest 845 -> 527 ms, p99 96 -> 78). It passed
+# quiet before both (load 0.3-2: 125-127 ms / p99 33-39; not measured quiet since) and fails at
+# load 6 (696 ms / p99 74; the GUI thread ran 78 ms of it). Left: as a run ends
 # one turn still holds ~78 ms of the GUI thread (the Train page's finish 11, showing Evaluate 17,
 # How sure 11, Runs 6, the Evaluate fill 14, their paint): hidden pages could fill when shown.
 # Its FirstImports check fails since de9a4ad: FitNote.refresh first imports
