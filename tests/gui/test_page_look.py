@@ -103,3 +103,28 @@ def test_a_dialog_of_the_window_wears_the_high_contrast_look(window, qtbot, rest
     box.close()
     # outlined in white, 2 px (or the focus ring's yellow): Fusion's own frame is black on black
     assert all(c.name() in ("#ffffff", "#ffff00") for c in edge), [c.name() for c in edge]
+
+
+def test_a_tab_first_shown_after_a_switch_wears_the_new_look(window, qtbot, restore_look):
+    """A tab not in view at a switch wears the new look when it is shown."""
+    light_off, dark_off = (theme.PRIMARY_DISABLED[s][0] for s in ("light", "dark"))
+    page = window.pages["evaluate"]
+    window.scheme_actions["light"].trigger()
+    window.stack.setCurrentWidget(page)  # no run yet: the step is off in the sidebar
+    page.tabs.setCurrentIndex(page.tabs.indexOf(page.export_panel))
+    qtbot.waitUntil(lambda: page.export_panel.isVisible(), timeout=5_000)
+    button = page.export_panel.export_button  # a blue button, off without a run
+    assert not button.isEnabled()
+    assert _share(button, light_off) > 0.5
+    page.tabs.setCurrentIndex(0)
+    window.scheme_actions["dark"].trigger()  # switched on the first tab: Export is hidden
+    qtbot.mouseClick(page.tabs.tabBar(), Qt.MouseButton.LeftButton,
+                     pos=page.tabs.tabBar().tabRect(page.tabs.indexOf(page.export_panel)).center())
+    assert page.tabs.currentWidget() is page.export_panel
+    QApplication.processEvents()
+    assert _share(button, dark_off) > 0.5, "a tab shown after a switch kept the old look"
+    assert _share(button, light_off) == 0
+    page.tabs.setCurrentIndex(0)
+    window.scheme_actions["high-contrast"].trigger()
+    page.tabs.setCurrentIndex(page.tabs.indexOf(page.export_panel))
+    assert _share(button, "#000000") > 0.5 and _share(button, dark_off) == 0  # dashed, on black

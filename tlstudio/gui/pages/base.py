@@ -30,6 +30,7 @@ class WrapLabel(QLabel):
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         self._kept = 0  # with keep_height on: the tallest it has been since
+        self._fitted_to: tuple = ()  # what the last fit measured: see changeEvent
         super().__init__(text, parent)
         self.setWordWrap(True)
 
@@ -51,11 +52,21 @@ class WrapLabel(QLabel):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self._fit_height()  # a theme's font or a role's style changes the lines it needs
+            # A theme's font or a role's style changes the lines it needs; a light/dark switch
+            # changes neither (each fit lays the text out: 10 % of a page's restyle).
+            if self._measure() != self._fitted_to:
+                self._fit_height()
+
+    def _measure(self) -> tuple:
+        """What the height its text needs depends on."""
+        margins = self.contentsMargins()
+        return (self.text(), self.width(), self.font().key(), self.margin(), self.indent(),
+                margins.left(), margins.top(), margins.right(), margins.bottom())
 
     def _fit_height(self) -> None:
         # QLabel's height-for-width is never below its minimum height: measure without it, or
         # a label once narrow would keep the height of its narrow self.
+        self._fitted_to = self._measure()
         self.setMinimumHeight(0)
         needed = self.heightForWidth(self.width()) if self.text() else 0
         if self._kept:
