@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from tlstudio.core.models.fit_check import fit_messages
 from tlstudio.gui.state import AppState
 
 
@@ -28,8 +29,6 @@ class FitNote(QLabel):
     def refresh(self) -> None:
         """Show the warnings for the current data, model and max length (None: auto); hidden while
         the Data page is still counting the tokens."""
-        from tlstudio.core.models.fit_check import fit_messages
-
         survey = self._state.token_survey
         messages = [] if survey is None else fit_messages(survey.fit_report(self._chosen_length()))
         bullet = "•  " if len(messages) > 1 else ""  # no emoji: it is an empty box without an emoji font
