@@ -157,6 +157,7 @@ def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: P
                                 context=context)
         method = (info.verdict or {}).get("method")
         result["presets"][key] = {"minutes": round(minutes, 2), "plan": plan, "verdict": verdict,
+                                     "precision": info.precision,
                                      "best_validation": max(context["validation"], default=None),
                                      "method": method}
         if method:
@@ -217,6 +218,7 @@ def class_counts_from(prepared: Any) -> dict[str, int]:
 def grid(config: Any, prepared: Any, out: Path, rates: list[float], counts: list[int]) -> list[dict[str, Any]]:
     """Learning rate x updates; each point's test main metric and minutes."""
     from tlstudio.core.evaluation.metrics import main_metric, task_metrics
+    from tlstudio.core.runs.store import RunFolder
 
     per_epoch = math.ceil(len(prepared.splits["train"]) / config.batch_size)
     points = []
@@ -224,9 +226,10 @@ def grid(config: Any, prepared: Any, out: Path, rates: list[float], counts: list
         for updates in counts:
             point = dataclasses.replace(config, learning_rate=lr, epochs=round(updates / per_epoch, 3),
                                         early_stopping_patience=None, output_dir=str(out / f"lr{lr}_u{updates}"))
-            scores, minutes, _ = train_and_score(point, prepared)
+            scores, minutes, run_dir = train_and_score(point, prepared)
             value = task_metrics(prepared.task, prepared.splits["test"]["label"], scores)[main_metric(prepared.task)]
-            points.append({"lr": lr, "updates": updates, "value": value, "minutes": round(minutes, 2)})
+            points.append({"lr": lr, "updates": updates, "value": value, "minutes": round(minutes, 2),
+                           "precision": RunFolder(run_dir).info().precision})
     return points
 
 
