@@ -59,6 +59,11 @@ def restore_look(qapp):
 # 76-83 ms of the GUI thread per switch (was 360-440), gaps 135-210 ms at load 5-6, within the
 # 250 ms, but p99 is the one gap each switch makes: the page in view's restyle (30-50 ms for
 # the Evaluate page's ~200 widgets, hidden tabs too) and its repaint come in one turn.
+# Session 7 (H1): still 75-93 ms of the GUI thread per switch (quiet: 83 / p99 80; load 5-6:
+# gaps 380-530 ms, 300-440 of them waiting for a CPU under nice 15). Restyling only the tab
+# in view (branch h1-parts, sheets.style_parts) halved the restyle (apply 104-111 -> 54-58
+# cpu-ms at load 5) but its first dark switch left tab panes light: not landed. Holding the
+# window's paint for a turn made it worse (103-118 ms: setUpdatesEnabled walks every widget).
 # Comparing runs passed 4 of 4 at load 4-5.5 (63-66 ms / p99 38-44; the GUI thread's longest
 # run 36-43 ms) and failed 2 of 3 at load 5.8-6.1 (90 ms / p99 57-69: the waits for a CPU double
 # each gap). A whole run: the Predict page's model no longer loads beside the other pages' jobs
