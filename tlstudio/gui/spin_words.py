@@ -46,6 +46,22 @@ class _Words:
         """The word, or the box's own text for it, e.g. "auto (48)"."""
         return plain(text) in (plain(self.word), plain(self.specialValueText()))
 
+    # Qt's overrides for both boxes: the mixin comes first, so super() is the Qt box.
+    def validate(self, text: str, pos: int) -> object:
+        return self._validate(text, pos, super().validate(text, pos))
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt API
+        return self.minimum() if self.is_word(text) else super().valueFromText(text)
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        if event.key() in ENTER_KEYS:
+            self._finish_entry(event, super().keyPressEvent)
+        else:
+            super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        self._finish_entry(event, super().focusOutEvent)
+
     def _validate(self, text: str, pos: int, state: Any) -> object:
         if self.is_word(text):
             return QValidator.State.Acceptable, text, pos
@@ -83,41 +99,11 @@ class WordSpinBox(_Words, QSpinBox):
 
     entry_checked = Signal(str)  # what to type instead of the entry ("": a value was taken)
 
-    def validate(self, text: str, pos: int) -> object:
-        return self._validate(text, pos, super().validate(text, pos))
-
-    def valueFromText(self, text: str) -> int:  # noqa: N802 - Qt API
-        return self.minimum() if self.is_word(text) else super().valueFromText(text)
-
-    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        if event.key() in ENTER_KEYS:
-            self._finish_entry(event, super().keyPressEvent)
-        else:
-            super().keyPressEvent(event)
-
-    def focusOutEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        self._finish_entry(event, super().focusOutEvent)
-
 
 class WordDoubleSpinBox(_Words, QDoubleSpinBox):
     """A decimal box whose lowest value is a word (head dropout's "model default")."""
 
     entry_checked = Signal(str)
-
-    def validate(self, text: str, pos: int) -> object:
-        return self._validate(text, pos, super().validate(text, pos))
-
-    def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt API
-        return self.minimum() if self.is_word(text) else super().valueFromText(text)
-
-    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        if event.key() in ENTER_KEYS:
-            self._finish_entry(event, super().keyPressEvent)
-        else:
-            super().keyPressEvent(event)
-
-    def focusOutEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        self._finish_entry(event, super().focusOutEvent)
 
 
 class CompactDoubleSpinBox(QDoubleSpinBox):
