@@ -62,13 +62,27 @@ class _Words:
     def focusOutEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         self._finish_entry(event, super().focusOutEvent)
 
+    def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt API
+        """Step between the word and the lowest number the setting takes, never into the gap
+        below it (max length's 1-7 would run as 8)."""
+        target = self.value() + steps * self.singleStep()
+        if self.minimum() < target < self.real_minimum:
+            self.setValue(self.minimum() if steps < 0 else self.real_minimum)
+        else:
+            super().stepBy(steps)
+
     def _validate(self, text: str, pos: int, state: Any) -> object:
         if self.is_word(text):
             return QValidator.State.Acceptable, text, pos
-        if state[0] == QValidator.State.Acceptable:
+        if state[0] == QValidator.State.Acceptable and not self._below_range(text):
             return state
         # anything else can still be typed: Enter then says what the box takes, not silence
         return QValidator.State.Intermediate, text, pos
+
+    def _below_range(self, text: str) -> bool:
+        """A number the box holds (its lowest value is the word) but the setting does not take."""
+        value = super().valueFromText(text)
+        return self.minimum() < value < self.real_minimum
 
     def _finish_entry(self, event: Any, handle: Any) -> None:
         """Let Qt ``handle`` the key or focus ``event`` that ends an entry; first say what to

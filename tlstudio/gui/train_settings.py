@@ -136,7 +136,7 @@ def widget_value(f: Field, widget: Any) -> Any:
     value = widget.value()
     if f.metadata.get("none_text") and value == widget.minimum():
         return None
-    value = max(value, f.metadata["range"][0])  # e.g. max length 1..7 means 8
+    value = max(value, f.metadata["range"][0])  # the boxes never hold less (spin_words); a guard
     return int(value) if f.metadata["kind"] == "int" else float(value)
 
 
