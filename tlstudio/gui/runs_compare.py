@@ -6,10 +6,11 @@ same comparison ``tlstudio compare`` prints.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -26,6 +27,7 @@ from tlstudio.gui import plots
 from tlstudio.gui.empty_state import EmptyState
 from tlstudio.gui.pages.base import label, named
 from tlstudio.gui.runs_table import METRIC_WORDS, colour_index, run_colour
+from tlstudio.gui.turns import Turns
 
 NO_SELECTION = ("Select a run in the table to see its curves; select two or more (Ctrl+click) to "
                 "compare them: curves, scores, the settings that differ and whether the difference "
@@ -54,12 +56,18 @@ def _table(name: str, accessible: str, headers: list[str], widths: tuple[int, ..
     return table
 
 
+TIP_FROM = 16  # characters: a shorter cell fits its column whole, so it needs no tooltip
+
+
 def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    """The cells, a tooltip on each that may be cut short (one on every cell cost a third of
+    filling 200 disagreeing rows, ~10 ms of the window's thread)."""
     table.setRowCount(len(rows))
     for r, cells in enumerate(rows):
         for c, text in enumerate(cells):
             item = QTableWidgetItem(text)
-            item.setToolTip(text)
+            if len(text) >= TIP_FROM:
+                item.setToolTip(text)
             table.setItem(r, c, item)
 
 
@@ -140,6 +148,7 @@ class ComparePanel(QWidget):
         self.loss_plot = plots.make_plot("compareLossPlot", "Training loss", "step", "loss")
         self.eval_plot = plots.make_plot("compareEvalPlot", "Validation score", "step", "score")
         self._curves = (_Curves(self.loss_plot), _Curves(self.eval_plot))
+        self._turns = Turns(self)  # a result's steps, one per turn of the event loop
         for plot in (self.loss_plot, self.eval_plot):  # legends go in the titles, never over a curve
             row.addWidget(plot)
         self.curves.addWidget(plots_box)
@@ -165,6 +174,8 @@ class ComparePanel(QWidget):
     def clear(self, hint: str = NO_SELECTION) -> None:
         """Nothing to compare: the hint where the curves go, empty tables."""
         self._shown = None
+        self._turns.cancel()
+        self.eval_plot.setUpdatesEnabled(True)  # held by a result not drawn to the end
         for curves in self._curves:
             curves.draw([])
         self.hint.setText(hint)
@@ -189,29 +200,33 @@ class ComparePanel(QWidget):
         self.verdict.show()
 
     def show_result(self, side: Any, points: list[tuple[np.ndarray, np.ndarray]]) -> None:
-        """Show a :class:`SideBySide` and its runs' :func:`curve_points`: the long tables (in
-        tabs behind) now, the curves, the verdict and the scores on the next turn of the event
-        loop, so neither step holds the window for long."""
+        """Show a :class:`SideBySide` and its runs' :func:`curve_points` over three turns of the
+        event loop, so no turn holds the window for long: the tables in tabs behind now; the
+        verdict, the scores and the loss curves next; the validation curves last. Each plot's
+        paint (10-25 ms) comes in a turn of its own: in one turn with the rest, both plots and
+        the table fill froze the window for 60-90 ms."""
         self._shown = side
         self._fill_tables(side)
-        # 1 ms, not 0: a 0 ms call runs in the same pass over posted events, before timers
-        # already due and the repaint, so both steps held the window as one.
-        QTimer.singleShot(1, self, lambda: self._draw(side, points))
+        losses, evals, legend = _series(side.runs, points)
+        self._turns.start([partial(self._draw_head, side, losses, legend), partial(self._draw_evals, evals)])
 
-    def _draw(self, side: Any, points: list[tuple[np.ndarray, np.ndarray]]) -> None:
-        """The curves, the legend and the verdict together: everything that moves the plots
-        is laid out first, then the curves' range is set for the plots' final size, so each
-        plot is painted once (set for the old size, the resize that followed painted it again)."""
-        if side is not self._shown:
-            return  # a newer selection came meanwhile
+    def _draw_head(self, side: Any, losses: list[tuple], legend: list[tuple[str, int, bool]] | None) -> None:
+        """The verdict, the scores, the legend and the loss curves. Everything that moves the
+        plots is laid out first, then the curves' range is set for the plots' final size, so
+        each plot is painted once (set for the old size, the resize that followed painted it
+        again). The validation plot is held unpainted until its curves come, next turn."""
         _fill(self.scores, self._score_rows(side))
         self.verdict.setMinimumHeight(0)
         self.verdict.setText(self._verdict_text(side))
         self.verdict.setVisible(bool(self.verdict.text()))
-        series = self._series(side.runs, points)
+        self.eval_plot.setUpdatesEnabled(False)
+        self._show_plots(side.runs, legend)
         self.layout().activate()
-        for curves, drawn in zip(self._curves, series, strict=True):
-            curves.draw(drawn)
+        self._curves[0].draw(losses)
+
+    def _draw_evals(self, evals: list[tuple]) -> None:
+        self._curves[1].draw(evals)
+        self.eval_plot.setUpdatesEnabled(True)  # paints it (Qt updates a widget it wakes)
 
     def _fill_tables(self, side: Any) -> None:
         names = [run.name for run in side.runs]
@@ -263,34 +278,38 @@ class ComparePanel(QWidget):
             rows.append([run.name, score, baseline, versus])
         return rows
 
-    def _series(self, runs: list[Any], points: list[tuple[np.ndarray, np.ndarray]]
-                ) -> tuple[list[tuple], list[tuple]]:
-        """The loss and the validation curves to draw; the legend, the title and the hint
-        (or the plots) set to match them."""
-        series: tuple[list[tuple], list[tuple]] = ([], [])  # loss, score
-        used: dict[str, int] = {}
-        legend: list[tuple[str, int, bool]] = []
-        for run, run_points in zip(runs, points, strict=True):
-            colour = run_colour(run.run_dir)
-            style = Qt.PenStyle.DashLine if used.get(colour) else Qt.PenStyle.SolidLine  # a shared colour
-            used[colour] = used.get(colour, 0) + 1
-            pen = plots.pg.mkPen(colour, width=2, style=style)
-            for drawn, xy in zip(series, run_points, strict=True):
-                if len(xy):
-                    drawn.append((xy, pen, colour, _short(run.name)))
-            if any(len(xy) for xy in run_points):
-                legend.append((_short(run.name, 40), colour_index(run.run_dir), False))
+    def _show_plots(self, runs: list[Any], legend: list[tuple[str, int, bool]] | None) -> None:
+        """The legend and the title for the curves, and the plots (or, with no curve, the hint)."""
         metric = next((METRIC_WORDS.get(r.metric, r.metric) for r in runs if r.metric), "score")
         title = f"Validation {metric}"
         if self.eval_plot.getPlotItem().titleLabel.text != title:  # a new title re-lays the plot out
             self.eval_plot.getPlotItem().setTitle(title)
-        self.legend.setText(plots.legend_html("", legend))
-        if any(series):
+        self.legend.setText(plots.legend_html("", legend or []))
+        if legend is not None:
             self.curves.setCurrentIndex(1)
         else:
             self.hint.setText("No training curve yet: the selected runs logged no steps.")
             self.curves.setCurrentWidget(self.hint)
-        return series
+
+
+def _series(runs: list[Any], points: list[tuple[np.ndarray, np.ndarray]]
+            ) -> tuple[list[tuple], list[tuple], list[tuple[str, int, bool]] | None]:
+    """The loss and the validation curves to draw, ``(points, pen, colour, name)`` each, and the
+    legend's entries (None: no run logged a step)."""
+    series: tuple[list[tuple], list[tuple]] = ([], [])  # loss, score
+    used: dict[str, int] = {}
+    legend: list[tuple[str, int, bool]] = []
+    for run, run_points in zip(runs, points, strict=True):
+        colour = run_colour(run.run_dir)
+        style = Qt.PenStyle.DashLine if used.get(colour) else Qt.PenStyle.SolidLine  # a shared colour
+        used[colour] = used.get(colour, 0) + 1
+        pen = plots.pg.mkPen(colour, width=2, style=style)
+        for drawn, xy in zip(series, run_points, strict=True):
+            if len(xy):
+                drawn.append((xy, pen, colour, _short(run.name)))
+        if any(len(xy) for xy in run_points):
+            legend.append((_short(run.name, 40), colour_index(run.run_dir), False))
+    return series[0], series[1], legend if any(series) else None
 
 
 def curve_points(runs: list[Any]) -> list[tuple[np.ndarray, np.ndarray]]:
