@@ -13,6 +13,7 @@ from tlstudio.core.data.labels import label_mask, label_names, sort_label_names,
 from tlstudio.core.data.prepared import PreparedData
 from tlstudio.core.data.profile import filled_mask
 from tlstudio.core.data.roles import Roles
+from tlstudio.core.data.stratify import stratified_split
 from tlstudio.core.data.table import LoadedTable
 from tlstudio.core.errors import DataError
 
@@ -111,8 +112,7 @@ def _split_indices(n: int, fraction: float, key: np.ndarray | None, seed: int,
     if key is not None:
         _, counts = np.unique(key, return_counts=True)
         if counts.min() >= 2 and held >= len(counts) and n - held >= len(counts):
-            return tuple(train_test_split(indices, test_size=held, random_state=seed,
-                                          stratify=key))
+            return stratified_split(n, held, key, seed)  # train_test_split's rows, GIL-friendly
         notes.append("Some classes are too small to stratify; the split is random instead.")
     return tuple(train_test_split(indices, test_size=held, random_state=seed))
 
