@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from tlstudio.gui import theme
+from tlstudio.gui import sheets, theme
 
 
 def _share(widget: QWidget, color: str) -> float:
@@ -78,7 +78,11 @@ def test_a_switch_restyles_what_shows_not_every_widget(window, qtbot, restore_lo
     window.scheme_actions["light"].trigger()
     _click_step(qtbot, window, "runs")
     mine = {_address(w) for w in window.findChildren(QWidget)}
-    shown = {_address(w) for w in window.pages["runs"].findChildren(QWidget) if w.isVisible()}
+    visible = [w for w in window.pages["runs"].findChildren(QWidget) if w.isVisible()]
+    # The widgets on the way down to tabs (the page's scroll area, say) wear no sheet of their
+    # own (sheets.style_parts): nothing of them changes, so Qt sends them no StyleChange.
+    in_parts = [w for w in visible if w.property(sheets.CONTAINER)]
+    shown = {_address(w) for w in visible} - {_address(w) for w in in_parts}
     changes = _StyleChanges()
     app.installEventFilter(changes)
     try:
@@ -86,6 +90,8 @@ def test_a_switch_restyles_what_shows_not_every_widget(window, qtbot, restore_lo
     finally:
         app.removeEventFilter(changes)
     assert shown <= changes.widgets  # the page in view: restyled at once
+    assert len(in_parts) <= 3 and all(w.property(sheets.GENERATION) == sheets.generation()
+                                      for w in in_parts)
     restyled = changes.widgets & mine
     assert len(restyled) < len(mine) / 3, f"{len(restyled)} of the window's {len(mine)} widgets restyled"
 
@@ -106,7 +112,7 @@ def test_a_dialog_of_the_window_wears_the_high_contrast_look(window, qtbot, rest
 
 
 def test_a_tab_first_shown_after_a_switch_wears_the_new_look(window, qtbot, restore_look):
-    """A tab not in view at a switch wears the new look when it is shown."""
+    """A switch restyles the tab in view; another tab takes the look as it is shown."""
     light_off, dark_off = (theme.PRIMARY_DISABLED[s][0] for s in ("light", "dark"))
     page = window.pages["evaluate"]
     window.scheme_actions["light"].trigger()
@@ -128,3 +134,24 @@ def test_a_tab_first_shown_after_a_switch_wears_the_new_look(window, qtbot, rest
     window.scheme_actions["high-contrast"].trigger()
     page.tabs.setCurrentIndex(page.tabs.indexOf(page.export_panel))
     assert _share(button, "#000000") > 0.5 and _share(button, dark_off) == 0  # dashed, on black
+
+
+def test_a_switch_leaves_the_hidden_tabs_for_later(window, qtbot, restore_look):
+    """The tab in view is restyled at once, the Evaluate page's other tabs are not (yet)."""
+    app = restore_look
+    page = window.pages["evaluate"]
+    window.scheme_actions["light"].trigger()
+    window.stack.setCurrentWidget(page)
+    page.tabs.setCurrentIndex(0)
+    QApplication.processEvents()
+    in_view = {_address(w) for w in page.tabs.widget(0).findChildren(QWidget)}
+    hidden = {_address(w) for i in range(1, page.tabs.count())
+              for w in page.tabs.widget(i).findChildren(QWidget)}
+    changes = _StyleChanges()
+    app.installEventFilter(changes)
+    try:
+        window.scheme_actions["dark"].trigger()
+    finally:
+        app.removeEventFilter(changes)
+    assert in_view <= changes.widgets
+    assert not hidden & changes.widgets, f"{len(hidden & changes.widgets)} hidden widgets restyled"

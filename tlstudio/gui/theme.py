@@ -67,9 +67,13 @@ def bring_up_to_date(part: QWidget) -> None:
     """Give ``part`` (a page, a bar, a window) the look in use: its style sheet and its plots.
 
     Cheap when it wears it already. A switch of look does this for what shows; a hidden
-    page's turn comes when it is shown (a plot's recolouring costs ~3 ms, its page's
-    style sheet 10-50 ms: all of them at once froze the window).
+    page's turn comes when it is shown, a hidden tab's too (a plot's recolouring costs ~3 ms,
+    a page's style sheet 10-50 ms: all of them at once froze the window).
     """
+    sheets.style_parts(part, _bring_whole_up_to_date)
+
+
+def _bring_whole_up_to_date(part: QWidget) -> None:
     sheets.style(part)
     views = part.findChildren(pg.GraphicsView)
     for view in [part, *views] if isinstance(part, pg.GraphicsView) else views:
@@ -163,6 +167,7 @@ HIGH_CONTRAST_COLORS = {
     QPalette.ColorRole.Mid: "#ffffff", QPalette.ColorRole.Dark: "#ffffff",
     QPalette.ColorRole.Shadow: "#ffffff",
 }
+HC_PANE = "QTabWidget::pane { border: 2px solid #ffffff; }"  # a tab widget wears it itself
 HC_DISABLED = "#a6a6a6"  # 8.6:1 on black: readable, yet plainly not the white of what works
 # Curve and bar colours that read on black (the usual ones are mid-tones made for both schemes).
 HC_DATA_COLORS = ["#ffff00", "#00ffff", "#00ff00", "#ff80ff", "#ffa500", "#ffffff", "#ff6b6b",
@@ -234,7 +239,7 @@ def high_contrast_sheet() -> str:
     QHeaderView::section {{ background: #000000; color: #ffffff; border: 1px solid #ffffff;
                             padding: 3px 6px; font-weight: 700; }}
     QTableView {{ gridline-color: #ffffff; }}
-    QTabWidget::pane {{ border: 2px solid #ffffff; }}
+    {HC_PANE}
     QTabBar::tab {{ background: #000000; color: #ffffff; border: 2px solid #ffffff;
                     padding: 4px 12px; margin-right: 2px; }}
     QTabBar::tab:selected {{ background: {y}; color: #000000; font-weight: 700; }}
@@ -341,7 +346,7 @@ def apply(app: QApplication, scheme: str | None = None) -> None:
     elif scheme == "system":
         follow_system(app)
     # Never on the application (sheets.py says why): on what shows now, the rest when shown.
-    sheets.use(style_sheet())
+    sheets.use(style_sheet(), tabs=HC_PANE if _high_contrast else "")
     apply_plot_theme()  # plots made from now on
     sheets.restyle_windows(app, bring_up_to_date)  # plots and sheets in view; the rest when shown
     app.setWindowIcon(icon("app"))
