@@ -17,6 +17,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPalette
+from PySide6.QtWidgets import QStackedWidget, QTabWidget
 
 from tlstudio.gui import plots, sheets, theme
 
@@ -108,10 +109,15 @@ def _same(before: dict[str, list[np.ndarray]], after: dict[str, list[np.ndarray]
 
 
 def _show_page_of(window, widget) -> None:
+    """Show the page that holds ``widget``, and the tab it is on (a hidden tab takes the look
+    when it is shown, as a hidden page does)."""
     pages = list(window.pages.values())
     page = widget
     while page is not None and page not in pages:
-        page = page.parentWidget()
+        parent = page.parentWidget()
+        if isinstance(parent, QStackedWidget) and isinstance(parent.parentWidget(), QTabWidget):
+            parent.parentWidget().setCurrentWidget(page)
+        page = parent
     if page is not None:
         window.stack.setCurrentWidget(page)
 

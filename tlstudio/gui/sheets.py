@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QMenu, QSplitter, QStackedWidget, QTabWidget, QWidget
 
 _sheet = ""  # the sheet of the look in use; "" until a look is applied (Qt's native look)
@@ -107,6 +108,10 @@ def style_parts(part: QWidget, restyle: Callable[[QWidget], object] = style) -> 
             on_show.watch(child, restyle)  # a tab not in view: styled when it is shown
         else:
             style_parts(child, restyle)
+    if isinstance(part, QTabWidget):
+        # Qt leaves a tab widget's palette to a re-polish that no longer comes (its pane stayed
+        # light in the dark look): it takes the palette in use again, and its pages with it.
+        part.setPalette(QPalette())
 
 
 class _OnShow(QObject):
