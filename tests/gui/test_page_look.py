@@ -10,7 +10,7 @@ import numpy as np
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget, QWidget
 
 from tlstudio.gui import sheets, theme
 
@@ -155,3 +155,63 @@ def test_a_switch_leaves_the_hidden_tabs_for_later(window, qtbot, restore_look):
         app.removeEventFilter(changes)
     assert in_view <= changes.widgets
     assert not hidden & changes.widgets, f"{len(hidden & changes.widgets)} hidden widgets restyled"
+
+
+def _pane_colour(tabs: QTabWidget) -> QColor:
+    """The colour the tab widget fills its pane with, just above the pane's lower edge."""
+    image = tabs.grab().toImage()
+    return image.pixelColor(image.width() // 2, image.height() - 6)
+
+
+def test_tab_panes_turn_dark_with_the_window(window, qtbot, restore_look):
+    """Each tab's pane is dark after a switch to dark, on the page in view and on a hidden one.
+
+    A tab bar wears the look's sheet (its tabs' rules), which makes Qt treat its tab widget as
+    styled by a sheet; Qt hands no palette change on to such a widget, so the tab widget and its
+    stack of pages kept the light palette they had been polished with: light panes in dark.
+    """
+    evaluate, insight = window.pages["evaluate"], window.pages["insight"]
+    window.scheme_actions["light"].trigger()
+    for page in (insight, evaluate):  # no run yet: their steps are off in the sidebar
+        window.stack.setCurrentWidget(page)
+        QApplication.processEvents()
+    light = _pane_colour(evaluate.tabs)
+    assert light.lightness() > 200, light.name()
+    evaluate.tabs.setCurrentIndex(0)
+    window.scheme_actions["dark"].trigger()  # on the Evaluate page's first tab
+    window_colour = QColor(theme.DARK_COLORS[QPalette.ColorRole.Window])
+    for page in (evaluate, insight):  # Insight: hidden at the switch
+        window.stack.setCurrentWidget(page)
+        for index in range(page.tabs.count()):
+            if not page.tabs.isTabVisible(index):
+                continue
+            bar = page.tabs.tabBar()
+            qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+            assert page.tabs.currentIndex() == index
+            QApplication.processEvents()
+            pane = _pane_colour(page.tabs)
+            name = f"{type(page).__name__}, tab {page.tabs.tabText(index)!r}"
+            assert pane.lightness() < 100, f"{name}: a light pane ({pane.name()}) in the dark look"
+            assert page.tabs.palette().color(QPalette.ColorRole.Window) == window_colour, name
+
+
+def test_a_tab_filled_before_it_is_first_shown_fits_the_look(window, qtbot, engine_run, restore_look):
+    """The Mistakes tab, filled while hidden, measures its columns in the look (high contrast:
+    bold headers with padding). Left unstyled until shown, it kept Fusion's narrower widths
+    ("onfidence", "redicted")."""
+    window.scheme_actions["high-contrast"].trigger()
+    page = window.pages["evaluate"]
+    window.stack.setCurrentWidget(page)  # no run yet: the step is off in the sidebar
+    page.tabs.setCurrentIndex(0)
+    QApplication.processEvents()
+    window.state.set_run(str(engine_run("binary")))  # filled while the Mistakes tab is hidden
+    qtbot.waitUntil(lambda: page.mistakes.rowCount() > 0 and not window.host.busy, timeout=60_000)
+    assert not page.mistakes.isVisible()
+    bar = page.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert page.mistakes.isVisible()
+    QApplication.processEvents()
+    header = page.mistakes.horizontalHeader()
+    for column in range(header.count()):
+        title = page.mistakes.horizontalHeaderItem(column).text()
+        assert header.sectionSize(column) >= header.sectionSizeHint(column), f"{title!r} is cut"

@@ -11,7 +11,9 @@ A page that holds tabs is styled part by part (:func:`style_parts`): a sheet on 
 re-polish its hidden tabs too (the Evaluate page: 203 widgets, 55 of them in view; 45-60 ms).
 The widgets on the way down to the tabs (the page, its scroll area, the tab widget) wear no
 sheet of their own, which would cascade into every tab: each of their other children is styled
-whole, and a hidden one (another tab) when it is shown.
+whole, a hidden one (another tab) at the page's first styling, and after a switch when it is
+next shown. Never a tab left unstyled: one filled so would keep the sizes it measured without
+the sheet (a table's columns, cut headers in high contrast).
 
 Style sheets cascade down the widget tree, popups included: a combo box's list, a context menu,
 a tooltip or a dialog whose parent is inside a styled page takes the page's sheet. Windows of
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QMenu, QSplitter, QStackedWidget, QTabWidget, QWidget
 
@@ -104,13 +106,14 @@ def style_parts(part: QWidget, restyle: Callable[[QWidget], object] = style) -> 
     for child in part.children():
         if not isinstance(child, QWidget):
             continue
-        if child.isHidden():
-            on_show.watch(child, restyle)  # a tab not in view: styled when it is shown
+        if child.isHidden() and child.property(GENERATION) is not None:
+            on_show.watch(child, restyle)  # a tab not in view, stale: styled when it is shown
         else:
-            style_parts(child, restyle)
-    if isinstance(part, QTabWidget):
-        # Qt leaves a tab widget's palette to a re-polish that no longer comes (its pane stayed
-        # light in the dark look): it takes the palette in use again, and its pages with it.
+            style_parts(child, restyle)  # never styled: now, or it fills unstyled (see above)
+    if part.testAttribute(Qt.WidgetAttribute.WA_StyleSheet):
+        # A tab bar's sheet marks its tab widget as styled by a sheet, and Qt hands no palette
+        # change on to such a widget: it and its pages kept the palette of their first polish
+        # (light panes in the dark look). It takes the palette in use again, its pages with it.
         part.setPalette(QPalette())
 
 
