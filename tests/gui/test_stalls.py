@@ -54,16 +54,9 @@ def restore_look(qapp):
 
 # Not yet passing reliably. The 100k-row inspection passes on a quiet 2-core machine (load 1-3:
 # 2 runs of 4) and fails when it is loaded 5-9x over, mostly on gaps the GUI thread spent waiting
-# for a CPU (the report says how long, and how long it ran). The scheme switch fails anywhere.
-# The switch restyles only what shows now (gui/sheets.py; was all ~1,600 widgets):
-# 76-83 ms of the GUI thread per switch (was 360-440), gaps 135-210 ms at load 5-6, within the
-# 250 ms, but p99 is the one gap each switch makes: the page in view's restyle (30-50 ms for
-# the Evaluate page's ~200 widgets, hidden tabs too) and its repaint come in one turn.
-# Session 7 (H1): still 75-93 ms of the GUI thread per switch (quiet: 83 / p99 80; load 5-6:
-# gaps 380-530 ms, 300-440 of them waiting for a CPU under nice 15). Restyling only the tab
-# in view (branch h1-parts, sheets.style_parts) halved the restyle (apply 104-111 -> 54-58
-# cpu-ms at load 5) but its first dark switch left tab panes light: not landed. Holding the
-# window's paint for a turn made it worse (103-118 ms: setUpdatesEnabled walks every widget).
+# for a CPU (the report says how long, and how long it ran).
+# The scheme switch passes since session 8 (5 of 5 quiet at load 3-6: longest 40-61 ms, p99 36-44;
+# was 114 / 98): a switch restyles only the tab in view (gui/sheets.py) and repaints a turn later.
 # Comparing runs is marked again (session 7): on a quiet machine (load 1) it passed 3 of 5
 # (49-62 ms / p99 37-47) and failed 2 (63-87 ms / p99 60-66: two gaps of 57-78 ms of the GUI
 # thread's own work, the first paint of both plots and the table fill); the same machine ran
@@ -186,7 +179,6 @@ def test_comparing_three_runs_never_freezes_the_window(started_window, qtbot):
     _measured("comparing three runs", probe)
 
 
-@NOT_YET_SEEN
 def test_switching_to_dark_and_back_never_freezes_the_window(started_window, qtbot, engine_run,
                                                              restore_look):
     window = started_window
