@@ -44,3 +44,27 @@ def test_validation_scores_show_as_they_arrive_and_a_new_run_starts_empty(window
     assert "accuracy" not in _legend(train.metric_plot)
     x, _ = curves.val_curve.getData()
     assert x is None or len(x) == 0
+
+
+def test_the_redraw_timer_draws_only_changed_plots_one_a_turn(window, qtbot):
+    """A redraw drew all three plots in one turn (30-40 ms of a frozen window, 100-150 ms beside
+    the training thread), the scores plot too though only evaluations change it."""
+    train = window.pages["train"]
+    curves = train.curves
+    train._on_worker_stepped(StepEvent(step=1, total_steps=9, epoch=0.1, loss=0.7, eta_seconds=5.0))
+    train._on_worker_evaluated(EvalEvent(step=1, epoch=0.1, metrics={"eval_loss": 0.6, "accuracy": 0.5}))
+    curves.draw()
+    redrawn = []
+    for name, curve in (("loss", curves.raw_curve), ("lr", curves.lr_curve),
+                        ("scores", curves.metric_curves["accuracy"])):
+        curve.sigPlotChanged.connect(lambda *_, n=name: redrawn.append(n))
+    for step in (2, 3):  # steps, no evaluation
+        train._on_worker_stepped(StepEvent(step=step, total_steps=9, epoch=step / 10, loss=0.6,
+                                           eta_seconds=5.0))
+    curves.draw_in_turns()  # what the page's redraw timer calls
+    assert redrawn == []  # in the turns after the timer's, one plot each
+    qtbot.waitUntil(lambda: len(redrawn) == 2, timeout=5_000)
+    qtbot.wait(50)
+    assert redrawn == ["loss", "lr"]  # the scores plot is left as it was
+    assert list(curves.raw_curve.getData()[0]) == [1, 2, 3]
+    assert list(curves.lr_curve.getData()[0]) == [1, 2, 3]

@@ -1,8 +1,8 @@
 """The Predict page loads a run's model when nothing competes with it (issue 13 item 12).
 
-A run that ends (or is opened) starts the other pages' jobs for it; the model loading beside
-them took the CPU and the GIL from the window as it filled those pages. It loads once those
-jobs are done, or at once when the person is on the Predict page.
+A run that is opened starts the Evaluate page's job for it; the model loading beside it took
+the CPU and the GIL from the window as it filled the page. It loads once the window's jobs are
+done, or at once when the person is on the Predict page.
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ def test_the_model_loads_after_the_evaluation_is_read_not_beside_it(window, qtbo
     log, entered, release = held_evaluation
     page = window.pages["predict"]
     run = _run(tmp_path)
-    window.state.set_run(run)  # as a finished run does, the Train page in view
+    window.state.set_run(run)  # a run opened on the Runs page: Evaluate shows it
+    window.show_page("evaluate")  # (a page out of view reads a run only when shown)
     assert entered.wait(30)
     qtbot.wait(300)  # turns enough for a load to start
     assert "predictor loading" not in log
@@ -77,6 +78,7 @@ def test_on_the_predict_page_the_model_loads_at_once(window, qtbot, tmp_path, he
     page = window.pages["predict"]
     run = _run(tmp_path)
     window.state.set_run(run)
+    window.show_page("evaluate")
     assert entered.wait(30)
     window.show_page("predict")  # the person wants to predict: no waiting for other pages
     qtbot.waitUntil(lambda: page._loaded_run == str(run), timeout=30_000)

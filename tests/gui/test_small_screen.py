@@ -40,8 +40,16 @@ def test_every_page_fits_a_1024x640_screen(window, qtbot, sentiment_csv, engine_
     load_data(qtbot, window, sentiment_csv)
     pick_model(qtbot, window, tiny_model_dir)
     window.state.set_run(str(engine_run("binary")))
+    # Pages out of view read a run when shown: show those that read it, as a person does, and
+    # wait until they have, so each is checked filled.
+    window.show_page("evaluate")
     evaluate = window.pages["evaluate"]
     qtbot.waitUntil(lambda: evaluate.metrics_table.rowCount() > 0, timeout=60_000)
+    window.show_page("insight")
+    insight = window.pages["insight"]
+    insight.tabs.setCurrentWidget(insight.calibration)
+    qtbot.waitUntil(lambda: insight.calibration._report is not None, timeout=60_000)
+    insight.tabs.setCurrentIndex(0)
     problems = []
     for key, page in window.pages.items():
         window.show_page(key)

@@ -39,6 +39,7 @@ def test_switching_runs_quickly_shows_only_the_last_run(window, qtbot, tmp_path,
     page = window.pages["evaluate"]
     try:
         window.state.set_run(run_a)
+        window.show_page("evaluate")  # a hidden page reads a run when it is shown
         assert a_entered.wait(30)
         window.state.set_run(run_b)
         qtbot.waitUntil(lambda: page.metrics_table.rowCount() == 1, timeout=30_000)

@@ -34,10 +34,12 @@ class WrapLabel(QLabel):
         super().__init__(text, parent)
         self.setWordWrap(True)
 
-    def keep_height(self, on: bool) -> None:
+    def keep_height(self, on: bool, lines: int = 1) -> None:
         """While on, the label grows with its text but never shrinks (a run's status line:
-        each change of its height resized the plots below, a full redraw of each)."""
-        self._kept = max(1, self.minimumHeight()) if on else 0
+        each change of its height resized the plots below, a full redraw of each); it starts
+        with room for ``lines`` lines, so texts up to that long do not move what is below."""
+        room = lines * self.fontMetrics().lineSpacing()
+        self._kept = max(1, self.minimumHeight(), room) if on else 0
         self._fit_height()
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt API

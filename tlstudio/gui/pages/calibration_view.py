@@ -31,6 +31,7 @@ from tlstudio.gui import calibration_jobs, plots
 from tlstudio.gui.empty_state import EmptyState
 from tlstudio.gui.pages.base import ErrorBanner, label, named
 from tlstudio.gui.state import AppState
+from tlstudio.gui.when_shown import WhenShown
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
 STEPS = 100  # slider positions: the report's GRID of thresholds, 0.00 to 1.00
@@ -54,9 +55,11 @@ class CalibrationView(QWidget):
         self._state = state
         self._host = host
         self._run: str | None = None
+        self._loading: str | None = None  # the run whose report is being read
         self._report: Any = None
         self._saved: Any = None
         self._build()
+        self._reading = WhenShown(self, self._read_run)  # a hidden tab reads the run when shown
         state.run_changed.connect(self._on_state_run_changed)
         self._show_empty("Train a model or open a past run to see how sure it is.", NO_RUN)
 
@@ -157,6 +160,9 @@ class CalibrationView(QWidget):
         run = self._state.run_dir
         self._run = str(run) if run is not None else None
         self._report = None
+        self._reading.request()
+
+    def _read_run(self) -> None:
         if self._run is None:
             self._show_empty("Train a model or open a past run to see how sure it is.", NO_RUN)
             return
@@ -165,6 +171,7 @@ class CalibrationView(QWidget):
 
     def _start(self, refit: bool) -> None:
         self.error.hide()
+        self._loading = self._run  # a run opened meanwhile, hidden, is read when shown: not this one's result
         worker = FunctionWorker(calibration_jobs.load, self._run, refit)
         worker.succeeded.connect(self._on_loaded)
         worker.failed.connect(self._on_load_failed)
@@ -178,13 +185,13 @@ class CalibrationView(QWidget):
         self._start(refit=True)
 
     def _on_load_failed(self, message: str, details: str) -> None:
-        if not self._host.is_current(self.sender()):
+        if not self._host.is_current(self.sender()) or self._loading != self._run:
             return
         self.refit_button.setEnabled(self._run is not None)
         self.error.show_error(message, details)
 
     def _on_loaded(self, loaded: tuple[Any, Any, str]) -> None:
-        if not self._host.is_current(self.sender()):
+        if not self._host.is_current(self.sender()) or self._loading != self._run:
             return
         self._report, self._saved, task = loaded
         self.refit_button.setEnabled(True)

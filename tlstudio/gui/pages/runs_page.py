@@ -25,6 +25,7 @@ from tlstudio.gui.runs_actions import RunActions
 from tlstudio.gui.runs_compare import ComparePanel, curve_points
 from tlstudio.gui.runs_table import STARTED, RunsTable, status_text
 from tlstudio.gui.state import AppState, same_file
+from tlstudio.gui.when_shown import WhenShown
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
 
@@ -73,6 +74,9 @@ class RunsPage(Page, RunActions):
         self._filling = False  # the table is being filled: its edits are not renames
         self._held: list[Any] = []  # deleted runs that Undo can still bring back
         self._build()
+        # Listed when shown (the first time, and after a run started or ended while hidden)
+        self._listing_when_shown = WhenShown(self, self._list_when_shown)
+        self._listing_when_shown.request()
         state.training_changed.connect(self._on_training_changed)
         app = QCoreApplication.instance()
         if app is not None:
@@ -172,11 +176,9 @@ class RunsPage(Page, RunActions):
         return self.undo_bar
 
     # --- listing ----------------------------------------------------------------------------
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        super().showEvent(event)
-        if not self._shown_once:
-            self._shown_once = True
-            self.refresh(release_leftovers=True)
+    def _list_when_shown(self) -> None:
+        first, self._shown_once = not self._shown_once, True
+        self.refresh(release_leftovers=first)
 
     def _is_stale(self) -> bool:
         """True when a newer request of the sender's kind was made after it."""
@@ -260,9 +262,10 @@ class RunsPage(Page, RunActions):
         self.resume_note.setVisible(bool(hint))
 
     def _on_training_changed(self, _training: bool) -> None:
-        """A run started or ended: Resume follows, and the list shows the runs' new states."""
+        """A run started or ended: Resume follows, and the list shows the runs' new states (when
+        shown: a hidden page's table is filled as it is shown, not as the run ends)."""
         self._update_resume()
-        self.refresh()
+        self._listing_when_shown.request()
 
     def _on_selection_changed(self) -> None:
         """Cheap here (the table's own state); the comparison is computed in a worker."""

@@ -37,12 +37,17 @@ from tlstudio.gui.train_words import (
     score_headline,
 )
 from tlstudio.gui.train_worker import TrainWorker, duration
+from tlstudio.gui.turns import Turns
 from tlstudio.gui.workers import WorkerHost
 
-# The live curves redraw at most 4 times a second: each redraw repaints three plots and their
-# axes (~30 ms each on a 2-core machine, more beside the training thread); at 10 a second the
+# The live curves redraw at most 4 times a second, each changed plot in a turn of its own
+# (~10 ms a plot on a 2-core machine, more beside the training thread); at 10 a second the
 # window spent most of its time painting and answered late (pyqtgraph advises 100-250 ms).
 REDRAW_MS = 250
+# Room kept for the run's status line from Start: the engine's notes as a run starts (rows cut
+# to the max length, the time estimate) take 3-4 lines; each line more resized and repainted
+# the three plots below (~50 ms), twice as a run started and once as it ended.
+STATUS_LINES = 4
 
 
 class TrainPage(Page):
@@ -64,6 +69,8 @@ class TrainPage(Page):
         self._resuming: resume.ResumePoint | None = None  # the run being continued, if so
         self._last_step = 0
         self._total_steps = 0
+        self._result: Any = None  # the run that just finished, until the window is told
+        self._ending = Turns(self)  # a run's end, told to the window one turn at a time
         self._build()
         state.data_changed.connect(self._update_data_note)
         state.data_changed.connect(self._update_start)
@@ -73,7 +80,7 @@ class TrainPage(Page):
         self.settings.max_length.valueChanged.connect(self.fit_note.refresh)
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
-        self._timer.timeout.connect(self.curves.draw)
+        self._timer.timeout.connect(self.curves.draw_in_turns)
 
     def _build(self) -> None:
         self.settings = TrainSettings()
@@ -133,6 +140,11 @@ class TrainPage(Page):
         super().showEvent(event)
         self.device_note.ask_once()
 
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().hideEvent(event)
+        if not self.running:  # laid out again as it is next shown: no extra repaint of the plots
+            self.status.keep_height(False)
+
     # ---- run control --------------------------------------------------------------------
     @property
     def running(self) -> bool:
@@ -182,7 +194,7 @@ class TrainPage(Page):
         self._run_data, self._resuming = config.data_path, point
         self.curves.clear()
         logged = resume.prefill(self.curves, point) if point else 0
-        self.curves.draw()
+        self.curves.draw_in_turns()  # emptied (or the resumed run's), a plot a turn
         self.log.clear()
         self._log(point.note() + f" {logged} logged steps loaded from its checkpoint." if point
                   else f"Training {config.model} on {config.data_path}")
@@ -254,7 +266,8 @@ class TrainPage(Page):
         self.pause_button.setText("Pause")
         self.stop_button.setEnabled(running)
         self.stop_button.setText("Stop")
-        self.status.keep_height(running)  # the plots below keep their size through the run
+        if running:  # the plots below keep their size through the run, and as it ends
+            self.status.keep_height(True, STATUS_LINES)
         self.settings.setEnabled(not running)
         resumed = self._resuming.settings_text() if running and self._resuming else ""
         self.settings.setVisible(not resumed)  # its values are not the resumed run's
@@ -340,6 +353,7 @@ class TrainPage(Page):
         self._log(f"Checkpoint saved at step {event.step}.")
 
     def _on_worker_finished_run(self, result: Any) -> None:
+        """Say how the run ended; the window is told in the turns after (see _on_worker_done)."""
         headline = score_headline(result)
         took = duration(time.monotonic() - self._started_at)
         if self.progress.maximum() == 0:
@@ -354,9 +368,7 @@ class TrainPage(Page):
         self.stats.setText(f"{steps} steps in {took}")
         self._log(f"Run saved in {result.run_dir}")
         self.next_button.setEnabled(True)
-        self._state.set_run(result.run_dir)
-        self.settings.refresh_estimate()  # now timed with the speed this run measured
-        self.run_finished.emit(result)
+        self._result = result
 
     def _on_worker_failed(self, message: str, details: str) -> None:
         self.status.setText("Training failed.")
@@ -367,8 +379,24 @@ class TrainPage(Page):
         self.banner.show_error(message, details)
 
     def _on_worker_done(self) -> None:
+        """The run's end, one step a turn (together they froze the window ~40 ms, and the pages
+        that follow the run each took their share in the same turn): the last curves, the new
+        run for every page, the page ready for the next run, the estimate timed with this run."""
         self._timer.stop()
-        self.curves.draw()
+        result, self._result = self._result, None
+        steps = self.curves.draw_steps()  # the last steps' curves, a plot a turn
+        if result is not None:
+            steps.append(lambda: self._publish(result))
+        steps.append(self._end_run)
+        if result is not None:
+            steps.append(self.settings.refresh_estimate)  # now timed with the speed this run measured
+        self._ending.start(steps)
+
+    def _publish(self, result: Any) -> None:
+        self._state.set_run(result.run_dir)
+        self.run_finished.emit(result)
+
+    def _end_run(self) -> None:
         self._control = None
         self.stop_button.setToolTip("Stop after the current step; the best model so far is kept")
         self._set_running(False)
