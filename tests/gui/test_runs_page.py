@@ -187,8 +187,13 @@ def test_the_plots_stay_put_while_a_second_run_is_loaded(window, qtbot, runs):
     assert len(_curve_colours(page)) == 2
 
 
+def _plot_shows(viewport) -> bool:
+    """True when a paint of this plot's viewport draws the plot (not its background alone)."""
+    return viewport.parent().getPlotItem().isVisible()
+
+
 class _Paints(QObject):
-    """Counts the paints of a widget (a plot's viewport)."""
+    """Counts the paints of a plot's viewport that draw the plot."""
 
     def __init__(self, widget) -> None:
         super().__init__(widget)
@@ -196,7 +201,7 @@ class _Paints(QObject):
         widget.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
-        self.count += event.type() == QEvent.Type.Paint
+        self.count += event.type() == QEvent.Type.Paint and _plot_shows(watched)
         return False
 
 
@@ -231,7 +236,8 @@ def test_a_result_shows_its_tables_then_each_plot_in_a_turn_of_its_own(window, q
 
     class _FirstPaint(QObject):
         def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
-            if event.type() == QEvent.Type.Paint and compare.verdict.text().startswith("'"):
+            if event.type() == QEvent.Type.Paint and compare.verdict.text().startswith("'") \
+                    and _plot_shows(watched):
                 painted.setdefault(watched.parent().objectName(), turn[0])
             return False
 

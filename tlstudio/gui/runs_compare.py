@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -175,7 +175,8 @@ class ComparePanel(QWidget):
         """Nothing to compare: the hint where the curves go, empty tables."""
         self._shown = None
         self._turns.cancel()
-        self.eval_plot.setUpdatesEnabled(True)  # held by a result not drawn to the end
+        self.eval_plot.getPlotItem().show()  # held by a result not drawn to the end
+        self.eval_plot.setUpdatesEnabled(True)
         for curves in self._curves:
             curves.draw([])
         self.hint.setText(hint)
@@ -214,19 +215,31 @@ class ComparePanel(QWidget):
         """The verdict, the scores, the legend and the loss curves. Everything that moves the
         plots is laid out first, then the curves' range is set for the plots' final size, so
         each plot is painted once (set for the old size, the resize that followed painted it
-        again). The validation plot is held unpainted until its curves come, next turn."""
+        again). The validation plot waits for its curves, next turn: unpainted where it stays put
+        (what shows is still right), a plain background where it moved or first shows (Qt would
+        leave what was painted there before: the hint's words, the plot where it was)."""
         _fill(self.scores, self._score_rows(side))
         self.verdict.setMinimumHeight(0)
         self.verdict.setText(self._verdict_text(side))
         self.verdict.setVisible(bool(self.verdict.text()))
+        was = self._eval_rect()
         self.eval_plot.setUpdatesEnabled(False)
         self._show_plots(side.runs, legend)
         self.layout().activate()
+        if self._eval_rect() != was:
+            self.eval_plot.setUpdatesEnabled(True)
+            self.eval_plot.getPlotItem().hide()  # painting the background alone costs ~1 ms
         self._curves[0].draw(losses)
 
     def _draw_evals(self, evals: list[tuple]) -> None:
         self._curves[1].draw(evals)
+        self.eval_plot.getPlotItem().show()
         self.eval_plot.setUpdatesEnabled(True)  # paints it (Qt updates a widget it wakes)
+
+    def _eval_rect(self) -> QRect | None:
+        """Where the validation plot is in the window (None: not shown)."""
+        plot = self.eval_plot
+        return QRect(plot.mapTo(plot.window(), QPoint(0, 0)), plot.size()) if plot.isVisible() else None
 
     def _fill_tables(self, side: Any) -> None:
         names = [run.name for run in side.runs]
