@@ -53,6 +53,10 @@ WARM_UP_MODULES = (
     "sklearn.model_selection", "sklearn.multiclass", "tlstudio.core.training",
     "tlstudio.core.training.plan", "tlstudio.core.training.speed", "tlstudio.core.training.estimate",
     "tlstudio.core.evaluation.other_file",
+    # the first file's inspection and token count, the first comparison of runs: imported then,
+    # their module code (and its compiling, without .pyc files) held the GIL as the window showed it
+    "pyarrow.csv", "tlstudio.core.data.repair", "tlstudio.core.data.summary",
+    "tlstudio.core.models.token_survey", "tlstudio.core.evaluation.compare",
 )
 
 
