@@ -39,3 +39,13 @@ def test_an_ascii_file_is_checked_without_a_python_loop():
         assert not looks_binary(text)
         took.append(time.perf_counter() - started)
     assert min(took) < 0.004, f"{min(took) * 1000:.1f} ms for 65,536 ASCII characters"
+
+
+def test_other_text_is_checked_a_distinct_character_at_a_time():
+    text = "这家店的外卖很好吃，送餐也快，下次还会再来。\n" * 3000  # 66,000 characters, 20 distinct
+    took = []
+    for _ in range(3):
+        started = time.perf_counter()
+        assert not looks_binary(text)
+        took.append(time.perf_counter() - started)
+    assert min(took) < 0.008, f"{min(took) * 1000:.1f} ms for 65,536 characters"
