@@ -86,3 +86,19 @@ def test_on_the_predict_page_the_model_loads_at_once(window, qtbot, tmp_path, he
     assert page.predict_button.isEnabled()
     release.set()
     qtbot.waitUntil(lambda: not window.host.busy, timeout=30_000)
+
+
+def test_a_run_s_model_loads_a_moment_after_the_run_is_opened(window, qtbot, tmp_path,
+                                                              held_evaluation):
+    """As a run ends no page job may be running (pages out of view read it when shown): the
+    model loaded at once, beside the Evaluate page the person opens next, as it read and
+    filled (gaps of 85 ms as a run ended)."""
+    log, _entered, release = held_evaluation
+    release.set()
+    page = window.pages["predict"]
+    run = _run(tmp_path)
+    window.state.set_run(run)  # the run ended, the Train page in view
+    qtbot.wait(300)
+    assert "predictor loading" not in log
+    qtbot.waitUntil(lambda: page._loaded_run == str(run), timeout=30_000)
+    assert log == ["predictor loading"]

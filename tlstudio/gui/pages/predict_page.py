@@ -33,6 +33,10 @@ from tlstudio.gui.state import AppState
 from tlstudio.gui.workers import SHUTDOWN_MS, FunctionWorker, WorkerHost
 
 DEBOUNCE_MS = 300
+# A newly opened run's model loads this long after it is opened (once the window's jobs are
+# done): a run that ends is looked at on the page in view first (Evaluate reads its report and
+# fills as it is shown), and a model loading meanwhile took the GIL from the window's turns.
+SETTLE_MS = 1_000
 MAX_BARS = 10
 # The least a 1024x640 screen may give them; below that the page scrolls instead of squeezing.
 INPUT_LINES = 4  # Qt's own least was 70 px, 3.4 lines: a long explanation squeezed the box to that
@@ -69,7 +73,7 @@ class PredictPage(Page):
         self._build()
         self._preload = QTimer(self)
         self._preload.setSingleShot(True)
-        self._preload.setInterval(0)
+        self._preload.setInterval(SETTLE_MS)
         self._preload.timeout.connect(self._preload_if_free)
         host.idle.connect(self._preload_if_free)
         self._debounce = QTimer(self)
@@ -160,17 +164,20 @@ class PredictPage(Page):
             self._batch[0].cancel()  # its rows would be the previous model's predictions
         self.run_label.setText(f"Loading the model from {run_dir.name}…")
         self._waiting_run = str(run_dir)
-        self._preload.start()  # next turn: the other pages start their jobs for this run first
+        self._preload.start()  # once the page in view has read and shown the run
 
     def _preload_if_free(self) -> None:
-        """Load the waiting run's model once the window's jobs are done, or now if the page shows.
+        """Load the waiting run's model a while after it was opened, once the window's jobs are
+        done, or now if the page shows.
 
-        A run that ends (or is opened) starts the Evaluate, How sure and Runs pages' jobs; a
-        model loading beside them took the CPU and the GIL from the window as it filled those
-        pages (gaps of 250-300 ms as a run ended). A person on this page waits for nothing.
+        A run that ends (or is opened) has the page in view read it (Evaluate); a model loading
+        beside that took the CPU and the GIL from the window as it filled the page (gaps of
+        250-300 ms as a run ended). A person on this page waits for nothing.
         """
-        if self._waiting_run is None or (self._host.busy and not self.isVisible()):
+        settling = self._preload.isActive() or self._host.busy
+        if self._waiting_run is None or (settling and not self.isVisible()):
             return
+        self._preload.stop()
         run_dir, self._waiting_run = self._waiting_run, None
         worker = self._predictor.worker
         if worker is None:

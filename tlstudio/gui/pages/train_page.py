@@ -44,9 +44,9 @@ from tlstudio.gui.workers import WorkerHost
 # (~10 ms a plot on a 2-core machine, more beside the training thread); at 10 a second the
 # window spent most of its time painting and answered late (pyqtgraph advises 100-250 ms).
 REDRAW_MS = 250
-# Room kept for the run's status line from Start: the engine's notes as a run starts (rows cut
-# to the max length, the time estimate) take 3-4 lines; each line more resized and repainted
-# the three plots below (~50 ms), twice as a run started and once as it ended.
+# Room kept for the run's status line: the engine's notes as a run starts (rows cut to the max
+# length, the time estimate) take 3-4 lines; each line more resized and repainted the three
+# plots below (~50 ms), twice as a run started and once as it ended.
 STATUS_LINES = 4
 
 
@@ -137,13 +137,12 @@ class TrainPage(Page):
         self.next_button.setEnabled(False)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        # The status line's room, kept from the first show (its font is the look's by now):
+        # laid out with the page, not as a run starts or ends.
+        if not self.running:
+            self._keep_status_room()
         super().showEvent(event)
         self.device_note.ask_once()
-
-    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        super().hideEvent(event)
-        if not self.running:  # laid out again as it is next shown: no extra repaint of the plots
-            self.status.keep_height(False)
 
     # ---- run control --------------------------------------------------------------------
     @property
@@ -266,8 +265,8 @@ class TrainPage(Page):
         self.pause_button.setText("Pause")
         self.stop_button.setEnabled(running)
         self.stop_button.setText("Stop")
-        if running:  # the plots below keep their size through the run, and as it ends
-            self.status.keep_height(True, STATUS_LINES)
+        if running:
+            self._keep_status_room()  # the plots below keep their size through the run and its end
         self.settings.setEnabled(not running)
         resumed = self._resuming.settings_text() if running and self._resuming else ""
         self.settings.setVisible(not resumed)  # its values are not the resumed run's
@@ -287,6 +286,11 @@ class TrainPage(Page):
             after = self.stop_button if running else next(
                 (b for b in (self.next_button, self.start_button) if b.isEnabled()), self.log)
             after.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _keep_status_room(self) -> None:
+        """Room for STATUS_LINES lines, or the text's: never shrinking until reset (here)."""
+        self.status.keep_height(False)
+        self.status.keep_height(True, STATUS_LINES)
 
     def _update_data_note(self) -> None:
         """Say which file the run trains on, and which one the next Start would use."""
