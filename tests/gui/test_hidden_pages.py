@@ -94,3 +94,34 @@ def test_a_run_read_while_the_page_is_left_never_shows_under_the_next_run(window
     window.show_page("evaluate")
     qtbot.waitUntil(lambda: page.metrics_table.rowCount() > 0, timeout=30_000)
     assert page.run_label.text().startswith("run-b")
+
+
+def test_while_a_new_run_is_read_the_last_runs_scores_are_not_shown_under_its_name(
+        window, qtbot, tmp_path, engine_run, monkeypatch):
+    """The page says it is reading, not the previous run's scores under the new run's title."""
+    from tlstudio.gui.pages import evaluate_page
+
+    run_a = shutil.copytree(engine_run("binary"), tmp_path / "run-a")
+    run_b = shutil.copytree(engine_run("binary"), tmp_path / "run-b")
+    page = window.pages["evaluate"]
+    window.state.set_run(run_a)
+    window.show_page("evaluate")
+    qtbot.waitUntil(lambda: page.metrics_table.rowCount() > 0 and not window.host.busy, timeout=30_000)
+    read = evaluate_page._load_evaluation
+    release = threading.Event()
+
+    def load(run_dir):
+        release.wait(60)  # run B's files are slow to read
+        return read(run_dir)
+
+    monkeypatch.setattr(evaluate_page, "_load_evaluation", load)
+    try:
+        window.state.set_run(run_b)
+        QApplication.processEvents()
+        assert page.run_label.text().startswith("run-b")
+        assert page.metrics_table.rowCount() == 0 and not page.verdict.isVisible()
+        assert page.headline.text() == "Reading this run's results…"
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: page.metrics_table.rowCount() > 0 and not window.host.busy, timeout=30_000)
+    assert page.headline.text() != "Reading this run's results…"

@@ -161,11 +161,19 @@ class EvaluatePage(Page):
             self.run_label.setText("")
             return
         self.run_label.setText(_describe(run_dir))
+        if run_dir != self._loading:  # another run: its title must not stand over the last one's scores
+            self._clear_scores()
         self._loading = run_dir
         worker = FunctionWorker(_load_evaluation, run_dir)
         worker.succeeded.connect(self._on_evaluation_loaded)
         worker.failed.connect(self._on_evaluation_failed)
         self._host.start(worker, latest="evaluation")  # runs switched quickly: the last one wins
+
+    def _clear_scores(self) -> None:
+        """Say the run is being read, in the place of the scores shown until now."""
+        self.headline.setText("Reading this run's results…")
+        self.metrics_table.setRowCount(0)
+        self.verdict.show_verdict(None)
 
     def _on_evaluation_loaded(self, loaded: tuple[dict[str, Any], list[dict[str, str]]]) -> None:
         if not self._host.is_current(self.sender()) or self._loading != self._state.run_dir:
