@@ -24,6 +24,12 @@ def _share(widget: QWidget, color: str) -> float:
     return float(np.all(bgr == (c.blue(), c.green(), c.red()), axis=-1).mean())
 
 
+def _switch(qtbot, window, scheme: str) -> None:
+    """Choose a scheme in View > Colours and wait until the window wears it (a few turns)."""
+    window.scheme_actions[scheme].trigger()
+    qtbot.waitUntil(lambda: not window.restyling, timeout=5_000)
+
+
 def _click_step(qtbot, window, key: str) -> None:
     """Click the page's step in the sidebar, as a person does."""
     from tlstudio.gui.main_window import PAGES
@@ -37,20 +43,20 @@ def _click_step(qtbot, window, key: str) -> None:
 
 def test_a_page_first_shown_after_a_switch_wears_the_new_look(window, qtbot, restore_look):
     light_off, dark_off = (theme.PRIMARY_DISABLED[s][0] for s in ("light", "dark"))
-    window.scheme_actions["light"].trigger()
+    _switch(qtbot, window, "light")
     _click_step(qtbot, window, "data")
     button = window.pages["data"].next_button  # a blue button, off until a file is read
     assert not button.isEnabled()
     assert _share(button, light_off) > 0.5
     _click_step(qtbot, window, "welcome")
-    window.scheme_actions["dark"].trigger()  # switched on the Start page; Data is hidden
+    _switch(qtbot, window, "dark")  # switched on the Start page; Data is hidden
     _click_step(qtbot, window, "data")
     assert _share(button, dark_off) > 0.5, "a page shown after a switch kept the old look"
     assert _share(button, light_off) == 0
     chart = window.pages["data"].label_plot  # and its plots, recoloured for the dark palette
     assert chart.backgroundBrush().color() == QColor(theme.DARK_COLORS[QPalette.ColorRole.Window])
     _click_step(qtbot, window, "welcome")
-    window.scheme_actions["high-contrast"].trigger()
+    _switch(qtbot, window, "high-contrast")
     _click_step(qtbot, window, "data")
     assert _share(button, "#000000") > 0.5 and _share(button, dark_off) == 0  # dashed, on black
 
@@ -75,7 +81,7 @@ def _address(widget: QObject) -> int:
 
 def test_a_switch_restyles_what_shows_not_every_widget(window, qtbot, restore_look):
     app = restore_look
-    window.scheme_actions["light"].trigger()
+    _switch(qtbot, window, "light")
     _click_step(qtbot, window, "runs")
     mine = {_address(w) for w in window.findChildren(QWidget)}
     visible = [w for w in window.pages["runs"].findChildren(QWidget) if w.isVisible()]
@@ -86,7 +92,7 @@ def test_a_switch_restyles_what_shows_not_every_widget(window, qtbot, restore_lo
     changes = _StyleChanges()
     app.installEventFilter(changes)
     try:
-        window.scheme_actions["dark"].trigger()
+        _switch(qtbot, window, "dark")
     finally:
         app.removeEventFilter(changes)
     assert shown <= changes.widgets  # the page in view: restyled at once
@@ -97,7 +103,7 @@ def test_a_switch_restyles_what_shows_not_every_widget(window, qtbot, restore_lo
 
 
 def test_a_dialog_of_the_window_wears_the_high_contrast_look(window, qtbot, restore_look):
-    window.scheme_actions["high-contrast"].trigger()
+    _switch(qtbot, window, "high-contrast")
     window.show_environment()  # Help ▸ Environment: a dialog of the window, not of a page
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "environmentDialog") is not None,
                     timeout=120_000)
@@ -115,7 +121,7 @@ def test_a_tab_first_shown_after_a_switch_wears_the_new_look(window, qtbot, rest
     """A switch restyles the tab in view; another tab takes the look as it is shown."""
     light_off, dark_off = (theme.PRIMARY_DISABLED[s][0] for s in ("light", "dark"))
     page = window.pages["evaluate"]
-    window.scheme_actions["light"].trigger()
+    _switch(qtbot, window, "light")
     window.stack.setCurrentWidget(page)  # no run yet: the step is off in the sidebar
     page.tabs.setCurrentIndex(page.tabs.indexOf(page.export_panel))
     qtbot.waitUntil(lambda: page.export_panel.isVisible(), timeout=5_000)
@@ -123,7 +129,7 @@ def test_a_tab_first_shown_after_a_switch_wears_the_new_look(window, qtbot, rest
     assert not button.isEnabled()
     assert _share(button, light_off) > 0.5
     page.tabs.setCurrentIndex(0)
-    window.scheme_actions["dark"].trigger()  # switched on the first tab: Export is hidden
+    _switch(qtbot, window, "dark")  # switched on the first tab: Export is hidden
     qtbot.mouseClick(page.tabs.tabBar(), Qt.MouseButton.LeftButton,
                      pos=page.tabs.tabBar().tabRect(page.tabs.indexOf(page.export_panel)).center())
     assert page.tabs.currentWidget() is page.export_panel
@@ -131,7 +137,7 @@ def test_a_tab_first_shown_after_a_switch_wears_the_new_look(window, qtbot, rest
     assert _share(button, dark_off) > 0.5, "a tab shown after a switch kept the old look"
     assert _share(button, light_off) == 0
     page.tabs.setCurrentIndex(0)
-    window.scheme_actions["high-contrast"].trigger()
+    _switch(qtbot, window, "high-contrast")
     page.tabs.setCurrentIndex(page.tabs.indexOf(page.export_panel))
     assert _share(button, "#000000") > 0.5 and _share(button, dark_off) == 0  # dashed, on black
 
@@ -140,7 +146,7 @@ def test_a_switch_leaves_the_hidden_tabs_for_later(window, qtbot, restore_look):
     """The tab in view is restyled at once, the Evaluate page's other tabs are not (yet)."""
     app = restore_look
     page = window.pages["evaluate"]
-    window.scheme_actions["light"].trigger()
+    _switch(qtbot, window, "light")
     window.stack.setCurrentWidget(page)
     page.tabs.setCurrentIndex(0)
     QApplication.processEvents()
@@ -150,7 +156,7 @@ def test_a_switch_leaves_the_hidden_tabs_for_later(window, qtbot, restore_look):
     changes = _StyleChanges()
     app.installEventFilter(changes)
     try:
-        window.scheme_actions["dark"].trigger()
+        _switch(qtbot, window, "dark")
     finally:
         app.removeEventFilter(changes)
     assert in_view <= changes.widgets
@@ -171,14 +177,14 @@ def test_tab_panes_turn_dark_with_the_window(window, qtbot, restore_look):
     stack of pages kept the light palette they had been polished with: light panes in dark.
     """
     evaluate, insight = window.pages["evaluate"], window.pages["insight"]
-    window.scheme_actions["light"].trigger()
+    _switch(qtbot, window, "light")
     for page in (insight, evaluate):  # no run yet: their steps are off in the sidebar
         window.stack.setCurrentWidget(page)
         QApplication.processEvents()
     light = _pane_colour(evaluate.tabs)
     assert light.lightness() > 200, light.name()
     evaluate.tabs.setCurrentIndex(0)
-    window.scheme_actions["dark"].trigger()  # on the Evaluate page's first tab
+    _switch(qtbot, window, "dark")  # on the Evaluate page's first tab
     window_colour = QColor(theme.DARK_COLORS[QPalette.ColorRole.Window])
     for page in (evaluate, insight):  # Insight: hidden at the switch
         window.stack.setCurrentWidget(page)
@@ -199,7 +205,7 @@ def test_a_tab_filled_before_it_is_first_shown_fits_the_look(window, qtbot, engi
     """The Mistakes tab, filled while hidden, measures its columns in the look (high contrast:
     bold headers with padding). Left unstyled until shown, it kept Fusion's narrower widths
     ("onfidence", "redicted")."""
-    window.scheme_actions["high-contrast"].trigger()
+    _switch(qtbot, window, "high-contrast")
     page = window.pages["evaluate"]
     window.stack.setCurrentWidget(page)  # no run yet: the step is off in the sidebar
     page.tabs.setCurrentIndex(0)

@@ -21,6 +21,7 @@ def _text_contrast(button: QPushButton) -> float:
 @pytest.mark.parametrize("scheme", ["light", "dark", "high-contrast"])
 def test_primary_buttons_read_in_every_state(window, qtbot, restore_look, scheme):
     window.scheme_actions[scheme].trigger()
+    qtbot.waitUntil(lambda: not window.restyling, timeout=5_000)  # a piece a turn, then paint
     buttons = [b for b in window.findChildren(QPushButton) if b.property("role") == "primary"]
     assert len(buttons) >= 5
     window.setFocus()

@@ -51,6 +51,7 @@ def test_confusion_cells_read_in_every_scheme_selected_or_not(window, qtbot, eng
     qtbot.waitUntil(lambda: table.rowCount() == 2, timeout=60_000)
     page.tabs.setCurrentIndex(0)
     window.scheme_actions[scheme].trigger()
+    qtbot.waitUntil(lambda: not window.restyling, timeout=5_000)  # a piece a turn, then paint
     table.clearSelection()
     table.setCurrentCell(-1, -1)
     QApplication.processEvents()

@@ -53,11 +53,10 @@ def restore_look(qapp):
     pg.setConfigOptions(**config)
 
 
-# The scheme switch (session 8): a switch restyles only the tab in view (gui/sheets.py) and
-# repaints a turn later: 38-43 ms of the GUI thread a switch (was ~80). Under the probe lock it
-# passed 6 of 6 (longest 40-61 ms, p99 36-44; was 114 / 98), then 1 of 3 as other processes
-# added 6-25 ms of CPU waits to each gap (p99 47-70). Branch h1-defer restyles a piece a turn
-# (<= 25 ms a gap: 25 / 24 quiet) but tests that grab right after a switch must then wait.
+# The scheme switch (session 8): only the tab in view is restyled (gui/sheets.py), a piece a
+# turn (MainWindow.apply_look), painted once done: <= 25 ms of the GUI thread a gap (was ~80).
+# Under the probe lock at load 1.4-3.3 it passes, 6 of 6: longest 22-29 ms, p99 20-24 (before:
+# 38-49 / 36-38; session start 114 / 98); at load 4 one run of 3 failed on 20-28 ms CPU waits.
 # So do (session 8, 3 of 3 each at load 1.5-3.9) the 100k-row inspection, 39-46 ms / p99 33-45
 # (was 101 / 57: a stratified split and a binary check held the GIL, first imports in the
 # worker) and comparing runs, 29-33 ms / p99 20-31 (was 92 / 45: both plots painted in one turn).

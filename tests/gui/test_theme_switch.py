@@ -128,6 +128,7 @@ def test_plots_recolour_in_place_when_the_scheme_switches_and_keep_their_data(
 
     app = restore_look
     theme.apply(app, scheme="system")  # light offscreen; the test flips to the other scheme
+    qtbot.waitUntil(lambda: not window.restyling, timeout=5_000)  # a piece per turn, then paint
     load_data(qtbot, window, sentiment_csv)  # the Data page's label chart and length histogram
     train = window.pages["train"]
     window.stack.setCurrentWidget(train)  # the page is locked until a model is picked
@@ -151,6 +152,7 @@ def test_plots_recolour_in_place_when_the_scheme_switches_and_keep_their_data(
 
     other = "light" if theme.is_dark() else "dark"
     theme.apply(app, scheme=other)
+    qtbot.waitUntil(lambda: not window.restyling, timeout=5_000)
     other_background, other_foreground = _palette()
     assert _scheme() == other
     assert theme.restyle_plots() >= len(views)
@@ -175,6 +177,7 @@ def test_plots_recolour_in_place_when_the_scheme_switches_and_keep_their_data(
     qtbot.waitExposed(new)
 
     theme.apply(app, scheme="system")  # back to the system's look
+    qtbot.waitUntil(lambda: not window.restyling, timeout=5_000)
     assert _palette() == (system_background, system_foreground)
     qtbot.wait(50)
     for view in [*views, new]:

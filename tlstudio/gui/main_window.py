@@ -4,9 +4,11 @@ and drops."""
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QDeadlineTimer, QEvent, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QCloseEvent,
@@ -48,6 +50,7 @@ MIN_WIDTH, MIN_HEIGHT = 760, 520  # fits a 1024x640 screen with its title bar an
 # (training set-up, a comparison) each call waited up to the whole interval: a plot's repaint
 # took 64 ms instead of 27 (47 ms at 1 ms). A worker loses nothing while the window is idle.
 GIL_SWITCH_S = 0.001
+RESTYLE_TURN_S = 0.004  # a switch of look restyles pieces for this long per turn (apply_look)
 OPEN_FILTER = "Data files (*.csv *.tsv *.txt *.jsonl *.json *.parquet *.xlsx);;All files (*)"
 
 
@@ -73,6 +76,7 @@ class MainWindow(QMainWindow, WindowMenus):
         self.warming_up = warm_up  # True from construction until the start-up warm-up has ended
         self._close_when_stopped = False
         self.confirm_close = self._ask_close_during_training
+        self._to_restyle: list[QWidget] = []  # pieces a switch of look restyles on later turns
         self._build_pages()
         self._build_menus(PAGES, TITLES)
         self._restore_geometry()
@@ -162,20 +166,37 @@ class MainWindow(QMainWindow, WindowMenus):
         """Style what shows for the look in use: the bars and the current page now, each
         other page as it is shown (``sheets.py``: restyling all of them froze the window).
 
-        The window is repainted in the new look on the event loop's next turn, all at once:
-        restyling and repainting in one turn made one 70-80 ms pause (issue 13 item 12).
+        A shown window is restyled a piece at a time, ~4 ms of work per turn of the event
+        loop, and repainted once all of it wears the new look: in one turn, the restyle and
+        the repaint made one 70-80 ms pause (issue 13 item 12). :attr:`restyling` says when
+        it is done.
         """
-        hold = self.isVisible() and self.updatesEnabled()
-        if hold:
-            self.setUpdatesEnabled(False)  # no paint until every part in view wears the look
-        for part in (self.menuBar(), self.sidebar, self.stack.currentWidget()):
-            theme.bring_up_to_date(part)
-        if hold:
-            QTimer.singleShot(0, self, self._on_look_applied)
+        parts = (self.menuBar(), self.sidebar, self.stack.currentWidget())
+        if not (self.isVisible() and self.updatesEnabled()):
+            for part in parts:  # hidden, or a switch while one is under way: all at once
+                theme.bring_up_to_date(part)
+            return
+        self.setUpdatesEnabled(False)  # no paint until every part in view wears the look
+        for part in parts:
+            theme.bring_up_to_date(part, later=self._to_restyle)
+        QTimer.singleShot(0, self, self._on_restyle_turn)
+
+    @property
+    def restyling(self) -> bool:
+        """True while a switch of look is still restyling the window (it paints when done)."""
+        return bool(self._to_restyle) or not self.updatesEnabled()
 
     @Slot()
-    def _on_look_applied(self) -> None:
-        self.setUpdatesEnabled(True)  # repaints the whole window
+    def _on_restyle_turn(self) -> None:
+        if not self._to_restyle:  # a turn of its own: it walks every widget, then all repaint
+            self.setUpdatesEnabled(True)
+            return
+        start = time.perf_counter()
+        while self._to_restyle and time.perf_counter() - start < RESTYLE_TURN_S:
+            part = self._to_restyle.pop(0)
+            if shiboken6.isValid(part):  # a part deleted meanwhile has nothing to style
+                theme.bring_up_to_date(part)
+        QTimer.singleShot(0, self, self._on_restyle_turn)
 
     def _next_step(self) -> str:
         state = self.state

@@ -83,16 +83,21 @@ def _holds_tabs(widget: QWidget) -> bool:
             or (isinstance(widget, QStackedWidget) and isinstance(widget.parentWidget(), QTabWidget)))
 
 
-def style_parts(part: QWidget, restyle: Callable[[QWidget], object] = style) -> None:
+def style_parts(part: QWidget, restyle: Callable[[QWidget], object] = style,
+                later: list[QWidget] | None = None) -> None:
     """Give ``part`` the look: whole (``restyle``), or part by part when it holds tabs.
 
     A widget on the way down to a tab widget wears no look sheet (a tab widget: its pane's
     rules alone); each of its other children is styled the same way now, unless hidden (a tab
     not in view, a closed banner): that one is styled when it is shown, as is a child added
-    later. Cheap when up to date: a property read.
+    later. With ``later``, the parts styled whole are listed there instead, for the caller to
+    style one turn at a time. Cheap when up to date: a property read.
     """
     if not _holds_tabs(part):
-        restyle(part)
+        if later is None:
+            restyle(part)
+        else:
+            later.append(part)
         return
     if part.property(GENERATION) == _generation:
         return
@@ -109,7 +114,7 @@ def style_parts(part: QWidget, restyle: Callable[[QWidget], object] = style) -> 
         if child.isHidden() and child.property(GENERATION) is not None:
             on_show.watch(child, restyle)  # a tab not in view, stale: styled when it is shown
         else:
-            style_parts(child, restyle)  # never styled: now, or it fills unstyled (see above)
+            style_parts(child, restyle, later)  # never styled: now, or it fills unstyled
     if part.testAttribute(Qt.WidgetAttribute.WA_StyleSheet):
         # A tab bar's sheet marks its tab widget as styled by a sheet, and Qt hands no palette
         # change on to such a widget: it and its pages kept the palette of their first polish

@@ -63,14 +63,16 @@ def _restyle_plot(view: pg.GraphicsView) -> None:
     view.setProperty(PLOT_LOOK, sheets.generation())
 
 
-def bring_up_to_date(part: QWidget) -> None:
+def bring_up_to_date(part: QWidget, later: list[QWidget] | None = None) -> None:
     """Give ``part`` (a page, a bar, a window) the look in use: its style sheet and its plots.
 
     Cheap when it wears it already. A switch of look does this for what shows; a hidden
     page's turn comes when it is shown, a hidden tab's too (a plot's recolouring costs ~3 ms,
-    a page's style sheet 10-50 ms: all of them at once froze the window).
+    a page's style sheet 10-50 ms: all of them at once froze the window). With ``later``, the
+    pieces to restyle are listed there (``sheets.style_parts``): each is brought up to date
+    by a later call of this function on it.
     """
-    sheets.style_parts(part, _bring_whole_up_to_date)
+    sheets.style_parts(part, _bring_whole_up_to_date, later)
 
 
 def _bring_whole_up_to_date(part: QWidget) -> None:
