@@ -130,6 +130,19 @@ def test_regression_uses_paired_bootstrap():
     assert tie["kind"] == "tie" and tie["p_value"] > 0.05
 
 
+def test_a_regression_verdict_names_the_baselines_ridge_regression():
+    """The baselines fit ridge regression on scores: the verdict must not call it logistic."""
+    rng = np.random.default_rng(9)
+    y = rng.normal(size=200)
+    near = y + rng.normal(scale=0.5, size=200)
+    verdict = build_verdict("regression", y, near, {"majority": np.full(200, y.mean()), "tfidf": near + 0.01,
+                                                    "embeddings": near - 0.01})
+    names = {key: b["name"] for key, b in verdict["baselines"].items()}
+    assert names["tfidf"] == "TF-IDF + ridge regression"
+    assert names["embeddings"] == "sentence embeddings + ridge regression"
+    assert "logistic" not in verdict["text"]
+
+
 def test_multilabel_verdict_on_probabilities():
     rng = np.random.default_rng(6)
     y = (rng.random((200, 3)) < 0.4).astype(float)

@@ -37,6 +37,7 @@ BASELINE_NAMES = {
     "embeddings": "sentence embeddings + logistic regression",
     "zero_shot": "zero-shot label matching",
 }
+LINEAR_MODELS = {"regression": "ridge regression"}  # what baselines.fit_linear fits per task
 
 
 # -- per-row predictions and a fast main metric ----------------------------------------------
@@ -239,7 +240,8 @@ def baseline_name(key: str, task: str, label_names: Sequence[str], majority_pred
     """A baseline in words, e.g. "always answering 'positive'"."""
     if key == "majority":
         return _majority_name(task, label_names, majority_pred)
-    return BASELINE_NAMES.get(key, key)
+    name = BASELINE_NAMES.get(key, key)
+    return name.replace("logistic regression", LINEAR_MODELS.get(task, "logistic regression"))
 
 
 def _fmt(value: float) -> str:
