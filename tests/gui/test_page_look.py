@@ -221,3 +221,36 @@ def test_a_tab_filled_before_it_is_first_shown_fits_the_look(window, qtbot, engi
     for column in range(header.count()):
         title = page.mistakes.horizontalHeaderItem(column).text()
         assert header.sectionSize(column) >= header.sectionSizeHint(column), f"{title!r} is cut"
+
+
+def _cut_titles(table) -> list[str]:
+    """The column titles of ``table`` narrower than the look needs (bold, padded in high contrast)."""
+    header = table.horizontalHeader()
+    return [f"{table.horizontalHeaderItem(c).text()!r}: {header.sectionSize(c)} of {header.sectionSizeHint(c)} px"
+            for c in range(header.count()) if header.sectionSize(c) < header.sectionSizeHint(c)]
+
+
+def test_a_table_measured_in_one_look_is_re_measured_after_a_switch(window, qtbot, engine_run,
+                                                                     restore_look):
+    """The Mistakes table, sized to its contents in the light look, fits its titles in high
+    contrast after a switch: shown after it (a deferred tab) and in view at it. It kept the light
+    look's widths ("onfidence", "redicted")."""
+    page = window.pages["evaluate"]
+    _switch(qtbot, window, "light")
+    window.stack.setCurrentWidget(page)
+    window.state.set_run(str(engine_run("binary")))
+    qtbot.waitUntil(lambda: page.mistakes.rowCount() > 0 and not window.host.busy, timeout=60_000)
+    bar = page.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    QApplication.processEvents()
+    assert page.mistakes.isVisible() and not _cut_titles(page.mistakes)  # measured in light
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(0).center())
+    _switch(qtbot, window, "high-contrast")  # the Mistakes tab hidden: restyled when shown
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    QApplication.processEvents()
+    assert page.mistakes.isVisible()
+    assert not _cut_titles(page.mistakes), "a tab shown after a switch kept the old widths"
+    _switch(qtbot, window, "light")  # in view at the switches: restyled a piece a turn
+    assert not _cut_titles(page.mistakes)
+    _switch(qtbot, window, "high-contrast")
+    assert not _cut_titles(page.mistakes), "a table in view at a switch kept the old widths"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
 
 from tlstudio.core.evaluation.format import probability
+from tlstudio.gui.table_widths import fit_to_contents
 
 ANSWER = "prediction"  # the column predict_file adds after the file's own columns
 
@@ -33,9 +34,6 @@ def fill_batch_table(table: QTableWidget, header: list[str], rows: list[list[str
     view = table.horizontalHeader()
     view.setStretchLastSection(False)
     for c in range(len(header)):  # measured once (not ResizeToContents: that re-measures on every change)
-        if c == text_column:
-            view.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
-        else:
-            view.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
-            table.resizeColumnToContents(c)
-            table.setColumnWidth(c, min(table.columnWidth(c), 260))
+        mode = QHeaderView.ResizeMode.Stretch if c == text_column else QHeaderView.ResizeMode.Interactive
+        view.setSectionResizeMode(c, mode)
+    fit_to_contents(table, cap=260)  # and again when the look changes its fonts

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 from tlstudio.core.evaluation import format as fmt
 from tlstudio.gui.pages.base import fit_columns, named
+from tlstudio.gui.table_widths import fit_to_contents
 
 BASELINE_TITLES = {"majority": "Majority baseline", "tfidf": "TF-IDF baseline",
                    "embeddings": "Embeddings baseline"}
@@ -118,4 +119,4 @@ def fill_mistakes(table: QTableWidget, ordered: list[dict[str, Any]]) -> None:
             item = QTableWidgetItem(cell_text(value))
             item.setToolTip(str(mistake.get("text", ""))[:2000])
             table.setItem(row, col, item)
-    table.resizeColumnsToContents()
+    fit_to_contents(table)  # and again when the look changes its fonts

@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from tlstudio.gui import plots, sheets
+from tlstudio.gui import plots, sheets, table_widths
 from tlstudio.resources import resource_path
 
 ACCENT = "#2f7ed8"  # curves and marks; never under text (4.1:1 with white)
@@ -76,7 +76,8 @@ def bring_up_to_date(part: QWidget, later: list[QWidget] | None = None) -> None:
 
 
 def _bring_whole_up_to_date(part: QWidget) -> None:
-    sheets.style(part)
+    if sheets.style(part):
+        table_widths.remeasure(part)  # its fonts changed: widths sized to contents re-measure
     views = part.findChildren(pg.GraphicsView)
     for view in [part, *views] if isinstance(part, pg.GraphicsView) else views:
         if view.property(PLOT_LOOK) != sheets.generation():

@@ -1,0 +1,48 @@
+"""Column widths measured from a table's titles and cells, measured again when the look changes.
+
+A table sized to its contents once kept those widths after a switch of look changed its fonts
+(high contrast: bold, padded titles), its titles cut ("onfidence", "redicted"). A switch restyles
+a piece per turn (``theme.bring_up_to_date``): the tables of a piece re-measure in its turn.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMetaObject, Qt
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
+
+FITTED = "tlstudioFittedToContents"  # on a table sized by fit_to_contents: its widest column (0: any)
+
+
+def fit_to_contents(table: QTableView, cap: int = 0) -> None:
+    """Size ``table``'s interactive columns to their titles and cells (at most ``cap`` px, 0: no
+    cap), again whenever the look changes (:func:`remeasure`); stretched columns keep stretching."""
+    table.setProperty(FITTED, cap)
+    _measure(table, cap)
+
+
+def _measure(table: QTableView, cap: int) -> None:
+    header = table.horizontalHeader()
+    last = header.count() - 1
+    for column in range(header.count()):
+        if (header.isSectionHidden(column)
+                or header.sectionResizeMode(column) != QHeaderView.ResizeMode.Interactive
+                or (column == last and header.stretchLastSection())):
+            continue
+        table.resizeColumnToContents(column)
+        if cap:
+            table.setColumnWidth(column, min(table.columnWidth(column), cap))
+
+
+def remeasure(part: QWidget) -> None:
+    """Re-measure the columns under ``part`` whose widths come from their contents: the ones
+    Qt sizes to contents (``ResizeToContents``) and the tables :func:`fit_to_contents` sized."""
+    tables = part.findChildren(QTableView)
+    for table in [part, *tables] if isinstance(part, QTableView) else tables:
+        header = table.horizontalHeader()
+        if any(header.sectionResizeMode(c) == QHeaderView.ResizeMode.ResizeToContents
+               for c in range(header.count())):
+            # QHeaderView.resizeSections(): each section by its own mode (a protected slot)
+            QMetaObject.invokeMethod(header, "resizeSections", Qt.ConnectionType.DirectConnection)
+        cap = table.property(FITTED)
+        if cap is not None:
+            _measure(table, int(cap))
