@@ -11,12 +11,20 @@ from PySide6.QtCore import QMetaObject, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 FITTED = "tlstudioFittedToContents"  # on a table sized by fit_to_contents: its widest column (0: any)
+FONTS = "tlstudioMeasuredFonts"  # the fonts (and title sizes) a table's widths were measured for
+
+
+def _fonts(table: QTableView) -> str:
+    """The cells' font and the titles' sizes (a sheet's header font shows in those alone)."""
+    header = table.horizontalHeader()
+    return f"{table.font().key()}|{[header.sectionSizeHint(c) for c in range(header.count())]}"
 
 
 def fit_to_contents(table: QTableView, cap: int = 0) -> None:
     """Size ``table``'s interactive columns to their titles and cells (at most ``cap`` px, 0: no
     cap), again whenever the look changes (:func:`remeasure`); stretched columns keep stretching."""
     table.setProperty(FITTED, cap)
+    table.setProperty(FONTS, _fonts(table))
     _measure(table, cap)
 
 
@@ -38,6 +46,10 @@ def remeasure(part: QWidget) -> None:
     Qt sizes to contents (``ResizeToContents``) and the tables :func:`fit_to_contents` sized."""
     tables = part.findChildren(QTableView)
     for table in [part, *tables] if isinstance(part, QTableView) else tables:
+        fonts = _fonts(table)
+        if table.property(FONTS) == fonts:
+            continue  # same fonts (light and dark): the widths still hold, and cost nothing
+        table.setProperty(FONTS, fonts)
         header = table.horizontalHeader()
         if any(header.sectionResizeMode(c) == QHeaderView.ResizeMode.ResizeToContents
                for c in range(header.count())):
