@@ -30,6 +30,17 @@ def _switch(qtbot, window, scheme: str) -> None:
     qtbot.waitUntil(lambda: not window.restyling, timeout=5_000)
 
 
+def _restyled_by_switching(qtbot, window, app, scheme: str) -> _StyleChanges:
+    """Switch to ``scheme``, noting every widget Qt restyles on the way."""
+    changes = _StyleChanges()
+    app.installEventFilter(changes)
+    try:
+        _switch(qtbot, window, scheme)
+    finally:
+        app.removeEventFilter(changes)
+    return changes
+
+
 def _click_step(qtbot, window, key: str) -> None:
     """Click the page's step in the sidebar, as a person does."""
     from tlstudio.gui.main_window import PAGES
@@ -89,12 +100,7 @@ def test_a_switch_restyles_what_shows_not_every_widget(window, qtbot, restore_lo
     # own (sheets.style_parts): nothing of them changes, so Qt sends them no StyleChange.
     in_parts = [w for w in visible if w.property(sheets.CONTAINER)]
     shown = {_address(w) for w in visible} - {_address(w) for w in in_parts}
-    changes = _StyleChanges()
-    app.installEventFilter(changes)
-    try:
-        _switch(qtbot, window, "dark")
-    finally:
-        app.removeEventFilter(changes)
+    changes = _restyled_by_switching(qtbot, window, app, "dark")
     assert shown <= changes.widgets  # the page in view: restyled at once
     assert len(in_parts) <= 3 and all(w.property(sheets.GENERATION) == sheets.generation()
                                       for w in in_parts)
@@ -153,12 +159,7 @@ def test_a_switch_leaves_the_hidden_tabs_for_later(window, qtbot, restore_look):
     in_view = {_address(w) for w in page.tabs.widget(0).findChildren(QWidget)}
     hidden = {_address(w) for i in range(1, page.tabs.count())
               for w in page.tabs.widget(i).findChildren(QWidget)}
-    changes = _StyleChanges()
-    app.installEventFilter(changes)
-    try:
-        _switch(qtbot, window, "dark")
-    finally:
-        app.removeEventFilter(changes)
+    changes = _restyled_by_switching(qtbot, window, app, "dark")
     assert in_view <= changes.widgets
     assert not hidden & changes.widgets, f"{len(hidden & changes.widgets)} hidden widgets restyled"
 
