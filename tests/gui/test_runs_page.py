@@ -321,3 +321,17 @@ def test_at_1024_wide_the_columns_fit_without_scrolling_sideways(window, qtbot, 
         assert header.sectionSize(column) >= table.sizeHintForColumn(column), column
     name = header.sectionSize(0)
     assert name >= 80  # long run names are elided, still recognisable
+
+
+def test_the_validation_curves_are_in_view_once_shown(window, qtbot, runs):
+    """The validation plot's range follows its curves: drawn while the plot waited its turn
+    hidden, the range was worked out without them and the plot showed only empty axes."""
+    page = open_runs(qtbot, window, 3)
+    compare = page.compare
+    _click_row(qtbot, page, runs["a"])
+    qtbot.waitUntil(lambda: len(compare.shown_curves()[1]) == 1 and compare.eval_plot.updatesEnabled(),
+                    timeout=60_000)
+    curve = compare.shown_curves()[1][0]
+    xs, _ = curve.getData()
+    (x_low, x_high), _ = compare.eval_plot.getPlotItem().getViewBox().viewRange()
+    assert x_low <= xs.min() and xs.max() <= x_high, ((x_low, x_high), (xs.min(), xs.max()))

@@ -232,8 +232,8 @@ class ComparePanel(QWidget):
         self._curves[0].draw(losses)
 
     def _draw_evals(self, evals: list[tuple]) -> None:
+        self.eval_plot.getPlotItem().show()  # first: a hidden plot's range leaves its curves out
         self._curves[1].draw(evals)
-        self.eval_plot.getPlotItem().show()
         self.eval_plot.setUpdatesEnabled(True)  # paints it (Qt updates a widget it wakes)
 
     def _eval_rect(self) -> QRect | None:
