@@ -13,9 +13,10 @@ from typing import NamedTuple
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QPainter, QPaintEvent, QPalette
 
 from tlstudio.gui import sheets
+from tlstudio.gui.turns import Turns
 
 # Data colours: the same in both schemes (each reads on a light and on a dark background).
 PALETTE = ["#2f7ed8", "#e4572e", "#29a35a", "#9b59b6", "#f39c12", "#17a2b8", "#c0392b", "#7f8c8d"]
@@ -152,6 +153,8 @@ class PlotWidget(pg.PlotWidget):
     keeps its width as data arrives (see :class:`SteadyAxis`).
     """
 
+    held = False  # True: paints its background alone until release (see paint_in_turns)
+
     def __init__(self, parent: object = None, **kwargs: object) -> None:
         kwargs.setdefault("viewBox", LazyMenuViewBox())
         kwargs.setdefault("axisItems", {"left": SteadyAxis("left")})
@@ -160,6 +163,18 @@ class PlotWidget(pg.PlotWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         width, height = PREFERRED_SIZE
         return QSize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+
+    def release(self) -> None:
+        """Paint the plot again (held, it painted its background alone), in this turn."""
+        if self.held:
+            self.held = False
+            self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        if self.held:  # laid out as ever (hiding its items would fold its axes up): unpainted
+            QPainter(self.viewport()).fillRect(event.rect(), self.backgroundBrush())
+            return
+        super().paintEvent(event)
 
 
 def make_plot(name: str, title: str, x_label: str, y_label: str) -> pg.PlotWidget:
@@ -182,6 +197,17 @@ def make_plot(name: str, title: str, x_label: str, y_label: str) -> pg.PlotWidge
     widget.setMinimumHeight(160)
     restyle(widget)
     return widget
+
+
+def paint_in_turns(views: Sequence[PlotWidget], turns: Turns) -> None:
+    """Paint ``views`` one a turn, from the next turn of the event loop on (a page's first show).
+
+    Until its turn a plot paints its background alone: a page showing three plots painted
+    them in the turn it showed, 15-20 ms of a 30-35 ms turn on a 2-core machine.
+    """
+    for view in views:
+        view.held = True
+    turns.start([view.release for view in views])
 
 
 def pen(index: int, width: float = 2.0, alpha: int = 255) -> pg.mkPen:

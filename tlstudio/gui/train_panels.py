@@ -4,6 +4,7 @@ validation score, learning rate) above the training log."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from tlstudio.gui import plots
 from tlstudio.gui.pages.base import named
+from tlstudio.gui.turns import Turns
 
 
 def settings_column(*widgets: QWidget) -> QScrollArea:
@@ -89,3 +91,12 @@ class TrainPlots(QSplitter):
         self.addWidget(self.log)
         self.setStretchFactor(0, 4)
         self.setStretchFactor(1, 1)
+        self._first_paints = Turns(self)
+        self._shown = False
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        # The first show paints every axis, grid and title: a plot a turn (see paint_in_turns).
+        if not self._shown:
+            self._shown = True
+            plots.paint_in_turns((self.loss_plot, self.metric_plot, self.lr_plot), self._first_paints)
+        super().showEvent(event)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -29,18 +29,9 @@ class WrapLabel(QLabel):
     """
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        self._kept = 0  # with keep_height on: the tallest it has been since
         self._fitted_to: tuple = ()  # what the last fit measured: see changeEvent
         super().__init__(text, parent)
         self.setWordWrap(True)
-
-    def keep_height(self, on: bool, lines: int = 1) -> None:
-        """While on, the label grows with its text but never shrinks (a run's status line:
-        each change of its height resized the plots below, a full redraw of each); it starts
-        with room for ``lines`` lines, so texts up to that long do not move what is below."""
-        room = lines * self.fontMetrics().lineSpacing()
-        self._kept = max(1, self.minimumHeight(), room) if on else 0
-        self._fit_height()
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt API
         super().setText(text)
@@ -71,10 +62,69 @@ class WrapLabel(QLabel):
         self._fitted_to = self._measure()
         self.setMinimumHeight(0)
         needed = self.heightForWidth(self.width()) if self.text() else 0
-        if self._kept:
-            self._kept = needed = max(self._kept, needed)
         if needed:
             self.setMinimumHeight(needed)
+
+
+class KeptRoom(QWidget):
+    """Widgets stacked at the top of room that grows with them but never shrinks until :meth:`keep`.
+
+    What a room holds comes and goes (a run's status line, the Train page's fit note): each
+    change of its height moved and resized what is below, on the Train page three plots,
+    each then laid out and painted again in one turn. Kept, the room changes height only when
+    its widgets need more than it has ever had.
+    """
+
+    def __init__(self, *widgets: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._kept = 0  # the tallest it has been since keep
+        self._lines: tuple[int, QWidget] | None = None  # room for this many lines of this widget
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in widgets:
+            layout.addWidget(widget)
+        layout.addStretch(1)
+
+    def keep(self, lines: int, of: QWidget, shrink: bool = True) -> None:
+        """Room for ``lines`` lines of ``of``'s text at least, or what the widgets need. The
+        lines follow its font as a look gives it one, before the page is laid out to show (set
+        as it showed, the room laid the page out twice). ``shrink=False``: the room kept so far
+        stays when it is more."""
+        if self._lines is None or self._lines[1] is not of:
+            of.installEventFilter(self)
+        self._lines = (lines, of)
+        if shrink:
+            self._kept = 0
+        self._fit()
+
+    def _needed(self) -> int:
+        layout = self.layout()
+        needed = layout.minimumSize().height()
+        if layout.hasHeightForWidth():
+            needed = max(needed, layout.heightForWidth(self.width()))
+        return needed
+
+    def _fit(self) -> None:
+        floor = 0 if self._lines is None else self._lines[0] * self._lines[1].fontMetrics().lineSpacing()
+        self._kept = max(self._kept, floor, self._needed())
+        if self.minimumHeight() != self._kept:
+            self.setMinimumHeight(self._kept)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.FontChange and self._lines and watched is self._lines[1]:
+            self._fit()
+        return False
+
+    def event(self, event: QEvent) -> bool:
+        # A widget inside changed its text, size or visibility: its layout asks for a new one.
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._fit()
+        return super().event(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():  # wrapped text takes more or fewer lines
+            self._fit()
 
 
 def label(text: str = "", role: str | None = None, wrap: bool = False) -> QLabel:

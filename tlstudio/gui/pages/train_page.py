@@ -21,7 +21,7 @@ from tlstudio.gui import resume
 from tlstudio.gui.device_note import DeviceNote
 from tlstudio.gui.fit_note import FitNote
 from tlstudio.gui.live_curves import LiveCurves
-from tlstudio.gui.pages.base import Notice, Page, label, named
+from tlstudio.gui.pages.base import KeptRoom, Notice, Page, label, named
 from tlstudio.gui.preset_plans import plan_presets
 from tlstudio.gui.short_paths import short_paths
 from tlstudio.gui.state import AppState
@@ -46,7 +46,8 @@ from tlstudio.gui.workers import WorkerHost
 REDRAW_MS = 250
 # Room kept for the run's status line: the engine's notes as a run starts (rows cut to the max
 # length, the time estimate) take 3-4 lines; each line more resized and repainted the three
-# plots below (~50 ms), twice as a run started and once as it ended.
+# plots below (~50 ms), twice as a run started and once as it ended. Before a run the line
+# takes one, and the fit note shows in the rest (its appearing resized the plots the same way).
 STATUS_LINES = 4
 
 
@@ -120,8 +121,9 @@ class TrainPage(Page):
         right_layout.setContentsMargins(6, 0, 0, 0)
         right_layout.addLayout(buttons)
         right_layout.addWidget(self.blocked_note)
-        right_layout.addWidget(self.fit_note)
-        right_layout.addWidget(self.status)
+        self.headline = KeptRoom(self.fit_note, self.status)  # see STATUS_LINES
+        self.headline.keep(STATUS_LINES, self.status)
+        right_layout.addWidget(self.headline)
         right_layout.addWidget(self.progress)
         right_layout.addWidget(self.stats)
         right_layout.addWidget(self.data_note)
@@ -137,12 +139,14 @@ class TrainPage(Page):
         self.next_button.setEnabled(False)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        # The status line's room, kept from the first show (its font is the look's by now):
-        # laid out with the page, not as a run starts or ends.
-        if not self.running:
-            self._keep_status_room()
         super().showEvent(event)
         self.device_note.ask_once()
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        # The status line's room back to STATUS_LINES, or what it shows needs: out of view, so
+        # the page is laid out once, as it shows again, never as a run starts or ends.
+        super().hideEvent(event)
+        self.headline.keep(STATUS_LINES, self.status)
 
     # ---- run control --------------------------------------------------------------------
     @property
@@ -265,8 +269,6 @@ class TrainPage(Page):
         self.pause_button.setText("Pause")
         self.stop_button.setEnabled(running)
         self.stop_button.setText("Stop")
-        if running:
-            self._keep_status_room()  # the plots below keep their size through the run and its end
         self.settings.setEnabled(not running)
         resumed = self._resuming.settings_text() if running and self._resuming else ""
         self.settings.setVisible(not resumed)  # its values are not the resumed run's
@@ -286,11 +288,6 @@ class TrainPage(Page):
             after = self.stop_button if running else next(
                 (b for b in (self.next_button, self.start_button) if b.isEnabled()), self.log)
             after.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _keep_status_room(self) -> None:
-        """Room for STATUS_LINES lines, or the text's: never shrinking until reset (here)."""
-        self.status.keep_height(False)
-        self.status.keep_height(True, STATUS_LINES)
 
     def _update_data_note(self) -> None:
         """Say which file the run trains on, and which one the next Start would use."""
