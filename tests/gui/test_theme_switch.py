@@ -132,6 +132,9 @@ def test_plots_recolour_in_place_when_the_scheme_switches_and_keep_their_data(
     load_data(qtbot, window, sentiment_csv)  # the Data page's label chart and length histogram
     train = window.pages["train"]
     window.stack.setCurrentWidget(train)  # the page is locked until a model is picked
+    # its first show paints the plots a turn each (plots.paint_in_turns): drawn, then grabbed
+    qtbot.waitUntil(lambda: not any(p.held for p in (train.loss_plot, train.metric_plot, train.lr_plot)),
+                    timeout=5_000)
     curves = train.curves
     for step in range(1, 61):
         curves.add_loss(step, 0.7 * np.exp(-step / 20) + 0.04 * np.sin(step), 1e-4 * (1 - step / 60),
