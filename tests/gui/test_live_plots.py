@@ -105,3 +105,37 @@ def test_the_page_s_first_show_paints_its_plots_one_a_turn(window, qtbot):
     # once each: the waiting words' first paint told their plot its bounds changed (they are
     # left out of them), and it painted all of itself again
     assert paints == {"lossPlot": 1, "metricPlot": 1, "lrPlot": 1}
+
+
+def test_each_redraw_paints_its_plot_once(window, qtbot):
+    """pyqtgraph fits a plot's range to new curves as it paints them, and what follows from a new
+    range (the curves cut to it, their bounds, the tick labels' room) asked for a second paint:
+    the loss and learning-rate plots, redrawn a few times a second while a run trains, were
+    painted twice each time, beside a training thread that wants the same CPU."""
+    train = window.pages["train"]
+    window.stack.setCurrentWidget(train)  # as the sidebar does (its row is off without data)
+    plots = {"loss": train.loss_plot, "lr": train.lr_plot}
+    qtbot.waitUntil(lambda: not any(p.held for p in plots.values()), timeout=5_000)
+    qtbot.wait(100)
+    curves = train.curves
+    paints = {name: 0 for name in plots}
+
+    class _Paints(QObject):
+        def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+            if event.type() == QEvent.Type.Paint:
+                paints[next(n for n, p in plots.items() if p.viewport() is watched)] += 1
+            return False
+
+    spy = _Paints(train)
+    for plot in plots.values():
+        plot.viewport().installEventFilter(spy)
+    for step in range(1, 31):
+        train._on_worker_stepped(StepEvent(step=step, total_steps=90, epoch=step / 30, loss=1 / step,
+                                           eta_seconds=5.0))
+        if step % 10 == 0:
+            for name in paints:
+                paints[name] = 0
+            for draw in curves.draw_steps():  # the redraw timer's steps: loss, then learning rate
+                draw()
+                qtbot.wait(60)  # its paint, and any repaint it asks for
+            assert paints == {"loss": 1, "lr": 1}, (step, paints)

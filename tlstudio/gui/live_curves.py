@@ -132,6 +132,12 @@ class LiveCurves:
 
     def _draw_part(self, part: str) -> None:
         {"loss": self._draw_loss, "lr": self._draw_lr, "metrics": self._draw_metrics}[part]()
+        # The range fitted to the new curves, and the curves' bounds to the new range, now: done
+        # by pyqtgraph as it painted the plot, each asked for a second paint of all of it.
+        item = {"loss": self.loss_plot.getPlotItem(), "lr": self.lr_item, "metrics": self.metric_item}[part]
+        view = item.getViewBox()
+        view.updateAutoRange()
+        view.updateMatrix()
 
     def _draw_loss(self) -> None:
         x, y = self.train_loss.view()
