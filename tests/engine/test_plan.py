@@ -110,3 +110,21 @@ def test_plan_settings_are_valid_run_config_values():
     config = dataclasses.replace(RunConfig(data_path="x.csv"), **plan.settings())
     config.validate()
     assert config.epochs == plan.epochs and plan.to_dict()["time_text"] == plan.time_text()
+
+
+@pytest.mark.parametrize("preset", ["quick", "balanced", "thorough"])
+def test_a_set_just_too_small_for_one_epoch_is_not_planned_twice_its_minimum(preset):
+    """Rounded up to whole epochs, 1.1 epochs became 2: Quick on 2,300 training rows was planned
+    288 updates (about as long as Balanced), on 2,400 rows 150."""
+    least = PRESETS[preset].min_updates
+    for rows in range(100, 12_000, 37):
+        plan = plan_run(rows, 2, "cpu", preset, MINILM)
+        per_epoch = math.ceil(rows / plan.batch_size)
+        assert plan.updates >= min(least, round(20 * per_epoch)), rows
+        assert plan.updates <= max(1.5 * least, PRESETS[preset].epochs * per_epoch + 1), (rows, plan.updates)
+
+
+def test_quick_just_under_one_epoch_of_its_minimum_is_still_quick():
+    just_under, at = plan_run(2300, 2, "cpu", "quick", MINILM), plan_run(2400, 2, "cpu", "quick", MINILM)
+    assert just_under.updates == at.updates == PRESETS["quick"].min_updates
+    assert just_under.seconds < 0.7 * plan_run(2300, 2, "cpu", "balanced", MINILM).seconds

@@ -8,7 +8,8 @@ rows is hours of CPU time for little gain after the first. So the plan is:
    still gets updates; 32 for large sets on a GPU; at most 8 for models over 300 M parameters
    on a CPU, 16 on a GPU, to fit memory).
 2. **Updates**: at least the preset's ``min_updates`` (quick 150, balanced 300, thorough 500,
-   plus 25 per class above two), i.e. as many epochs as that takes, at most 20 epochs; at
+   plus 25 per class above two), i.e. as many epochs as that takes (whole epochs from two on,
+   ``epochs_to_reach``), at most 20 epochs; at
    least the preset's ``epochs`` (quick 1, balanced 2, thorough 3) and at most its
    ``max_epochs`` for sets large enough to reach the minimum in fewer; then cut to the
    preset's time budget (quick 5 min, balanced 30 min, thorough 2 h), but never under
@@ -178,9 +179,9 @@ def plan_run(
     reasons = []
     if per_epoch * rules.max_epochs >= min_updates:  # a large set: the preset's epochs
         epochs = min(max(rules.epochs, min_updates / per_epoch), rules.max_epochs)
-    else:  # a small set: whole epochs until the minimum number of updates
-        epochs = float(min(MAX_EPOCHS, math.ceil(min_updates / per_epoch)))
-        reasons.append(f"{train_rows} training rows give {per_epoch} updates per epoch: {epochs:.0f} "
+    else:  # a small set: epochs until the minimum number of updates
+        epochs = min(float(MAX_EPOCHS), epochs_to_reach(min_updates, per_epoch))
+        reasons.append(f"{train_rows} training rows give {per_epoch} updates per epoch: {epochs:.3g} "
                        f"epochs reach at least {min(min_updates, round(epochs * per_epoch))} updates.")
     speed = throughput(device, model_params, max_length, samples_per_second)
     per_pass = validation_seconds(val_rows, speed, eval_samples_per_second)
@@ -195,8 +196,7 @@ def plan_run(
         reasons.append(f"{epochs:.2g} epochs to stay near the {budget} time budget of this preset "
                        f"at about {speed:.0f} examples/s.")
     elif affordable < epochs:  # quality first: fewer than the minimum updates would learn too little
-        floor = min_updates / per_epoch  # the minimum; whole epochs for sets that need several
-        epochs = min(epochs, floor if floor < 1 else math.ceil(floor))
+        epochs = min(epochs, epochs_to_reach(min_updates, per_epoch))
         reasons.append(f"Longer than the {budget} time budget of this preset at about {speed:.0f} "
                        f"examples/s: fewer updates would learn too little.")
     epochs = round(epochs, 4)  # 300 updates of a 200,000-row set is 0.024 epochs
@@ -210,6 +210,15 @@ def plan_run(
                 early_stopping_patience=max(2, passes // 3), warmup_ratio=0.1, seconds=round(seconds, 1),
                 samples_per_second=round(speed, 2), device=device, reasons=reasons,
                 speed_source=speed_source or ("measured" if samples_per_second else "default"))
+
+
+def epochs_to_reach(updates: int, per_epoch: int) -> float:
+    """Epochs for at least ``updates`` updates: whole epochs when it takes two or more (every row
+    seen as often; rounding up adds under half), else the exact fraction. Rounded up, 1.1 epochs
+    became 2: Quick planned twice its minimum just under the size where one epoch reaches it
+    (2,300 training rows: 288 updates; 2,400: 150)."""
+    need = updates / per_epoch
+    return need if need < 2 else float(math.ceil(need))
 
 
 def training_steps(train_rows: int, batch_size: int, epochs: float, accumulation: int = 1) -> int:
