@@ -255,3 +255,40 @@ def test_a_table_measured_in_one_look_is_re_measured_after_a_switch(window, qtbo
     assert not _cut_titles(page.mistakes)
     _switch(qtbot, window, "high-contrast")
     assert not _cut_titles(page.mistakes), "a table in view at a switch kept the old widths"
+
+
+def _cut_preview_titles(preview) -> list[str]:
+    """The Data preview's column titles narrower than the look needs (the last one stretches)."""
+    header, model = preview.horizontalHeader(), preview.model()
+    return [f"{model.headerData(c, Qt.Orientation.Horizontal)!r}: {header.sectionSize(c)} of "
+            f"{header.sectionSizeHint(c)} px" for c in range(header.count() - 1)
+            if header.sectionSize(c) < header.sectionSizeHint(c)]
+
+
+def _long_titled_csv(path) -> None:
+    """Short cells under long titles: the titles alone set the columns' widths."""
+    rows = [f"The {n}th review of the phone,{n % 2},{n % 5}" for n in range(60)]
+    path.write_text("review,satisfaction_label_as_given_by_customer,number_of_stars_given_in_survey,"
+                    "source\n" + "".join(f"{row},web\n" for row in rows), encoding="utf-8")
+
+
+def test_the_data_preview_is_measured_again_after_a_switch(window, qtbot, tmp_path, restore_look):
+    """The Data preview sized its columns from the light look's header font: in high contrast
+    (bold, padded titles) long titles were cut, whether the file was read before the switch or
+    after it."""
+    from gui_helpers import load_data
+
+    data = tmp_path / "reviews.csv"
+    _long_titled_csv(data)
+    _switch(qtbot, window, "light")
+    load_data(qtbot, window, data)
+    preview = window.pages["data"].preview
+    assert preview.isVisible() and not _cut_preview_titles(preview)
+    _switch(qtbot, window, "high-contrast")  # in view at the switch
+    assert not _cut_preview_titles(preview), "the preview kept the light look's widths"
+    _click_step(qtbot, window, "welcome")
+    _switch(qtbot, window, "light")
+    _click_step(qtbot, window, "data")  # hidden at the switch: measured when shown
+    _switch(qtbot, window, "high-contrast")
+    load_data(qtbot, window, data)  # read in high contrast
+    assert not _cut_preview_titles(preview), "a file read in high contrast: titles cut"

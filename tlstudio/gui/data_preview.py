@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTabWidget, QWidget
 
 from tlstudio.gui import plots
@@ -31,17 +31,18 @@ class DataPreview(QTableView):
         self.setTabKeyNavigation(False)
 
     def fit_columns(self) -> None:
-        """Widths from the header and the first rows (Qt's resizeColumnsToContents reads 1,000
-        rows per column through Python: a second on a large file, on the GUI thread)."""
+        """Widths from the titles and the first rows (Qt's resizeColumnsToContents reads 1,000
+        rows per column through Python: a second on a large file, on the GUI thread); measured
+        again when the look changes the titles' font (``table_widths.remeasure``)."""
         model = self.model()
         metrics = self.fontMetrics()
-        header = self.horizontalHeader().fontMetrics()
+        header = self.horizontalHeader()
         rows = min(model.rowCount(), 40)
         for column in range(model.columnCount()):
             texts = [str(model.cell(row, column) or "")[:80] for row in range(rows)]
-            widest = max([metrics.horizontalAdvance(t) for t in texts] or [0])
-            title = header.horizontalAdvance(str(model.headerData(column, Qt.Orientation.Horizontal)))
-            self.setColumnWidth(column, min(max(widest, title) + 24, 420))
+            widest = max([metrics.horizontalAdvance(t) for t in texts] or [0]) + 24
+            title = header.sectionSizeHint(column)  # the look's font and padding (bold in high contrast)
+            self.setColumnWidth(column, min(max(widest, title), 420))
 
     def show_rows(self, rows: list[int]) -> None:
         """Highlight ``rows`` and bring the first into view, selected."""

@@ -43,7 +43,8 @@ def _measure(table: QTableView, cap: int) -> None:
 
 def remeasure(part: QWidget) -> None:
     """Re-measure the columns under ``part`` whose widths come from their contents: the ones
-    Qt sizes to contents (``ResizeToContents``) and the tables :func:`fit_to_contents` sized."""
+    Qt sizes to contents (``ResizeToContents``), the tables :func:`fit_to_contents` sized and
+    those that size themselves (a ``fit_columns()`` method, called again)."""
     tables = part.findChildren(QTableView)
     for table in [part, *tables] if isinstance(part, QTableView) else tables:
         fonts = _fonts(table)
@@ -56,5 +57,7 @@ def remeasure(part: QWidget) -> None:
             # QHeaderView.resizeSections(): each section by its own mode (a protected slot)
             QMetaObject.invokeMethod(header, "resizeSections", Qt.ConnectionType.DirectConnection)
         cap = table.property(FITTED)
-        if cap is not None:
+        if callable(getattr(table, "fit_columns", None)):
+            table.fit_columns()  # a table that measures itself (the Data preview: its first rows)
+        elif cap is not None:
             _measure(table, int(cap))
