@@ -177,7 +177,7 @@ def test_an_unclear_verdict_below_tfidf_says_the_simple_method_scored_higher():
     verdict = build_verdict("binary", y, _probs(model), {"majority": majority, "tfidf": _probs(y)},
                             label_names=LABELS)
     assert verdict["kind"] == "unclear" and verdict["best_baseline"] == "tfidf"
-    assert verdict["text"].endswith("TF-IDF + logistic regression scored higher: 1.00.")
+    assert verdict["text"].endswith("TF-IDF + logistic regression scored higher: 1.000.")
     alone = build_verdict("binary", y, _probs(model), {"majority": majority}, label_names=LABELS)
     assert "scored higher" not in alone["text"]
 
@@ -202,7 +202,7 @@ def test_keeping_the_embeddings_baseline_is_offered_only_when_it_wins_and_can_be
     offered = build_verdict("binary", y, model, baselines, label_names=LABELS,
                             context={"can_keep_embeddings": True})
     assert offered["advice"][0]["id"] == "keep_embeddings"
-    assert "Keep the embeddings baseline" in offered["advice"][0]["text"] and "0.95 against 0.74" in offered["advice"][0]["text"]
+    assert "Keep the embeddings baseline" in offered["advice"][0]["text"] and "0.947 against 0.743" in offered["advice"][0]["text"]
     assert "keep_embeddings" not in [a["id"] for a in build_verdict(
         "binary", y, model, baselines, label_names=LABELS)["advice"]]  # e.g. sentence pairs: can't keep
     tfidf_wins = build_verdict("binary", y, model, {"majority": majority, "tfidf": embeddings},

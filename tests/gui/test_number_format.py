@@ -3,7 +3,10 @@ the batch table gives its room to the text."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+from pathlib import Path
 
 from PySide6.QtWidgets import QProgressBar
 
@@ -54,3 +57,27 @@ def test_scores_probabilities_and_metric_names_read_the_same_on_every_page(windo
     # the explanation of the typed text runs in the background: let it end before the window closes
     qtbot.waitUntil(lambda: not [t for t in running_threads() if t.objectName() == "FunctionWorker"],
                     timeout=120_000)
+
+
+
+def test_the_verdict_and_the_scores_table_read_like_the_rest_of_the_page(window, qtbot, engine_run,
+                                                                         tmp_path):
+    """The verdict's sentence said "macro F1 0.91 vs 0.90" under a headline of 0.911, its lines
+    "p = 1.4e-34"; the Scores table listed "precision macro" beside "macro F1"."""
+    run = Path(shutil.copytree(engine_run("binary"), tmp_path / "run"))
+    record = json.loads((run / "run.json").read_text(encoding="utf-8"))
+    next(iter(record["verdict"]["baselines"].values()))["p_value"] = 1.4e-34  # a baseline far behind
+    (run / "run.json").write_text(json.dumps(record), encoding="utf-8")
+    window.state.set_run(str(run))
+    window.show_page("evaluate")
+    evaluate = window.pages["evaluate"]
+    table = evaluate.metrics_table
+    qtbot.waitUntil(lambda: table.rowCount() > 0 and bool(evaluate.verdict.sentence.text()), timeout=60_000)
+    lines = evaluate.verdict.scores.text()
+    assert "p < 0.001" in lines and "e-" not in lines, lines
+    for text in (evaluate.verdict.sentence.text(), lines):
+        without_p = re.sub(r"p (=|<) [\d.e-]+", "", text)
+        assert [n for n in re.findall(r"\d+\.\d+", without_p) if not SCORE.fullmatch(n)] == [], text
+    names = [table.item(r, 0).text() for r in range(table.rowCount())]
+    assert "Macro precision" in names and "Weighted recall" in names, names
+    assert all(name[0].isupper() for name in names), names

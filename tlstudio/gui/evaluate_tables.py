@@ -44,11 +44,16 @@ def _fill(table: QTableWidget, columns: list[str], rows: list[list[str]]) -> Non
             table.setItem(row, col, QTableWidgetItem(text))
 
 
+def _row_title(name: str) -> str:
+    """A metric's name opening a row: "Macro F1", "Accuracy" (mid-sentence, "macro F1")."""
+    return name[:1].upper() + name[1:]
+
+
 def fill_metrics(table: QTableWidget, model: dict[str, Any], baselines: dict[str, Any]) -> None:
     """One row per metric: the model's value, then each baseline's."""
     names = [k for k, v in model.items() if isinstance(v, (int, float))]
     columns = ["Metric", "Your model"] + [BASELINE_TITLES.get(b, b) for b in baselines]
-    _fill(table, columns, [[fmt.metric_name(name), cell_text(model[name])]
+    _fill(table, columns, [[_row_title(fmt.metric_name(name)), cell_text(model[name])]
                            + [cell_text((baselines[b] or {}).get(name)) for b in baselines]
                            for name in names])
     fit_columns(table)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tlstudio.core.evaluation import format as fmt
 from tlstudio.gui import plots
 from tlstudio.gui.empty_state import EmptyState
 from tlstudio.gui.pages.base import label, named
@@ -284,7 +285,7 @@ class ComparePanel(QWidget):
                 versus = "(the first run)" if len(side.runs) > 1 else ""
             elif found is not None:
                 diff = found.b.value - found.a.value
-                versus = (f"{diff:+.3f}, p = {found.p_value:.2g} "
+                versus = (f"{diff:+.3f}, {fmt.p_value(found.p_value)} "
                           f"({'significant' if found.significant else 'could be chance'})")
             else:
                 versus = "not comparable" + (" (see above)" if refused else "")

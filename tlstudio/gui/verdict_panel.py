@@ -33,7 +33,7 @@ def verdict_rows(verdict: dict[str, Any]) -> list[str]:
     rows = [f"Your model: {fmt.metric_name(main['name'])} {_interval(main)} on {main['rows']} test rows"]
     for entry in (verdict.get("baselines") or {}).values():
         rows.append(f"{entry['name'][0].upper()}{entry['name'][1:]}: {_interval(entry)}, "
-                    f"p = {entry['p_value']:.2g}")
+                    f"{fmt.p_value(entry['p_value'])}")
     return rows
 
 

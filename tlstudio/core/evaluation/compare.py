@@ -19,6 +19,7 @@ import numpy as np
 
 from tlstudio.core.errors import RunFolderError, TLStudioError
 from tlstudio.core.evaluation import verdict
+from tlstudio.core.evaluation.format import p_value as p_phrase
 from tlstudio.core.evaluation.metrics import main_metric
 from tlstudio.core.events import StopFlag
 from tlstudio.core.runs.store import PredictionRow, RunFolder
@@ -87,7 +88,7 @@ class RunComparison:
         """What the difference means, in one sentence."""
         metric = verdict.METRIC_NAMES.get(self.metric, self.metric)
         diff = self.b.value - self.a.value
-        where = f"on the same {self.rows:,} test rows ({self.test}, p = {self.p_value:.2g})"
+        where = f"on the same {self.rows:,} test rows ({self.test}, {p_phrase(self.p_value)})"
         if abs(diff) < 1e-12 and not self.significant:
             return f"Both runs score {self.a.value:.3f} {metric} {where}: no difference."
         better, worse = (self.b, self.a) if diff > 0 else (self.a, self.b)

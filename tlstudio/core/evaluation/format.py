@@ -2,7 +2,8 @@
 
 Scores (accuracy, F1, correlations, losses) have 3 decimals; probabilities are whole percents
 (one decimal under 1 % and over 99 %, so 0.996 never reads as a certain 100 %); metric keys
-read as words ("f1_macro" is "macro F1", as the verdict says it).
+read as words ("f1_macro" is "macro F1", as the verdict says it); p-values have 2 digits, and
+a tiny one reads "p < 0.001" (not "p = 1.4e-34").
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ METRIC_NAMES = {
     "hamming_loss": "Hamming loss", "subset_accuracy": "exact-match accuracy",
     "mse": "MSE", "mae": "MAE", "rmse": "RMSE", "r2": "R²", "pearson": "Pearson correlation",
     "spearman": "Spearman correlation", "loss": "loss", "roc_auc": "ROC AUC", "ece": "ECE",
+    "precision_macro": "macro precision", "recall_macro": "macro recall",
+    "precision_weighted": "weighted precision", "recall_weighted": "weighted recall",
 }
 
 
@@ -46,6 +49,11 @@ def probability(value: Any) -> str:
     if 0 < percent < 1 or 99 < percent < 100:
         return f"{percent:.1f}%"
     return f"{percent:.0f}%"
+
+
+def p_value(value: float) -> str:
+    """A test's p-value as a phrase: "p = 0.039", "p = 0.77"; "p < 0.001" below that."""
+    return "p < 0.001" if value < 0.001 else f"p = {value:.2g}"
 
 
 def metric(key: str, value: Any) -> str:

@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 
 from tlstudio.core.evaluation.format import metric_name
+from tlstudio.core.evaluation.format import p_value as p_phrase
+from tlstudio.core.evaluation.format import score as _fmt
 from tlstudio.core.evaluation.metrics import MULTILABEL_THRESHOLD, main_metric
 
 ALPHA = 0.05
@@ -244,10 +246,6 @@ def baseline_name(key: str, task: str, label_names: Sequence[str], majority_pred
     return name.replace("logistic regression", LINEAR_MODELS.get(task, "logistic regression"))
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.2f}"
-
-
 def _is_constant(task: str, pred: np.ndarray) -> bool:
     if task == "regression":
         return bool(np.ptp(pred) < 1e-9) if len(pred) else True
@@ -265,15 +263,15 @@ def _sentence(kind: str, metric: str, value: float, best: dict[str, Any], majori
         below = (f" {name[0].upper()}{name[1:]} scored higher: {_fmt(best['value'])}."
                  if best is not majority and value < best["value"] else "")
         return (f"Not clearly better than {majority['name']}: {metric} {_fmt(value)} vs {_fmt(majority['value'])}, "
-                f"but the test rows are too few to rule out chance (p = {majority['p_value']:.2g}).{below}")
+                f"but the test rows are too few to rule out chance ({p_phrase(majority['p_value'])}).{below}")
     if kind == "better":
         return (f"Better than the baselines by {_fmt(margin)} {metric}: {_fmt(value)} vs "
-                f"{_fmt(best['value'])} for {name} (p = {best['p_value']:.2g}).")
+                f"{_fmt(best['value'])} for {name} ({p_phrase(best['p_value'])}).")
     if kind == "worse":
         return (f"Worse than {name} by {_fmt(margin)} {metric}: {_fmt(value)} vs {_fmt(best['value'])} "
-                f"(p = {best['p_value']:.2g}); the simple method is the better choice here.")
+                f"({p_phrase(best['p_value'])}); the simple method is the better choice here.")
     return (f"About as good as {name}: {metric} {_fmt(value)} vs {_fmt(best['value'])}; the difference "
-            f"could be chance (p = {best['p_value']:.2g}).")
+            f"could be chance ({p_phrase(best['p_value'])}).")
 
 
 def build_verdict(
