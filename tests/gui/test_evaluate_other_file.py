@@ -28,12 +28,12 @@ def _labelled_subset(path: Path, start: int = 200, count: int = 60, extra: list 
 
 def _metrics_column(page, column: int) -> dict[str, str]:
     table = page.metrics_table
-    return {table.item(r, 0).text(): table.item(r, column).text() for r in range(table.rowCount())}
+    return {table.item(r, 0).text().lower(): table.item(r, column).text() for r in range(table.rowCount())}
 
 
 def _headers(page) -> list[str]:
     table = page.metrics_table
-    return [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    return [" ".join(table.horizontalHeaderItem(c).text().split()) for c in range(table.columnCount())]
 
 
 def _fmt(value) -> str:
@@ -91,7 +91,7 @@ def test_evaluate_on_another_file_then_back_to_the_test_split(ready_window, qtbo
     assert " on new_reviews.csv: " in page.headline.text()
     shown = _metrics_column(page, 1)
     numbers = {k: v for k, v in expected["model"].items() if isinstance(v, float)}
-    assert shown == {metric_name(k): _fmt(v) for k, v in numbers.items()}
+    assert shown == {metric_name(k).lower(): _fmt(v) for k, v in numbers.items()}
     assert expected["baselines"], "the training file is still there: baselines are computed"
     headers = _headers(page)
     assert headers[:2] == ["Metric", "Your model"] and "TF-IDF baseline" in headers

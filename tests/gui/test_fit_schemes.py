@@ -56,3 +56,23 @@ def test_runs_and_evaluate_fit_1024x640_in_every_scheme(window, qtbot, engine_ru
     problems += _problems_on_every_tab(window, "runs")
     assert (window.width(), window.height()) == SCREEN
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("scheme", ["light", "high-contrast"])
+@pytest.mark.parametrize("size", [SCREEN, (1440, 900)])
+def test_the_scores_sit_whole_beside_every_baseline(window, qtbot, engine_run, restore_look, scheme, size):
+    """The Scores table showed the model and two baselines at 1024x640 (the embeddings one
+    scrolled out of view, "TF-ID" cut), and scrolled sideways even at 1440x900: the confusion
+    matrix beside it took half the width for two classes."""
+    window.scheme_actions[scheme].trigger()
+    window.resize(*size)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == size, timeout=5_000)
+    window.state.set_run(str(engine_run("binary")))
+    window.show_page("evaluate")
+    table = window.pages["evaluate"].metrics_table
+    qtbot.waitUntil(lambda: table.columnCount() == 5 and table.rowCount() > 0, timeout=60_000)
+    QApplication.processEvents()
+    header = table.horizontalHeader()
+    assert header.length() <= table.viewport().width(), (
+        f"{header.length()} px of columns in {table.viewport().width()} px: "
+        f"{[header.sectionSize(c) for c in range(header.count())]}")

@@ -14,8 +14,9 @@ from tlstudio.core.evaluation import format as fmt
 from tlstudio.gui.pages.base import fit_columns, named
 from tlstudio.gui.table_widths import fit_to_contents
 
-BASELINE_TITLES = {"majority": "Majority baseline", "tfidf": "TF-IDF baseline",
-                   "embeddings": "Embeddings baseline"}
+# two lines: the scores table shows the model beside every baseline at 1024 wide
+BASELINE_TITLES = {"majority": "Majority\nbaseline", "tfidf": "TF-IDF\nbaseline",
+                   "embeddings": "Embeddings\nbaseline"}
 
 
 def read_only_table(name: str, accessible: str) -> QTableWidget:
@@ -68,7 +69,7 @@ def headline(metrics: dict[str, Any], shown_name: str | None) -> str:
     key = headline_metric(model, metrics.get("task"))
     if key is None:
         return ""
-    parts = [f"{BASELINE_TITLES.get(b, b).split(' ')[0]} {cell_text((v or {}).get(key))}"
+    parts = [f"{BASELINE_TITLES.get(b, b).split()[0]} {cell_text((v or {}).get(key))}"
              for b, v in baselines.items() if (v or {}).get(key) is not None]
     scope = f"{fmt.metric_name(key)} on {shown_name}" if shown_name else f"Test {fmt.metric_name(key)}"
     return f"{scope}: {fmt.score(model[key])}" + (f"   (baselines: {', '.join(parts)})" if parts else "")

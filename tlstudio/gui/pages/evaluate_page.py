@@ -117,15 +117,18 @@ class EvaluatePage(Page):
         left.setOrientation(left.orientation().Vertical)
         left.addWidget(metrics_box)
         left.addWidget(classes_box)
-        confusion_box = QGroupBox("Confusion matrix (rows: true, columns: predicted)")
+        confusion_box = QGroupBox("Confusion matrix")  # a box is never narrower than its title
         confusion_layout = QVBoxLayout(confusion_box)
+        confusion_layout.addWidget(label("Rows: the true labels; columns: the predicted ones.", "hint",
+                                         wrap=True))
         confusion_layout.addWidget(self.confusion, 3)
         confusion_layout.addWidget(label("Rows in the selected cell", "hint"))
         confusion_layout.addWidget(self.cell_rows, 2)
         overview = QSplitter()
         overview.addWidget(left)
         overview.addWidget(confusion_box)
-        overview.setSizes([520, 520])
+        # the scores beside every baseline need ~450 px; two classes' matrix reads in far less
+        overview.setSizes([700, 320])
         regression = QSplitter()
         regression.addWidget(self.scatter)
         regression.addWidget(self.residuals)
