@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from gui_helpers import open_runs
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtWidgets import QLabel
 from run_fixtures import paired_predictions, write_run
 
 from tlstudio.core.runs.store import RunFolder
@@ -336,3 +337,44 @@ def test_the_validation_curves_are_in_view_once_shown(window, qtbot, runs):
     xs, _ = curve.getData()
     (x_low, x_high), _ = compare.eval_plot.getPlotItem().getViewBox().viewRange()
     assert x_low <= xs.min() and xs.max() <= x_high, ((x_low, x_high), (xs.min(), xs.max()))
+
+
+def test_the_settings_tab_of_one_run_says_what_it_is_for(window, qtbot, runs):
+    """One run selected, the Settings tab showed an empty table under the run's name: no
+    setting, no word why. It says what appears there, as the Disagreements tab does."""
+    page = open_runs(qtbot, window, 3)
+    _click_row(qtbot, page, runs["a"])
+    tabs = page.compare.tabs
+    bar = tabs.tabBar()
+    index = next(i for i in range(tabs.count()) if tabs.tabText(i) == "Settings")
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    qtbot.waitUntil(lambda: page.compare.scores.rowCount() == 1, timeout=60_000)
+    shown = [w for w in tabs.currentWidget().findChildren(QLabel) if w.isVisible()]
+    assert [w.text() for w in shown] == ["Select two or more runs to see the settings that differ between them."]
+    assert not page.compare.settings.isVisible()
+    _click_row(qtbot, page, runs["b"], Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page.compare.settings.rowCount() == 1, timeout=60_000)
+    assert page.compare.settings.isVisible()
+    _click_row(qtbot, page, runs["b"])  # one again
+    qtbot.waitUntil(lambda: page.compare.scores.rowCount() == 1, timeout=60_000)
+    assert not page.compare.settings.isVisible()
+
+
+def test_close_validation_scores_are_drawn_level_not_as_a_fall(window, qtbot, tmp_path):
+    """A run whose two validation passes scored 0.8888 and 0.8878: fitted to them alone, the
+    axis read 0.88880 to 0.88885 and the curve dived across the plot."""
+    from tlstudio.core.runs.store import RunFolder
+    from tlstudio.core.system.paths import runs_dir
+
+    true, a, _ = paired_predictions(25, 10, 2, 3)
+    run = write_run(runs_dir() / "20261130-100000-reviews-MiniLM-L6", true, a, losses=[0.7, 0.5])
+    RunFolder(run).write_history([{"loss": 0.7, "step": 5, "epoch": 0.5},
+                                  {"eval_loss": 0.4, "eval_f1_macro": 0.8888, "step": 5, "epoch": 0.5},
+                                  {"loss": 0.5, "step": 10, "epoch": 1.0},
+                                  {"eval_loss": 0.4, "eval_f1_macro": 0.8878, "step": 10, "epoch": 1.0}])
+    page = open_runs(qtbot, window, 1)
+    _click_row(qtbot, page, run)
+    qtbot.waitUntil(lambda: len(page.compare.shown_curves()[1]) == 1, timeout=60_000)
+    low, high = page.compare.eval_plot.getPlotItem().getViewBox().viewRange()[1]
+    assert high - low >= 0.02, f"the score axis spans {low:.5f} to {high:.5f}"
+    assert low < 0.8878 and high > 0.8888  # both points in view

@@ -37,6 +37,7 @@ NO_SELECTION = ("Select a run in the table to see its curves; select two or more
 # selection's "Comparing 2 runs…" takes, so the plots below do not move (and repaint).
 ONE_RUN = "Ctrl+click another run in the table to compare it with this one."
 ONE_RUN_ROWS = "Select two or more runs to see where they disagree."
+ONE_RUN_SETTINGS = "Select two or more runs to see the settings that differ between them."
 NO_SHARED_ROWS = "The selected runs were not tested on the same rows, so there are no rows to compare."
 NO_DISAGREEMENT = "The runs give the same answer on every test row."
 MAX_ROWS_SHOWN = 200  # disagreeing rows listed here; `tlstudio compare --json` has them all
@@ -122,6 +123,22 @@ class _Curves:
         self._item.getViewBox().prepareForPaint()
 
 
+MIN_SCORE_SPAN = 0.02  # scores read to 3 decimals: a closer pair is drawn level
+
+
+def _score_range(plot: Any, values: list[np.ndarray]) -> None:
+    """Scores that barely differ (0.8888 and 0.8887) fill a span of at least ``MIN_SCORE_SPAN``:
+    fitted to them alone, the axis read "0.88885" and a flat curve looked like a fall."""
+    item = plot.getPlotItem()
+    low = min((float(v.min()) for v in values), default=0.0)
+    high = max((float(v.max()) for v in values), default=0.0)
+    if values and high - low < MIN_SCORE_SPAN:
+        middle = (low + high) / 2
+        item.setYRange(middle - MIN_SCORE_SPAN / 2, middle + MIN_SCORE_SPAN / 2, padding=0.05)
+    else:
+        item.enableAutoRange(axis="y")
+
+
 class ComparePanel(QWidget):
     """Curves of the selected runs and, for two or more, what differs and whether it matters."""
 
@@ -159,7 +176,8 @@ class ComparePanel(QWidget):
                              (230, 210, 230))
         self.tabs.addTab(self.scores, "Scores")
         self.settings = _table("compareSettings", "Settings that differ", ["Setting"], (180,))
-        self.tabs.addTab(self.settings, "Settings")
+        self.settings_area = EmptyState(self.settings, ONE_RUN_SETTINGS, "compareSettingsEmpty")
+        self.tabs.addTab(self.settings_area, "Settings")
         self.rows = _table("compareRows", "Rows where the runs disagree", ["Row", "Text", "True", "A", "B"],
                            (60, 400, 100, 180, 180))
         self.rows.horizontalHeader().setStretchLastSection(False)  # B keeps room for its run's name
@@ -186,6 +204,7 @@ class ComparePanel(QWidget):
         self.verdict.hide()
         for table in (self.scores, self.settings, self.rows):
             table.setRowCount(0)
+        self.settings_area.set_empty(True)
         self._show_rows_message(ONE_RUN_ROWS)
 
     def _show_rows_message(self, message: str | None) -> None:
@@ -234,6 +253,7 @@ class ComparePanel(QWidget):
 
     def _draw_evals(self, evals: list[tuple]) -> None:
         self.eval_plot.getPlotItem().show()  # first: a hidden plot's range leaves its curves out
+        _score_range(self.eval_plot, [points[:, 1] for points, *_ in evals if len(points)])
         self._curves[1].draw(evals)
         self.eval_plot.setUpdatesEnabled(True)  # paints it (Qt updates a widget it wakes)
 
@@ -250,6 +270,7 @@ class ComparePanel(QWidget):
             self.settings.setColumnWidth(column, 200)
         _fill(self.settings, [[d.label, *d.values] for d in side.settings]
               or [["No setting differs", *[""] * len(names)]] if len(names) > 1 else [])
+        self.settings_area.set_empty(len(names) < 2)  # one run: nothing differs from it
         first = next((c for c in side.comparisons if not isinstance(c, str)), None)
         for column, run in ((3, first.a if first else None), (4, first.b if first else None)):
             header = QTableWidgetItem(_short(run.name, 24) if run else "AB"[column - 3])
