@@ -378,3 +378,14 @@ def test_close_validation_scores_are_drawn_level_not_as_a_fall(window, qtbot, tm
     low, high = page.compare.eval_plot.getPlotItem().getViewBox().viewRange()[1]
     assert high - low >= 0.02, f"the score axis spans {low:.5f} to {high:.5f}"
     assert low < 0.8878 and high > 0.8888  # both points in view
+
+
+def test_the_empty_notes_box_of_the_selected_run_asks_for_notes(window, qtbot, runs):
+    """With one run selected, the empty notes box still said "Select one run to write…"."""
+    page = open_runs(qtbot, window, 3)
+    assert page.notes_edit.placeholderText().startswith("Select one run")
+    _click_row(qtbot, page, runs["b"])
+    assert page.notes_edit.isEnabled() and page.notes_edit.toPlainText() == ""
+    assert not page.notes_edit.placeholderText().startswith("Select"), page.notes_edit.placeholderText()
+    _click_row(qtbot, page, runs["a"], Qt.KeyboardModifier.ControlModifier)  # two: no notes box
+    assert page.notes_edit.placeholderText().startswith("Select one run")

@@ -28,6 +28,10 @@ from tlstudio.gui.state import AppState, same_file
 from tlstudio.gui.when_shown import WhenShown
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
+# The notes box says what it is for: how to reach it (no run, or several), or what goes in it.
+NOTES_OFF = "Select one run to write what you tried and what you saw."
+NOTES_ON = "What you tried and what you saw: saved with this run."
+
 
 def _list_runs(release_leftovers: bool = False) -> list[tuple[Any, int | None, str]]:
     """Each run with its checkpoint step (when resumable) and its error (when it failed).
@@ -147,8 +151,7 @@ class RunsPage(Page, RunActions):
         layout = QVBoxLayout(box)
         self.notes_edit = named(QPlainTextEdit(), "runNotes", "Notes on the selected run")
         self.notes_edit.setTabChangesFocus(True)  # Tab moves on, never a keyboard trap
-        self.notes_edit.setPlaceholderText("Select one run to write what you tried and what you saw.")
-        self.notes_edit.setTabChangesFocus(True)
+        self.notes_edit.setPlaceholderText(NOTES_OFF)
         self.notes_edit.textChanged.connect(self._on_notes_text_changed)
         layout.addWidget(self.notes_edit, 1)
         self.save_notes_button = named(QPushButton("Save notes"), "saveNotesButton")
@@ -240,6 +243,7 @@ class RunsPage(Page, RunActions):
         self.rename_button.setEnabled(count == 1)
         self.delete_button.setEnabled(count >= 1)
         self.notes_edit.setEnabled(count == 1)
+        self.notes_edit.setPlaceholderText(NOTES_ON if count == 1 else NOTES_OFF)
         self._update_resume()
 
     def _being_resumed(self, run: Any) -> bool:
