@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressBar
 
 from tlstudio.core.runs.store import RunFolder
@@ -81,3 +82,20 @@ def test_the_verdict_and_the_scores_table_read_like_the_rest_of_the_page(window,
     names = [table.item(r, 0).text() for r in range(table.rowCount())]
     assert "Macro precision" in names and "Weighted recall" in names, names
     assert all(name[0].isupper() for name in names), names
+
+
+def test_how_sure_gives_accuracy_as_a_score(window, qtbot, engine_run):
+    """The "don't know" box said "accuracy on the test split 91.1%" where every other page says
+    accuracy 0.911 (a percent is a probability, or a share of rows)."""
+    window.state.set_run(str(engine_run("binary")))
+    window.show_page("insight")
+    page = window.pages["insight"]
+    bar = page.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(page.tabs.indexOf(page.calibration)).center())
+    view = page.calibration
+    qtbot.waitUntil(lambda: view._report is not None and bool(view.unsure_label.text()), timeout=30_000)
+    assert re.search(rf"accuracy on the test split {SCORE.pattern}\.$", view.unsure_label.text()), \
+        view.unsure_label.text()
+    qtbot.mouseClick(view.unsure_check, Qt.MouseButton.LeftButton, pos=view.unsure_check.rect().center())
+    text = view.unsure_label.text()
+    assert re.search(rf"accuracy on the rest ({SCORE.pattern}|—) \(on every row: {SCORE.pattern}\)", text), text

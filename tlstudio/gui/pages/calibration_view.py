@@ -345,14 +345,14 @@ class CalibrationView(QWidget):
         _, everyone = report.unsure_at(0.0, self._threshold())
         if not on:
             self.unsure_label.setText(f"Off: every row gets an answer; accuracy on the test split "
-                                      f"{_pct(everyone)}.")
+                                      f"{_num(everyone)}.")
             return
         cut = self.unsure_slider.value() / STEPS
         unsure, rest = report.unsure_at(cut, self._threshold())
         self.unsure_label.setText(
             f"Below {cut:.2f}: {unsure:,} of {report.test_rows:,} test rows "
             f"({unsure / max(1, report.test_rows):.0%}) would be answered \"unsure\"; accuracy on the "
-            f"rest {_pct(rest)} (on every row: {_pct(everyone)}).")
+            f"rest {_num(rest)} (on every row: {_num(everyone)}).")
 
     def _on_unsure_suggested_clicked(self) -> None:
         if self._report is not None and self._report.suggested_unsure_below is not None:
@@ -384,7 +384,3 @@ class CalibrationView(QWidget):
         self._saved = calibration
         self.save_status.setText("Saved: Predict and file predictions use these thresholds now.")
         self.saved.emit(self._run or "")
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1%}"
