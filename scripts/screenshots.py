@@ -2,7 +2,7 @@
 
 Run under a virtual display: ``xvfb-run -a .venv/bin/python scripts/screenshots.py``.
 Trains a real (Quick preset) run with the bundled model, so it takes a few minutes on a CPU.
-Options: ``--out docs/screenshots``, ``--epochs 1``, ``--dark``, ``--high-contrast``,
+Options: ``--out docs/screenshots``, ``--epochs 1`` (else the Quick preset's own), ``--dark``, ``--high-contrast``,
 ``--scale 2`` (200 %: every size doubled, the PNGs twice as many pixels), ``--no-train``,
 ``--size 1024x640`` (the window's size in logical pixels), ``--run RUN_DIR`` (show a
 finished run instead of training one: a tiny run is enough to look at every page's layout).
@@ -41,7 +41,8 @@ def settle(app, seconds: float = 0.4) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/screenshots")
-    parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--epochs", type=float,
+                        help="change the Quick preset's epochs (the preset then reads Custom)")
     parser.add_argument("--dark", action="store_true", help="force the dark palette")
     parser.add_argument("--high-contrast", action="store_true",
                         help="the high-contrast scheme (View > Colours > High contrast)")
@@ -99,7 +100,8 @@ def main() -> int:
     window.show_page("train")
     train = window.pages["train"]
     train.settings.apply_preset("Quick")
-    train.settings.epochs.setValue(args.epochs)
+    if args.epochs is not None:
+        train.settings.epochs.setValue(args.epochs)
     settle(app, 1.0)
     if args.no_train or args.run:
         shot("04_train_ready")
