@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fit_check import clipped, elided_combo
 from gui_helpers import load_data, pick_model
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
@@ -98,3 +99,20 @@ def test_a_wrapped_label_in_a_splitter_gets_every_line(qtbot):
     QApplication.processEvents()
     assert note.heightForWidth(note.width()) > QFontMetrics(note.font()).height() * 1.5
     assert clipped(splitter) == []
+
+
+def test_the_data_preview_shows_the_label_beside_the_text_at_1024x640(window, qtbot, sentiment_csv):
+    """The text column took its full 420 px, and the label and the other columns lay to the
+    right of the preview at 1024 wide: scrolled out of view."""
+    window.resize(*SCREEN)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == SCREEN, timeout=5_000)
+    load_data(qtbot, window, sentiment_csv)
+    preview = window.pages["data"].preview
+    header, model = preview.horizontalHeader(), preview.model()
+    titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(header.count())]
+    assert titles == ["text", "label", "source"]
+    out = [t for c, t in enumerate(titles) if header.sectionViewportPosition(c) + header.sectionSize(c)
+           > preview.viewport().width() + 1]
+    assert out == [], f"out of view: {out} ({[header.sectionSize(c) for c in range(header.count())]} px " \
+                      f"in {preview.viewport().width()})"
+    assert header.sectionSize(0) >= 200  # the text still reads

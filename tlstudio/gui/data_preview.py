@@ -7,12 +7,21 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QTableView,
+    QTabWidget,
+    QWidget,
+)
 
 from tlstudio.gui import plots
 from tlstudio.gui.arrow_model import ArrowTableModel
 from tlstudio.gui.empty_state import EmptyState
 from tlstudio.gui.pages.base import named
+
+MIN_TEXT_WIDTH = 200  # px the widest column keeps when it makes room for the others
 
 
 class DataPreview(QTableView):
@@ -38,11 +47,25 @@ class DataPreview(QTableView):
         metrics = self.fontMetrics()
         header = self.horizontalHeader()
         rows = min(model.rowCount(), 40)
+        widths, titles = [], []
         for column in range(model.columnCount()):
             texts = [str(model.cell(row, column) or "")[:80] for row in range(rows)]
             widest = max([metrics.horizontalAdvance(t) for t in texts] or [0]) + 24
-            title = header.sectionSizeHint(column)  # the look's font and padding (bold in high contrast)
-            self.setColumnWidth(column, min(max(widest, title), 420))
+            titles.append(header.sectionSizeHint(column))  # the look's font and padding (bold in high contrast)
+            widths.append(min(max(widest, titles[-1]), 420))
+        # The widest column (the text) gives way, down to MIN_TEXT_WIDTH and never below its title,
+        # so the short ones (the label) show beside it: at 1024 wide they were out of view.
+        room = self.viewport().width()
+        tall = model.rowCount() * self.verticalHeader().defaultSectionSize() > self.viewport().height()
+        if tall and not self.verticalScrollBar().isVisible():  # it comes once the rows are laid out
+            room -= self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        over = sum(widths) - room
+        if widths and over > 0:
+            widest = widths.index(max(widths))
+            floor = min(widths[widest], max(MIN_TEXT_WIDTH, titles[widest]))
+            widths[widest] = max(widths[widest] - over, floor)
+        for column, width in enumerate(widths):
+            self.setColumnWidth(column, width)
 
     def show_rows(self, rows: list[int]) -> None:
         """Highlight ``rows`` and bring the first into view, selected."""
