@@ -36,7 +36,7 @@ def test_drop_train_evaluate_predict_export(ready_window, qtbot, tmp_path):
     headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
     assert "Your model" in headers and any("baseline" in h for h in headers)
     metrics = [table.item(r, 0).text() for r in range(table.rowCount())]
-    assert "accuracy" in metrics
+    assert "Accuracy" in metrics
 
     window.show_page("predict")
     predict = window.pages["predict"]
