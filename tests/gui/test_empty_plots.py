@@ -100,3 +100,19 @@ def test_the_learning_rate_curve_comes_into_view_with_the_first_steps(window, qt
 
     qtbot.waitUntil(curve_in_view, timeout=5_000)  # the view follows when the plot is painted
     assert len(curves.lr_curve.getData()[0]) == 2  # both points drawn, none clipped away
+
+
+def test_the_predict_pages_file_table_says_what_will_appear_there(window, qtbot, engine_run, sentiment_csv):
+    """Before a file was loaded, "A whole file" showed a large blank table: no column, no word."""
+    window.state.set_run(str(engine_run("binary")))
+    window.show_page("predict")
+    page = window.pages["predict"]
+    qtbot.waitUntil(page.load_button.isEnabled, timeout=60_000)
+    assert not page.batch_table.isVisible()
+    message = page.batch_area.message
+    assert message.isVisible() and "rows appear here" in message.text()
+    page.predict_file(str(sentiment_csv))
+    qtbot.waitUntil(page.save_button.isEnabled, timeout=120_000)
+    assert page.batch_table.isVisible() and page.batch_table.rowCount() == 120
+    # the explanation of nothing typed runs no job; wait for the file's prediction threads to end
+    qtbot.waitUntil(lambda: not page.batch_progress.isVisible(), timeout=60_000)

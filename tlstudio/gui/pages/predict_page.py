@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from tlstudio.core.evaluation import format as fmt
 from tlstudio.core.system import paths
 from tlstudio.gui.batch_table import fill_batch_table
+from tlstudio.gui.empty_state import EmptyState
 from tlstudio.gui.explain_panel import ExplainPanel
 from tlstudio.gui.pages.base import Page, label, named
 from tlstudio.gui.predict_worker import PredictorHost
@@ -140,7 +141,10 @@ class PredictPage(Page):
         batch_layout.addLayout(buttons)
         batch_layout.addWidget(self.batch_progress)
         batch_layout.addWidget(self.batch_status)
-        batch_layout.addWidget(self.batch_table, 1)
+        # never a blank box: what will appear there, until a file's rows do
+        self.batch_area = EmptyState(self.batch_table, "The file's rows appear here, each with its "
+                                     "predicted label and a score per class.", "predictTableEmpty")
+        batch_layout.addWidget(self.batch_area, 1)
         splitter = QSplitter()
         splitter.addWidget(single)
         splitter.addWidget(batch)
@@ -339,6 +343,7 @@ class PredictPage(Page):
             header = next(reader, [])
             rows = [row for _, row in zip(range(limit), reader, strict=False)]
         fill_batch_table(self.batch_table, header, rows)
+        self.batch_area.set_empty(False)
 
     def _on_save_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save predictions", "predictions.csv",
