@@ -85,12 +85,12 @@ def last_step(train) -> int:
 
 
 def wait_evaluate_page(qtbot, window) -> list[str]:
-    """Open the Evaluate page and return the metric names its table shows."""
+    """Open the Evaluate page and return the metric names its table shows, in lower case."""
     window.show_page("evaluate")
     assert window.current_page() == "evaluate"
     table = window.pages["evaluate"].metrics_table
     qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=120_000)
-    return [table.item(r, 0).text() for r in range(table.rowCount())]
+    return [table.item(r, 0).text().lower() for r in range(table.rowCount())]
 
 
 # ---- Stop during an evaluation -----------------------------------------------------------
