@@ -91,3 +91,37 @@ def test_the_chosen_scheme_is_applied_at_the_next_start(restore_look):
     assert QGuiApplication.palette().color(Role.Window) == QColor("#000000")
     settings.set_color_scheme("no-such-scheme")  # a hand-edited settings file: no error
     assert apply_chosen_scheme(restore_look) == "system"
+
+
+def _slider_parts(slider) -> tuple[QColor, float]:
+    """The colour filling the middle of ``slider``'s handle, and the brightest luminance drawn
+    in its groove to the right of the handle (the range still to go)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionSlider
+
+    option = QStyleOptionSlider()
+    slider.initStyleOption(option)
+    handle = slider.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
+                                           QStyle.SubControl.SC_SliderHandle, slider)
+    image = slider.grab().toImage()
+    middle = image.pixelColor(handle.center())
+    right = [_luminance(image.pixelColor(x, y)) for x in range(handle.right() + 4, slider.width() - 4)
+             for y in range(slider.height())]
+    return middle, max(right, default=0.0)
+
+
+def test_a_slider_reads_in_high_contrast(window, qtbot, engine_run, restore_look):
+    """How sure's threshold slider in high contrast: a dark grey handle on black and no groove
+    beyond it, so where it stood and how far it could go were lost."""
+    window.scheme_actions["high-contrast"].trigger()
+    qtbot.waitUntil(lambda: not window.restyling, timeout=5_000)
+    window.state.set_run(str(engine_run("binary")))
+    window.show_page("insight")
+    page = window.pages["insight"]
+    page.tabs.setCurrentWidget(page.calibration)
+    view = page.calibration
+    qtbot.waitUntil(lambda: view._report is not None and view.threshold_slider.isVisible(), timeout=30_000)
+    slider = view.threshold_slider
+    assert 20 <= slider.value() <= 80  # the handle mid-way: groove on both sides
+    handle, groove = _slider_parts(slider)
+    assert contrast(handle, QColor("#000000")) >= 7, f"the handle is {handle.name()} on black"
+    assert (groove + 0.05) / 0.05 >= 7, "nothing of the groove shows right of the handle"

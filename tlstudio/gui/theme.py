@@ -239,6 +239,13 @@ def high_contrast_sheet() -> str:
     QCheckBox:focus, QRadioButton:focus {{ color: {y}; }}
     QCheckBox::indicator:focus, QRadioButton::indicator:focus {{ border: 3px solid {y}; }}
     QCheckBox:disabled, QRadioButton:disabled {{ color: {dis}; }}
+    QSlider::groove:horizontal {{ height: 6px; background: #000000; border: 1px solid #ffffff; }}
+    QSlider::sub-page:horizontal {{ background: {y}; border: 1px solid #ffffff; }}
+    QSlider::handle:horizontal {{ width: 12px; margin: -6px 0; background: #ffffff;
+                                  border: 2px solid #000000; }}
+    QSlider::handle:horizontal:focus {{ background: {y}; }}
+    QSlider::sub-page:horizontal:disabled {{ background: {dis}; }}
+    QSlider::handle:horizontal:disabled {{ background: {dis}; }}
     QHeaderView::section {{ background: #000000; color: #ffffff; border: 1px solid #ffffff;
                             padding: 3px 6px; font-weight: 700; }}
     QTableView {{ gridline-color: #ffffff; }}
