@@ -76,3 +76,34 @@ def test_the_scores_sit_whole_beside_every_baseline(window, qtbot, engine_run, r
     assert header.length() <= table.viewport().width(), (
         f"{header.length()} px of columns in {table.viewport().width()} px: "
         f"{[header.sectionSize(c) for c in range(header.count())]}")
+
+
+def test_the_comparisons_titles_are_whole_in_high_contrast(window, qtbot, restore_look):
+    """High contrast's bold, padded titles were cut in the Runs comparison at 1024x640: "gainst
+    the first ru" in Scores, the runs' names over Settings and Disagreements."""
+    from tlstudio.core.system.paths import runs_dir
+
+    true, a, b = paired_predictions(25, 10, 2, 3)
+    write_run(runs_dir() / "20261130-100000-custrev_600-MiniLM-L6", true, a, losses=[0.9, 0.7, 0.5])
+    write_run(runs_dir() / "20261130-110000-custrev_600-MiniLM-L6", true, b, created="2026-11-30T11:00:00",
+              losses=[0.8, 0.7, 0.6], learning_rate=1e-3)
+    window.scheme_actions["high-contrast"].trigger()
+    window.resize(*SCREEN)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == SCREEN, timeout=5_000)
+    window.show_page("runs")
+    runs = window.pages["runs"]
+    qtbot.waitUntil(lambda: runs.runs_list.rowCount() >= 2, timeout=60_000)
+    runs.runs_list.selectAll()
+    compare = runs.compare
+    qtbot.waitUntil(lambda: compare.scores.rowCount() == 2 and compare.rows.rowCount() > 0, timeout=60_000)
+    cut = []
+    for table in (compare.scores, compare.settings, compare.rows):
+        compare.tabs.setCurrentIndex(next(i for i in range(compare.tabs.count())
+                                          if table.isVisibleTo(compare.tabs.widget(i))
+                                          or compare.tabs.widget(i) is table))
+        QApplication.processEvents()
+        header = table.horizontalHeader()
+        cut += [f"{table.objectName()} {table.horizontalHeaderItem(c).text()!r}: {header.sectionSize(c)} of "
+                f"{header.sectionSizeHint(c)} px" for c in range(header.count())
+                if header.sectionSize(c) < header.sectionSizeHint(c)]
+    assert cut == []

@@ -58,6 +58,12 @@ def _table(name: str, accessible: str, headers: list[str], widths: tuple[int, ..
     return table
 
 
+def _title_width(table: QTableWidget, column: int, least: int) -> int:
+    """``least`` px, or what the column's title needs in the look in use (the header's font and
+    padding come from the style sheet: bold and padded in high contrast)."""
+    return max(least, table.horizontalHeader().sectionSizeHint(column))
+
+
 TIP_FROM = 16  # characters: a shorter cell fits its column whole, so it needs no tooltip
 
 
@@ -173,7 +179,7 @@ class ComparePanel(QWidget):
         self.tabs.addTab(self.curves, "Curves")
         self.scores = _table("compareScores", "Scores of the selected runs",
                              ["Run", "Score (95 % interval)", "Best baseline", "Against the first run"],
-                             (230, 210, 230))
+                             (200, 190, 200))  # the last one's title whole at 1024 wide, in bold too
         self.tabs.addTab(self.scores, "Scores")
         self.settings = _table("compareSettings", "Settings that differ", ["Setting"], (180,))
         self.settings_area = EmptyState(self.settings, ONE_RUN_SETTINGS, "compareSettingsEmpty")
@@ -267,7 +273,7 @@ class ComparePanel(QWidget):
         self.settings.setColumnCount(1 + len(names))
         self.settings.setHorizontalHeaderLabels(["Setting", *[_short(n, 24) for n in names]])
         for column in range(1, len(names) + 1):
-            self.settings.setColumnWidth(column, 200)
+            self.settings.setColumnWidth(column, _title_width(self.settings, column, 200))
         _fill(self.settings, [[d.label, *d.values] for d in side.settings]
               or [["No setting differs", *[""] * len(names)]] if len(names) > 1 else [])
         self.settings_area.set_empty(len(names) < 2)  # one run: nothing differs from it
@@ -276,8 +282,7 @@ class ComparePanel(QWidget):
             header = QTableWidgetItem(_short(run.name, 24) if run else "AB"[column - 3])
             header.setToolTip(run.name if run else "")
             self.rows.setHorizontalHeaderItem(column, header)
-            self.rows.setColumnWidth(column, max(100, self.rows.horizontalHeader().fontMetrics()
-                                                 .horizontalAdvance(header.text()) + 16))
+            self.rows.setColumnWidth(column, _title_width(self.rows, column, 100))
         _fill(self.rows, [[str(d.row), d.text, d.true, d.a, d.b]
                           for d in (first.disagreements[:MAX_ROWS_SHOWN] if first else [])])
         self._show_rows_message(_rows_message(side, first))
