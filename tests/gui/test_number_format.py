@@ -99,3 +99,28 @@ def test_how_sure_gives_accuracy_as_a_score(window, qtbot, engine_run):
     qtbot.mouseClick(view.unsure_check, Qt.MouseButton.LeftButton, pos=view.unsure_check.rect().center())
     text = view.unsure_label.text()
     assert re.search(rf"accuracy on the rest ({SCORE.pattern}|—) \(on every row: {SCORE.pattern}\)", text), text
+
+
+def test_the_evaluate_page_counts_rows_as_the_data_page_does(window, qtbot, engine_run, data_dir):
+    """The Mistakes tab and a confusion cell's list named a test row by its place among the data
+    rows from 0 ("row 115"), two less than the row a spreadsheet and the Data page show (117)."""
+    import csv
+
+    with open(data_dir / "sentiment_120.csv", newline="", encoding="utf-8") as handle:
+        lines = list(csv.reader(handle))  # lines[0] is the header: a spreadsheet's row 1
+    window.state.set_run(str(engine_run("binary")))
+    window.show_page("evaluate")
+    page = window.pages["evaluate"]
+    qtbot.waitUntil(lambda: page.mistakes.rowCount() > 0, timeout=60_000)
+    columns = [page.mistakes.horizontalHeaderItem(c).text() for c in range(page.mistakes.columnCount())]
+    row_at, text_at = columns.index("Row"), columns.index("Text")
+    for r in range(page.mistakes.rowCount()):
+        number = int(page.mistakes.item(r, row_at).text())
+        assert lines[number - 1][0] == page.mistakes.item(r, text_at).text(), f"row {number}"
+    cell = next((r, c) for r in range(2) for c in range(2) if r != c
+                and int(page.confusion.item(r, c).text().split()[0]) > 0)
+    rect = page.confusion.visualRect(page.confusion.model().index(*cell))
+    qtbot.mouseClick(page.confusion.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    listed = [page.cell_rows.item(i).text() for i in range(page.cell_rows.count())]
+    number, text = re.match(r"row (\d+): (.*)", listed[0]).groups()
+    assert lines[int(number) - 1][0].startswith(text[:40]), listed[0]

@@ -384,18 +384,24 @@ def _describe(run_dir: Path, stopped: bool = False) -> str:
 
 def _load_evaluation(run_dir: Path) -> tuple[dict[str, Any], list[dict[str, str]]]:
     """The test report and the test rows, as the renderer's cells."""
+    from tlstudio.core.evaluation.compare import first_row_number
     from tlstudio.core.runs.store import RunFolder
 
     folder = RunFolder(run_dir)
     metrics = folder.metrics().to_dict()
     metrics.setdefault("verdict", folder.info().verdict)  # run.json holds the test split's verdict
-    return metrics, [prediction_cells(p) for p in folder.predictions()]
+    # rows as the data file shows them (a spreadsheet's row 2 is data row 0), as on the Data page
+    first = first_row_number(folder.config()) if folder.has_config() else 0
+    metrics["misclassified"] = [{**m, "row": m["row"] + first} if isinstance(m.get("row"), int) else m
+                                for m in metrics.get("misclassified") or []]
+    return metrics, [prediction_cells(p, first) for p in folder.predictions()]
 
 
-def prediction_cells(prediction: Any) -> dict[str, str]:
-    """A :class:`PredictionRow` as the tables show it (row, text, true, predicted, confidence)."""
+def prediction_cells(prediction: Any, first_row: int = 0) -> dict[str, str]:
+    """A :class:`PredictionRow` as the tables show it (row, text, true, predicted, confidence);
+    its row counted from ``first_row`` (the number beside data row 0)."""
     confidence = prediction.confidence
-    return {"row": str(prediction.row), "text": prediction.text, "true": prediction.true,
+    return {"row": str(prediction.row + first_row), "text": prediction.text, "true": prediction.true,
             "predicted": prediction.prediction,
             "confidence": "" if confidence is None else f"{confidence:g}"}
 
