@@ -114,9 +114,12 @@ def test_the_evaluate_page_counts_rows_as_the_data_page_does(window, qtbot, engi
     qtbot.waitUntil(lambda: page.mistakes.rowCount() > 0, timeout=60_000)
     columns = [page.mistakes.horizontalHeaderItem(c).text() for c in range(page.mistakes.columnCount())]
     row_at, text_at = columns.index("Row"), columns.index("Text")
-    for r in range(page.mistakes.rowCount()):
-        number = int(page.mistakes.item(r, row_at).text())
-        assert lines[number - 1][0] == page.mistakes.item(r, text_at).text(), f"row {number}"
+    def check_mistakes() -> None:
+        for r in range(page.mistakes.rowCount()):
+            number = int(page.mistakes.item(r, row_at).text())
+            assert lines[number - 1][0] == page.mistakes.item(r, text_at).text(), f"row {number}"
+
+    check_mistakes()
     cell = next((r, c) for r in range(2) for c in range(2) if r != c
                 and int(page.confusion.item(r, c).text().split()[0]) > 0)
     rect = page.confusion.visualRect(page.confusion.model().index(*cell))
@@ -124,3 +127,7 @@ def test_the_evaluate_page_counts_rows_as_the_data_page_does(window, qtbot, engi
     listed = [page.cell_rows.item(i).text() for i in range(page.cell_rows.count())]
     number, text = re.match(r"row (\d+): (.*)", listed[0]).groups()
     assert lines[int(number) - 1][0].startswith(text[:40]), listed[0]
+    page.evaluate_file(str(data_dir / "sentiment_120.csv"))  # the same rows, as another file
+    qtbot.waitUntil(lambda: page.sources.combo.count() == 2 and not window.host.busy, timeout=120_000)
+    qtbot.waitUntil(lambda: page.mistakes.rowCount() > 0, timeout=10_000)
+    check_mistakes()

@@ -70,7 +70,10 @@ def evaluate_run(
 
     ``progress(done, total)`` is called as rows are predicted.
     """
-    from tlstudio.core.inference.predictor import Predictor, read_rows
+    from tlstudio.core.data import read_table
+    from tlstudio.core.data.rownumbers import numbers_of
+    from tlstudio.core.inference.inputs import rows_of
+    from tlstudio.core.inference.predictor import Predictor
 
     emit = observer or null_observer
     run_dir = Path(run_dir)
@@ -81,7 +84,8 @@ def evaluate_run(
     label_columns = (run_config.label_columns if run_config else None) or ["label"]
     written = run_config.label_values if run_config else []  # the training file's codes, if classes are named
     emit(StatusEvent(message=f"Reading {Path(data_path).name}…"))
-    header, rows = read_rows(data_path)
+    loaded = read_table(str(data_path))
+    header, rows = rows_of(loaded)
     text_idx = predictor._input_columns(header)
     missing = [name for name in label_columns if name not in header]
     if missing:
@@ -101,7 +105,9 @@ def evaluate_run(
     emit(StatusEvent(message=f"Predicting {len(keep)} rows…"))
     scores = predictor.predict_scores(texts, pairs, batch_size=64, progress=progress)
     y_true = np.asarray([labels[i] for i in keep])
-    report = detailed_report(predictor.task, predictor.label_names, y_true, scores, texts, keep)
+    first = numbers_of(loaded).first  # rows named as the file shows them (a spreadsheet's row 2)
+    report = detailed_report(predictor.task, predictor.label_names, y_true, scores, texts,
+                             [i + first for i in keep])
     report["rows_evaluated"] = len(keep)
     report["rows_skipped"] = len(rows) - len(keep)
     report["data_path"] = str(data_path)

@@ -25,7 +25,11 @@ def read_rows(path: str | Path) -> tuple[list[str], list[list[Any]]]:
     """Header and rows (strings, None for missing) of a data file, via the data layer."""
     from tlstudio.core.data import read_table
 
-    loaded = read_table(str(path))
+    return rows_of(read_table(str(path)))
+
+
+def rows_of(loaded: Any) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows (strings, None for missing) of a file the data layer read."""
     table = loaded.table
     columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
     rows = [[None if c[r] is None else str(c[r]) for c in columns] for r in range(table.num_rows)]
