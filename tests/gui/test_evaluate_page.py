@@ -29,7 +29,8 @@ def test_confusion_cell_lists_its_rows(window, qtbot, engine_run):
     page.confusion.cellClicked.emit(r, c)
     listed = [page.cell_rows.item(i).text() for i in range(page.cell_rows.count())]
     expected = [p for p in predictions if p.true == names[r] and p.prediction == names[c]]
-    assert len(listed) == len(expected) and listed[0].startswith(f"row {expected[0].row}: ")
+    # rows as a spreadsheet shows the file: the header is row 1, data row 0 is row 2
+    assert len(listed) == len(expected) and listed[0].startswith(f"row {expected[0].row + 2}: ")
     assert page.mistakes.rowCount() == len(metrics.misclassified)
     assert not page.tabs.isTabVisible(page.regression_index)
 
