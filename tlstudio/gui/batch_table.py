@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
 
+from tlstudio.core.data.rownumbers import row_numbers
 from tlstudio.core.evaluation.format import probability
 from tlstudio.gui.table_widths import fit_to_contents
 
@@ -14,11 +15,18 @@ def fill_batch_table(table: QTableWidget, header: list[str], rows: list[list[str
     """Show a predicted file: probabilities as percents; the longest text column stretches.
 
     The file's own columns come first, then ``prediction`` and one score column per class.
+    Rows are numbered as a spreadsheet shows the saved CSV (its header is row 1), as the Data
+    page and the Evaluate page number a data file's rows.
     """
     table.clear()
     table.setColumnCount(len(header))
     table.setHorizontalHeaderLabels(header)
     table.setRowCount(len(rows))
+    numbers = row_numbers("csv", True)
+    for r in range(len(rows)):
+        item = QTableWidgetItem(str(numbers.of(r)))
+        item.setToolTip(numbers.meaning)
+        table.setVerticalHeaderItem(r, item)
     answer = len(header) - 1 - header[::-1].index(ANSWER) if ANSWER in header else len(header)
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
