@@ -76,7 +76,7 @@ def test_the_embedding_path_wins_over_a_poor_fine_tune_and_ships_a_model_that_pr
     model, record = choose_small_data_model(tiny_model_dir, tokenizer, data, 64, poor, model_type="bert")
     assert record["chosen"] == "embeddings" and model is not None
     assert record["validation"]["fine_tuned"] == 0.40 and record["validation"]["embeddings"] > 0.8
-    assert "0.40 for fine-tuning" in record["text"]
+    assert "0.400 for fine-tuning" in record["text"]
 
     # Shipped as a normal folder: the Predictor (as `tlstudio predict` and export use it) gives the
     # regression's labels and probabilities on the validation rows.
@@ -93,23 +93,25 @@ def test_the_embedding_path_wins_over_a_poor_fine_tune_and_ships_a_model_that_pr
     assert config["architectures"] == ["BertForSequenceClassification"] and config["num_hidden_layers"] == 3
 
 
-def test_fine_tuning_ships_only_when_it_beats_the_path_by_more_than_the_validation_noise(tiny_model_dir):
-    from tlstudio.core.training.embedding_path import fit_embedding_classifier, noise_margin
+def test_fine_tuning_ships_when_it_beats_the_path_on_validation_and_a_tie_ships_the_path(tiny_model_dir):
+    """A one-standard-error margin shipped the path where fine-tuning led it by 0.03 on 30
+    validation rows (ag_news 200), 2.5 points under fine-tuning on 1,000 held-out rows."""
+    from tlstudio.core.training.embedding_path import fit_embedding_classifier
 
-    assert noise_margin(0.93, 30) == pytest.approx(0.0466, abs=1e-3)  # UCI sentiment, 200 rows
-    assert noise_margin(0.93, 1000) < 0.01 and noise_margin(1.0, 30) == 0.0
     data = _words_data()
     tokenizer = _tokenizer(tiny_model_dir)
     path = fit_embedding_classifier(tiny_model_dir, tokenizer, data, 64).validation
-    margin = noise_margin(path, len(data.splits["validation"]))
     model, record = choose_small_data_model(tiny_model_dir, tokenizer, data, 64,
-                                            [{"eval_f1_macro": path + margin + 0.01}], model_type="bert")
+                                            [{"eval_f1_macro": path + 0.01}], model_type="bert")
     assert model is None and record["chosen"] == "fine_tuned"
     assert record["text"].startswith("Fine-tuning scored")
     model, record = choose_small_data_model(tiny_model_dir, tokenizer, data, 64, [{"eval_f1_macro": path}],
                                             model_type="bert")
     assert model is not None and record["chosen"] == "embeddings"  # a tie ships the steadier model
-    assert record["margin"] == pytest.approx(margin, abs=1e-6)
+    assert "tied with fine-tuning" in record["text"]
+    model, record = choose_small_data_model(tiny_model_dir, tokenizer, data, 64, [{"eval_f1_macro": path - 0.2}],
+                                            model_type="bert")
+    assert model is not None and record["chosen"] == "embeddings" and "against" in record["text"]
 
 
 def test_the_path_applies_only_to_small_single_text_classification_on_a_bert_body():
