@@ -48,6 +48,7 @@ def run_app(file: str | None = None, demo: bool = False, offline: bool = False) 
     window = MainWindow(warm_up=True)
     install_exception_hooks(window)
     theme.follow_system_scheme(app)  # type: ignore[arg-type]  # plots recolour too
+    window.fit_to_screen()
     window.show()
     if file:
         window.open_file(os.path.abspath(file))

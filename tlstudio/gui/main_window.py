@@ -45,6 +45,7 @@ PAGES = ("welcome", "data", "model", "train", "evaluate", "predict", "insight", 
 TITLES = {"welcome": "Start", "data": "Data", "model": "Model", "train": "Train",
           "evaluate": "Evaluate", "predict": "Predict", "insight": "Insight", "runs": "Runs"}
 MIN_WIDTH, MIN_HEIGHT = 760, 520  # fits a 1024x640 screen with its title bar and panels; pages scroll
+FRAME_ROOM = QSize(16, 48)  # a window manager's borders and title bar: unknown until the window shows
 # How long a worker thread keeps the GIL once the GUI thread asks for it (Python's default is
 # 5 ms). A repaint calls Python (pyqtgraph's items) many times; beside a worker running Python
 # (training set-up, a comparison) each call waited up to the whole interval: a plot's repaint
@@ -328,6 +329,14 @@ class MainWindow(QMainWindow, WindowMenus):
     @Slot()
     def _on_warm_up_done(self) -> None:
         self.warming_up = False
+
+    def fit_to_screen(self) -> None:
+        """Shrink the window, before it shows, to fit its screen with room for the frame: the
+        first size (1280x820) put the bottom of every page, Next and Start with it, off a
+        1024x640 screen."""
+        room = self.screen().availableGeometry().size() - FRAME_ROOM
+        if self.width() > room.width() or self.height() > room.height():
+            self.resize(self.size().boundedTo(room))
 
     def _restore_geometry(self) -> None:
         geometry = settings.settings().value("window/geometry")
