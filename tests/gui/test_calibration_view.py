@@ -143,3 +143,27 @@ def test_a_regression_run_has_nothing_to_calibrate(window, qtbot, tmp_path):
     window.pages["insight"].tabs.setCurrentWidget(view)
     qtbot.waitUntil(lambda: "predicts numbers" in view.headline.text(), timeout=30_000)
     assert not view.refit_button.isVisible() and not view.save_button.isVisible()
+
+
+def test_a_temperature_that_was_not_kept_is_not_shown_as_applied(window, qtbot, tmp_path):
+    """The fitted temperature made the test split worse: the headline gave its figure, while the
+    text and the legend read "0.036 with temperature 1.00" beside identical bars."""
+    import numpy as np
+
+    from tlstudio.core.insight.calibrate_run import build_report
+
+    rng = np.random.default_rng(3)
+    logits = rng.normal(0, 1, size=(800, 2))
+    labels = (rng.random(800) < 1 / (1 + np.exp(-(logits[:, 1] - logits[:, 0])))).astype(int)
+    run = tmp_path / "run"
+    run.mkdir()
+    report = build_report("binary", ["neg", "pos"], logits[:400] * 3, labels[:400], logits[400:] * 0.3,
+                          labels[400:])
+    assert report.temperature == 1.0 and report.fitted_temperature > 1.5
+    RunFolder(run).write_metrics({"task": "binary", "label_names": ["neg", "pos"], "model": {},
+                                  "calibration": report.to_dict()})
+    view = _open_view(window, qtbot, run)
+    assert "with it" in view.headline.text() and f"{report.fitted_temperature:.2f}" in view.headline.text()
+    assert "temperature 1.00" not in view.explain.text() and "temperature 1.00" not in view.plot_legend.text()
+    bars = [i for i in view.plot.getPlotItem().items if isinstance(i, pg.BarGraphItem)]
+    assert len(bars) == 1

@@ -126,8 +126,10 @@ def build_report(task: str, names: list[str], val_logits: np.ndarray, val_labels
         before = reliability_of(task, scaled_probs(task, test_logits, 1.0), test_labels)
         after = reliability_of(task, scaled_probs(task, test_logits, fitted), test_labels)
         if after.ece > before.ece:
-            temperature, after = 1.0, before
+            temperature = 1.0
     note = _note(fitted, temperature, before, after)
+    if temperature == 1.0 and after is not None:
+        after = before  # what predictions use: the model's own probabilities
     report = CalibrationReport(task, list(names), temperature, fitted, note, len(val_labels),
                                len(test_labels), _round(before.ece if before else None),
                                _round(after.ece if after else None), before, after)
@@ -142,7 +144,8 @@ def _note(fitted: float, applied: float, before: Reliability | None, after: Reli
         return f"Temperature {applied:.2f} fitted on the validation split (the test split is empty)."
     if applied == 1.0 and fitted != 1.0:
         return (f"The fitted temperature ({fitted:.2f}) made the test split's calibration error worse "
-                f"({before.ece:.3f} without it), so the model's own probabilities are kept.")
+                f"({before.ece:.3f} without it, {after.ece:.3f} with it), so the model's own "
+                "probabilities are kept.")
     how = "was too sure of itself" if applied > 1 else "was not sure enough" if applied < 1 else "was"
     return (f"The model {how}: dividing its logits by {applied:.2f} moves the calibration error "
             f"on the test split from {before.ece:.3f} to {after.ece:.3f}.")

@@ -227,10 +227,11 @@ class CalibrationView(QWidget):
     def _show_report(self) -> None:
         report, saved = self._report, self._saved
         self.headline.setText(report.note)
+        scaled = "" if _own_kept(report) else \
+            f", {_num(report.ece_after)} with temperature {report.temperature:.2f}"
         self.explain.setText(
             f"Calibration error (ECE) on the {report.test_rows:,} test rows: {_num(report.ece_before)} with "
-            f"the model's own probabilities, {_num(report.ece_after)} with temperature "
-            f"{report.temperature:.2f}. It is the average gap between how sure the model says it is and "
+            f"the model's own probabilities{scaled}. It is the average gap between how sure the model says it is and "
             "how often it is right: 0.05 means a \"90 % sure\" answer is right about 85-95 % of the "
             "time. Bars on the diagonal are perfectly calibrated.")
         self.refit_button.setText("Fit again")
@@ -269,16 +270,19 @@ class CalibrationView(QWidget):
                                                   style=Qt.PenStyle.DashLine)))
         temperature = f"{self._report.temperature:.2f}"
         names = ("the model's own probabilities", f"with temperature {temperature}")
+        if _own_kept(self._report):  # one set of bars: the second would repeat the first
+            names = names[:1]
         self.plot_legend.setText(" · ".join(  # under the plot: a legend inside it would hide bars
             [f"<span style='color:{plots.PALETTE[7 if i == 0 else 0]}'>■</span> {name}"
              for i, name in enumerate(names)] + ["- - - right exactly as often as sure"]))
         for index, (bins, name) in enumerate(zip((self._report.reliability_before,
-                                                  self._report.reliability_after), names, strict=True)):
+                                                  self._report.reliability_after)[:len(names)], names,
+                                                 strict=True)):
             if bins is None:
                 continue
-            width = (bins.edges[1] - bins.edges[0]) / 2.2
-            x = [(bins.edges[i] + bins.edges[i + 1]) / 2 + (index - 0.5) * width
-                 for i, n in enumerate(bins.counts) if n]
+            width = (bins.edges[1] - bins.edges[0]) / (2.2 if len(names) == 2 else 1.1)
+            shift = (index - 0.5) * width if len(names) == 2 else 0.0
+            x = [(bins.edges[i] + bins.edges[i + 1]) / 2 + shift for i, n in enumerate(bins.counts) if n]
             y = [a for a, n in zip(bins.accuracy, bins.counts, strict=True) if n]
             color = plots.PALETTE[7] if index == 0 else plots.PALETTE[0]
             item.addItem(pg.BarGraphItem(x=x, height=y, width=width, brush=color, pen=None, name=name))
@@ -384,3 +388,9 @@ class CalibrationView(QWidget):
         self._saved = calibration
         self.save_status.setText("Saved: Predict and file predictions use these thresholds now.")
         self.saved.emit(self._run or "")
+
+
+def _own_kept(report: Any) -> bool:
+    """The fitted temperature was not applied: predictions use the model's own probabilities
+    (shown beside "with temperature 1.00" the same figures read as a contradiction)."""
+    return report.temperature == 1.0
