@@ -117,7 +117,7 @@ def main() -> int:
         window.state.set_run(str(run))
     else:
         train.start_button.click()
-        wait_until(app, lambda: train.curves.train_loss.size >= 25 or not train.running, 900)
+        wait_until(app, lambda: train.curves.train_loss.size >= 25 or not train.running, 3600)
         shot("04_train_running")
         wait_until(app, lambda: not train.running, 3600)
         shot("05_train_finished")
