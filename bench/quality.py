@@ -124,7 +124,7 @@ def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: P
 
     path, rows, test_file = subsample(name, size, workdir, holdout=args.holdout)
     base = dataclasses.replace(base_config(name, path, workdir / f"run_{name}_{size}", args.model, test_file),
-                               seed=seed)
+                               seed=seed, precision=args.precision)
     prepared = load_prepared(base)
     baselines = {k: b.scores for k, b in fit_baselines(prepared, embedding_model=encoder).items()}
     shot = zero_shot(prepared, model=encoder) if encoder is not None else None
@@ -315,6 +315,8 @@ def main() -> None:
                         help="also train each preset at these learning rates (a candidate rule against the plan's)")
     parser.add_argument("--only-lrs", action="store_true",
                         help="train the presets only at the --lrs rates, not also at the plan's")
+    parser.add_argument("--precision", default="auto", choices=("auto", "fp32", "bf16", "fp16"),
+                        help="every run's precision (auto: the app's choice for this device)")
     parser.add_argument("--table-from", type=Path, help="print the table of a JSON-lines --out file and stop")
     args = parser.parse_args()
     if args.table_from:
