@@ -39,6 +39,15 @@ def inspect(path: str, *, stop: StopFlag | None = None, **overrides: Any) -> Any
         return RolesNeeded(exc.loaded, exc.role, exc.reason, overrides)
 
 
+ZERO_SHOT_MODEL = "default"  # the bundled sentence model: the one a run's zero-shot baseline uses
+
+
+def zero_shot(report: Any, labels: list[str], names: list[str] | None, *, stop: StopFlag | None = None) -> Any:
+    """The class names' zero-shot score on a sample of ``report``'s rows (a ``ZeroShotPreview``),
+    or None where it does not apply (names that are codes, pairs, regression, no model)."""
+    from tlstudio.core.evaluation.zero_shot import preview_zero_shot
+
+    return preview_zero_shot(report.loaded, report.roles, labels, names, model=ZERO_SHOT_MODEL, stop=stop)
 
 
 def check_lengths(report: Any, model_folder: str | None, split: Any, previous: Any = None, *,

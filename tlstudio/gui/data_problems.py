@@ -59,6 +59,10 @@ class ProblemsPanel(QGroupBox):
         self.length_note = named(label("", "hint", wrap=True), "lengthCheckNote",
                                  "How text lengths were checked")
         layout.addWidget(self.length_note)
+        self.zero_shot_note = named(label("", "hint", wrap=True), "zeroShotNote",
+                                    "Score from the class names before any training")
+        self.zero_shot_note.hide()
+        layout.addWidget(self.zero_shot_note)
         self.fix_button.clicked.connect(self._on_fix_clicked)
         self._advice: str | None = None
         self._applied: set[str] = set()
@@ -71,6 +75,7 @@ class ProblemsPanel(QGroupBox):
         self._advice = None
         self._applied.clear()  # the setting may have been changed on the Train page since
         self.length_note.clear()
+        self.set_zero_shot("")
         if not problems:
             self._add_ok()
         for problem in sorted(problems, key=lambda p: ORDER.get(p.severity, 3)):
@@ -106,6 +111,11 @@ class ProblemsPanel(QGroupBox):
         elif not self.list.count():
             self._add_ok()
         self.length_note.setText(note)
+
+    def set_zero_shot(self, text: str) -> None:
+        """The zero-shot score of the class names (empty: hidden, e.g. names that are codes)."""
+        self.zero_shot_note.setText(text)
+        self.zero_shot_note.setVisible(bool(text))
 
     def _severity(self, row: int) -> str:
         return str(self.list.item(row).toolTip()).split(":", 1)[0]

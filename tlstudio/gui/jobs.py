@@ -57,13 +57,14 @@ WARM_UP_MODULES = (
     # their module code (and its compiling, without .pyc files) held the GIL as the window showed it
     "pyarrow.csv", "tlstudio.core.data.repair", "tlstudio.core.data.summary",
     "tlstudio.core.models.token_survey", "tlstudio.core.evaluation.compare",
+    "tlstudio.core.evaluation.zero_shot",  # the Data page's zero-shot score
 )
 
 
 def warm_up() -> None:
     """Import the heavy libraries so the first training starts without a stall, load the
-    bundled model's token counter, then keep what they made out of the garbage collector's
-    walks (see :mod:`tlstudio.gui.gc_guard`)."""
+    bundled model's token counter and sentence encoder (the first file's zero-shot score), then
+    keep what they made out of the garbage collector's walks (see :mod:`tlstudio.gui.gc_guard`)."""
     import importlib
 
     from tlstudio.gui.gc_guard import freeze_imported
@@ -78,6 +79,9 @@ def warm_up() -> None:
         token_counter()  # the first file's length check, with the bundled model's tokenizer
     except Exception:  # noqa: BLE001 - a missing or damaged model: that check says so itself
         pass
+    from tlstudio.core.evaluation.embeddings import load_encoder
+
+    load_encoder("default")  # the Data page's zero-shot score and every run's baselines use it (None: skipped)
     freeze_imported()
 
 

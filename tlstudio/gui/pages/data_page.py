@@ -29,6 +29,7 @@ from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
 INSPECTION = "data-inspection"  # the WorkerHost kind: the latest file opened wins
 LENGTHS = "data-lengths"  # the text-length check with the model's tokenizer
+ZERO_SHOT = "data-zero-shot"  # the class names' score before any training
 
 
 class SideColumn(QWidget):
@@ -62,6 +63,7 @@ class DataPage(Page):
         state.training_changed.connect(self._on_state_training_changed)
         state.model_changed.connect(self._check_lengths)
         self._length_report: Any = None  # the report whose text lengths are being checked
+        self._zero_shot_report: Any = None  # the report whose class names are being scored
 
     # ---- layout -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -229,6 +231,8 @@ class DataPage(Page):
         self._state.class_names = self.class_names_box.names
         if self._shown is not None:
             self.charts_area.draw(self._shown, self.class_names_box.shown_name)
+        if not self._busy:  # a file being shown scores its names once, when it is handed over
+            self._score_zero_shot()
 
     def _on_split_edited(self) -> None:
         """Other training rows: the auto max length is counted again (the presets follow it)."""
@@ -296,6 +300,7 @@ class DataPage(Page):
         self._show_blocking(self._state.blocking_problem)
         self._update_training_notice()
         self._check_lengths()
+        self._score_zero_shot()
         self.file_loaded.emit(str(result.report.loaded.path))
 
     def _check_lengths(self) -> None:
@@ -314,6 +319,23 @@ class DataPage(Page):
         worker.succeeded.connect(self._on_lengths_checked)
         worker.failed.connect(self._on_lengths_failed)
         self._host.start(worker, latest=LENGTHS)
+
+    def _score_zero_shot(self) -> None:
+        """Score the class names against the texts with the bundled model, when they are words."""
+        inspection = self._state.inspection
+        self.problems_panel.set_zero_shot("")
+        if inspection is None or not inspection.class_labels:
+            return
+        self._zero_shot_report = inspection.report
+        worker = FunctionWorker(data_jobs.zero_shot, inspection.report, inspection.class_labels,
+                                self.class_names_box.names, with_stop=True)
+        worker.succeeded.connect(self._on_zero_shot_scored)
+        self._host.start(worker, latest=ZERO_SHOT)
+
+    def _on_zero_shot_scored(self, preview: Any) -> None:
+        current = self._host.is_current(self.sender()) and self._zero_shot_report is self._state.report
+        if current and preview is not None:
+            self.problems_panel.set_zero_shot(preview.sentence())
 
     def _on_lengths_checked(self, survey: Any) -> None:
         if not self._host.is_current(self.sender()) or self._length_report is not self._state.report:
