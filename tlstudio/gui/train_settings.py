@@ -343,19 +343,20 @@ class TrainSettings(QWidget):
         self.preset.setCurrentText("Custom")
 
     def apply_advice(self, advice_id: str, run_dir: str | None) -> None:
-        """A verdict's one-click fix: twice the epochs of the run shown (``run_dir``), or class
-        weights on; the preset becomes Custom."""
+        """A verdict's one-click fix: twice the epochs or half the learning rate of the run shown
+        (``run_dir``), or class weights on; the preset becomes Custom."""
         if advice_id == "class_weights":
             self.set_value("class_weights", True)
-        elif advice_id == "train_longer":
-            epochs = float(self.value_of("epochs"))
+        elif advice_id in ("train_longer", "lower_learning_rate"):
+            key, factor = ("epochs", 2.0) if advice_id == "train_longer" else ("learning_rate", 0.5)
+            value = float(self.value_of(key))
             if run_dir is not None:
                 from tlstudio.core.runs.store import RunFolder
 
                 folder = RunFolder(run_dir)
                 if folder.has_config():
-                    epochs = folder.config().epochs
-            self.set_value("epochs", min(100.0, epochs * 2))
+                    value = getattr(folder.config(), key)
+            self.set_value(key, min(100.0, value * factor))
         self.preset.setCurrentText("Custom")
 
     def remember(self) -> None:

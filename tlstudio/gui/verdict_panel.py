@@ -15,6 +15,7 @@ from tlstudio.gui.pages.base import label, named
 ACTIONS = {
     "train_longer": ("Train longer", "Back to Train with twice the epochs"),
     "class_weights": ("Use class weights", "Back to Train with 'Weight rare classes' ticked"),
+    "lower_learning_rate": ("Lower the learning rate", "Back to Train with half the learning rate"),
     "keep_embeddings": ("Keep the embeddings model", "Make the embeddings baseline this run's model: "
                         "predictions and exports then use it"),
     "keep_tfidf": ("Keep the TF-IDF model", "Make the TF-IDF baseline this run's model: "

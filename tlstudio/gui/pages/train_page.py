@@ -403,7 +403,7 @@ class TrainPage(Page):
         self._set_running(False)
 
     def apply_advice(self, advice_id: str) -> None:
-        """A verdict's one-click fix: twice the epochs of the run shown, or class weights on."""
+        """A verdict's one-click fix (more epochs, a lower learning rate, class weights) in the settings."""
         self.settings.apply_advice(advice_id, self._state.run_dir)
         self.status.setText("Settings changed as the verdict advised: press Start to train again.")
 
