@@ -251,3 +251,22 @@ def test_the_model_card_formats_each_setting_by_what_it_is():
                 "| Head dropout | 0.25 |", "| Weight decay | 0.01 |", "| accuracy | 0.9123 |"):
         assert row in card, row
     assert "0.0001" not in card
+
+
+def test_the_model_card_gives_each_baseline_its_interval_and_p_value_even_when_the_sentence_has_none():
+    import numpy as np
+
+    from tlstudio.core.evaluation.verdict import build_verdict
+    from tlstudio.core.runs.modelcard import render_model_card
+    from tlstudio.core.settings.config import RunConfig
+
+    y = np.array([0, 1, 1] * 20)
+    constant = np.tile([0.3, 0.7], (60, 1))
+    tfidf = np.eye(2)[y] * 0.8 + 0.1
+    verdict = build_verdict("binary", y, constant, {"majority": constant, "tfidf": tfidf}, label_names=["neg", "pos"])
+    assert verdict["kind"] == "nothing" and "p = " not in verdict["text"]  # "it learned nothing" names no test
+    card = render_model_card(RunConfig(), {"task": "binary", "label_columns": ["label"]},
+                             {"model": {"f1_macro": 0.4}}, {"verdict": verdict})
+    tfidf_line = next(line for line in card.splitlines() if line.startswith("- TF-IDF + logistic regression: "))
+    assert "1.0000 (95 % interval 1.0000 to 1.0000)" in tfidf_line and "p < 0.001, McNemar" in tfidf_line
+    assert "- always answering 'pos': 0.4000" in card and "p = 1, McNemar (no rows differ)" in card

@@ -32,15 +32,21 @@ def _metrics_table(metrics: dict[str, Any], title: str = "fine-tuned model") -> 
 
 
 def _verdict_lines(verdict: dict[str, Any] | None) -> list[str]:
-    """The verdict's sentence, the score's 95 % interval and the advice, as the card's summary."""
+    """The verdict's sentence, the score's 95 % interval beside each baseline's with the p-value of
+    the difference, and the advice, as the card's summary."""
     if not verdict:
         return []
+    from tlstudio.core.evaluation.format import p_value
+
     main = verdict["score"]
     lines = [f"**Verdict:** {verdict['text']}", "",
              f"{main['name']} {main['value']:.4f}, 95 % interval {main['ci_low']:.4f} to {main['ci_high']:.4f} "
-             f"over {main['rows']} test rows.", ""]
-    lines += [f"- {a['text']}" for a in verdict.get("advice", [])]
-    return lines + ([""] if verdict.get("advice") else [])
+             f"over {main['rows']} test rows, beside each baseline on the same rows:", ""]
+    lines += [f"- {b['name']}: {b['value']:.4f} (95 % interval {b['ci_low']:.4f} to {b['ci_high']:.4f}); "
+              f"the model against it: {p_value(b['p_value'])}, {b['test']}"
+              for b in (verdict.get("baselines") or {}).values()]
+    advice = verdict.get("advice") or []
+    return lines + (["", "**Advice:**", ""] + [f"- {a['text']}" for a in advice] if advice else []) + [""]
 
 
 def render_model_card(
