@@ -54,9 +54,10 @@ def test_rare_class_and_imbalance():
     assert "'tiny'" in found["rare_class"].message
 
 
-def test_single_class_is_an_error():
+def test_single_class_is_an_error_that_says_how_to_fix_it():
     found = _codes(pa.table({"text": _texts(), "label": ["only"] * N}), _roles())
     assert found["single_class"].severity == "error"
+    assert found["single_class"].message.endswith("Add rows with another label, or choose another label column.")
 
 
 def test_label_variants_by_case_and_space():

@@ -193,7 +193,8 @@ def _check_classes(table: pa.Table, row_ids: pa.Array, roles: Roles,
     if len(counts) == 1:
         problems.append(Problem("error", "single_class",
                                 f"Every row has the same label ('{next(iter(counts))}'): a "
-                                "classifier needs at least two classes.", count=table.num_rows))
+                                "classifier needs at least two classes. Add rows with another label, "
+                                "or choose another label column.", count=table.num_rows))
         return
     profile = profile_columns(pa.table({"y": trimmed(label)}))[0]
     if not roles.multi_column_labels and roles.task != "multilabel" and profile.id_like:

@@ -120,7 +120,7 @@ def check_prepared(data: PreparedData) -> list[str]:
         seen = len(set(data.splits["train"]["label"]))
         if classes < 2 or seen < 2:
             raise DataError("This data can't be trained on: every training row has the same label; "
-                            "a classifier needs at least two classes.")
+                            "a classifier needs at least two classes. Add rows with another label.")
     warnings = []
     if classes > MAX_REPORT_CLASSES:
         warnings.append(
