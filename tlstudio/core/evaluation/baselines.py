@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tlstudio.core.data.prepared import PreparedData
+from tlstudio.core.data.script import CHARACTER_SCRIPT_SHARE, cjk_share
 from tlstudio.core.evaluation.metrics import task_metrics
 
 if TYPE_CHECKING:
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 MAX_FEATURES = 200_000
 MAX_COEFFICIENTS = 20_000_000  # features x classes of the TF-IDF model: about 160 MB of weights
 MAX_EMBED_TRAIN = 4000  # rows embedded to fit the embeddings baseline: bounds its time on a CPU
-CHARACTER_SCRIPT_SHARE = 0.3  # CJK share of letters above which words are not space-separated
 
 
 @dataclass
@@ -38,12 +37,6 @@ def split_texts(split: Any) -> list[str]:
     return texts
 
 
-def _is_cjk(char: str) -> bool:
-    """Chinese, Japanese kana and ideographs: written without spaces between words."""
-    name = unicodedata.name(char, "")
-    return name.startswith(("CJK ", "HIRAGANA", "KATAKANA"))
-
-
 def _has_words(texts: list[str]) -> bool:
     """False for text written without spaces (Chinese, Japanese): word n-grams won't work there.
 
@@ -51,10 +44,8 @@ def _has_words(texts: list[str]) -> bool:
     spaces yet no words to split on) and by how many texts have a space at all.
     """
     sample = texts[:500]
-    letters = [c for t in sample for c in t if c.isalpha()]
-    cjk = sum(1 for c in letters if _is_cjk(c)) / max(1, len(letters))
     spaced = sum(1 for t in sample if " " in t.strip()) >= 0.5 * max(1, len(sample))
-    return spaced and cjk < CHARACTER_SCRIPT_SHARE
+    return spaced and cjk_share(sample) < CHARACTER_SCRIPT_SHARE
 
 
 def max_features(n_classes: int) -> int:

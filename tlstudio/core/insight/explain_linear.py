@@ -85,7 +85,7 @@ def unit_scores(model: TfidfModel, text: str, target: int | None) -> tuple[list[
 
 def _words(text: str, spans: list[tuple[int, int]], scores: np.ndarray, char_units: bool) -> list[tuple[int, int, float]]:
     """Characters joined into words where the script spaces its words; CJK characters stay single."""
-    from tlstudio.core.evaluation.baselines import _is_cjk
+    from tlstudio.core.data.script import is_cjk
 
     if not char_units:
         return [(s, e, float(v)) for (s, e), v in zip(spans, scores, strict=True)]
@@ -94,8 +94,8 @@ def _words(text: str, spans: list[tuple[int, int]], scores: np.ndarray, char_uni
         char = text[start:end]
         if char.isspace():
             continue
-        joins = (words and char.isalnum() and not _is_cjk(char) and words[-1][1] == start
-                 and text[start - 1].isalnum() and not _is_cjk(text[start - 1]))
+        joins = (words and char.isalnum() and not is_cjk(char) and words[-1][1] == start
+                 and text[start - 1].isalnum() and not is_cjk(text[start - 1]))
         if joins:
             words[-1] = (words[-1][0], end, words[-1][2] + float(value))
         else:

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from tlstudio.core.data.script import unspaced_language
+
 UNK_WARN_SHARE = 0.05
 TRUNCATED_WARN_SHARE = 0.10
 SAMPLE_ROWS = 2000
@@ -66,7 +68,7 @@ def model_fit(
     encoded = tokenizer(sample, sample_pairs, truncation=False, add_special_tokens=True)["input_ids"]
     counts = [token_counts(ids, tokenizer) for ids in encoded]
     return fit_report([c[0] for c in counts], sum(c[1] for c in counts), sum(c[2] for c in counts),
-                      model_max_length(tokenizer), max_length)
+                      model_max_length(tokenizer), max_length, unspaced_language(sample))
 
 
 def token_counts(ids: Sequence[int], tokenizer: Any) -> tuple[int, int, int]:
@@ -78,9 +80,10 @@ def token_counts(ids: Sequence[int], tokenizer: Any) -> tuple[int, int, int]:
 
 
 def fit_report(lengths: Sequence[int], unknown: int, content: int, cap: int,
-               max_length: int | None) -> FitReport:
+               max_length: int | None, language: str | None = None) -> FitReport:
     """The report on texts of ``lengths`` tokens holding ``unknown`` of ``content`` tokens
-    unknown, for a model that reads at most ``cap`` (``max_length`` None: the suggestion)."""
+    unknown, for a model that reads at most ``cap`` (``max_length`` None: the suggestion);
+    ``language`` ("Chinese", "Japanese": :func:`script.unspaced_language`) names models for it."""
     suggested = suggest_max_length(lengths, cap)
     limit = max_length or suggested
     truncated = sum(1 for n in lengths if n > limit)
@@ -93,18 +96,34 @@ def fit_report(lengths: Sequence[int], unknown: int, content: int, cap: int,
         suggested_max_length=suggested,
         length_p95=ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)],
     )
-    report.warnings = _warnings(report, limit, cap)
+    report.warnings = _warnings(report, limit, cap, language)
     return report
 
 
-def _warnings(report: FitReport, limit: int, cap: int) -> list[str]:
+LANGUAGE_MODELS = {  # models that know the language, by hub id
+    None: "a multilingual model (e.g. bert-base-multilingual-cased or xlm-roberta-base)",
+    "Chinese": "a Chinese or multilingual model (e.g. bert-base-chinese or xlm-roberta-base)",
+    "Japanese": "a Japanese or multilingual model (e.g. xlm-roberta-base or bert-base-multilingual-cased)",
+}
+OFFLINE_FOLDER = ("Offline mode is on, so use a local folder of one (e.g. copied from a computer that "
+                  "has downloaded it).")
+
+
+def _unknown_tokens(share: float, language: str | None) -> str:
+    """The language warning: which models know it, or (offline) where such a model can come from."""
+    from tlstudio.core.models.catalog import hub_offline
+
+    what = LANGUAGE_MODELS.get(language, LANGUAGE_MODELS[None])
+    advice = f"{what.split(' (e.g.')[0]}. {OFFLINE_FOLDER}" if hub_offline() else f"{what}."
+    start = f"The text looks {language}: choose" if language else "If the text is not English, choose"
+    return (f"The model does not know {share:.0%} of the tokens in this text (they become [UNK]), so it "
+            f"can't learn much from them. {start} {advice}")
+
+
+def _warnings(report: FitReport, limit: int, cap: int, language: str | None = None) -> list[str]:
     warnings = []
     if report.unk_share >= UNK_WARN_SHARE:
-        warnings.append(
-            f"The model does not know {report.unk_share:.0%} of the tokens in this text "
-            "(they become [UNK]), so it can't learn much from them. If the text is not English, "
-            "choose a multilingual model (e.g. bert-base-multilingual-cased or xlm-roberta-base)."
-        )
+        warnings.append(_unknown_tokens(report.unk_share, language))
     if report.truncated_share >= TRUNCATED_WARN_SHARE:
         hint = (
             f"raise max length towards {min(cap, report.length_p95)}"

@@ -9,10 +9,12 @@ OFFLINE_HINT = ("Without internet, add a local folder of a multilingual model on
 
 
 def fit_messages(report: FitReport) -> list[str]:
-    """The report's warnings, with the offline way to a multilingual model after a language warning."""
+    """The report's warnings, with the offline way to a multilingual model after a language warning
+    (in offline mode the warning itself says it, naming no model to download)."""
+    from tlstudio.core.models.catalog import hub_offline
     from tlstudio.core.models.fit import UNK_WARN_SHARE
 
     messages = list(report.warnings)
-    if report.unk_share >= UNK_WARN_SHARE:
+    if report.unk_share >= UNK_WARN_SHARE and not hub_offline():
         messages.append(OFFLINE_HINT)
     return messages

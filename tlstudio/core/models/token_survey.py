@@ -19,6 +19,8 @@ import pyarrow.compute as pc
 
 from tlstudio.core.data.finding import Problem
 from tlstudio.core.data.roles import Roles
+from tlstudio.core.data.script import SAMPLE as SCRIPT_ROWS
+from tlstudio.core.data.script import unspaced_language
 from tlstudio.core.data.truncation import (
     CHARS_PER_TOKEN,
     SAMPLE,
@@ -39,6 +41,7 @@ class TokenSurvey:
     counts: Mapping[int, tuple[int, int, int]]  # row -> (tokens, unknown, content), see fit.token_counts
     longest_chars: int  # characters of the longest text among the check rows
     tokenized_rows: int  # rows sent to the tokenizer for this survey and those it extends
+    language: str | None = None  # "Chinese", "Japanese" (script.unspaced_language): models named for it
 
     def truncation_problem(self) -> Problem | None:
         """The "texts will be cut" problem at the model's own limit (None: every text fits)."""
@@ -59,7 +62,7 @@ class TokenSurvey:
         rows = self.train_rows or self.check_rows
         counted = [self.counts[r] for r in rows]
         return fit_report([c[0] for c in counted], sum(c[1] for c in counted), sum(c[2] for c in counted),
-                          self.model_max_length, max_length)
+                          self.model_max_length, max_length, self.language)
 
 
 def survey_tokens(loaded: Any, roles: Roles, split: Any, tokenizer: Any,
@@ -85,8 +88,10 @@ def survey_tokens(loaded: Any, roles: Roles, split: Any, tokenizer: Any,
                             return_attention_mask=False, return_token_type_ids=False)["input_ids"]
         counts.update(zip(wanted, (token_counts(ids, tokenizer) for ids in encoded), strict=True))
     longest = previous.longest_chars if previous is not None else _longest_chars(table, roles, check_rows)
+    language = previous.language if previous is not None else unspaced_language(
+        table.column(roles.text_columns[0]).take(list(check_rows[:SCRIPT_ROWS])).to_pylist())
     return TokenSurvey(cap, len(usable), check_rows, train_rows, counts, longest,
-                       (previous.tokenized_rows if previous is not None else 0) + len(wanted))
+                       (previous.tokenized_rows if previous is not None else 0) + len(wanted), language)
 
 
 def _usable(table: pa.Table, roles: Roles) -> pa.Array:
