@@ -76,3 +76,10 @@ def test_every_command_has_help_that_formats(capsys):
     for name, sub in commands.items():
         assert sub.format_help(), name  # a bare % in a help string raises here
     assert parser.format_help()
+
+
+def test_train_help_gives_the_preset_default_and_no_empty_words():
+    train = build_parser()._subparsers._group_actions[0].choices["train"]
+    text = " ".join(train.format_help().split())
+    assert "(default: balanced)" in text and "none means none" not in text
+    assert "never" in text  # a 'none' that does mean something is still said (patience 0: never)

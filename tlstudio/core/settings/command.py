@@ -33,7 +33,7 @@ def _help(f: Field) -> str:
     meta = f.metadata
     default = cli_default_of(f)
     shown = "off" if default is False else format_value(f, default)
-    if meta.get("none_flag") is not None:
+    if meta.get("none_flag") is not None and meta["none_flag"] != meta.get("none_text"):  # "none means none" says nothing
         shown += f"; {meta['none_flag']} means {meta['none_text']}"
     # argparse formats help with %: a literal percent sign must be doubled
     return f"{meta['help']} (default: {shown})".replace("%", "%%")
