@@ -38,3 +38,11 @@ def test_the_train_page_scrolls_rather_than_squeezes_at_1024x640(ready_window, q
     assert page.log.height() >= page.log.minimumHeight()
     content = page.scroll_area.widget()
     assert content.height() >= content.heightForWidth(content.width())  # its preferred height, or more
+
+
+def test_the_empty_log_says_what_will_appear_there(ready_window, qtbot):
+    """Before a run the log was a blank box: nothing said the run's progress would be written there."""
+    page = _show_train(ready_window, qtbot, (1024, 640))
+    assert page.log.toPlainText() == ""
+    hint = page.log.placeholderText()
+    assert "Start" in hint and "validation" in hint, hint  # when it fills, and with what

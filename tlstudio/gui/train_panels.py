@@ -55,6 +55,10 @@ class RunButtons(QHBoxLayout):
         self.stop_button.setEnabled(False)
 
 
+LOG_HINT = ("Press Start and the run's progress is written here: each phase, the validation scores, "
+            "any warning and the folder the run is saved in.")
+
+
 class LogView(QPlainTextEdit):
     """The training log: it asks for a few lines (the page is laid out at its preferred height,
     and the plots above want the room more); the splitter gives it any room left."""
@@ -74,6 +78,8 @@ class TrainPlots(QSplitter):
         self.log = named(LogView(), "trainLog", "Training log")
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(2000)
+        # empty until a run: say what will be written here, or it reads as a stray blank box
+        self.log.setPlaceholderText(LOG_HINT)
         grid_host = QWidget()
         grid = QGridLayout(grid_host)
         grid.setContentsMargins(0, 0, 0, 0)
