@@ -89,7 +89,7 @@ def test_the_data_column_reads_the_files_name_at_1024x640(window, qtbot, two_run
     qtbot.waitUntil(lambda: table.viewport().width() < 900, timeout=5_000)
     QApplication.processEvents()
     assert [table.item(r, DATA).text() for r in range(2)] == ["custrev_600"] * 2
-    assert table.item(0, DATA).toolTip() == "custrev_600.csv"
+    assert table.item(0, DATA).toolTip() == "/home/me/data/custrev_600.csv"  # the whole path
     assert all(len(_shown(table, r, DATA).replace("…", "")) >= 6 for r in range(2))  # e.g. "cus…600"
     assert all(_shown(table, r, NAME) == table.item(r, NAME).text() for r in range(2))  # the names whole
 
@@ -102,6 +102,31 @@ def test_the_data_column_reads_the_files_name_at_1024x640(window, qtbot, two_run
     rows = {table.item(r, NAME).text(): r for r in range(3)}
     assert all(_shown(table, rows[name], NAME) == name for name in NAMES)  # the typical names stay whole
     assert all(len(_shown(table, r, DATA).replace("…", "")) >= 4 for r in range(3))  # "cu…00", "uci…ces"
+    assert clipped(window) == []
+
+
+def test_a_long_data_file_name_stays_readable_beside_a_long_run_name_at_1024x640(window, qtbot):
+    """A run on uci_sentiment_sentences.csv showed "u…s" in the Data column: its name could not be
+    whole at 1024 wide, and the data column was left its title's width. Both are cut in the middle
+    now, the file's name to a dozen characters or so, its whole path in the tooltip."""
+    from tlstudio.core.system.paths import runs_dir
+
+    name = "20261202-034308-uci_sentiment_sentences-MiniLM-L6"
+    true, a, _ = paired_predictions(25, 10, 2, 3)
+    write_run(runs_dir() / name, true, a, data_path="/home/me/data/uci_sentiment_sentences.csv",
+              created="2026-12-02T03:43:08")
+    window.resize(*SCREEN)
+    page = open_runs(qtbot, window, 1)
+    table = page.runs_list
+    qtbot.waitUntil(lambda: table.viewport().width() < 900, timeout=5_000)
+    QApplication.processEvents()
+    assert table.item(0, DATA).text() == "uci_sentiment_sentences"
+    assert table.item(0, DATA).toolTip() == "/home/me/data/uci_sentiment_sentences.csv"
+    shown = _shown(table, 0, DATA)
+    head, _, tail = shown.partition("…")
+    assert len(head) >= 5 and len(tail) >= 4, shown  # e.g. "uci_se…ences", not "u…s"
+    assert len(_shown(table, 0, NAME).replace("…", "")) >= 20  # the run's name still reads
+    assert table.horizontalHeader().length() <= table.viewport().width()
     assert clipped(window) == []
 
 

@@ -140,7 +140,7 @@ class RunsTable(QTableWidget):
     def __init__(self) -> None:
         super().__init__(0, len(COLUMNS))
         self.setHorizontalHeader(RunsHeader(self))
-        self._needs: tuple[int, int] | None = None  # the name's and the data's widths, whole
+        self._needs: tuple[int, int, int] | None = None  # whole widths: longest name, data, shortest name
         self._sharing = False
         self.setHorizontalHeaderLabels(list(COLUMNS))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -186,7 +186,7 @@ class RunsTable(QTableWidget):
             for column, (text, key) in enumerate(cells):
                 item = SortableItem(text)
                 item.setData(SORT_KEY, key)
-                tip = {SCORE: score_tooltip(run), STARTED: created or "–", DATA: run.data or "–"}.get(column, text)
+                tip = {SCORE: score_tooltip(run), STARTED: created or "–", DATA: run.data_path or run.data or "–"}.get(column, text)
                 item.setToolTip(tip if column else f"{run.label}\n{run.run_dir}"
                                 + (f"\n\n{run.notes}" if run.notes else ""))
                 flags = item.flags() & ~Qt.ItemFlag.ItemIsEditable
@@ -214,21 +214,28 @@ class RunsTable(QTableWidget):
             self._share_room()
 
     def _share_room(self) -> None:
-        """The name gets what the other columns leave; the data file's name is cut first, down
-        to its title's width or a sixth of the room, so a typical run name
-        (``20261130-223705-custrev_600-MiniLM-L6``) reads whole at 1024 wide."""
+        """The name gets what the other columns leave; the data file's name is cut first, so a
+        typical run name (``20261130-223705-custrev_600-MiniLM-L6``) reads whole at 1024 wide.
+
+        A name too long to be whole anyway does not take the data column down to "u…s": the
+        file's name keeps a dozen characters or so (``uci_se…ences``), the run's name is cut too."""
         if self._sharing:
             return
         header = self.horizontalHeader()
         if self._needs is None:
-            self._needs = (self.sizeHintForColumn(NAME), self.sizeHintForColumn(DATA))
-        name_need, data_need = self._needs
+            names = [self.sizeHintForIndex(self.model().index(r, NAME)).width() for r in range(self.rowCount())]
+            name_need = self.sizeHintForColumn(NAME)
+            shortest = name_need - max(names) + min(names) if names else name_need
+            self._needs = (name_need, self.sizeHintForColumn(DATA), shortest)
+        name_need, data_need, shortest = self._needs
         others = sum(header.sectionSize(c) for c in range(self.columnCount())
                      if c not in (NAME, DATA) and not header.isSectionHidden(c))
         room = self.viewport().width() - others
         data_title = header.sectionSizeFromContents(DATA).width()
-        # its title whole, always; a sixth of the room when a long name would leave it "c…v"
-        data = max(data_title, min(data_need, max(room - name_need, room // 6)))
+        # its title whole, always; a sixth of the room when a whole name would leave it "c…v";
+        # a third when no name would be whole all the same
+        share = room // 6 if room - room // 6 >= shortest else room // 3
+        data = max(data_title, min(data_need, max(room - name_need, share)))
         name = max(header.sectionSizeFromContents(NAME).width(), room - data)
         self._sharing = True
         try:

@@ -43,6 +43,7 @@ class RunSummary:
     title: str = ""  # the name the person gave it ("" when none)
     notes: str = ""
     data: str = ""  # the data file's name
+    data_path: str = ""  # the data file's path as the run recorded it (the Runs page's tooltip)
     model_short: str = ""  # e.g. MiniLM-L6, for the table and names
     ci_low: float | None = None  # the verdict's 95 % interval of the main metric
     ci_high: float | None = None
@@ -87,6 +88,7 @@ def list_runs(root: Path | None = None) -> list[RunSummary]:
                 title=folder.title(),
                 notes=folder.notes(),
                 data=Path(data).name if data else "",
+                data_path=data or "",
                 model_short=model_short_name(info.model) if info.model else "",
                 ci_low=score.get("ci_low"),
                 ci_high=score.get("ci_high"),
