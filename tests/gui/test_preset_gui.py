@@ -194,7 +194,41 @@ def test_a_large_sets_preset_keeps_the_fraction_of_an_epoch_it_planned(window, q
     settings.apply_preset("Quick")
     assert settings.value_of("epochs") == quick.epochs
     assert settings.value_of("evals_per_epoch") == quick.evals_per_epoch > 20  # the box stopped at 20
-    assert settings.epochs.text() == f"{quick.epochs:g}"
+    assert settings.epochs.text() == f"{quick.epochs:g} ({quick.updates:,} steps)"  # 3 digits, e.g. 0.0241
     promised = re.match(r"Quick: (.+) on this machine", settings.preset_times.text()).group(1)
     in_all = re.search(r"\((.+?) in all\)", settings.estimate.text()).group(1)
     assert in_all == promised.replace("about ", "≈ ")
+
+
+def test_a_planned_fraction_of_an_epoch_reads_rounded_with_its_steps(window, qtbot):
+    """The Epochs box showed a bare "1.1364" when Quick planned 150 steps of 132 a pass: it reads
+    "1.14 (150 steps)" now, and holds (and trains) the plan's 1.1364 however the box is left."""
+    from tlstudio.core.training.plan import plan_run
+
+    settings = window.pages["train"].settings
+    plans = {name: plan_run(2112, 2, "cpu", name.lower(), None, val_rows=200, max_length=40)
+             for name in ("Quick", "Balanced", "Thorough")}
+    quick = plans["Quick"]
+    assert (quick.epochs, quick.updates) == (1.1364, 150)  # 150 steps of 16 rows, 132 steps a pass
+    settings.set_plans(plans)
+    settings.apply_preset("Quick")
+    box = settings.epochs
+    assert box.text() == "1.14 (150 steps)"
+    tip = settings.preset.itemData(settings.preset.findText("Quick"), Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("150 steps (1.14 epochs), "), tip
+    box.interpretText()  # what leaving the box does: the text shown is read back
+    assert settings.value_of("epochs") == quick.epochs and settings.preset.currentText() == "Quick"
+
+    settings.batch_size.setValue(32)  # the plan no longer holds: its steps are not shown
+    assert settings.preset.currentText() == "Custom"
+    assert box.text() == "1.14" and settings.value_of("epochs") == quick.epochs
+    settings.set_value("epochs", 17.0)
+    assert box.text() == "17"
+    settings.set_value("epochs", 0.0241)  # a large set's plan: a small fraction, its digits kept
+    assert box.text() == "0.0241"
+    settings.apply_preset("Quick")
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "2.5")
+    box.interpretText()  # a typed value is taken whole
+    assert settings.value_of("epochs") == 2.5 and box.text() == "2.5"
+    assert settings.preset.currentText() == "Custom"

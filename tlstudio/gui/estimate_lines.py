@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tlstudio.core.evaluation.format import significant
+
 PRESET_TIMES_TIP = ("Measured: from the speed of earlier runs on this computer. A guess: no run has been "
                     "measured on this computer yet; the first run's speed is remembered for the next estimate.")
 
@@ -31,8 +33,10 @@ def preset_times(plans: dict[str, Any]) -> str:
 
 
 def preset_tip(plan: Any) -> str | None:
-    """A preset's tooltip: its updates, epochs and time (None: not planned)."""
-    return None if plan is None else f"{plan.updates} updates ({plan.epochs:g} epochs), {plan.time_text()}"
+    """A preset's tooltip: its training steps, epochs (as the Epochs box shows them) and time
+    (None: not planned)."""
+    return None if plan is None else (f"{plan.updates:,} steps ({significant(plan.epochs)} epochs), "
+                                      f"{plan.time_text()}")
 
 
 def strategies_line(config: Any, inputs: EstimateInputs | None) -> str | None:

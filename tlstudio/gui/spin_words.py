@@ -15,6 +15,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
 
+from tlstudio.core.evaluation.format import significant
+
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -121,8 +123,21 @@ class WordDoubleSpinBox(_Words, QDoubleSpinBox):
 
 
 class CompactDoubleSpinBox(QDoubleSpinBox):
-    """A decimal box showing "17" and "0.0241" rather than "17.0000" and, at one decimal, "0.0":
-    a plan's epochs for a large set are a small fraction, and the box must hold what it planned."""
+    """A decimal box showing "17", "1.14" and "0.0241" rather than "17.0000" and "1.1364": a
+    plan's epochs are a fraction (150 steps of 132 a pass), which the box holds whole and
+    shows to 3 digits, with the plan's steps beside it (:meth:`show_planned`)."""
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt API
-        return f"{round(value, self.decimals()):g}"
+        return significant(value, self.decimals())
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt API
+        """The value held, for the text it is shown as: leaving the box must not round it."""
+        shown = self.textFromValue(self.value())
+        if text.strip() in (shown, f"{self.prefix()}{shown}{self.suffix()}".strip()):
+            return self.value()
+        return super().valueFromText(text)
+
+    def show_planned(self, steps: int | None) -> None:
+        """Say how many training steps the value held stands for ("1.14 (150 steps)"), until
+        the value or the plan changes; None: say nothing."""
+        self.setSuffix(f" ({steps:,} steps)" if steps else "")

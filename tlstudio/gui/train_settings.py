@@ -186,6 +186,7 @@ class TrainSettings(QWidget):
         self._estimate_inputs: EstimateInputs | None = None
         self._auto_length: int | None = None  # the max length "auto" stands for with this data
         self._plans: dict[str, dict[str, Any]] = {}  # preset name -> settings planned for this data
+        self._steps: dict[str, int] = {}  # preset name -> the training steps its plan takes
         self._add_rows(form, "basic")
         layout.addWidget(basic)
         layout.addWidget(self._advanced_box())
@@ -320,6 +321,7 @@ class TrainSettings(QWidget):
         The shown preset is applied again so its values fit the new data; empty: the fixed presets.
         """
         self._plans = {name: plan.settings() for name, plan in plans.items()}
+        self._steps = {name: plan.updates for name, plan in plans.items()}
         self.preset_times.setText(preset_times(plans))
         self.preset_times.setToolTip(PRESET_TIMES_TIP)
         for i in range(self.preset.count()):
@@ -333,6 +335,7 @@ class TrainSettings(QWidget):
             return
         for key, value in values.items():
             self.set_value(key, value)
+        self.epochs.show_planned(self._steps.get(name) if name in self._plans else None)
         self.preset.setCurrentText(name)
         self._show_estimate()  # set quietly above: the strategies' line times the preset's values
 
@@ -341,6 +344,7 @@ class TrainSettings(QWidget):
 
     def _on_knob_changed(self) -> None:
         self.preset.setCurrentText("Custom")
+        self.epochs.show_planned(None)  # the plan's steps no longer hold
 
     def apply_advice(self, advice_id: str, run_dir: str | None) -> None:
         """A verdict's one-click fix: twice the epochs or half the learning rate of the run shown
@@ -357,7 +361,7 @@ class TrainSettings(QWidget):
                 if folder.has_config():
                     value = getattr(folder.config(), key)
             self.set_value(key, min(100.0, value * factor))
-        self.preset.setCurrentText("Custom")
+        self._on_knob_changed()
 
     def remember(self) -> None:
         """Store the basic choices as the next session's starting point (QSettings)."""

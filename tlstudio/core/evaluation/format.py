@@ -38,6 +38,15 @@ def score(value: Any) -> str:
     return "–" if math.isnan(number) or math.isinf(number) else f"{number:.3f}"
 
 
+def significant(value: float, places: int = 4) -> str:
+    """A setting's number to 3 significant digits, at most ``places`` decimals: "17", "1.14",
+    "0.0241" (a plan's 1.1364 epochs read as a person would write them)."""
+    if value == 0 or math.isnan(value) or math.isinf(value):
+        return "–" if math.isnan(value) else f"{value:g}"
+    decimals = max(0, min(places, 2 - math.floor(math.log10(abs(value)))))
+    return f"{value:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:.0f}"
+
+
 def probability(value: Any) -> str:
     """A probability as a percent: "64%"; one decimal near 0 and 1 ("99.6%", "0.4%")."""
     if value is None:
