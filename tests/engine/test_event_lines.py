@@ -21,7 +21,7 @@ CASES = [
     (StatusEvent(message="Reduced batch", level="warning"), "warning: Reduced batch"),
     (StepEvent(step=3, total_steps=10, epoch=0.5, loss=0.25, learning_rate=1e-3,
                samples_per_second=12.5, eta_seconds=42),
-     "step 3/10  epoch 0.50  loss 0.2500  lr 1.00e-03  12.5 samples/s  eta 42s"),
+     "step 3/10  epoch 0.50  loss 0.2500  lr 1e-3  12.5 samples/s  eta 42s"),
     (EvalEvent(step=4, metrics={"eval_loss": 0.5, "accuracy": 0.75, "eval_runtime": 1.0}),
      "validation at step 4: eval_loss 0.5000, accuracy 0.7500"),
     (CheckpointEvent(step=4, path="/runs/a/checkpoint-4"), "checkpoint saved: /runs/a/checkpoint-4"),

@@ -246,7 +246,7 @@ def test_the_model_card_formats_each_setting_by_what_it_is():
                        early_stopping_patience=None, head_dropout=0.25)
     card = render_model_card(config, {"task": "binary", "label_columns": ["label"]},
                              {"model": {"accuracy": 0.91234}}, {})
-    for row in ("| Learning rate | 5e-05 |", "| Warm-up share | 0.1 |", "| Epochs | 3 |",
+    for row in ("| Learning rate | 5e-5 |", "| Warm-up share | 0.1 |", "| Epochs | 3 |",
                 "| Batch size | 16 |", "| Max length (tokens) | 128 |", "| Early-stopping patience | never |",
                 "| Head dropout | 0.25 |", "| Weight decay | 0.01 |", "| accuracy | 0.9123 |"):
         assert row in card, row

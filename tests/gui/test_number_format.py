@@ -131,3 +131,23 @@ def test_the_evaluate_page_counts_rows_as_the_data_page_does(window, qtbot, engi
     qtbot.waitUntil(lambda: page.sources.combo.count() == 2 and not window.host.busy, timeout=120_000)
     qtbot.waitUntil(lambda: page.mistakes.rowCount() > 0, timeout=10_000)
     check_mistakes()
+
+
+def test_learning_rates_read_alike_in_the_box_the_plot_the_comparison_and_the_card(window, qtbot):
+    """The learning-rate plot's axis read "0.0001" above "5e-05" beside a box saying "1e-4", and
+    the Runs page compared "5e-05" with "0.001": every learning rate reads as the box writes it."""
+    from tlstudio.core.settings.config import RunConfig
+    from tlstudio.core.settings.schema import field_of, format_value, settings_rows
+
+    window.show_page("train")
+    train = window.pages["train"]
+    train.settings.set_value("learning_rate", 1e-4)
+    assert train.settings.learning_rate.text() == "1e-4"
+    for step in range(1, 41):
+        train.curves.add_loss(step, 0.5, 1e-4 * (1 - step / 60), total_steps=60)
+    train.curves.draw()
+    axis = train.lr_plot.getPlotItem().getAxis("left")
+    assert axis.tickStrings([0.0, 2.5e-5, 5e-5, 1e-4], 1.0, 2.5e-5) == ["0", "2.5e-5", "5e-5", "1e-4"]
+    rate = field_of("learning_rate")
+    assert [format_value(rate, v) for v in (1e-4, 5e-5, 1e-3, 2.5e-5)] == ["1e-4", "5e-5", "1e-3", "2.5e-5"]
+    assert ("Learning rate", "1e-4") in settings_rows(RunConfig(learning_rate=1e-4), "basic")  # the card's

@@ -148,7 +148,7 @@ def test_two_runs_compared_side_by_side_with_significance(window, qtbot, runs):
     settings = page.compare.settings
     assert [settings.item(r, 0).text() for r in range(settings.rowCount())] == ["Learning rate"]
     by_run = {settings.horizontalHeaderItem(c).text().rstrip("…"): settings.item(0, c).text() for c in (1, 2)}
-    assert {v: k in runs["a"].name for k, v in by_run.items()} == {"5e-05": True, "0.001": False}
+    assert {v: k in runs["a"].name for k, v in by_run.items()} == {"5e-5": True, "1e-3": False}
     assert page.compare.rows.rowCount() == 12
     colours = _curve_colours(page)
     assert len(colours) == 2

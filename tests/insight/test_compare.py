@@ -49,7 +49,7 @@ def test_scores_have_intervals_and_settings_and_rows_are_listed(tmp_path):
     assert result.b.value > result.a.value
     assert not result.significant and "could be chance" in result.sentence
     differ = {d.name: d.values for d in result.settings}
-    assert differ == {"learning_rate": ["5e-05", "0.0001"], "epochs": ["3", "5"]}
+    assert differ == {"learning_rate": ["5e-5", "1e-4"], "epochs": ["3", "5"]}
     first = result.disagreements[0]
     # the 21st test row is data row 60 (the fixture's ids step by 3); under a header it is row 62
     assert (first.row, first.text) == (62, "review number 20")
@@ -74,7 +74,7 @@ def test_cli_json_shape(tmp_path, capsys):
             "settings", "disagreements", "disagreeing_rows"} <= data.keys()
     assert set(data["a"]) == {"name", "run_dir", "model", "value", "ci_low", "ci_high"}
     assert data["p_value"] == pytest.approx(158 / 4096) and data["significant"] is True
-    assert data["settings"] == [{"name": "learning_rate", "label": "Learning rate", "values": ["5e-05", "0.001"]}]
+    assert data["settings"] == [{"name": "learning_rate", "label": "Learning rate", "values": ["5e-5", "1e-3"]}]
     assert len(data["disagreements"]) == 12
     assert set(data["disagreements"][0]) == {"row", "text", "true", "a", "b", "text_pair"}
 

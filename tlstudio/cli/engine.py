@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tlstudio.core.errors import DataError, RunFolderError, TLStudioError
+from tlstudio.core.evaluation import format as fmt
 from tlstudio.core.events import (
     CheckpointEvent,
     EvalEvent,
@@ -82,7 +83,7 @@ def _describe(event: Event) -> str | None:
             return event.message
         case StepEvent():
             return (f"step {event.step}/{event.total_steps}  epoch {event.epoch:.2f}  "
-                    f"loss {event.loss:.4f}  lr {event.learning_rate:.2e}  "
+                    f"loss {event.loss:.4f}  lr {fmt.learning_rate(event.learning_rate, 3)}  "
                     f"{event.samples_per_second:.1f} samples/s  eta {event.eta_seconds:.0f}s")
         case EvalEvent():
             shown = {k: v for k, v in event.metrics.items() if k in EVAL_SHOWN}

@@ -149,6 +149,9 @@ class LiveCurves:
     def _draw_lr(self) -> None:
         self.lr_curve.setData(*self.lr.view())
         self.lr_placeholder.setVisible(self.lr.size == 0)
+        axis = self.lr_item.getAxis("left")
+        if isinstance(axis, plots.RateAxis):
+            axis.show_rates(self.lr.size > 0)
         if self.lr.size == 0:
             self.lr_item.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)  # the note in view
         elif not all(self.lr_item.getViewBox().autoRangeEnabled()):

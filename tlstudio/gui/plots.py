@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QPainter, QPaintEvent, QPalette
 
+from tlstudio.core.evaluation import format as fmt
 from tlstudio.gui import sheets
 from tlstudio.gui.turns import Turns
 
@@ -144,6 +145,26 @@ class SteadyAxis(pg.AxisItem):
             self._updateWidth()
 
 
+class RateAxis(SteadyAxis):
+    """A learning-rate axis whose ticks read as every learning rate does, "5e-5" and "1e-4"
+    (pyqtgraph wrote "0.0001" above "5e-05"); until it shows rates (:attr:`rates`) its
+    placeholder ticks read as the other empty plots' do."""
+
+    rates = False
+
+    def show_rates(self, shown: bool) -> None:
+        """Read the ticks as learning rates (the plot has some) or as plain numbers."""
+        if shown != self.rates:
+            self.rates = shown
+            self.picture = None  # pyqtgraph keeps the drawn ticks until told
+            self.update()
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        if not self.rates:
+            return super().tickStrings(values, scale, spacing)
+        return [fmt.learning_rate(value * scale, 3) for value in values]
+
+
 class PlotWidget(pg.PlotWidget):
     """A PlotWidget that asks for little room and takes what the layout gives it.
 
@@ -177,10 +198,11 @@ class PlotWidget(pg.PlotWidget):
         super().paintEvent(event)
 
 
-def make_plot(name: str, title: str, x_label: str, y_label: str) -> pg.PlotWidget:
-    """A PlotWidget with readable, prefix-free axes, in the colours of the palette in use."""
+def make_plot(name: str, title: str, x_label: str, y_label: str, rates: bool = False) -> pg.PlotWidget:
+    """A PlotWidget with readable, prefix-free axes, in the colours of the palette in use;
+    ``rates``: its left axis shows learning rates (:class:`RateAxis`)."""
     configure()
-    widget = PlotWidget(title=title)
+    widget = PlotWidget(title=title, **({"axisItems": {"left": RateAxis("left")}} if rates else {}))
     widget.setObjectName(name)
     widget.setAccessibleName(title)
     item = widget.getPlotItem()

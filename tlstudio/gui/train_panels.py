@@ -74,7 +74,7 @@ class TrainPlots(QSplitter):
         super().__init__(Qt.Orientation.Vertical, parent)
         self.loss_plot = plots.make_plot("lossPlot", "Loss", "step", "loss")
         self.metric_plot = plots.make_plot("metricPlot", "Validation score", "epoch", "score")
-        self.lr_plot = plots.make_plot("lrPlot", "Learning rate", "step", "learning rate")
+        self.lr_plot = plots.make_plot("lrPlot", "Learning rate", "step", "learning rate", rates=True)
         self.log = named(LogView(), "trainLog", "Training log")
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(2000)

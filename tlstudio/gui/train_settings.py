@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tlstudio.core.evaluation.format import learning_rate
 from tlstudio.core.settings.config import PRESETS, RunConfig
 from tlstudio.core.settings.schema import Field, default_of, field_of, label_of, settings_fields
 from tlstudio.gui.estimate_lines import (
@@ -59,17 +60,15 @@ LADDER = (1.0, 2.0, 3.0, 5.0)
 
 
 class ScientificSpinBox(QDoubleSpinBox):
-    """A learning-rate box that reads and writes ``5e-5`` and steps 1, 2, 3, 5 × 10ⁿ."""
+    """A learning-rate box that reads and writes ``5e-5`` (as every learning rate reads:
+    ``format.learning_rate``) and steps 1, 2, 3, 5 × 10ⁿ."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setDecimals(12)
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt API
-        if value <= 0:
-            return "0"
-        mantissa, exponent = f"{value:.2e}".split("e")
-        return f"{float(mantissa):g}e{int(exponent)}"
+        return "0" if value <= 0 else learning_rate(value)
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt API
         try:

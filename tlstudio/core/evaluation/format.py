@@ -3,7 +3,8 @@
 Scores (accuracy, F1, correlations, losses) have 3 decimals; probabilities are whole percents
 (one decimal under 1 % and over 99 %, so 0.996 never reads as a certain 100 %); metric keys
 read as words ("f1_macro" is "macro F1", as the verdict says it); p-values have 2 digits, and
-a tiny one reads "p < 0.001" (not "p = 1.4e-34").
+a tiny one reads "p < 0.001" (not "p = 1.4e-34"); learning rates read as people write them,
+"5e-5" and "1e-4" (never "5e-05" beside "0.0001").
 """
 
 from __future__ import annotations
@@ -45,6 +46,22 @@ def significant(value: float, places: int = 4) -> str:
         return "–" if math.isnan(value) else f"{value:g}"
     decimals = max(0, min(places, 2 - math.floor(math.log10(abs(value)))))
     return f"{value:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:.0f}"
+
+
+def learning_rate(value: Any, digits: int | None = None) -> str:
+    """A learning rate as people write one: "5e-5", "1e-4", "2.5e-5"; exact, or to at most
+    ``digits`` significant digits (a decaying rate mid-run: "9.87e-5")."""
+    if value is None:
+        return "–"
+    number = float(value)
+    if number == 0 or math.isnan(number) or math.isinf(number):
+        return "–" if math.isnan(number) else f"{number:g}"
+    for kept in range(1, 18):
+        text = f"{number:.{kept - 1}e}"
+        if float(text) == number or kept == digits:
+            break
+    mantissa, exponent = text.split("e")
+    return f"{mantissa.rstrip('0').rstrip('.') if '.' in mantissa else mantissa}e{int(exponent)}"
 
 
 def probability(value: Any) -> str:

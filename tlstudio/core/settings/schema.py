@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from tlstudio.core.evaluation.format import learning_rate
 from tlstudio.core.settings.config import RunConfig
 
 Field = dataclasses.Field
@@ -60,7 +61,7 @@ def format_value(f: Field, value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return format_number(value)
+        return learning_rate(value) if meta.get("kind") == "rate" else format_number(value)
     if isinstance(value, list | tuple):
         return ", ".join(map(str, value))
     return str(value)
