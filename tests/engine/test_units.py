@@ -268,5 +268,5 @@ def test_the_model_card_gives_each_baseline_its_interval_and_p_value_even_when_t
     card = render_model_card(RunConfig(), {"task": "binary", "label_columns": ["label"]},
                              {"model": {"f1_macro": 0.4}}, {"verdict": verdict})
     tfidf_line = next(line for line in card.splitlines() if line.startswith("- TF-IDF + logistic regression: "))
-    assert "1.0000 (95 % interval 1.0000 to 1.0000)" in tfidf_line and "p < 0.001, McNemar" in tfidf_line
+    assert "1.0000 (95% interval 1.0000 to 1.0000)" in tfidf_line and "p < 0.001, McNemar" in tfidf_line
     assert "- always answering 'pos': 0.4000" in card and "p = 1, McNemar (no rows differ)" in card

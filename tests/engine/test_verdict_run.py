@@ -35,7 +35,7 @@ def test_useless_run_says_it_learned_nothing_everywhere(useless_run, capsys):
     assert verdict["kind"] == "nothing" and verdict["beats_baselines"] is False
     assert "learned nothing" in verdict["text"] and verdict["best_baseline"] in verdict["baselines"]
     assert 0.0 <= verdict["score"]["ci_low"] <= verdict["score"]["value"] <= verdict["score"]["ci_high"]
-    assert "learned nothing" in printed and "95 % interval" in printed and "p = " in printed
+    assert "learned nothing" in printed and "95% interval" in printed and "p = " in printed
     assert "always answering 'pos'" in printed  # the majority baseline named by what it does
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     assert {"majority", "tfidf", "embeddings"} <= set(metrics["baselines"])
@@ -44,4 +44,4 @@ def test_useless_run_says_it_learned_nothing_everywhere(useless_run, capsys):
 
     assert main(["evaluate", str(out), str(data)]) == 0
     evaluated = capsys.readouterr().out
-    assert "verdict: No better than" in evaluated and "95 % interval" in evaluated
+    assert "verdict: No better than" in evaluated and "95% interval" in evaluated

@@ -32,7 +32,9 @@ def test_the_curve_shows_its_points_the_fit_the_sentence_and_the_fine_tuned_scor
         == (tab.curve.params is not None)  # the fitted curve, when it fitted
     star = next(s for s in scatters if len(s.data) == 1)
     assert tab.fine_tuned is not None and star.getData()[1][0] == 100 * tab.fine_tuned
-    assert star.getData()[0][0] == x[-1]  # beside the quick model's 100 % point
+    assert star.getData()[0][0] == x[-1]  # beside the quick model's 100% point
+    names = [i.name() for i in items if hasattr(i, "name") and i.name()]
+    assert "quick model (10/25/50/100%)" in names and not [n for n in names if " %" in n]  # "95%" app-wide
     sentence = tab.sentence.text()
     assert sentence == tab.curve.sentence and ("Doubling" in sentence or "flat" in sentence)
     assert tab.class_table.rowCount() == 2 and tab.class_sentence.text()

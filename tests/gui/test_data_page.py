@@ -39,10 +39,10 @@ def test_split_shares_show_percent_and_rows_and_a_test_file_or_split_column_reac
 
     load_data(qtbot, window, sentiment_csv)
     data = window.pages["data"]
-    assert data.test_spin.text() == "15 %"
+    assert data.test_spin.text() == "15%"
     assert data.split.test_rows.text() == "≈ 18 rows"  # 15 % of 120 usable rows
     qtbot.keyClick(data.test_spin, Qt.Key.Key_Up)
-    assert data.test_spin.text() == "20 %" and data.split.test_rows.text() == "≈ 24 rows"
+    assert data.test_spin.text() == "20%" and data.split.test_rows.text() == "≈ 24 rows"
     assert window.state.base_config().test_size == 0.2
     test_file = tmp_path / "held_out.csv"
     test_file.write_text(sentiment_csv.read_text(encoding="utf-8"), encoding="utf-8")

@@ -56,10 +56,10 @@ def test_measures_a_two_line_table_title_by_its_widest_line(qtbot):
     from PySide6.QtWidgets import QTableWidget
 
     table = QTableWidget(1, 2)
-    table.setHorizontalHeaderLabels(["Score\n(95 % interval)", "Status"])
+    table.setHorizontalHeaderLabels(["Score\n(95% interval)", "Status"])
     row = _row(qtbot, table)
     metrics = table.horizontalHeader().fontMetrics()
-    widest = metrics.horizontalAdvance("(95 % interval)")
+    widest = metrics.horizontalAdvance("(95% interval)")
     table.setColumnWidth(0, widest + 12)  # its widest line fits; both lines side by side would not
     assert clipped(row) == []
     table.setColumnWidth(0, widest - 12)

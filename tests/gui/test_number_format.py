@@ -32,7 +32,7 @@ def test_scores_probabilities_and_metric_names_read_the_same_on_every_page(windo
             text = table.item(r, c).text() if table.item(r, c) else ""
             assert not text or SCORE.fullmatch(text), text
     assert re.search(r"Test macro F1: \d\.\d{3}", evaluate.headline.text())
-    assert re.match(r"Your model: macro F1 \d\.\d{3} \(95 % interval \d\.\d{3} to \d\.\d{3}\)",
+    assert re.match(r"Your model: macro F1 \d\.\d{3} \(95% interval \d\.\d{3} to \d\.\d{3}\)",
                     evaluate.verdict.scores.text())
 
     window.show_page("predict")
@@ -151,3 +151,65 @@ def test_learning_rates_read_alike_in_the_box_the_plot_the_comparison_and_the_ca
     rate = field_of("learning_rate")
     assert [format_value(rate, v) for v in (1e-4, 5e-5, 1e-3, 2.5e-5)] == ["1e-4", "5e-5", "1e-3", "2.5e-5"]
     assert ("Learning rate", "1e-4") in settings_rows(RunConfig(learning_rate=1e-4), "basic")  # the card's
+
+
+SPACED_PERCENT = re.compile(r"\d %")  # "95 %": every percent reads "95%", as format.percent writes it
+
+
+def _shown_texts(root) -> list[str]:
+    """Every text a person can read in ``root``: labels, buttons, boxes, tables, tabs, tooltips."""
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractSpinBox,
+        QComboBox,
+        QLabel,
+        QPlainTextEdit,
+        QTableWidget,
+        QTabWidget,
+        QWidget,
+    )
+
+    texts = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        texts.append(widget.toolTip())
+        if isinstance(widget, QLabel | QAbstractButton | QAbstractSpinBox):
+            texts.append(widget.text())
+        elif isinstance(widget, QPlainTextEdit):
+            texts += [widget.toPlainText(), widget.placeholderText()]
+        elif isinstance(widget, QComboBox):
+            texts += [widget.itemText(i) for i in range(widget.count())]
+        elif isinstance(widget, QTabWidget):
+            texts += [widget.tabText(i) for i in range(widget.count())]
+        elif isinstance(widget, QTableWidget):
+            heads = [widget.horizontalHeaderItem(c) for c in range(widget.columnCount())]
+            cells = [widget.item(r, c) for r in range(widget.rowCount()) for c in range(widget.columnCount())]
+            texts += [t for item in (*heads, *cells) if item is not None for t in (item.text(), item.toolTip())]
+    return [t for t in texts if t]
+
+
+def test_every_percent_on_every_page_is_written_alike(window, qtbot, engine_run, data_dir):
+    """Predict said "92%" and the confusion matrix "91%", but the Runs page "95 % interval", the
+    Data page's test share "15 %" and How sure "a \\"90 % sure\\" answer": one way, "95%", everywhere."""
+    from gui_helpers import load_data
+
+    from tlstudio.core.system.paths import runs_dir
+
+    run = shutil.copytree(engine_run("binary"), runs_dir() / "20261202-034308-sentiment_120-tiny")
+    load_data(qtbot, window, data_dir / "sentiment_120.csv")
+    window.state.set_run(str(run))
+    window.show_page("evaluate")
+    evaluate = window.pages["evaluate"]
+    qtbot.waitUntil(lambda: evaluate.metrics_table.rowCount() > 0 and bool(evaluate.verdict.scores.text()),
+                    timeout=60_000)
+    window.show_page("insight")
+    insight = window.pages["insight"]
+    view = insight.calibration
+    insight.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view._report is not None and bool(view.explain.text()), timeout=30_000)
+    window.show_page("runs")
+    runs = window.pages["runs"]
+    qtbot.waitUntil(lambda: runs.runs_list.rowCount() > 0, timeout=60_000)
+    texts = _shown_texts(window)
+    assert any(re.search(r"\d%", t) for t in texts)  # percents are there to be read...
+    assert [t for t in texts if SPACED_PERCENT.search(t)] == []  # ...and none is spaced
+    assert window.pages["data"].test_spin.text() == "15%"

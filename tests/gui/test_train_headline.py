@@ -16,5 +16,5 @@ def test_the_finished_line_gives_the_score_with_its_interval_and_the_verdict(tmp
                "text": "Better than the baselines by 0.300 macro F1: 0.800 vs 0.500 for TF-IDF (p = 0.01)."}
     RunFolder(run).write_status(RunStatus.COMPLETE, verdict=verdict)
     line = score_headline(SimpleNamespace(run_dir=str(run), metrics={"model": {"f1_macro": 0.8}}))
-    assert line == (" Test macro F1: 0.800 (95 % interval 0.712 to 0.886). Better than the baselines by "
+    assert line == (" Test macro F1: 0.800 (95% interval 0.712 to 0.886). Better than the baselines by "
                     "0.300 macro F1: 0.800 vs 0.500 for TF-IDF (p = 0.01).")

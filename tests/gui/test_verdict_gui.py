@@ -36,7 +36,7 @@ def test_evaluate_page_shows_the_verdict_and_class_weights_is_one_click(ready_wi
     qtbot.waitUntil(lambda: "learned nothing" in page.verdict.sentence.text(), timeout=60_000)
     assert page.verdict.isVisible()
     scores = page.verdict.scores.text()
-    assert scores.startswith("Your model: macro F1") and "95 % interval" in scores
+    assert scores.startswith("Your model: macro F1") and "95% interval" in scores
     assert "Always answering 'common'" in scores and "p = " in scores
     assert "Turn on class weights" in page.verdict.advice.text()
     button = page.verdict.button("class_weights")

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from tlstudio.core.errors import TLStudioError
+from tlstudio.core.evaluation.format import percent
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -155,7 +156,7 @@ def _threshold_lines(report: Any, saved: Any) -> list[str]:
     threshold = saved.thresholds.get(report.label_names[1]) if report.task == "binary" else None
     if saved.unsure_below is None:
         out.append(f"\"Don't know\" threshold: off. Suggested: {_num(report.suggested_unsure_below)} "
-                   f"(sure answers {report.target_accuracy:.0%} right on validation; --unsure-below suggested).")
+                   f"(sure answers {percent(report.target_accuracy)} right on validation; --unsure-below suggested).")
     else:
         unsure, accuracy = report.unsure_at(saved.unsure_below, threshold)
         out.append(f"\"Don't know\" threshold: {saved.unsure_below:g}. On test, {unsure:,} of "
@@ -169,4 +170,4 @@ def _num(value: float | None) -> str:
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1%}"
+    return "—" if value is None else f"{percent(value, 1)}"

@@ -182,13 +182,13 @@ def _cell(value: Any) -> str:
 
 
 def _verdict_text(verdict: dict[str, Any], run_dir: str | None = None) -> str:
-    """The main score with its 95 % interval, each baseline with the p-value against it, the sentence;
+    """The main score with its 95% interval, each baseline with the p-value against it, the sentence;
     advice one command can act on names that command."""
     main = verdict["score"]
-    lines = [f"\n{main['name']} {main['value']:.4f} (95 % interval {main['ci_low']:.4f} to "
+    lines = [f"\n{main['name']} {main['value']:.4f} (95% interval {main['ci_low']:.4f} to "
              f"{main['ci_high']:.4f}, {main['rows']} test rows)"]
     for b in verdict.get("baselines", {}).values():
-        lines.append(f"  vs {b['name']}: {b['value']:.4f} (95 % interval {b['ci_low']:.4f} to "
+        lines.append(f"  vs {b['name']}: {b['value']:.4f} (95% interval {b['ci_low']:.4f} to "
                      f"{b['ci_high']:.4f}), p = {b['p_value']:.2g}")
     lines.append(f"verdict: {verdict['text']}")
     for advice in verdict.get("advice", []):

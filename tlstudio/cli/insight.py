@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from tlstudio.cli.calibrate import register as register_calibrate
+from tlstudio.core.evaluation.format import percent
 
 COMMANDS = ("audit", "learning-curve", "explain", "compare", "calibrate")
 TEXT_WIDTH = 90
@@ -25,8 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="suspects to print (default 20; --json prints all)")
     audit.set_defaults(func=run_audit)
     curve = subparsers.add_parser(
-        "learning-curve", help="would more labelled rows help? (a quick model at 10-100 %% of the rows)",
-        description="Train a quick model (logistic regression on TF-IDF) on 10, 25, 50 and 100 %% of "
+        "learning-curve", help="would more labelled rows help? (a quick model at 10-100%% of the rows)",
+        description="Train a quick model (logistic regression on TF-IDF) on 10, 25, 50 and 100%% of "
                     "the training rows, score each on the same held-out rows, fit a curve and say "
                     "what doubling the rows would add, overall and per class.")
     _data_arguments(curve)
@@ -47,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     explain.set_defaults(func=run_explain)
     compare = subparsers.add_parser(
         "compare", help="is one run really better than another? (same test rows, a paired test)",
-        description="Score two finished runs on the same test rows with 95 % intervals, test "
+        description="Score two finished runs on the same test rows with 95% intervals, test "
                     "whether the difference could be chance (McNemar's test; a paired bootstrap "
                     "for regression and multi-label), and list the settings that differ and the "
                     "rows where the runs disagree.")
@@ -124,8 +125,8 @@ def run_learning_curve(args: argparse.Namespace) -> int:
         _print_json(curve.to_dict())
         return 0
     out = [f"Quick model ({curve.method}), scored on the same {curve.test_rows:,} held-out rows:"]
-    out += [f"  {p.rows:>8,} training rows ({p.fraction:.0%}): accuracy {p.accuracy:.1%}"
-            + (f" (± {p.spread:.1%} over repeats)" if p.spread else "") for p in curve.points]
+    out += [f"  {p.rows:>8,} training rows ({percent(p.fraction)}): accuracy {percent(p.accuracy, 1)}"
+            + (f" (± {percent(p.spread, 1)} over repeats)" if p.spread else "") for p in curve.points]
     out += [curve.sentence, curve.class_sentence]
     sys.stdout.write("\n".join(out) + "\n")
     return 0
@@ -142,7 +143,7 @@ def run_explain(args: argparse.Namespace) -> int:
         _print_json(found.to_dict())
         return 0
     out = [f"Predicted '{found.predicted}'. Explaining '{found.target}' "
-           f"(probability {found.target_probability:.1%}) with {found.method}, "
+           f"(probability {percent(found.target_probability, 1)}) with {found.method}, "
            f"{found.seconds:.2f} s.",
            "Words by how much they pushed towards it (negative: away from it):"]
     width = max((len(w.word) for w in found.words), default=0)
@@ -161,7 +162,7 @@ def run_compare(args: argparse.Namespace) -> int:
         _print_json(result.to_dict())
         return 0
     metric = METRIC_NAMES.get(result.metric, result.metric)
-    out = [f"On the same {result.rows:,} test rows, {metric} with its 95 % interval:"]
+    out = [f"On the same {result.rows:,} test rows, {metric} with its 95% interval:"]
     out += [f"  {tag}  {s.name}: {s.value:.3f} ({s.ci_low:.3f} to {s.ci_high:.3f})"
             for tag, s in (("A", result.a), ("B", result.b))]
     out.append(result.sentence)

@@ -1,4 +1,4 @@
-"""Learning curve: would more labelled rows help? Scores at 10-100 % of the rows, a fitted curve.
+"""Learning curve: would more labelled rows help? Scores at 10-100% of the rows, a fitted curve.
 
 The curve comes from :func:`tlstudio.core.insight.learning_curve.learning_curve` (a quick
 model), run in a worker on the file open on the Data page; the fine-tuned run's test score is
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tlstudio.core.evaluation import format as fmt
 from tlstudio.gui import plots
 from tlstudio.gui.audit_tab import QUICK_MODELS
 from tlstudio.gui.empty_state import EmptyState
@@ -33,7 +34,7 @@ from tlstudio.gui.state import AppState, same_file
 from tlstudio.gui.workers import FunctionWorker, WorkerHost
 
 NO_CURVE = ("No curve yet: press Measure the curve. A quick model is trained on 10, 25, 50 and "
-            "100 % of the rows of the file open on the Data page, and its scores, the curve fitted "
+            "100% of the rows of the file open on the Data page, and its scores, the curve fitted "
             "through them and the gain to expect per class appear here.")
 NO_DATA = ("No curve yet: open a data file on the Data page, then press Measure the curve here. "
            "A quick model's scores on growing shares of its rows, the curve fitted through them "
@@ -84,7 +85,7 @@ class CurveTab(QWidget):
     def _build(self) -> None:
         self.run_button = named(QPushButton("Measure the curve"), "curveRunButton",
                                 "Measure the learning curve", "Train a quick model on 10, 25, 50 "
-                                "and 100 % of the rows and score each on the same held-out rows")
+                                "and 100% of the rows and score each on the same held-out rows")
         self.run_button.setProperty("role", "primary")
         self.run_button.clicked.connect(self.run_curve)
         self.model_combo = named(QComboBox(), "curveModelCombo", "Quick model for the curve")
@@ -187,14 +188,14 @@ class CurveTab(QWidget):
         fitted = curve.curve_at(line)
         if fitted is not None:
             item.addItem(pg.PlotDataItem(line, 100 * fitted, pen=plots.pen(0, 2, 160),
-                                         name="fitted curve (past 100 %: if doubled)"))
+                                         name="fitted curve (past 100%: if doubled)"))
         item.addItem(pg.ErrorBarItem(x=x, y=y, height=2 * spread, beam=0, pen=plots.pen(0, 1)))
         item.addItem(pg.ScatterPlotItem(x, y, size=10, brush=pg.mkBrush(plots.PALETTE[0]),
-                                        pen=None, name="quick model (10/25/50/100 %)"))
+                                        pen=None, name="quick model (10/25/50/100%)"))
         if self.fine_tuned is not None:
             item.addItem(pg.ScatterPlotItem([x[-1]], [100 * self.fine_tuned], size=16, symbol="star",
                                             brush=pg.mkBrush(plots.PALETTE[1]), pen=None,
-                                            name=f"fine-tuned model, 100 % ({self.fine_tuned:.1%}, "
+                                            name=f"fine-tuned model, 100% ({fmt.percent(self.fine_tuned, 1)}, "
                                                  "its own test rows)"))
         item.setXRange(0, 2.05 * x[-1])
         values = np.concatenate([y - spread, y + spread]

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tlstudio.core.evaluation import format as fmt
 from tlstudio.core.settings.schema import field_of, label_of
 from tlstudio.core.wording import count
 from tlstudio.gui.pages.base import label, named
@@ -29,10 +30,10 @@ TEST_FILE_FILTER = "Data files (*.csv *.tsv *.txt *.jsonl *.json *.parquet *.xls
 
 
 class ShareSpinBox(QDoubleSpinBox):
-    """A share kept as a fraction (0.15) but shown as people read it: ``15 %``."""
+    """A share kept as a fraction (0.15) but shown as people read it: ``15%``."""
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt API
-        return f"{value * 100:.0f} %"
+        return fmt.percent(value)
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt API
         found = re.search(r"[\d.]+", text.replace(",", "."))
@@ -176,7 +177,7 @@ class SplitPanel(QGroupBox):
         self.test_rows.setText("from the test file" if by_file else f"≈ {count(test, 'row')}" if rows else "")
         self.val_rows.setText(f"≈ {count(val, 'row')}" if rows else "")
         train = max(0, rows - test - val)
-        self.train_rows.setText(f"Training: ≈ {count(train, 'row')} ({train / rows:.0%})" if rows else "")
+        self.train_rows.setText(f"Training: ≈ {count(train, 'row')} ({fmt.percent(train / rows)})" if rows else "")
 
 
 def _pair(spin: QWidget, note: QLabel) -> QWidget:

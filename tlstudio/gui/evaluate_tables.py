@@ -96,7 +96,7 @@ def fill_confusion(table: QTableWidget, matrix: list[list[int]], names: list[str
     for r in range(size):
         for c in range(size):
             share = data[r, c] / totals[r, 0] if totals[r, 0] else 0.0
-            item = QTableWidgetItem(f"{int(data[r, c])}\n{share:.0%}")
+            item = QTableWidgetItem(f"{int(data[r, c])}\n{fmt.percent(share)}")
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             font = item.font()
             font.setPointSizeF(font.pointSizeF() * 1.25)

@@ -178,7 +178,7 @@ class ComparePanel(QWidget):
         self.curves.addWidget(plots_box)
         self.tabs.addTab(self.curves, "Curves")
         self.scores = _table("compareScores", "Scores of the selected runs",
-                             ["Run", "Score (95 % interval)", "Best baseline", "Against the first run"],
+                             ["Run", "Score (95% interval)", "Best baseline", "Against the first run"],
                              (200, 190, 200))  # the last one's title whole at 1024 wide, in bold too
         self.tabs.addTab(self.scores, "Scores")
         self.settings = _table("compareSettings", "Settings that differ", ["Setting"], (180,))

@@ -14,7 +14,7 @@ from tlstudio.core.runs.resume import unfinished_label
 from tlstudio.gui.plots import PALETTE
 
 # The score's title on two lines: on one it was wider than the scores (20 px more when sorted by it).
-COLUMNS = ("Name", "Data", "Model", "Score\n(95 % interval)", "Best baseline", "Started", "Took", "Status")
+COLUMNS = ("Name", "Data", "Model", "Score\n(95% interval)", "Best baseline", "Started", "Took", "Status")
 NAME, DATA, MODEL, SCORE, BASELINE, STARTED, TOOK, STATUS = range(len(COLUMNS))
 RUN_DIR = Qt.ItemDataRole.UserRole
 SORT_KEY = Qt.ItemDataRole.UserRole + 1
@@ -57,7 +57,7 @@ def score_tooltip(run: Any) -> str:
     metric = METRIC_WORDS.get(run.main_metric, run.main_metric.replace("_", " "))
     text = f"{metric} {run.main_metric_value:.3f} on the test rows"
     if run.ci_low is not None and run.ci_high is not None:
-        text += f"; 95 % interval {run.ci_low:.3f} to {run.ci_high:.3f}"
+        text += f"; 95% interval {run.ci_low:.3f} to {run.ci_high:.3f}"
     return text
 
 
@@ -162,7 +162,7 @@ class RunsTable(QTableWidget):
         self.itemChanged.connect(self._on_item_changed)
         self.horizontalHeaderItem(SCORE).setToolTip("The main test score (macro F1 for classes, micro F1 "
                                                     "for several labels, Pearson for numbers) with its "
-                                                    "95 % interval")
+                                                    "95% interval")
         self.horizontalHeaderItem(BASELINE).setToolTip("The best simple method scored on the same test rows")
 
     def fill(self, rows: list[tuple[Any, str]]) -> None:

@@ -37,7 +37,7 @@ def data_note(current: str | None, run_data: str | None, running: bool, resuming
 
 
 def score_headline(result: Any) -> str:
-    """`` Test macro F1: 0.833 (95 % interval 0.79 to 0.87).`` and the verdict in words (the
+    """`` Test macro F1: 0.833 (95% interval 0.79 to 0.87).`` and the verdict in words (the
     score beside the baselines, with the p-value against the best)."""
     from tlstudio.core.evaluation.metrics import headline_metric
     from tlstudio.core.runs.store import RunFolder
@@ -47,7 +47,7 @@ def score_headline(result: Any) -> str:
     info = RunFolder(result.run_dir).info()
     key = headline_metric(flat, info.task or metrics.get("task"))
     main = (info.verdict or {}).get("score") or {}
-    interval = (f" (95 % interval {fmt.score(main['ci_low'])} to {fmt.score(main['ci_high'])})"
+    interval = (f" (95% interval {fmt.score(main['ci_low'])} to {fmt.score(main['ci_high'])})"
                 if main.get("name") == key and "ci_low" in main and "ci_high" in main else "")
     headline = (f" Test {fmt.metric_name(key)}: {fmt.score(flat[key])}{interval}."
                 if key and isinstance(flat.get(key), (int, float)) else "")

@@ -24,7 +24,7 @@ ACTIONS = {
 
 
 def _interval(entry: dict[str, Any]) -> str:
-    return (f"{fmt.score(entry['value'])} (95 % interval {fmt.score(entry['ci_low'])} to "
+    return (f"{fmt.score(entry['value'])} (95% interval {fmt.score(entry['ci_low'])} to "
             f"{fmt.score(entry['ci_high'])})")
 
 

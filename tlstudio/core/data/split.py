@@ -16,6 +16,7 @@ from tlstudio.core.data.roles import Roles
 from tlstudio.core.data.stratify import stratified_split
 from tlstudio.core.data.table import LoadedTable
 from tlstudio.core.errors import DataError
+from tlstudio.core.evaluation.format import percent
 
 if TYPE_CHECKING:
     from tlstudio.core.settings.config import RunConfig
@@ -108,7 +109,7 @@ def _split_indices(n: int, fraction: float, key: np.ndarray | None, seed: int,
         return indices, indices[:0]
     held = max(1, round(n * fraction))
     if held >= n:
-        raise DataError(f"Too few rows ({n}) to hold out {fraction:.0%} for evaluation.")
+        raise DataError(f"Too few rows ({n}) to hold out {percent(fraction)} for evaluation.")
     if key is not None:
         _, counts = np.unique(key, return_counts=True)
         if counts.min() >= 2 and held >= len(counts) and n - held >= len(counts):
@@ -225,7 +226,7 @@ def _by_column(full: pa.Table, source: pa.Table, roles: Roles, split: SplitConfi
             keep, held = _split_indices(len(train), size, sub_key, split.seed, notes)
             parts["train"], parts[missing] = train[keep], train[held]
             notes.append(f"No '{missing}' rows in '{split.split_column}': held out "
-                         f"{size:.0%} of the training rows.")
+                         f"{percent(size)} of the training rows.")
     return {name: full.take(np.sort(idx)) for name, idx in parts.items()}
 
 

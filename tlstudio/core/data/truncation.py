@@ -10,6 +10,7 @@ import pyarrow.compute as pc
 from tlstudio.core.data.finding import MAX_EXAMPLES, Problem
 from tlstudio.core.data.profile import sample_table
 from tlstudio.core.data.roles import Roles
+from tlstudio.core.evaluation.format import percent
 from tlstudio.core.wording import count
 
 SAMPLE = 2000
@@ -74,7 +75,7 @@ def truncation_problem(rows: list[int], lengths: list[int], limit: int, total_ro
         who = f"{count(n_cut, 'text')} {'is' if n_cut == 1 else 'are'}"
     else:
         n_cut = round(share * total_rows)
-        who = f"About {share:.0%} of texts (≈ {count(n_cut, 'row')}) are"
+        who = f"About {percent(share)} of texts (≈ {count(n_cut, 'row')}) are"
     return Problem(severity, "truncated",
                    f"{who} longer than the {limit} tokens the model reads (the longest has "
                    f"{longest_text}) and will be cut; raise the maximum length or accept the loss.",

@@ -1,7 +1,8 @@
 """How numbers read wherever TL Studio shows them: one owner, so every page says it alike.
 
 Scores (accuracy, F1, correlations, losses) have 3 decimals; probabilities are whole percents
-(one decimal under 1 % and over 99 %, so 0.996 never reads as a certain 100 %); metric keys
+(one decimal under 1% and over 99%, so 0.996 never reads as a certain 100%); a percent is written
+"95%", never "95 %" (shares of rows: :func:`percent`); metric keys
 read as words ("f1_macro" is "macro F1", as the verdict says it); p-values have 2 digits, and
 a tiny one reads "p < 0.001" (not "p = 1.4e-34"); learning rates read as people write them,
 "5e-5" and "1e-4" (never "5e-05" beside "0.0001").
@@ -62,6 +63,14 @@ def learning_rate(value: Any, digits: int | None = None) -> str:
             break
     mantissa, exponent = text.split("e")
     return f"{mantissa.rstrip('0').rstrip('.') if '.' in mantissa else mantissa}e{int(exponent)}"
+
+
+def percent(share: Any, decimals: int = 0) -> str:
+    """A share of a whole as a percent, the sign against the number: 0.15 is "15%"."""
+    if share is None:
+        return "–"
+    number = float(share)
+    return "–" if math.isnan(number) else f"{100 * number:.{decimals}f}%"
 
 
 def probability(value: Any) -> str:

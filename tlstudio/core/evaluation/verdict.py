@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from tlstudio.core.evaluation.format import metric_name
+from tlstudio.core.evaluation.format import metric_name, percent
 from tlstudio.core.evaluation.format import p_value as p_phrase
 from tlstudio.core.evaluation.format import score as _fmt
 from tlstudio.core.evaluation.metrics import MULTILABEL_THRESHOLD, main_metric
@@ -223,7 +223,7 @@ def _advice(task: str, context: Mapping[str, Any], learned_nothing: bool, beats:
     unknown = context.get("unk_share")
     if unknown is not None and unknown >= UNKNOWN_TOKENS:
         advice.append({"id": "language_model", "text": f"Choose a model that knows this language: the "
-                       f"current one does not know {unknown:.0%} of the tokens."})
+                       f"current one does not know {percent(unknown)} of the tokens."})
     if learned_nothing and not advice:
         advice.append({"id": "lower_learning_rate", "text": "Lower the learning rate: the model ended up "
                        "giving (nearly) the same answer to everything."})
@@ -285,7 +285,7 @@ def build_verdict(
     seed: int = 0,
     n_resamples: int = N_RESAMPLES,
 ) -> dict[str, Any]:
-    """The verdict for run.json: score with 95 % CI beside each baseline, a test, a sentence, advice.
+    """The verdict for run.json: score with 95% CI beside each baseline, a test, a sentence, advice.
 
     ``model_scores`` and each of ``baseline_scores`` are what :func:`metrics.task_metrics` takes
     (probabilities, or values for regression) on the same test rows as ``y_true``. ``context``
@@ -318,7 +318,7 @@ def build_verdict(
     }
     if not baselines:
         out.update(beats_baselines=False, best_baseline=None, margin=None, p_value=None,
-                   text=f"{metric} {_fmt(value)} (95 % interval {_fmt(low)} to {_fmt(high)}); no baselines "
+                   text=f"{metric} {_fmt(value)} (95% interval {_fmt(low)} to {_fmt(high)}); no baselines "
                    "to compare with.", advice=[])
         return out
     best_key = max(baselines, key=lambda k: baselines[k]["value"])

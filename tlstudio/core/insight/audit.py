@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from tlstudio.core.evaluation.format import percent
 from tlstudio.core.insight.rows import LabelledRows, method_name, out_of_sample_probs, vectorizer
 
 LABEL = "label"
@@ -50,7 +51,7 @@ class AuditReport:
     @property
     def agreement_sentence(self) -> str:
         """How far to trust the suspects: a weak cross-checking model flags its own mistakes too."""
-        text = f"The cross-checking model agrees with {self.agreement:.0%} of the given labels"
+        text = f"The cross-checking model agrees with {percent(self.agreement)} of the given labels"
         if self.agreement < 0.8:
             return text + ("; it is weak on this data, so many suspects may be its mistakes rather "
                            "than wrong labels. Treat them as hints.")
@@ -102,14 +103,14 @@ def audit(rows: LabelledRows, *, probs: np.ndarray | None = None, features: np.n
         found.kinds.append(LABEL)
         given, best = rows.labels[i], int(np.argmax(probs[i]))
         found.why.append(f"a model trained on the other rows gives '{names[best]}' "
-                         f"{probs[i, best]:.0%} and the given '{names[given]}' {probs[i, given]:.0%}")
+                         f"{percent(probs[i, best])} and the given '{names[given]}' {percent(probs[i, given])}")
     tfidf = vectorizer(rows.texts).fit_transform(rows.texts)
     for i, j, similarity in conflicting_duplicates(tfidf, rows.labels):
         for a, b in ((i, j), (j, i)):
             found = suspect(a)
             if DUPLICATE not in found.kinds:
                 found.kinds.append(DUPLICATE)
-            found.why.append(f"{similarity:.0%} the same text as row {rows.row_number(b)}, "
+            found.why.append(f"{percent(similarity)} the same text as row {rows.row_number(b)}, "
                              f"which is labelled '{names[rows.labels[b]]}'")
     for i, score in outliers(tfidf if features is None else features, seed=seed):
         found = suspect(i)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from tlstudio.core.errors import DataError
+from tlstudio.core.evaluation.format import percent
 from tlstudio.core.insight.rows import LabelledRows, fit_model, method_name
 
 FRACTIONS = (0.1, 0.25, 0.5, 1.0)
@@ -157,7 +158,7 @@ def _sentence(gain: float, rows: int, accuracy: float) -> str:
                 f"would add under {FLAT_POINTS} points of accuracy. More of the same rows won't "
                 "help; cleaner labels or a stronger model might.")
     return (f"Doubling the training rows (from {rows:,} to {2 * rows:,}) would add about "
-            f"{_points(gain)} points of accuracy ({accuracy:.0%} now, for the quick model).")
+            f"{_points(gain)} points of accuracy ({percent(accuracy)} now, for the quick model).")
 
 
 def _class_sentence(class_gain: dict[str, float]) -> str:

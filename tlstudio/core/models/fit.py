@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tlstudio.core.data.script import unspaced_language
+from tlstudio.core.evaluation.format import percent
 
 UNK_WARN_SHARE = 0.05
 TRUNCATED_WARN_SHARE = 0.10
@@ -116,7 +117,7 @@ def _unknown_tokens(share: float, language: str | None) -> str:
     what = LANGUAGE_MODELS.get(language, LANGUAGE_MODELS[None])
     advice = f"{what.split(' (e.g.')[0]}. {OFFLINE_FOLDER}" if hub_offline() else f"{what}."
     start = f"The text looks {language}: choose" if language else "If the text is not English, choose"
-    return (f"The model does not know {share:.0%} of the tokens in this text (they become [UNK]), so it "
+    return (f"The model does not know {percent(share)} of the tokens in this text (they become [UNK]), so it "
             f"can't learn much from them. {start} {advice}")
 
 
@@ -131,7 +132,7 @@ def _warnings(report: FitReport, limit: int, cap: int, language: str | None = No
             else "the model can't read more; consider splitting long texts"
         )
         warnings.append(
-            f"{report.truncated_share:.0%} of rows are longer than {limit} tokens and {CUT_OFF}: {hint}."
+            f"{percent(report.truncated_share)} of rows are longer than {limit} tokens and {CUT_OFF}: {hint}."
         )
     return warnings
 

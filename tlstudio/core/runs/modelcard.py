@@ -32,7 +32,7 @@ def _metrics_table(metrics: dict[str, Any], title: str = "fine-tuned model") -> 
 
 
 def _verdict_lines(verdict: dict[str, Any] | None) -> list[str]:
-    """The verdict's sentence, the score's 95 % interval beside each baseline's with the p-value of
+    """The verdict's sentence, the score's 95% interval beside each baseline's with the p-value of
     the difference, and the advice, as the card's summary."""
     if not verdict:
         return []
@@ -40,9 +40,9 @@ def _verdict_lines(verdict: dict[str, Any] | None) -> list[str]:
 
     main = verdict["score"]
     lines = [f"**Verdict:** {verdict['text']}", "",
-             f"{main['name']} {main['value']:.4f}, 95 % interval {main['ci_low']:.4f} to {main['ci_high']:.4f} "
+             f"{main['name']} {main['value']:.4f}, 95% interval {main['ci_low']:.4f} to {main['ci_high']:.4f} "
              f"over {main['rows']} test rows, beside each baseline on the same rows:", ""]
-    lines += [f"- {b['name']}: {b['value']:.4f} (95 % interval {b['ci_low']:.4f} to {b['ci_high']:.4f}); "
+    lines += [f"- {b['name']}: {b['value']:.4f} (95% interval {b['ci_low']:.4f} to {b['ci_high']:.4f}); "
               f"the model against it: {p_value(b['p_value'])}, {b['test']}"
               for b in (verdict.get("baselines") or {}).values()]
     advice = verdict.get("advice") or []

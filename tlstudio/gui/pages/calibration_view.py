@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tlstudio.core.evaluation import format as fmt
 from tlstudio.gui import calibration_jobs, plots
 from tlstudio.gui.empty_state import EmptyState
 from tlstudio.gui.pages.base import ErrorBanner, label, named
@@ -232,7 +233,7 @@ class CalibrationView(QWidget):
         self.explain.setText(
             f"Calibration error (ECE) on the {report.test_rows:,} test rows: {_num(report.ece_before)} with "
             f"the model's own probabilities{scaled}. It is the average gap between how sure the model says it is and "
-            "how often it is right: 0.05 means a \"90 % sure\" answer is right about 85-95 % of the "
+            "how often it is right: 0.05 means a \"90% sure\" answer is right about 85-95% of the "
             "time. Bars on the diagonal are perfectly calibrated.")
         self.refit_button.setText("Fit again")
         self.body_area.set_empty(False)
@@ -355,7 +356,7 @@ class CalibrationView(QWidget):
         unsure, rest = report.unsure_at(cut, self._threshold())
         self.unsure_label.setText(
             f"Below {cut:.2f}: {unsure:,} of {report.test_rows:,} test rows "
-            f"({unsure / max(1, report.test_rows):.0%}) would be answered \"unsure\"; accuracy on the "
+            f"({fmt.percent(unsure / max(1, report.test_rows))}) would be answered \"unsure\"; accuracy on the "
             f"rest {_num(rest)} (on every row: {_num(everyone)}).")
 
     def _on_unsure_suggested_clicked(self) -> None:
