@@ -194,7 +194,7 @@ def test_a_large_sets_preset_keeps_the_fraction_of_an_epoch_it_planned(window, q
     settings.apply_preset("Quick")
     assert settings.value_of("epochs") == quick.epochs
     assert settings.value_of("evals_per_epoch") == quick.evals_per_epoch > 20  # the box stopped at 20
-    assert settings.epochs.text() == f"{quick.epochs:g} ({quick.updates:,} steps)"  # 3 digits, e.g. 0.0241
+    assert settings.epochs.text() == f"{quick.epochs:g} (≈ {quick.updates:,} steps)"  # 3 digits, e.g. 0.0241
     promised = re.match(r"Quick: (.+) on this machine", settings.preset_times.text()).group(1)
     in_all = re.search(r"\((.+?) in all\)", settings.estimate.text()).group(1)
     assert in_all == promised.replace("about ", "≈ ")
@@ -202,7 +202,7 @@ def test_a_large_sets_preset_keeps_the_fraction_of_an_epoch_it_planned(window, q
 
 def test_a_planned_fraction_of_an_epoch_reads_rounded_with_its_steps(window, qtbot):
     """The Epochs box showed a bare "1.1364" when Quick planned 150 steps of 132 a pass: it reads
-    "1.14 (150 steps)" now, and holds (and trains) the plan's 1.1364 however the box is left."""
+    "1.14 (≈ 150 steps)" now (about: the trainer rounds 1.1364 passes up to 151 steps), and holds (and trains) the plan's 1.1364 however the box is left."""
     from tlstudio.core.training.plan import plan_run
 
     settings = window.pages["train"].settings
@@ -213,9 +213,9 @@ def test_a_planned_fraction_of_an_epoch_reads_rounded_with_its_steps(window, qtb
     settings.set_plans(plans)
     settings.apply_preset("Quick")
     box = settings.epochs
-    assert box.text() == "1.14 (150 steps)"
+    assert box.text() == "1.14 (≈ 150 steps)"
     tip = settings.preset.itemData(settings.preset.findText("Quick"), Qt.ItemDataRole.ToolTipRole)
-    assert tip.startswith("150 steps (1.14 epochs), "), tip
+    assert tip.startswith("≈ 150 steps (1.14 epochs), "), tip
     box.interpretText()  # what leaving the box does: the text shown is read back
     assert settings.value_of("epochs") == quick.epochs and settings.preset.currentText() == "Quick"
 

@@ -35,7 +35,7 @@ def preset_times(plans: dict[str, Any]) -> str:
 def preset_tip(plan: Any) -> str | None:
     """A preset's tooltip: its training steps, epochs (as the Epochs box shows them) and time
     (None: not planned)."""
-    return None if plan is None else (f"{plan.updates:,} steps ({significant(plan.epochs)} epochs), "
+    return None if plan is None else (f"≈ {plan.updates:,} steps ({significant(plan.epochs)} epochs), "
                                       f"{plan.time_text()}")
 
 

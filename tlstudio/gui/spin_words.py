@@ -125,7 +125,7 @@ class WordDoubleSpinBox(_Words, QDoubleSpinBox):
 class CompactDoubleSpinBox(QDoubleSpinBox):
     """A decimal box showing "17", "1.14" and "0.0241" rather than "17.0000" and "1.1364": a
     plan's epochs are a fraction (150 steps of 132 a pass), which the box holds whole and
-    shows to 3 digits, with the plan's steps beside it (:meth:`show_planned`)."""
+    shows to 3 digits, with about the plan's steps beside it (:meth:`show_planned`)."""
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt API
         return significant(value, self.decimals())
@@ -138,6 +138,7 @@ class CompactDoubleSpinBox(QDoubleSpinBox):
         return super().valueFromText(text)
 
     def show_planned(self, steps: int | None) -> None:
-        """Say how many training steps the value held stands for ("1.14 (150 steps)"), until
-        the value or the plan changes; None: say nothing."""
-        self.setSuffix(f" ({steps:,} steps)" if steps else "")
+        """Say about how many training steps the value held stands for ("1.14 (≈ 150 steps)"),
+        until the value or the plan changes; None: say nothing. About: the plan's 150 steps of
+        132 a pass are 1.1364 passes, which the trainer rounds up to 151 steps."""
+        self.setSuffix(f" (≈ {steps:,} steps)" if steps else "")
