@@ -130,6 +130,27 @@ def test_regression_uses_paired_bootstrap():
     assert tie["kind"] == "tie" and tie["p_value"] > 0.05
 
 
+def test_scores_from_few_rows_worse_than_a_baseline_that_cant_be_kept_say_so_and_advise_rows():
+    """Sentence pairs (STS-B, 170 training rows): embeddings + ridge won, but it can't become the
+    run's model, so the verdict must not call it "the better choice" with nothing to click, and
+    must say what would help."""
+    rng = np.random.default_rng(11)
+    y = rng.normal(size=400)
+    model, ridge = y + rng.normal(scale=1.2, size=400), y + rng.normal(scale=0.4, size=400)
+    baselines = {"majority": np.full(400, y.mean()), "embeddings": ridge}
+    context = {"can_keep_embeddings": False, "can_keep_tfidf": True, "train_rows": 170}
+    verdict = build_verdict("regression", y, model, baselines, context=context)
+    assert verdict["kind"] == "worse" and verdict["best_baseline"] == "embeddings"
+    assert "better choice" not in verdict["text"] and "can't be kept as this run's model" in verdict["text"]
+    assert [a["id"] for a in verdict["advice"]] == ["more_rows"]
+    assert "only 170 training rows" in verdict["advice"][0]["text"]
+    many = build_verdict("regression", y, model, baselines, context={**context, "train_rows": 5000})
+    assert many["advice"] == []  # enough rows: no advice the numbers don't support
+    keepable = build_verdict("regression", y, model, baselines, context={**context, "can_keep_embeddings": True})
+    assert "the simple method is the better choice here" in keepable["text"]
+    assert keepable["advice"][0]["id"] == "keep_embeddings"
+
+
 def test_a_regression_verdict_names_the_baselines_ridge_regression():
     """The baselines fit ridge regression on scores: the verdict must not call it logistic."""
     rng = np.random.default_rng(9)

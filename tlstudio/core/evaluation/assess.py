@@ -71,7 +71,7 @@ def assess_run(
         scores["zero_shot"] = shot["scores"]
     context = {"validation": validation_curve(log_history, prepared.task), "train_counts": train_counts(prepared),
                "class_weights": class_weights, "unk_share": unk_share, "can_keep_embeddings": can_keep_embeddings,
-               "can_keep_tfidf": can_keep_tfidf, "shipped": shipped}
+               "can_keep_tfidf": can_keep_tfidf, "shipped": shipped, "train_rows": len(prepared.splits["train"])}
     verdict = build_verdict(prepared.task, np.asarray(prepared.splits["test"]["label"]), model_scores, scores,
                             label_names=prepared.label_names, context=context, seed=seed)
     return Assessment({name: b.metrics for name, b in fitted.items()},

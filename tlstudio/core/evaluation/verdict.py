@@ -30,6 +30,10 @@ N_RESAMPLES = 1000
 EXACT_BELOW = 25  # discordant pairs: under this McNemar's chi-square approximation is poor
 RISING_BY = 0.005  # validation gain over the last evaluations that counts as "still rising"
 FEW_ROWS_PER_CLASS = 100
+# Scores (regression): below this many training rows fine-tuning lost to frozen embeddings +
+# ridge on STS-B (170 rows: 0.753 against 0.816 Pearson, p = 0.002; 425 rows: a tie), and no
+# per-class count exists to advise from (docs/training-plan.md).
+FEW_ROWS_FOR_SCORES = 500
 IMBALANCED_SHARE = 0.25  # smallest class below this share of the largest: imbalanced
 UNKNOWN_TOKENS = 0.10  # share of tokens the model does not know: it does not know the language
 
@@ -220,6 +224,10 @@ def _advice(task: str, context: Mapping[str, Any], learned_nothing: bool, beats:
                 and fewest < IMBALANCED_SHARE * max(counts.values())):
             advice.append({"id": "class_weights", "text": f"Turn on class weights: '{fewest_name}' has "
                            f"{fewest} training rows against {max(counts.values())} for the largest class."})
+    rows = context.get("train_rows")
+    if task == "regression" and rows is not None and int(rows) < FEW_ROWS_FOR_SCORES:
+        advice.append({"id": "more_rows", "text": f"Add labelled rows: the model learned from only "
+                       f"{int(rows)} training rows; aim for at least {FEW_ROWS_FOR_SCORES}."})
     unknown = context.get("unk_share")
     if unknown is not None and unknown >= UNKNOWN_TOKENS:
         advice.append({"id": "language_model", "text": f"Choose a model that knows this language: the "
@@ -252,8 +260,12 @@ def _is_constant(task: str, pred: np.ndarray) -> bool:
     return len(np.unique(pred, axis=0)) <= 1
 
 
-def _sentence(kind: str, metric: str, value: float, best: dict[str, Any], majority: dict[str, Any] | None) -> str:
-    """One plain sentence for the verdict ``kind``: nothing, unclear, better, worse or tie."""
+def _sentence(kind: str, metric: str, value: float, best: dict[str, Any], majority: dict[str, Any] | None,
+              keepable: bool = True) -> str:
+    """One plain sentence for the verdict ``kind``: nothing, unclear, better, worse or tie.
+
+    ``keepable`` False: the better simple method can't become this run's model (e.g. embeddings
+    for sentence pairs), so the sentence must not send the user looking for a way to choose it."""
     name, margin = best["name"], abs(value - best["value"])
     if kind == "nothing":
         reference = majority or best
@@ -268,8 +280,10 @@ def _sentence(kind: str, metric: str, value: float, best: dict[str, Any], majori
         return (f"Better than the baselines by {_fmt(margin)} {metric}: {_fmt(value)} vs "
                 f"{_fmt(best['value'])} for {name} ({p_phrase(best['p_value'])}).")
     if kind == "worse":
+        ending = ("the simple method is the better choice here." if keepable else
+                  "the simple method did better, but it can't be kept as this run's model for this kind of data.")
         return (f"Worse than {name} by {_fmt(margin)} {metric}: {_fmt(value)} vs {_fmt(best['value'])} "
-                f"({p_phrase(best['p_value'])}); the simple method is the better choice here.")
+                f"({p_phrase(best['p_value'])}); {ending}")
     return (f"About as good as {name}: {metric} {_fmt(value)} vs {_fmt(best['value'])}; the difference "
             f"could be chance ({p_phrase(best['p_value'])}).")
 
@@ -290,7 +304,7 @@ def build_verdict(
     ``model_scores`` and each of ``baseline_scores`` are what :func:`metrics.task_metrics` takes
     (probabilities, or values for regression) on the same test rows as ``y_true``. ``context``
     may hold ``validation`` (main metric per validation pass, in order), ``train_counts``
-    (label name to training rows), ``class_weights`` (bool), ``unk_share`` (from the fit
+    (label name to training rows), ``train_rows`` (int), ``class_weights`` (bool), ``unk_share`` (from the fit
     check), ``can_keep_embeddings`` and ``can_keep_tfidf`` (that baseline can become the run's model);
     advice is only given where these support it.
     """
@@ -337,12 +351,15 @@ def build_verdict(
         kind = "tie"
     advice = _advice(task, context, learned_nothing, beats)
     keepable = {"embeddings": "can_keep_embeddings", "tfidf": "can_keep_tfidf"}
-    if best_key in keepable and value < best["value"] and context.get(keepable[best_key]):
+    can_keep = best_key in keepable and bool(context.get(keepable[best_key]))
+    keep_known = any(key in context for key in keepable.values())  # else: say nothing about keeping
+    if can_keep and value < best["value"]:
         what = "embeddings" if best_key == "embeddings" else "TF-IDF"
         advice.insert(0, {"id": f"keep_{best_key}", "text": f"Keep the {what} baseline as this run's "
                           f"model: it scored {_fmt(best['value'])} against {_fmt(value)}; predictions and "
                           "exports then use it."})
     out.update(beats_baselines=beats, best_baseline=best_key, margin=round(value - best["value"], 6),
-               p_value=best["p_value"], kind=kind, text=_sentence(kind, metric, value, best, majority),
+               p_value=best["p_value"], kind=kind, text=_sentence(kind, metric, value, best, majority,
+                                                   keepable=can_keep or not keep_known),
                advice=advice)
     return out
