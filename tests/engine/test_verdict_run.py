@@ -33,6 +33,9 @@ def test_useless_run_says_it_learned_nothing_everywhere(useless_run, capsys):
     info = json.loads((out / "run.json").read_text(encoding="utf-8"))
     verdict = info["verdict"]
     assert verdict["kind"] == "nothing" and verdict["beats_baselines"] is False
+    assert {"beats_baselines", "best_baseline", "margin", "p_value", "text"} <= set(verdict)  # issue 11's record
+    assert verdict["margin"] == verdict["baselines"][verdict["best_baseline"]]["margin"]
+    assert 0.0 <= verdict["p_value"] <= 1.0
     assert "learned nothing" in verdict["text"] and verdict["best_baseline"] in verdict["baselines"]
     assert 0.0 <= verdict["score"]["ci_low"] <= verdict["score"]["value"] <= verdict["score"]["ci_high"]
     assert "learned nothing" in printed and "95% interval" in printed and "p = " in printed
