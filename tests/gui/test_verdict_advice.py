@@ -30,3 +30,19 @@ def test_lower_the_learning_rate_is_one_click_and_halves_the_runs_rate(ready_win
     assert window.current_page() == "train"
     assert train.settings.value_of("learning_rate") == pytest.approx(5e-5)
     assert "press Start" in train.status.text()
+
+
+def test_advice_for_a_run_opened_without_data_says_what_it_changed_and_what_comes_next(window, qtbot, tmp_path):
+    run = write_run(tmp_path / "run", ["neg", "pos"] * 10, ["pos"] * 20, learning_rate=1e-4)
+    y = np.array([0, 1] * 10)
+    constant = np.tile([0.4, 0.6], (20, 1))
+    verdict = build_verdict("binary", y, constant, {"majority": constant}, label_names=["neg", "pos"])
+    RunFolder(run).write_status(RunStatus.COMPLETE, verdict=verdict)
+    window.state.set_run(str(run))  # as the Runs page opens a run: no data, no model chosen
+    window.show_page("evaluate")
+    page = window.pages["evaluate"]
+    qtbot.waitUntil(lambda: page.verdict.button("lower_learning_rate") is not None, timeout=60_000)
+    qtbot.mouseClick(page.verdict.button("lower_learning_rate"), Qt.MouseButton.LeftButton)
+    assert window.current_page() == "evaluate"  # the Train page needs data and a model first
+    assert page.verdict.note.isVisible() and "Data page" in page.verdict.note.text()
+    assert window.pages["train"].settings.value_of("learning_rate") == pytest.approx(5e-5)

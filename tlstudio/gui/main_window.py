@@ -248,6 +248,10 @@ class MainWindow(QMainWindow, WindowMenus):
     def _on_evaluate_advice_chosen(self, advice_id: str) -> None:
         self.pages["train"].apply_advice(advice_id)  # type: ignore[attr-defined]
         self.show_page("train")
+        if self.current_page() != "train":  # no data or model yet (a run opened from the Runs page)
+            self.pages["evaluate"].verdict.say(  # type: ignore[attr-defined]
+                "The Train page's settings now follow this advice. To train again, open the data on "
+                "the Data page and choose a model; then press Start on the Train page.")
 
     def _on_insight_open_requested(self, path: str, roles: dict[str, Any]) -> None:
         self.show_page("data")

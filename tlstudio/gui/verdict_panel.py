@@ -54,6 +54,9 @@ class VerdictPanel(QGroupBox):
         for widget in (self.sentence, self.scores, self.advice):
             layout.addWidget(widget)
         layout.addLayout(self.buttons)
+        self.note = named(label("", "hint", wrap=True), "verdictNote", "What the advice button did")
+        self.note.hide()
+        layout.addWidget(self.note)
         self.show_verdict(None)
 
     def show_verdict(self, verdict: dict[str, Any] | None) -> None:
@@ -64,6 +67,7 @@ class VerdictPanel(QGroupBox):
                 widget.setParent(None)  # gone now, not at the next event loop turn
                 widget.deleteLater()
         self.setVisible(bool(verdict))
+        self.note.hide()
         if not verdict:
             return
         text, method = verdict.get("text", ""), (verdict.get("method") or {}).get("text", "")
@@ -81,6 +85,11 @@ class VerdictPanel(QGroupBox):
                 button.clicked.connect(lambda _=False, key=item["id"]: self.advice_chosen.emit(key))
                 self.buttons.addWidget(button)
         self.buttons.addStretch(1)
+
+    def say(self, text: str) -> None:
+        """A line under the buttons, e.g. what a fix changed when the Train page can't open yet."""
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
 
     def button(self, advice_id: str) -> QPushButton | None:
         """The button for ``advice_id`` (None when that advice isn't shown or has no one-click fix)."""
