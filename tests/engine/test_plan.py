@@ -140,3 +140,12 @@ def test_scores_from_few_rows_get_half_the_learning_rate():
     classes = plan_run(170, 2, "cpu", model_params=MINILM)
     assert classes.learning_rate == 1e-4 and not any("learning rate" in r for r in classes.reasons)
     assert plan_run(170, 1, "cpu", model_params=110_000_000).learning_rate == 2.5e-5
+
+
+def test_a_fraction_of_an_epoch_trains_exactly_the_planned_updates():
+    """The Trainer steps ceil(epochs x updates per epoch) times: Quick on 2,100 training rows (132
+    updates an epoch) planned 150 updates as 1.1364 epochs and trained 151."""
+    for rows in (2100, 2200, 2350, 3000, 9000):
+        plan = plan_run(rows, 2, "cpu", "quick", model_params=MINILM)
+        per_epoch = math.ceil(rows / plan.batch_size)
+        assert math.ceil(plan.epochs * per_epoch) == plan.updates, rows

@@ -203,7 +203,9 @@ def plan_run(
         epochs = min(epochs, epochs_to_reach(min_updates, per_epoch))
         reasons.append(f"Longer than the {budget} time budget of this preset at about {speed:.0f} "
                        f"examples/s: fewer updates would learn too little.")
-    epochs = round(epochs, 4)  # 300 updates of a 200,000-row set is 0.024 epochs
+    # 300 updates of a 200,000-row set is 0.024 epochs. Cut, not rounded: the Trainer takes
+    # ceil(epochs x updates per epoch) steps, so 150 / 132 = 1.13636 rounded up to 1.1364 trained 151.
+    epochs = max(0.0001, math.floor(epochs * 10_000) / 10_000)
     updates = training_steps(train_rows, batch, epochs)
     total_evals = min(total_evals, max(1, updates // MIN_EVAL_INTERVAL))
     evals_per_epoch = max(1, min(math.ceil(total_evals / epochs), per_epoch // MIN_EVAL_INTERVAL or 1))
