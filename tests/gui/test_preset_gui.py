@@ -202,14 +202,14 @@ def test_a_large_sets_preset_keeps_the_fraction_of_an_epoch_it_planned(window, q
 
 def test_a_planned_fraction_of_an_epoch_reads_rounded_with_its_steps(window, qtbot):
     """The Epochs box showed a bare "1.1364" when Quick planned 150 steps of 132 a pass: it reads
-    "1.14 (≈ 150 steps)" now (about: the trainer rounds 1.1364 passes up to 151 steps), and holds (and trains) the plan's 1.1364 however the box is left."""
+    "1.14 (≈ 150 steps)" now, and holds (and trains) the plan's 1.1363 however the box is left."""
     from tlstudio.core.training.plan import plan_run
 
     settings = window.pages["train"].settings
     plans = {name: plan_run(2112, 2, "cpu", name.lower(), None, val_rows=200, max_length=40)
              for name in ("Quick", "Balanced", "Thorough")}
     quick = plans["Quick"]
-    assert (quick.epochs, quick.updates) == (1.1364, 150)  # 150 steps of 16 rows, 132 steps a pass
+    assert (quick.epochs, quick.updates) == (1.1363, 150)  # 150 steps of 16 rows, 132 steps a pass
     settings.set_plans(plans)
     settings.apply_preset("Quick")
     box = settings.epochs
