@@ -85,7 +85,7 @@ def test_an_interrupted_run_resumes_on_the_train_page_and_finishes(window, qtbot
         # the run's own settings replace the panel's (which are for the next new run)
         assert not train.settings.isVisible() and train.resumed_settings.isVisible()
         shown = train.resumed_settings.text()
-        assert "Epochs: 8" in shown and "Learning rate: 0.001" in shown and "Max length (tokens): 32" in shown
+        assert "Epochs: 8" in shown and "Learning rate: 1e-3" in shown and "Max length (tokens): 32" in shown
         x, _ = train.curves.train_loss.view()  # prefilled from the checkpoint's log_history
         assert list(x) == list(range(1, checkpoint + 1))
         assert len(train.curves.val_loss.view()[0]) == 2  # both validation passes so far
