@@ -129,3 +129,13 @@ def drawn_contrast(image) -> float:
     high = np.maximum(colours, background) + 0.05
     low = np.minimum(colours, background) + 0.05
     return float((high / low).max())
+
+
+def advice_button(qtbot, win, run, advice_id: str):
+    """Open ``run`` on the Evaluate page, as the Runs page does, and wait for the verdict's
+    ``advice_id`` button; returns (the Evaluate page, the button)."""
+    win.state.set_run(str(run))
+    win.show_page("evaluate")
+    page = win.pages["evaluate"]
+    qtbot.waitUntil(lambda: page.verdict.button(advice_id) is not None, timeout=60_000)
+    return page, page.verdict.button(advice_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from gui_helpers import advice_button
 from PySide6.QtCore import Qt
 from run_fixtures import write_run
 
@@ -19,11 +20,7 @@ def test_lower_the_learning_rate_is_one_click_and_halves_the_runs_rate(ready_win
     verdict = build_verdict("binary", y, constant, {"majority": constant}, label_names=["neg", "pos"])
     assert [a["id"] for a in verdict["advice"]] == ["lower_learning_rate"]
     RunFolder(run).write_status(RunStatus.COMPLETE, verdict=verdict)
-    window.state.set_run(str(run))
-    window.show_page("evaluate")
-    page = window.pages["evaluate"]
-    qtbot.waitUntil(lambda: page.verdict.button("lower_learning_rate") is not None, timeout=60_000)
-    button = page.verdict.button("lower_learning_rate")
+    _, button = advice_button(qtbot, window, run, "lower_learning_rate")
     assert button.text() == "Lower the learning rate"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     train = window.pages["train"]
@@ -38,11 +35,8 @@ def test_advice_for_a_run_opened_without_data_says_what_it_changed_and_what_come
     constant = np.tile([0.4, 0.6], (20, 1))
     verdict = build_verdict("binary", y, constant, {"majority": constant}, label_names=["neg", "pos"])
     RunFolder(run).write_status(RunStatus.COMPLETE, verdict=verdict)
-    window.state.set_run(str(run))  # as the Runs page opens a run: no data, no model chosen
-    window.show_page("evaluate")
-    page = window.pages["evaluate"]
-    qtbot.waitUntil(lambda: page.verdict.button("lower_learning_rate") is not None, timeout=60_000)
-    qtbot.mouseClick(page.verdict.button("lower_learning_rate"), Qt.MouseButton.LeftButton)
+    page, button = advice_button(qtbot, window, run, "lower_learning_rate")  # no data, no model chosen
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert window.current_page() == "evaluate"  # the Train page needs data and a model first
     assert page.verdict.note.isVisible() and "Data page" in page.verdict.note.text()
     assert window.pages["train"].settings.value_of("learning_rate") == pytest.approx(5e-5)

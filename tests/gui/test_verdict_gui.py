@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 
 import pytest
+from gui_helpers import advice_button
 from PySide6.QtCore import Qt
 
 
@@ -114,12 +115,8 @@ def test_train_longer_is_one_click_and_doubles_the_runs_epochs(ready_window, qtb
     assert [a["id"] for a in rising["advice"]][0] == "train_longer"
     RunFolder(run).write_status(RunStatus.COMPLETE, verdict=rising)  # what a run whose score still rose records
     window = ready_window
-    window.state.set_run(str(run))
-    window.show_page("evaluate")
-    page = window.pages["evaluate"]
-    qtbot.waitUntil(lambda: page.verdict.button("train_longer") is not None, timeout=60_000)
+    page, button = advice_button(qtbot, window, run, "train_longer")
     assert "Train longer: the validation score was still rising" in page.verdict.advice.text()
-    button = page.verdict.button("train_longer")
     assert button.text() == "Train longer"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     train = window.pages["train"]
@@ -134,12 +131,9 @@ def test_keep_the_embeddings_baseline_is_one_click_and_the_run_then_ships_it(rea
 
     run = _copy(weak_run, tmp_path)
     window = ready_window
-    window.state.set_run(str(run))
-    window.show_page("evaluate")
-    page = window.pages["evaluate"]
-    qtbot.waitUntil(lambda: page.verdict.button("keep_embeddings") is not None, timeout=60_000)
+    page, button = advice_button(qtbot, window, run, "keep_embeddings")
     assert "Keep the embeddings baseline as this run's model" in page.verdict.advice.text()
-    qtbot.mouseClick(page.verdict.button("keep_embeddings"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Kept as this run's model" in page.verdict.scores.text(), timeout=300_000)
     assert page.verdict.sentence.text() and "Kept" not in page.verdict.sentence.text()  # its own line
     assert page.verdict.button("keep_embeddings") is None  # done: no longer offered
@@ -161,11 +155,7 @@ def test_keep_the_tfidf_baseline_is_one_click_and_predict_explain_export_then_us
                                          "0.60; predictions and exports then use it."}
     folder.write_status(RunStatus.COMPLETE, verdict={**verdict, "advice": [offer]})  # as a run TF-IDF beat
     window = ready_window
-    window.state.set_run(str(run))
-    window.show_page("evaluate")
-    page = window.pages["evaluate"]
-    qtbot.waitUntil(lambda: page.verdict.button("keep_tfidf") is not None, timeout=60_000)
-    button = page.verdict.button("keep_tfidf")
+    page, button = advice_button(qtbot, window, run, "keep_tfidf")
     assert button.text() == "Keep the TF-IDF model"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Kept as this run's model: TF-IDF" in page.verdict.scores.text(), timeout=300_000)
