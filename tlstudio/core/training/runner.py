@@ -221,6 +221,9 @@ def _run(
         store.write_status(RunStatus.RUNNING, **meta)
         store.write_config(config)
     emit(StatusEvent(message=f"Loading {info.name}…"))
+    from transformers import set_seed
+
+    set_seed(config.seed)  # a new head's weights come from the global RNG: same seed, same start
     model, new_weights = load_classifier(
         info.path, task=data.task, label_names=data.label_names,
         head_dropout=config.head_dropout, trust_remote_code=config.trust_remote_code,
