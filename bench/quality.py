@@ -153,8 +153,9 @@ def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: P
         context = {"validation": validation_curve(run_dir, prepared.task)}
         if prepared.task in ("binary", "multiclass"):
             context["train_counts"] = class_counts_from(prepared)
-        verdict = build_verdict(prepared.task, y, scores, baselines, label_names=prepared.label_names,
-                                context=context)
+        # The run's own verdict (run.json) is the one the user reads; rebuilt only for old runs without one.
+        verdict = info.verdict or build_verdict(prepared.task, y, scores, baselines,
+                                                label_names=prepared.label_names, context=context)
         method = (info.verdict or {}).get("method")
         result["presets"][key] = {"minutes": round(minutes, 2), "plan": plan, "verdict": verdict,
                                      "precision": info.precision,
