@@ -232,3 +232,21 @@ def test_a_planned_fraction_of_an_epoch_reads_rounded_with_its_steps(window, qtb
     box.interpretText()  # a typed value is taken whole
     assert settings.value_of("epochs") == 2.5 and box.text() == "2.5"
     assert settings.preset.currentText() == "Custom"
+
+
+def test_a_finished_run_times_the_presets_with_the_speed_it_measured(ready_window, qtbot):
+    """The strategies' line said "Times from training measured on this computer" (≈ 29 min) after
+    a run while the presets above it still said "Quick: about 2 min on this machine (a guess)"."""
+    from gui_helpers import TRAIN_TIMEOUT
+
+    train = ready_window.pages["train"]
+    settings = train.settings
+    settings.epochs.setValue(1)
+    assert all(line.endswith("(a guess)") for line in settings.preset_times.text().splitlines())
+    with qtbot.waitSignal(train.run_finished, timeout=TRAIN_TIMEOUT):
+        train.start_button.click()
+    qtbot.waitUntil(lambda: not train.running and "measured on this computer" in settings.estimate.text(),
+                    timeout=60_000)
+    lines = settings.preset_times.text().splitlines()
+    assert [line.split(":")[0] for line in lines] == ["Quick", "Balanced", "Thorough"]
+    assert all(line.endswith(" on this machine (measured)") for line in lines), lines

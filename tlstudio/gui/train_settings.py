@@ -303,10 +303,6 @@ class TrainSettings(QWidget):
         return [self.max_length.valueChanged, self.device.currentIndexChanged,
                 self.strategy.currentIndexChanged, self.freeze_layers.valueChanged]
 
-    def refresh_estimate(self) -> None:
-        """Show the estimate again (a finished run has just measured this computer's speed)."""
-        self._show_estimate()
-
     def _show_estimate(self) -> None:
         config = self.fill_config(RunConfig())
         config.max_length = config.max_length or self._auto_length
