@@ -147,6 +147,9 @@ def one(name: str, size: str, args: argparse.Namespace, encoder: Any, workdir: P
                 k for k in PLANNED_SETTINGS if rate is None or k != "learning_rate"])
         if rate is not None:
             config = dataclasses.replace(config, learning_rate=rate)
+        if args.patience is not None:  # a candidate early-stopping rule against the plan's (0: none)
+            config = dataclasses.replace(config, early_stopping_patience=args.patience or None, planned=[
+                k for k in config.planned if k != "early_stopping_patience"])
         scores, minutes, run_dir = train_and_score(config, prepared)
         info = RunFolder(run_dir).info()
         plan = info.plan  # None with --settings config: nothing was planned
@@ -319,6 +322,8 @@ def main() -> None:
                              "hundred rows moves by points between seeds")
     parser.add_argument("--lrs", default="",
                         help="also train each preset at these learning rates (a candidate rule against the plan's)")
+    parser.add_argument("--patience", type=int, default=None,
+                        help="every preset run's early-stopping patience instead of the plan's (0: none)")
     parser.add_argument("--only-lrs", action="store_true",
                         help="train the presets only at the --lrs rates, not also at the plan's")
     parser.add_argument("--precision", default="auto", choices=("auto", "fp32", "bf16", "fp16"),
