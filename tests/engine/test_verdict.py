@@ -267,3 +267,17 @@ def test_an_unclear_verdict_on_many_rows_says_how_many_rows_each_gets_right_not_
     assert verdict["kind"] == "unclear" and verdict["score"]["value"] > verdict["baselines"]["majority"]["value"] + 0.1
     assert "too few" not in verdict["text"]
     assert "answers 680 of the 1,000 test rows right against 660" in verdict["text"]
+
+
+def test_a_run_that_ships_a_baselines_model_is_compared_with_the_other_baselines_not_itself():
+    """sms_spam: the small-data path shipped the embeddings model, and the verdict read "about as
+    good as sentence embeddings + logistic regression: 0.928 vs 0.928 (p = 1)"."""
+    rng, y, majority = _sentiment()
+    model = _probs(_flip(y, 0.05, rng))
+    baselines = {"majority": majority, "tfidf": _probs(_flip(y, 0.30, rng)), "embeddings": model.copy()}
+    verdict = build_verdict("binary", y, model, baselines, label_names=LABELS, context={"shipped": "embeddings"})
+    assert "embeddings" not in verdict["baselines"] and verdict["best_baseline"] == "tfidf"
+    assert verdict["kind"] == "better" and "TF-IDF" in verdict["text"]
+    kept_tfidf = build_verdict("binary", y, baselines["tfidf"], baselines, label_names=LABELS,
+                               context={"shipped": "tfidf"})
+    assert "tfidf" not in kept_tfidf["baselines"] and kept_tfidf["best_baseline"] == "embeddings"
