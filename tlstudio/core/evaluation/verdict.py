@@ -255,11 +255,11 @@ def baseline_name(key: str, task: str, label_names: Sequence[str], majority_pred
 
 
 def _rows_right(y: np.ndarray, model: np.ndarray, preds: Mapping[str, np.ndarray],
-                majority: dict[str, Any] | None) -> tuple[int, int, int] | None:
+                majority: dict[str, Any] | None) -> tuple[int, int] | None:
     """Rows the model and the majority baseline answer right, where McNemar's test compared them."""
     if majority is None or not str(majority.get("test", "")).startswith("McNemar"):
         return None
-    return int((model == y).sum()), int((preds["majority"] == y).sum()), int(len(y))
+    return int((model == y).sum()), int((preds["majority"] == y).sum())
 
 
 def _is_constant(task: str, pred: np.ndarray) -> bool:
@@ -269,13 +269,13 @@ def _is_constant(task: str, pred: np.ndarray) -> bool:
 
 
 def _sentence(kind: str, metric: str, value: float, best: dict[str, Any], majority: dict[str, Any] | None,
-              keepable: bool = True, rows_right: tuple[int, int, int] | None = None,
+              keepable: bool = True, rows_right: tuple[int, int] | None = None,
               test_rows: int = 0) -> str:
     """One plain sentence for the verdict ``kind``: nothing, unclear, better, worse or tie.
 
     ``keepable`` False: the better simple method can't become this run's model (e.g. embeddings
     for sentence pairs), so the sentence must not send the user looking for a way to choose it.
-    ``rows_right`` (model, majority, test rows): how many rows each answers right, which is what
+    ``rows_right`` (model, majority): how many of the ``test_rows`` each answers right, which is what
     McNemar's test compares; "unclear" says that, not "too few rows": on waimai_10k the model's
     macro F1 was 0.62 against 0.40 on 1,000 rows, yet it got about as many rows right (p = 0.21)."""
     name, margin = best["name"], abs(value - best["value"])
@@ -289,8 +289,8 @@ def _sentence(kind: str, metric: str, value: float, best: dict[str, Any], majori
         if rows_right is None:
             reason = f"on {test_rows:,} test rows the difference could be chance"
         else:
-            model_right, majority_right, rows = rows_right
-            reason = (f"it answers {model_right:,} of the {rows:,} test rows right against {majority_right:,}, "
+            model_right, majority_right = rows_right
+            reason = (f"it answers {model_right:,} of the {test_rows:,} test rows right against {majority_right:,}, "
                       "a difference that could be chance")
         return (f"Not clearly better than {majority['name']}: {metric} {_fmt(value)} vs {_fmt(majority['value'])}, "
                 f"but {reason} ({p_phrase(majority['p_value'])}).{below}")

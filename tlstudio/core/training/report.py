@@ -92,11 +92,11 @@ def write_reports(
         metrics["calibration"] = calibration
     from tlstudio.core.training.embedding_path import can_keep_embeddings
 
-    shipped = (info.get("method") or {}).get("chosen")
-    keepable = shipped != "embeddings" and can_keep_embeddings(prepared.task, prepared.is_pair)
+    shipped = (info.get("method") or {}).get("chosen")  # the verdict leaves that baseline out itself
     assessment = assess_run(prepared, scores, log_history=log_history or [],
                             class_weights=bool(config.class_weights), unk_share=unk_share, seed=config.seed,
-                            can_keep_embeddings=keepable, can_keep_tfidf=shipped != "tfidf", shipped=shipped)
+                            can_keep_embeddings=can_keep_embeddings(prepared.task, prepared.is_pair),
+                            can_keep_tfidf=True, shipped=shipped)
     metrics["baselines"] = assessment.baselines
     if assessment.zero_shot is not None:
         metrics["zero_shot"] = assessment.zero_shot
