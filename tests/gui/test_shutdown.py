@@ -35,16 +35,20 @@ def test_closing_cancels_a_long_job_at_once(window, qtbot):
 
 
 def test_a_job_that_ignores_stop_is_detached_then_ends_safely(window, qtbot):
+    entered = threading.Event()
     release = threading.Event()
     finished = threading.Event()
 
     def stubborn() -> None:  # e.g. a library call that checks nothing
+        entered.set()
         release.wait(60)
         finished.set()
 
     worker = FunctionWorker(stubborn)
     thread = window.host.start(worker)
-    qtbot.waitUntil(thread.isRunning, timeout=10_000)
+    # The job itself must have begun: a thread that is running but has not yet taken the job
+    # from its queue ends at once when asked to quit (the job never runs, nothing to detach).
+    assert entered.wait(30), "the job did not start within 30 s"
     started = time.monotonic()
     window.close()
     took = time.monotonic() - started
