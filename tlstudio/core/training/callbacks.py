@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ _TRAIN_LOG_KEYS = ("loss", "learning_rate")
 ESTIMATE_STEPS = 5  # steps timed (after the first) before estimating the training time
 ESTIMATE_SECONDS = 20.0  # or this long, whichever comes first
 ESTIMATE_WORTH_SECONDS = 60.0  # shorter runs need no estimate
+RECENT_STEPS = 20  # the live speed and ETA follow this many latest steps
 
 
 def duration_text(seconds: float) -> str:
@@ -44,6 +47,21 @@ def eval_metrics(logs: dict[str, Any]) -> dict[str, float]:
     return out
 
 
+def evaluations_left(args: Any, state: Any) -> int:
+    """Validation passes still to come in a run validated every ``eval_steps`` steps (the
+    Trainer also validates at the last step when it is not one of those)."""
+    if getattr(args, "eval_strategy", "no") != "steps":
+        return 0
+    every = getattr(state, "eval_steps", None) or getattr(args, "eval_steps", None) or 0
+    if 0 < every < 1:  # a fraction of the run
+        every = math.ceil(every * state.max_steps)
+    every = int(every)
+    if every <= 0 or state.global_step >= state.max_steps:
+        return 0
+    last = 0 if state.max_steps % every == 0 else 1
+    return state.max_steps // every - state.global_step // every + last
+
+
 class EventBridge(TrainerCallback):
     """Forwards the Trainer's logs, evaluations and checkpoints to an observer (main process only)."""
 
@@ -54,20 +72,31 @@ class EventBridge(TrainerCallback):
         self.clock = clock
         self._started = 0.0
         self._first_step = 0
-        self._last_time = 0.0
-        self._last_step = 0
         self._timing: tuple[int, float] | None = None  # (step, time) after the first, slow step
         self._estimated = False
+        # The live figures time the steps themselves: a validation pass or a pause between two
+        # steps is not training speed, and an average since the start lagged for minutes after
+        # the machine's load changed (the speed shown rose while the ETA stayed put).
+        self._step_began: float | None = None
+        self._recent: deque[float] = deque(maxlen=RECENT_STEPS)
+        self._eval_began: float | None = None
+        self._eval_seconds = 0.0  # the latest validation pass, for the passes still to come
 
     def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
-        self._started = self._last_time = self.clock()
-        self._first_step = self._last_step = state.global_step
+        self._started = self.clock()
+        self._first_step = state.global_step
+
+    def on_step_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        self._step_began = self.clock()
 
     def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
-        """Once, a few steps in: how long training will take, from the measured step time."""
+        """Times the step; once, a few steps in, says how long training will take."""
+        now = self.clock()
+        began, self._step_began = self._step_began, None
+        if began is not None and state.global_step > self._first_step + 1:  # the first warms up
+            self._recent.append(now - began)
         if self._estimated or not state.is_world_process_zero:
             return
-        now = self.clock()
         if self._timing is None:
             self._timing = (state.global_step, now)  # the first step includes warm-up: not timed
             return
@@ -88,10 +117,10 @@ class EventBridge(TrainerCallback):
         if not state.is_world_process_zero or not logs or "loss" not in logs:
             return
         now = self.clock()
-        steps = state.global_step - self._last_step
-        rate = steps * self.samples_per_step / max(now - self._last_time, 1e-9)
         per_step = self._seconds_per_step(state.global_step, now)
-        self._last_time, self._last_step = now, state.global_step
+        rate = self.samples_per_step / per_step if per_step > 0 else 0.0
+        left = state.max_steps - state.global_step
+        eta = per_step * left + self._eval_seconds * evaluations_left(args, state)
         self.observer(
             StepEvent(
                 step=state.global_step,
@@ -100,21 +129,31 @@ class EventBridge(TrainerCallback):
                 loss=float(logs["loss"]),
                 learning_rate=float(logs.get("learning_rate", 0.0)),
                 samples_per_second=round(rate, 2),
-                eta_seconds=round(per_step * (state.max_steps - state.global_step), 1),
+                eta_seconds=round(eta, 1),
             )
         )
 
     def _seconds_per_step(self, step: int, now: float) -> float:
-        """Seconds per step for the ETA, timed from the end of the first step when there are
-        later ones: the first step carries the warm-up (memory, kernels, caches), and counting
-        it made the first ETAs of a short run about twice too long."""
+        """Seconds per step for the live speed and ETA: the latest steps' own time. Before
+        any is timed, the time since the end of the first step when there are later ones: the
+        first step carries the warm-up (memory, kernels, caches), and counting it made the
+        first ETAs of a short run about twice too long."""
+        if self._recent:
+            return sum(self._recent) / len(self._recent)
         if self._timing is not None and step > self._timing[0]:
             start_step, start_time = self._timing
             return (now - start_time) / (step - start_step)
         done = step - self._first_step
         return (now - self._started) / done if done else 0.0
 
+    def on_prediction_step(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        if self._eval_began is None:
+            self._eval_began = self.clock()
+
     def on_evaluate(self, args: Any, state: Any, control: Any, metrics: dict | None = None, **kwargs: Any) -> None:
+        if self._eval_began is not None:
+            self._eval_seconds = self.clock() - self._eval_began
+            self._eval_began = None
         if state.is_world_process_zero and metrics:
             self.observer(
                 EvalEvent(step=state.global_step, epoch=float(state.epoch or 0.0), metrics=eval_metrics(metrics))
