@@ -47,7 +47,9 @@ class ProblemsPanel(QGroupBox):
         self.list = named(ProblemsList(), "problemsList", "Problems",
                           "Click a problem to highlight its rows in the preview")
         self.list.setWordWrap(True)
-        self.list.setMinimumHeight(120)  # inside the page's scroll area: never squeezed to nothing
+        # Four lines: room for a problem or two and a hint of the rest (it scrolls); it grows with
+        # the window. At 120 px the Data page scrolled at 1360x860, half hiding Next.
+        self.list.setMinimumHeight(4 * self.list.fontMetrics().lineSpacing() + 2 * self.list.frameWidth() + 8)
         self.list.itemClicked.connect(self._on_list_item_clicked)
         layout.addWidget(self.list)
         self.fix_button = named(QPushButton(), "problemFixButton", "Apply the advice")
