@@ -6,7 +6,7 @@ explanation was cut to two thirds of its lines and the text boxes shrunk to Qt's
 from __future__ import annotations
 
 from fit_check import clipped
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 SCREEN = (1024, 640)
 INPUT_LINES, TABLE_ROWS = 3, 4  # the least that is still usable
@@ -38,9 +38,17 @@ def test_a_long_prediction_scrolls_the_page_instead_of_squeezing_it(window, qtbo
                     and (shown.text, shown.pair) == (FIRST, SECOND), timeout=120_000)
     content = page.scroll_area.widget()
     # The page takes the height its content prefers at its width, scrolling for the rest (wrapped
-    # labels settle their heights over a few turns of the event loop).
-    qtbot.waitUntil(lambda: content.height() >= content.heightForWidth(content.width()), timeout=5_000)
-    QApplication.processEvents()
+    # labels settle their heights over a few turns of the event loop: wait until nothing moves).
+    widgets = [content, *content.findChildren(QWidget)]
+    seen: list = []
+
+    def settled() -> bool:
+        QApplication.processEvents()
+        seen.append([w.geometry() for w in widgets])
+        return (len(seen) > 2 and seen[-1] == seen[-2] == seen[-3]
+                and content.height() >= content.heightForWidth(content.width()))
+
+    qtbot.waitUntil(settled, timeout=10_000)
 
     assert clipped(window) == []  # every label keeps its lines: result, highlighted words, legend
     panel = page.explain_panel
